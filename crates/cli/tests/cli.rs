@@ -1,0 +1,253 @@
+//! The `basis` binary end to end, on the real weights and photos that `basis setup-weights` made.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn basis(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_basis"))
+        .args(args)
+        .output()
+        .expect("basis runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn photo(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/photos")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A clean failure: non-zero exit, one line on stderr mentioning `needle`, no panic.
+fn assert_clean_error(output: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "should fail: {stderr}");
+    assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+}
+
+/// Top-3 labels per image, in order.
+fn top3(output: &str) -> Vec<Vec<String>> {
+    output
+        .split(|c| c == '\n')
+        .collect::<Vec<_>>()
+        .chunks(6)
+        .filter(|chunk| chunk.len() == 6)
+        .map(|chunk| {
+            chunk[1..4]
+                .iter()
+                .map(|line| line.split('\t').next().unwrap().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn layers_lists_every_tap() {
+    let out = stdout(&basis(&["layers"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 18);
+    assert_eq!(lines[0], "stem 32 2");
+    assert!(lines.contains(&"block8 112 16"));
+    assert_eq!(lines[17], "head 1280 32");
+}
+
+#[test]
+fn real_photos_are_classified_correctly() {
+    let out = stdout(&basis(&[
+        "classify",
+        &photo("chelsea.png"),
+        &photo("coffee.png"),
+    ]));
+    let tops = top3(&out);
+    assert_eq!(tops.len(), 2, "{out}");
+    let cats = [
+        "tabby, tabby cat",
+        "tiger cat",
+        "Persian cat",
+        "Siamese cat, Siamese",
+        "Egyptian cat",
+    ];
+    assert!(
+        tops[0].iter().any(|label| cats.contains(&label.as_str())),
+        "chelsea: {out}"
+    );
+    assert!(
+        tops[1]
+            .iter()
+            .any(|label| label == "espresso" || label == "cup"),
+        "coffee: {out}"
+    );
+    for line in out.lines().filter(|line| line.contains('\t')) {
+        let probability: f32 = line.split('\t').nth(1).unwrap().parse().unwrap();
+        assert!((0.0..=1.0).contains(&probability));
+    }
+}
+
+fn render(extra: &[&str], output: &Path) -> serde_json::Value {
+    let mut args = vec!["render", "-o", output.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    serde_json::from_str(stdout(&basis(&args)).trim()).unwrap()
+}
+
+#[test]
+fn the_same_recipe_renders_identical_png_bytes() {
+    let (a, b, c, d) = (
+        scratch("a.png"),
+        scratch("b.png"),
+        scratch("c.png"),
+        scratch("d.png"),
+    );
+    let flags = [
+        "--size",
+        "64",
+        "--steps",
+        "6",
+        "--layer",
+        "block4",
+        "--channel",
+        "3",
+        "--mix",
+        "0.4",
+        "--seed",
+        "9",
+    ];
+    let first = render(&flags, &a);
+    render(&flags, &b);
+    let recipe = first["recipe"].as_str().unwrap().to_owned();
+    render(&["--recipe", &recipe], &c);
+    let bytes = std::fs::read(&a).unwrap();
+    assert_eq!(bytes, std::fs::read(&b).unwrap(), "same flags, same bytes");
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (64, 64));
+    assert_eq!(
+        bytes,
+        std::fs::read(&c).unwrap(),
+        "the printed recipe reproduces the image"
+    );
+
+    let other_seed = [
+        "--size",
+        "64",
+        "--steps",
+        "6",
+        "--layer",
+        "block4",
+        "--channel",
+        "3",
+        "--mix",
+        "0.4",
+        "--seed",
+        "10",
+    ];
+    render(&other_seed, &d);
+    assert_ne!(
+        bytes,
+        std::fs::read(&d).unwrap(),
+        "another seed, another image"
+    );
+    assert!(first["objective_last"].as_f64().unwrap() > first["objective_first"].as_f64().unwrap());
+    assert!(first["ms_per_step"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn bench_reports_percentiles() {
+    let out = stdout(&basis(&[
+        "bench", "--size", "64", "--steps", "3", "--warmup", "1", "--layer", "block2",
+    ]));
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let (p10, median, p90) = (
+        line["p10_ms"].as_f64().unwrap(),
+        line["median_ms"].as_f64().unwrap(),
+        line["p90_ms"].as_f64().unwrap(),
+    );
+    assert!(0.0 < p10 && p10 <= median && median <= p90, "{line}");
+    assert_eq!(line["steps"], 3);
+}
+
+#[test]
+fn bad_input_gets_a_one_line_error() {
+    let png = scratch("never.png");
+    let out = png.to_str().unwrap();
+    assert_clean_error(
+        &basis(&["render", "--channel", "999", "-o", out]),
+        "channel",
+    );
+    assert_clean_error(
+        &basis(&["render", "--layer", "block99", "-o", out]),
+        "block99",
+    );
+    assert_clean_error(&basis(&["render", "--mix", "1.5", "-o", out]), "mix");
+    assert_clean_error(&basis(&["render", "--size", "100000", "-o", out]), "size");
+    assert_clean_error(
+        &basis(&["render", "--recipe", "not a recipe", "-o", out]),
+        "recipe",
+    );
+    assert_clean_error(
+        &basis(&["render", "--recipe", "AQ", "-o", out]),
+        "cut short",
+    );
+    assert_clean_error(
+        &basis(&["render", "--weights", "/nonexistent.bpk", "-o", out]),
+        "setup-weights",
+    );
+    assert_clean_error(
+        &basis(&["classify", "/nonexistent.jpg"]),
+        "/nonexistent.jpg",
+    );
+    assert_clean_error(
+        &basis(&[
+            "render",
+            "--steps",
+            "2",
+            "--size",
+            "64",
+            "-o",
+            "/nonexistent/dir/x.png",
+        ]),
+        "/nonexistent/dir/x.png",
+    );
+    assert!(!png.exists());
+    // clap's own usage errors are multi-line but must still fail cleanly.
+    let output = basis(&["render", "--mix", "abc", "-o", out]);
+    assert!(
+        !output.status.success() && !String::from_utf8_lossy(&output.stderr).contains("panicked")
+    );
+}
+
+#[test]
+fn wgpu_without_an_adapter_says_so() {
+    let output = basis(&[
+        "bench",
+        "--backend",
+        "wgpu",
+        "--size",
+        "64",
+        "--steps",
+        "1",
+        "--warmup",
+        "0",
+    ]);
+    if !output.status.success() {
+        assert_clean_error(&output, "wgpu");
+    }
+}

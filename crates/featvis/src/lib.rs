@@ -1,0 +1,16 @@
+//! Feature visualization (Olah et al., "Feature Visualization", Distill 2017, and the Lucid
+//! library): optimize an image so that a chosen direction in a layer's activation space responds
+//! strongly. The same code runs on every burn device.
+
+pub mod direction;
+mod objective;
+mod param;
+mod rng;
+mod session;
+mod transforms;
+
+pub use objective::{Direction, Objective, Positions};
+pub use param::{ImageParam, ImageSettings, Parametrization};
+pub use rng::SeededRng;
+pub use session::{Frame, LEARNING_RATE, Session, SessionError};
+pub use transforms::TransformSettings;

@@ -1,0 +1,103 @@
+//! The layers a user can visualize: their names, widths and strides, known without loading weights.
+
+use std::fmt;
+
+/// One readable point of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layer {
+    pub name: &'static str,
+    pub channels: usize,
+    /// Input pixels per activation position along each axis.
+    pub stride: usize,
+}
+
+/// Index of a layer in [`LAYERS`]; only constructible for layers that exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TapId(usize);
+
+const fn layer(name: &'static str, channels: usize, stride: usize) -> Layer {
+    Layer {
+        name,
+        channels,
+        stride,
+    }
+}
+
+/// Stem, the sixteen MBConv blocks, head: in forward order.
+pub const LAYERS: [Layer; 18] = [
+    layer("stem", 32, 2),
+    layer("block0", 16, 2),
+    layer("block1", 24, 4),
+    layer("block2", 24, 4),
+    layer("block3", 40, 8),
+    layer("block4", 40, 8),
+    layer("block5", 80, 16),
+    layer("block6", 80, 16),
+    layer("block7", 80, 16),
+    layer("block8", 112, 16),
+    layer("block9", 112, 16),
+    layer("block10", 112, 16),
+    layer("block11", 192, 32),
+    layer("block12", 192, 32),
+    layer("block13", 192, 32),
+    layer("block14", 192, 32),
+    layer("block15", 320, 32),
+    layer("head", 1280, 32),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown layer `{0}` (known: stem, block0..block15, head)")]
+pub struct UnknownLayer(pub String);
+
+impl TapId {
+    pub fn from_name(name: &str) -> Result<Self, UnknownLayer> {
+        LAYERS
+            .iter()
+            .position(|layer| layer.name == name)
+            .map(TapId)
+            .ok_or_else(|| UnknownLayer(name.to_owned()))
+    }
+
+    pub fn layer(self) -> &'static Layer {
+        &LAYERS[self.0]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.layer().name
+    }
+
+    pub fn channels(self) -> usize {
+        self.layer().channels
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+
+    pub fn all() -> impl Iterator<Item = TapId> {
+        (0..LAYERS.len()).map(TapId)
+    }
+}
+
+impl fmt::Display for TapId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_rejected() {
+        for tap in TapId::all() {
+            assert_eq!(TapId::from_name(tap.name()), Ok(tap));
+        }
+        assert_eq!(
+            TapId::from_name("block16"),
+            Err(UnknownLayer("block16".into()))
+        );
+        assert!(TapId::from_name("").is_err());
+    }
+}

@@ -1,0 +1,148 @@
+//! EfficientNet-Lite0 (Tan & Le, 2019; the "lite" variant drops squeeze-and-excitation and uses
+//! ReLU6 so it quantizes well). BatchNorm is folded into each convolution's bias at import, so
+//! every layer here is a convolution followed, where the architecture says so, by ReLU6.
+
+use burn::module::{Initializer, Module};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
+use burn::tensor::{Device, Tensor};
+
+use crate::catalog::TapId;
+
+pub const NUM_CLASSES: usize = 1000;
+/// The resolution the classifier was trained at.
+pub const INPUT_SIZE: usize = 224;
+
+const STEM_CHANNELS: usize = 32;
+const HEAD_CHANNELS: usize = 1280;
+
+/// One MBConv block: (input channels, output channels, expansion, kernel, stride).
+type BlockSpec = (usize, usize, usize, usize, usize);
+
+const BLOCKS: [BlockSpec; 16] = [
+    (32, 16, 1, 3, 1),
+    (16, 24, 6, 3, 2),
+    (24, 24, 6, 3, 1),
+    (24, 40, 6, 5, 2),
+    (40, 40, 6, 5, 1),
+    (40, 80, 6, 3, 2),
+    (80, 80, 6, 3, 1),
+    (80, 80, 6, 3, 1),
+    (80, 112, 6, 5, 1),
+    (112, 112, 6, 5, 1),
+    (112, 112, 6, 5, 1),
+    (112, 192, 6, 5, 2),
+    (192, 192, 6, 5, 1),
+    (192, 192, 6, 5, 1),
+    (192, 192, 6, 5, 1),
+    (192, 320, 6, 3, 1),
+];
+
+#[derive(Module, Debug)]
+pub struct EfficientNetLite0 {
+    pub(crate) stem: Conv2d,
+    pub(crate) blocks: Vec<MbConv>,
+    pub(crate) head: Conv2d,
+    pub(crate) classifier: Linear,
+}
+
+/// Inverted residual: 1×1 expansion, depthwise k×k, 1×1 linear projection, skip when shapes match.
+#[derive(Module, Debug)]
+pub struct MbConv {
+    pub(crate) expand: Option<Conv2d>,
+    pub(crate) depthwise: Conv2d,
+    pub(crate) project: Conv2d,
+    #[module(skip)]
+    residual: bool,
+}
+
+/// TensorFlow's "SAME" padding (asymmetric for even inputs at stride 2), which the weights were
+/// trained with; burn computes it from the input size at every call.
+fn conv(
+    channels: [usize; 2],
+    kernel: usize,
+    stride: usize,
+    groups: usize,
+    device: &Device,
+) -> Conv2d {
+    Conv2dConfig::new(channels, [kernel, kernel])
+        .with_stride([stride, stride])
+        .with_groups(groups)
+        .with_padding(PaddingConfig2d::Same)
+        .with_bias(true)
+        // Every parameter is overwritten by the weights file; zeros make construction cheap.
+        .with_initializer(Initializer::Zeros)
+        .init(device)
+}
+
+fn relu6(x: Tensor<4>) -> Tensor<4> {
+    x.clamp(0.0, 6.0)
+}
+
+impl MbConv {
+    fn new((input, output, expansion, kernel, stride): BlockSpec, device: &Device) -> Self {
+        let hidden = input * expansion;
+        Self {
+            expand: (expansion != 1).then(|| conv([input, hidden], 1, 1, 1, device)),
+            depthwise: conv([hidden, hidden], kernel, stride, hidden, device),
+            project: conv([hidden, output], 1, 1, 1, device),
+            residual: stride == 1 && input == output,
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        let hidden = match &self.expand {
+            Some(expand) => relu6(expand.forward(x.clone())),
+            None => x.clone(),
+        };
+        let out = self.project.forward(relu6(self.depthwise.forward(hidden)));
+        if self.residual { out + x } else { out }
+    }
+}
+
+impl EfficientNetLite0 {
+    /// The architecture with zero weights; [`crate::load_weights`] fills it.
+    pub fn new(device: &Device) -> Self {
+        Self {
+            stem: conv([3, STEM_CHANNELS], 3, 2, 1, device),
+            blocks: BLOCKS
+                .iter()
+                .map(|spec| MbConv::new(*spec, device))
+                .collect(),
+            head: conv([BLOCKS[15].1, HEAD_CHANNELS], 1, 1, 1, device),
+            classifier: LinearConfig::new(HEAD_CHANNELS, NUM_CLASSES)
+                .with_initializer(Initializer::Zeros)
+                .init(device),
+        }
+    }
+
+    /// RGB in [0, 1] → the range the weights expect, (x·255 − 127) / 128.
+    fn normalize(rgb: Tensor<4>) -> Tensor<4> {
+        rgb.mul_scalar(255.0 / 128.0).sub_scalar(127.0 / 128.0)
+    }
+
+    /// Activations at `tap` for RGB images in [0, 1], shape `[batch, 3, h, w]`. Nothing past the
+    /// tap is computed.
+    pub fn forward_to(&self, rgb: Tensor<4>, tap: TapId) -> Tensor<4> {
+        let mut x = relu6(self.stem.forward(Self::normalize(rgb)));
+        // Tap 0 is the stem, taps 1..=16 the blocks, tap 17 the head.
+        for block in self.blocks.iter().take(tap.index()) {
+            x = block.forward(x);
+        }
+        if tap.index() > self.blocks.len() {
+            x = relu6(self.head.forward(x));
+        }
+        x
+    }
+
+    /// Class logits, `[batch, 1000]`, in the standard ImageNet class order.
+    pub fn logits(&self, rgb: Tensor<4>) -> Tensor<2> {
+        let head = TapId::from_name("head").expect("the head is in the catalog");
+        let features = self
+            .forward_to(rgb, head)
+            .mean_dim(3)
+            .mean_dim(2)
+            .flatten(1, 3);
+        self.classifier.forward(features)
+    }
+}

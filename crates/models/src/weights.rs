@@ -1,0 +1,52 @@
+//! The weights file: a burnpack of the folded network, loaded the same way natively and in the
+//! browser, and named by its hash so a permalink records which weights made an image.
+
+use burn::module::Module;
+use burn::store::{BurnpackStore, ModuleSnapshot};
+use burn::tensor::{Bytes, Device};
+use sha2::{Digest, Sha256};
+
+use crate::efficientnet::EfficientNetLite0;
+
+pub const MODEL_ID: &str = "efficientnet-lite0";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WeightsError {
+    #[error("not a readable weights file: {0}")]
+    Unreadable(String),
+    #[error("the weights file lacks {count} tensors, e.g. `{first}`")]
+    Missing { count: usize, first: String },
+    #[error("the weights file has tensors of the wrong shape or type: {0}")]
+    Invalid(String),
+}
+
+/// First 16 hex digits of the file's SHA-256: short enough for a URL, long enough to tell
+/// weights files apart.
+pub fn weights_hash(bytes: &[u8]) -> String {
+    hex::encode(&Sha256::digest(bytes)[..8])
+}
+
+/// Builds the network on `device` from a weights file's bytes. Parameters are frozen: feature
+/// visualization differentiates with respect to the image only.
+pub fn load_weights(bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0, WeightsError> {
+    let mut model = EfficientNetLite0::new(device);
+    let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes)));
+    let result = model
+        .load_from(&mut store)
+        .map_err(|error| WeightsError::Unreadable(error.to_string()))?;
+    if let Some((first, _)) = result.missing.first() {
+        return Err(WeightsError::Missing {
+            count: result.missing.len(),
+            first: first.clone(),
+        });
+    }
+    if !result.errors.is_empty() {
+        let errors: Vec<String> = result
+            .errors
+            .iter()
+            .map(|error| format!("{error:?}"))
+            .collect();
+        return Err(WeightsError::Invalid(errors.join("; ")));
+    }
+    Ok(model.no_grad())
+}

@@ -1,0 +1,57 @@
+use thiserror::Error;
+
+/// Why a recipe (or permalink) was refused. Each variant names the field at fault.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum RecipeError {
+    #[error("the recipe string is empty")]
+    Empty,
+    #[error("the recipe string is {length} characters long; at most {max} are allowed")]
+    TooLong { length: usize, max: usize },
+    #[error("the recipe string has a character outside A–Z, a–z, 0–9, '-' and '_'")]
+    NotBase64,
+    #[error("the recipe string is cut short")]
+    Truncated,
+    #[error("the recipe string has {0} bytes after its end")]
+    TrailingBytes(usize),
+    #[error("the recipe string is not a recipe: {0}")]
+    Garbage(String),
+    #[error("version: {0} is not a recipe version this build knows (it reads version {known})", known = crate::FORMAT_VERSION)]
+    UnknownVersion(u8),
+    #[error("model: `{0}` is unknown (this build has efficientnet-lite0)")]
+    UnknownModel(String),
+    #[error("weights: `{0}` is not a weights hash (16 lowercase hex digits)")]
+    BadWeightsHash(String),
+    #[error("weights: the recipe was made with weights {recipe}, but these weights are {loaded}")]
+    WeightsMismatch { recipe: String, loaded: String },
+    #[error("layer: `{0}` is unknown (known: stem, block0..block15, head)")]
+    UnknownLayer(String),
+    #[error("channel: {channel} is out of range; layer {layer} has channels 0..{channels}")]
+    ChannelOutOfRange {
+        layer: String,
+        channel: u32,
+        channels: usize,
+    },
+    #[error("{field}: the value is not a finite number")]
+    NonFinite { field: &'static str },
+    #[error("{field}: {value} is out of range ({range})")]
+    OutOfRange {
+        field: &'static str,
+        value: f64,
+        range: &'static str,
+    },
+}
+
+impl RecipeError {
+    /// The recipe field at fault, if the error is about one field.
+    pub fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::UnknownVersion(_) => "version",
+            Self::UnknownModel(_) => "model",
+            Self::BadWeightsHash(_) | Self::WeightsMismatch { .. } => "weights",
+            Self::UnknownLayer(_) => "layer",
+            Self::ChannelOutOfRange { .. } => "channel",
+            Self::NonFinite { field } | Self::OutOfRange { field, .. } => field,
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! Every field checked against what the engine can render in reasonable time and memory.
+
+use basis_featvis::Parametrization;
+use basis_models::{MODEL_ID, TapId};
+
+use crate::{FORMAT_VERSION, Recipe, RecipeError};
+
+pub const MIN_SIZE: usize = 32;
+pub const MAX_SIZE: usize = 512;
+pub const MAX_STEPS: u32 = 4096;
+pub const MAX_COS_POWER: f32 = 16.0;
+/// The network needs a few positions at its deepest layer after the transforms shrink the image.
+const MIN_TRANSFORMED_SIZE: f32 = 32.0;
+
+fn finite(field: &'static str, value: f32) -> Result<f64, RecipeError> {
+    if value.is_finite() {
+        Ok(value as f64)
+    } else {
+        Err(RecipeError::NonFinite { field })
+    }
+}
+
+fn within(
+    field: &'static str,
+    value: f64,
+    min: f64,
+    max: f64,
+    range: &'static str,
+) -> Result<(), RecipeError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(RecipeError::OutOfRange {
+            field,
+            value,
+            range,
+        })
+    }
+}
+
+impl Recipe {
+    pub fn validate(&self) -> Result<(), RecipeError> {
+        if self.version != FORMAT_VERSION {
+            return Err(RecipeError::UnknownVersion(self.version));
+        }
+        if self.model != MODEL_ID {
+            return Err(RecipeError::UnknownModel(self.model.clone()));
+        }
+        let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+        if self.weights.len() != 16 || !self.weights.chars().all(hex) {
+            return Err(RecipeError::BadWeightsHash(self.weights.clone()));
+        }
+        let tap = TapId::from_name(&self.layer)
+            .map_err(|_| RecipeError::UnknownLayer(self.layer.clone()))?;
+        if self.channel as usize >= tap.channels() {
+            return Err(RecipeError::ChannelOutOfRange {
+                layer: self.layer.clone(),
+                channel: self.channel,
+                channels: tap.channels(),
+            });
+        }
+        within("mix", finite("mix", self.mix)?, 0.0, 1.0, "0 to 1")?;
+        within(
+            "cos_power",
+            finite("cos_power", self.cos_power)?,
+            0.0,
+            MAX_COS_POWER as f64,
+            "0 to 16",
+        )?;
+        within(
+            "steps",
+            self.steps as f64,
+            1.0,
+            MAX_STEPS as f64,
+            "1 to 4096",
+        )?;
+        let image = &self.image;
+        within(
+            "size",
+            image.size as f64,
+            MIN_SIZE as f64,
+            MAX_SIZE as f64,
+            "32 to 512",
+        )?;
+        within(
+            "init_sd",
+            finite("init_sd", image.init_sd)?,
+            1e-6,
+            1.0,
+            "0.000001 to 1",
+        )?;
+        if let Parametrization::Fft { decay_power } = image.parametrization {
+            within(
+                "decay_power",
+                finite("decay_power", decay_power)?,
+                0.0,
+                4.0,
+                "0 to 4",
+            )?;
+        }
+        let t = &self.transforms;
+        within("pad", t.pad as f64, 0.0, 64.0, "0 to 64")?;
+        within("jitter", t.jitter as f64, 0.0, 32.0, "0 to 32")?;
+        within("final_jitter", t.final_jitter as f64, 0.0, 32.0, "0 to 32")?;
+        within(
+            "scale_min",
+            finite("scale_min", t.scale_min)?,
+            0.5,
+            1.0,
+            "0.5 to 1",
+        )?;
+        within(
+            "scale_max",
+            finite("scale_max", t.scale_max)?,
+            t.scale_min as f64,
+            2.0,
+            "scale_min to 2",
+        )?;
+        within(
+            "rotate",
+            t.rotate_max_degrees as f64,
+            0.0,
+            45.0,
+            "0 to 45 degrees",
+        )?;
+        let smallest =
+            (image.size + 2 * t.pad - t.jitter) as f32 * t.scale_min - t.final_jitter as f32;
+        within(
+            "size",
+            smallest as f64,
+            MIN_TRANSFORMED_SIZE as f64,
+            f64::MAX,
+            "at least 32 px after the transforms",
+        )?;
+        Ok(())
+    }
+}

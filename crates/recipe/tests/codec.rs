@@ -1,0 +1,232 @@
+//! Permalink strings: round trips, and a clear typed error for each kind of bad input.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use basis_featvis::{Parametrization, SeededRng};
+use basis_recipe::{MAX_ENCODED_LENGTH, Recipe, RecipeError};
+
+const WEIGHTS: &str = "0123456789abcdef";
+
+fn recipe() -> Recipe {
+    Recipe::new(WEIGHTS)
+}
+
+fn with(change: impl FnOnce(&mut Recipe)) -> String {
+    let mut recipe = recipe();
+    change(&mut recipe);
+    recipe.encode()
+}
+
+fn bytes_of(recipe: &Recipe) -> Vec<u8> {
+    URL_SAFE_NO_PAD.decode(recipe.encode()).unwrap()
+}
+
+#[test]
+fn recipes_round_trip_through_short_url_safe_strings() {
+    let mut custom = recipe();
+    custom.layer = "head".into();
+    custom.channel = 1279;
+    custom.seed = u64::MAX;
+    custom.mix = 0.37;
+    custom.cos_power = 2.5;
+    custom.negative = true;
+    custom.centre = true;
+    custom.steps = 4096;
+    custom.image.size = 224;
+    custom.image.parametrization = Parametrization::Pixel;
+    custom.transforms.rotate_max_degrees = 0;
+    for original in [recipe(), custom] {
+        let text = original.encode();
+        assert!(text.len() < 120, "{} characters: {text}", text.len());
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(Recipe::decode(&text), Ok(original));
+    }
+}
+
+#[test]
+fn each_malformed_string_gets_the_right_typed_error() {
+    use RecipeError::*;
+    let valid = recipe().encode();
+    let mut trailing = bytes_of(&recipe());
+    trailing.extend([0, 0, 0]);
+    let raw = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+    let mut bad_bool = bytes_of(&recipe());
+    // The `negative` flag's byte (a valid 0) becomes an invalid 2; postcard writes fields in
+    // order, so it sits just before the encoding of the fields that follow it.
+    let r = recipe();
+    let negative_at =
+        bad_bool.len() - postcard_size(&(r.centre, r.steps, r.image, r.transforms)) - 1;
+    bad_bool[negative_at] = 2;
+
+    let cases: Vec<(String, fn(&RecipeError) -> bool)> = vec![
+        ("".into(), |e| *e == Empty),
+        ("   ".into(), |e| *e == Empty),
+        ("A".repeat(MAX_ENCODED_LENGTH + 1), |e| {
+            matches!(e, TooLong { .. })
+        }),
+        ("abc$def".into(), |e| *e == NotBase64),
+        ("<script>alert(1)</script>".into(), |e| *e == NotBase64),
+        ("AQ Fl".into(), |e| *e == NotBase64),
+        ("%41%42%43".into(), |e| *e == NotBase64),
+        ("AQ==".into(), |e| *e == NotBase64),
+        ("A".into(), |e| *e == Truncated),
+        (valid[..valid.len() / 2].to_string(), |e| *e == Truncated),
+        (valid[..valid.len() - 4].to_string(), |e| *e == Truncated),
+        ("AQ".into(), |e| *e == Truncated),
+        (raw(&trailing), |e| *e == TrailingBytes(3)),
+        ("AB".into(), |e| *e == Truncated),
+        (raw(&[1, 3, 0xff, 0xfe, 0xfd]), |e| matches!(e, Garbage(_))),
+        (
+            raw(&[
+                1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            ]),
+            |e| matches!(e, Garbage(_) | Truncated),
+        ),
+        (raw(&bad_bool), |e| matches!(e, Garbage(_))),
+        (with(|r| r.version = 2), |e| *e == UnknownVersion(2)),
+        (with(|r| r.version = 0), |e| *e == UnknownVersion(0)),
+        (raw(&[255]), |e| *e == UnknownVersion(255)),
+        (with(|r| r.model = "resnet50".into()), |e| {
+            *e == UnknownModel("resnet50".into())
+        }),
+        (with(|r| r.weights = "xyz".into()), |e| {
+            e.field() == Some("weights")
+        }),
+        (with(|r| r.weights = "0123456789ABCDEF".into()), |e| {
+            e.field() == Some("weights")
+        }),
+        (with(|r| r.layer = "block16".into()), |e| {
+            *e == UnknownLayer("block16".into())
+        }),
+        (with(|r| r.layer = "<b>stem</b>".into()), |e| {
+            e.field() == Some("layer")
+        }),
+        (with(|r| r.layer = String::new()), |e| {
+            e.field() == Some("layer")
+        }),
+        (with(|r| r.channel = 112), |e| {
+            matches!(
+                e,
+                ChannelOutOfRange {
+                    channel: 112,
+                    channels: 112,
+                    ..
+                }
+            )
+        }),
+        (with(|r| r.channel = u32::MAX), |e| {
+            e.field() == Some("channel")
+        }),
+        (with(|r| r.mix = 1.5), |e| {
+            matches!(e, OutOfRange { field: "mix", .. })
+        }),
+        (with(|r| r.mix = -0.1), |e| {
+            matches!(e, OutOfRange { field: "mix", .. })
+        }),
+        (with(|r| r.mix = f32::NAN), |e| {
+            *e == NonFinite { field: "mix" }
+        }),
+        (with(|r| r.mix = f32::INFINITY), |e| {
+            *e == NonFinite { field: "mix" }
+        }),
+        (with(|r| r.cos_power = -1.0), |e| {
+            matches!(
+                e,
+                OutOfRange {
+                    field: "cos_power",
+                    ..
+                }
+            )
+        }),
+        (with(|r| r.cos_power = f32::NAN), |e| {
+            *e == NonFinite { field: "cos_power" }
+        }),
+        (with(|r| r.cos_power = 1e9), |e| {
+            matches!(
+                e,
+                OutOfRange {
+                    field: "cos_power",
+                    ..
+                }
+            )
+        }),
+        (with(|r| r.image.size = 4096), |e| {
+            matches!(e, OutOfRange { field: "size", .. })
+        }),
+        (with(|r| r.image.size = 8), |e| {
+            matches!(e, OutOfRange { field: "size", .. })
+        }),
+        (with(|r| r.steps = 0), |e| {
+            matches!(e, OutOfRange { field: "steps", .. })
+        }),
+        (with(|r| r.steps = 1_000_000), |e| {
+            matches!(e, OutOfRange { field: "steps", .. })
+        }),
+        (with(|r| r.image.init_sd = f32::NAN), |e| {
+            *e == NonFinite { field: "init_sd" }
+        }),
+        (
+            with(|r| r.image.parametrization = Parametrization::Fft { decay_power: 10.0 }),
+            |e| e.field() == Some("decay_power"),
+        ),
+        (with(|r| r.transforms.pad = 1000), |e| {
+            e.field() == Some("pad")
+        }),
+        (with(|r| r.transforms.jitter = 100), |e| {
+            e.field() == Some("jitter")
+        }),
+        (with(|r| r.transforms.scale_min = 0.1), |e| {
+            e.field() == Some("scale_min")
+        }),
+        (with(|r| r.transforms.scale_max = 0.95), |e| {
+            e.field() == Some("scale_max")
+        }),
+        (with(|r| r.transforms.rotate_max_degrees = 90), |e| {
+            e.field() == Some("rotate")
+        }),
+        (
+            with(|r| {
+                r.image.size = 32;
+                r.transforms.pad = 0;
+                r.transforms.scale_min = 0.5
+            }),
+            |e| e.field() == Some("size"),
+        ),
+    ];
+    assert!(cases.len() >= 30);
+    for (text, expected) in &cases {
+        let error = Recipe::decode(text).expect_err(text);
+        assert!(expected(&error), "{text:?} gave {error:?}");
+        assert!(!error.to_string().is_empty());
+    }
+}
+
+fn postcard_size<T: serde::Serialize>(value: &T) -> usize {
+    postcard::to_allocvec(value).unwrap().len()
+}
+
+#[test]
+fn random_strings_never_panic() {
+    let alphabet: Vec<char> = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        .chars()
+        .collect();
+    let mut rng = SeededRng::new(11, 0);
+    let valid = recipe().encode();
+    for _ in 0..3000 {
+        let length = rng.below(160);
+        let text: String = (0..length)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect();
+        let _ = Recipe::decode(&text);
+        // Flip one character of a valid string: an error or a valid recipe, never a panic.
+        let mut mutated: Vec<char> = valid.chars().collect();
+        let at = rng.below(mutated.len());
+        mutated[at] = alphabet[rng.below(alphabet.len())];
+        if let Ok(recipe) = Recipe::decode(&mutated.into_iter().collect::<String>()) {
+            assert!(recipe.validate().is_ok());
+        }
+    }
+}
