@@ -7,9 +7,14 @@ use anyhow::{Context, Result};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
+fn root() -> PathBuf {
+    let root = PathBuf::from(ROOT);
+    root.canonicalize().unwrap_or(root)
+}
+
 /// Weights and labels; the app serves this folder as is.
 pub fn model_dir() -> PathBuf {
-    PathBuf::from(ROOT).join("public/model")
+    root().join("public/model")
 }
 
 pub fn default_weights() -> PathBuf {
@@ -21,7 +26,7 @@ pub fn labels() -> PathBuf {
 }
 
 pub fn photos_dir() -> PathBuf {
-    PathBuf::from(ROOT).join("tests/photos")
+    root().join("tests/photos")
 }
 
 /// Downloaded wheels, kept between runs so set-up is fast when nothing changed.
@@ -29,7 +34,7 @@ pub fn wheel_cache() -> PathBuf {
     let base = std::env::var_os("BASIS_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/basis")))
-        .unwrap_or_else(|| PathBuf::from(ROOT).join("target/basis-cache"));
+        .unwrap_or_else(|| root().join("target/basis-cache"));
     base.join("wheels")
 }
 
