@@ -8,6 +8,9 @@ cd "$ROOT"
 # Builds are cached outside the clone, so a fresh clone (CI) reuses them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/basis/target}"
 export BASIS="$CARGO_TARGET_DIR/release/basis"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -22,4 +25,40 @@ ensure_model() {
   cargo build --release --locked -p basis-cli
   step "weights, labels and photos"
   "$BASIS" setup-weights
+}
+
+# Trunk and a wasm-bindgen CLI of exactly Cargo.lock's version (Trunk cannot download tools here).
+ensure_web_toolchain() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  local bindgen
+  bindgen="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ]; then
+    step "installing wasm-bindgen-cli $bindgen"
+    # Not --locked: its lockfile pins a webpki-roots the registry no longer has.
+    cargo install wasm-bindgen-cli --version "$bindgen" --force
+  fi
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    step "installing trunk $TRUNK_VERSION"
+    cargo install --locked trunk --version "$TRUNK_VERSION" --force
+  fi
+}
+
+# dist/: the static site, with the real weights.
+build_app() {
+  ensure_web_toolchain
+  step "building the app (trunk, release)"
+  cargo fetch --locked
+  trunk build --release
+}
+
+ensure_browser() {
+  if ! command -v chromium >/dev/null; then
+    step "installing Debian's chromium"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    step "installing playwright-core"
+    (cd tests/browser && npm ci --no-audit --no-fund)
+  fi
 }

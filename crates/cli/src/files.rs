@@ -21,6 +21,11 @@ pub fn default_weights() -> PathBuf {
     model_dir().join("efficientnet-lite0.bpk")
 }
 
+/// Size and hashes of the weights file, for the browser to check its download against.
+pub fn manifest() -> PathBuf {
+    model_dir().join("manifest.json")
+}
+
 pub fn labels() -> PathBuf {
     model_dir().join("imagenet-labels.txt")
 }

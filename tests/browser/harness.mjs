@@ -1,0 +1,117 @@
+// Serves dist/ on loopback and drives Debian's Chromium through playwright-core.
+
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { join, extname, normalize } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+const DIST = process.env.BASIS_DIST ?? new URL('../../dist/', import.meta.url).pathname;
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.bpk': 'application/octet-stream',
+  '.png': 'image/png',
+};
+
+/** A static file server for dist/, as any static host would serve it. */
+export async function serveDist() {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(DIST)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      await stat(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.end(await readFile(file));
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Chromium with or without a (software) WebGPU adapter. */
+export async function launch({ webgpu }) {
+  const args = [
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${await mkdtemp(join(tmpdir(), 'basis-chromium-'))}`,
+  ];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
+}
+
+/**
+ * A fresh page that records console errors, page errors and every request, so tests can assert
+ * that nothing failed and nothing left the origin.
+ */
+export async function openPage(browser, url) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const record = { errors: [], requests: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') record.errors.push(message.text());
+  });
+  page.on('pageerror', (error) => record.errors.push(String(error)));
+  context.on('request', (request) => record.requests.push(request.url()));
+  context.on('serviceworker', () => {});
+  await page.goto(url);
+  return { page, record, close: () => context.close() };
+}
+
+/** Waits until the worker reports a backend. */
+export async function ready(page, timeout = 300_000) {
+  await page.waitForFunction(() => document.querySelector('#backend')?.textContent !== 'starting…', null, { timeout });
+  return page.textContent('#backend');
+}
+
+export async function step(page) {
+  return Number(await page.textContent('#step'));
+}
+
+export async function waitForStep(page, atLeast, timeout = 600_000) {
+  await page.waitForFunction((n) => Number(document.querySelector('#step')?.textContent) >= n, atLeast, { timeout });
+}
+
+export async function waitForDone(page, timeout = 600_000) {
+  await page.waitForSelector('#done:not([hidden])', { state: 'attached', timeout });
+}
+
+/** The canvas's pixels (RGBA), as drawn. */
+export async function pixels(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('#canvas');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    return { width: canvas.width, height: canvas.height, data: Array.from(data) };
+  });
+}
+
+export function meanAbsoluteDifference(a, b) {
+  if (a.data.length !== b.data.length) return Infinity;
+  let total = 0;
+  for (let i = 0; i < a.data.length; i++) total += Math.abs(a.data[i] - b.data[i]);
+  return total / a.data.length;
+}
+
+/** Requests that went anywhere but the page's own origin (data: and blob: URLs stay local). */
+export function foreignRequests(record, origin) {
+  return record.requests.filter((url) => !url.startsWith(origin) && !/^(data|blob):/.test(url));
+}
+
+export async function readFileBytes(path) {
+  return new Uint8Array(await readFile(path));
+}
