@@ -134,7 +134,7 @@ test('CPU fallback: without WebGPU the app says so and still draws', async (t) =
   await t.test('falls back to the CPU with a visible notice', async () => {
     const { page, record, close } = await open(browser, fragment('--layer', 'block2', '--channel', '3'));
     assert.equal(await ready(page), 'CPU');
-    assert.match(await page.textContent('#backend-notice'), /no WebGPU.*CPU/);
+    assert.match(await page.textContent('#backend-notice'), /(no WebGPU|no GPU adapter).*runs on the CPU/);
     assert.equal(await page.isVisible('#backend-notice'), true);
     await waitForDone(page);
     assert.equal(await step(page), STEPS);

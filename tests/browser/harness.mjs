@@ -3,8 +3,6 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
 const DIST = process.env.BASIS_DIST ?? new URL('../../dist/', import.meta.url).pathname;
@@ -40,7 +38,7 @@ export async function serveDist() {
   return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** Chromium with or without a (software) WebGPU adapter. */
+/** Chromium with or without a (software) WebGPU adapter; playwright gives each launch a fresh profile. */
 export async function launch({ webgpu }) {
   const args = [
     '--no-sandbox',
@@ -49,7 +47,6 @@ export async function launch({ webgpu }) {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
-    `--user-data-dir=${await mkdtemp(join(tmpdir(), 'basis-chromium-'))}`,
   ];
   if (webgpu) args.push('--enable-unsafe-webgpu');
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
@@ -75,7 +72,7 @@ export async function openPage(browser, url) {
 
 /** Waits until the worker reports a backend. */
 export async function ready(page, timeout = 300_000) {
-  await page.waitForFunction(() => document.querySelector('#backend')?.textContent !== 'starting…', null, { timeout });
+  await page.waitForFunction(() => ['WebGPU', 'CPU'].includes(document.querySelector('#backend')?.textContent), null, { timeout });
   return page.textContent('#backend');
 }
 
