@@ -16,8 +16,8 @@ use web_sys::{CanvasRenderingContext2d, ImageData, MessageEvent, Worker};
 
 use crate::protocol::{Backend, Command, Event};
 
-/// Trunk writes this loader next to `index.html` for the `worker` binary.
-const WORKER_SCRIPT: &str = "./worker_loader.js";
+/// A module worker that imports this app's own wasm (`app/worker.js`).
+const WORKER_SCRIPT: &str = "./worker.js";
 const SIZES: [usize; 3] = [64, 128, 224];
 /// Used until the worker reports the real hash; never sent.
 const UNKNOWN_WEIGHTS: &str = "0000000000000000";
@@ -254,7 +254,9 @@ impl Controller {
 }
 
 fn start_worker(controller_cell: Rc<RefCell<Option<Controller>>>) -> Result<Worker, JsValue> {
-    let worker = Worker::new(WORKER_SCRIPT)?;
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         if let Some(controller) = controller_cell.borrow().as_ref() {
             controller.on_message(event);

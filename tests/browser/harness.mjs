@@ -16,8 +16,11 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** A static file server for dist/, as any static host would serve it. */
-export async function serveDist() {
+/**
+ * A static file server for dist/, as any static host would serve it. `cache`: let the browser keep
+ * files for an hour, as a real host would (the benchmarks measure loads with and without it).
+ */
+export async function serveDist({ cache = false } = {}) {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
     const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
@@ -27,7 +30,9 @@ export async function serveDist() {
     }
     try {
       await stat(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (cache) headers['cache-control'] = 'max-age=3600';
+      response.writeHead(200, headers);
       response.end(await readFile(file));
     } catch {
       response.writeHead(404).end();

@@ -3,10 +3,9 @@
 use std::time::Instant;
 
 use anyhow::Result;
-use basis_featvis::Session;
 use serde_json::json;
 
-use crate::recipe_args::{Prepared, RecipeArgs};
+use crate::recipe_args::RecipeArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -18,19 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let Prepared {
-        recipe,
-        model,
-        device,
-    } = args.recipe.prepare()?;
-    let mut session = Session::new(
-        model,
-        &device,
-        recipe.image,
-        recipe.transforms,
-        recipe.objective()?,
-        recipe.seed,
-    )?;
+    let (recipe, mut session) = args.recipe.prepare()?.start()?;
     for _ in 0..args.warmup {
         pollster::block_on(session.step())?;
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use basis_featvis::Parametrization;
+use basis_featvis::{Parametrization, Session};
 use basis_models::EfficientNetLite0;
 use basis_recipe::{Recipe, RecipeError};
 use burn::tensor::Device;
@@ -56,6 +56,26 @@ pub struct Prepared {
     pub recipe: Recipe,
     pub model: EfficientNetLite0,
     pub device: Device,
+}
+
+impl Prepared {
+    /// A fresh optimization of the recipe, from noise.
+    pub fn start(self) -> Result<(Recipe, Session)> {
+        let Prepared {
+            recipe,
+            model,
+            device,
+        } = self;
+        let session = Session::new(
+            model,
+            &device,
+            recipe.image,
+            recipe.transforms,
+            recipe.objective()?,
+            recipe.seed,
+        )?;
+        Ok((recipe, session))
+    }
 }
 
 impl RecipeArgs {

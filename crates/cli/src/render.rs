@@ -4,11 +4,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use basis_featvis::Session;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use crate::recipe_args::{Prepared, RecipeArgs};
+use crate::recipe_args::RecipeArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -20,19 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let Prepared {
-        recipe,
-        model,
-        device,
-    } = args.recipe.prepare()?;
-    let mut session = Session::new(
-        model,
-        &device,
-        recipe.image,
-        recipe.transforms,
-        recipe.objective()?,
-        recipe.seed,
-    )?;
+    let (recipe, mut session) = args.recipe.prepare()?.start()?;
 
     let progress = ProgressBar::new(recipe.steps as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps, objective {msg}")

@@ -133,14 +133,7 @@ impl Session {
     pub async fn frame(&self) -> Result<Frame, SessionError> {
         let rgb = self.image.rgb(self.params.clone());
         let [_, _, height, width] = rgb.dims();
-        let data = rgb
-            .permute([0, 2, 3, 1])
-            .into_data_async()
-            .await
-            .map_err(|error| SessionError::Read(error.to_string()))?;
-        let values = data
-            .try_to_vec::<f32>()
-            .map_err(|error| SessionError::Read(format!("{error:?}")))?;
+        let values = read_floats(rgb.permute([0, 2, 3, 1])).await?;
         let rgb = values
             .iter()
             .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
@@ -168,12 +161,15 @@ fn check(objective: &Objective) -> Result<(), SessionError> {
 }
 
 async fn read_scalar(value: Tensor<1>) -> Result<f32, SessionError> {
-    let data = value
+    Ok(read_floats(value).await?[0])
+}
+
+/// Reads a tensor back to the host; asynchronous because WebGPU reads are.
+async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, SessionError> {
+    let data = tensor
         .into_data_async()
         .await
         .map_err(|error| SessionError::Read(error.to_string()))?;
-    let values = data
-        .try_to_vec::<f32>()
-        .map_err(|error| SessionError::Read(format!("{error:?}")))?;
-    Ok(values[0])
+    data.try_to_vec::<f32>()
+        .map_err(|error| SessionError::Read(format!("{error:?}")))
 }
