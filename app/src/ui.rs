@@ -349,25 +349,8 @@ pub fn App() -> impl IntoView {
     let channels =
         move || recipe.with(|r| TapId::from_name(&r.layer).map(TapId::channels).unwrap_or(1));
 
-    let (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17) = (
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-        controller.clone(),
-    );
+    // A Copy handle, so each event handler can take its own without a clone.
+    let ctl = StoredValue::new_local(controller);
 
     view! {
         <main class:present=present>
@@ -410,10 +393,10 @@ pub fn App() -> impl IntoView {
                     <div class="control" data-control="layer" hidden=hidden("layer")>
                         <label for="layer">"Layer"</label>
                         <select id="layer" prop:value=move || recipe.with(|r| r.layer.clone())
-                            on:change=move |ev| { let layer = event_target_value(&ev); c1.change(|r| {
+                            on:change=move |ev| { let layer = event_target_value(&ev); ctl.with_value(|c| c.change(|r| {
                                 r.channel = r.channel.min(TapId::from_name(&layer).map(TapId::channels).unwrap_or(1) as u32 - 1);
                                 r.layer = layer;
-                            }) }>
+                            })) }>
                             {LAYERS.iter().map(|layer| view! {
                                 <option value=layer.name>{format!("{} — {} channels", layer.name, layer.channels)}</option>
                             }).collect_view()}
@@ -421,41 +404,41 @@ pub fn App() -> impl IntoView {
                     </div>
                     <div class="control" data-control="channel" hidden=hidden("channel")>
                         <label for="channel">"Neuron (channel)"</label>
-                        <button id="channel-prev" title="Previous channel (←)" on:click=move |_| c2.step_channel(-1)>"◀"</button>
+                        <button id="channel-prev" title="Previous channel (←)" on:click=move |_| ctl.with_value(|c| c.step_channel(-1))>"◀"</button>
                         <input id="channel" type="number" min="0" max=move || channels() - 1 prop:value=move || recipe.with(|r| r.channel)
-                            on:change=move |ev| if let Ok(channel) = event_target_value(&ev).parse() { c3.change(|r| r.channel = channel) } />
-                        <button id="channel-next" title="Next channel (→)" on:click=move |_| c4.step_channel(1)>"▶"</button>
-                        <button id="channel-random" on:click=move |_| c5.random_channel()>"Random neuron"</button>
+                            on:change=move |ev| if let Ok(channel) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.channel = channel)) } />
+                        <button id="channel-next" title="Next channel (→)" on:click=move |_| ctl.with_value(|c| c.step_channel(1))>"▶"</button>
+                        <button id="channel-random" on:click=move |_| ctl.with_value(|c| c.random_channel())>"Random neuron"</button>
                         <span class="hint">{move || format!("of {}", channels())}</span>
                     </div>
                     <div class="control slider" data-control="direction" hidden=hidden("direction")>
                         <label for="direction">"Direction: from the neuron to a random mixture"</label>
                         <span class="end">"neuron"</span>
                         <input id="direction" type="range" min="0" max="1" step="0.01" prop:value=move || recipe.with(|r| r.mix)
-                            on:input=move |ev| if let Ok(mix) = event_target_value(&ev).parse() { c6.change(|r| r.mix = mix) } />
+                            on:input=move |ev| if let Ok(mix) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.mix = mix)) } />
                         <span class="end">"random"</span>
                         <output id="direction-value">{move || format!("{:.2}", recipe.with(|r| r.mix))}</output>
                     </div>
                     <div class="control" data-control="seed" hidden=hidden("seed")>
                         <label for="seed">"Random direction seed"</label>
                         <input id="seed" type="number" min="0" prop:value=move || recipe.with(|r| r.seed)
-                            on:change=move |ev| if let Ok(seed) = event_target_value(&ev).parse() { c7.change(|r| r.seed = seed) } />
-                        <button id="reroll" title="New random direction (r)" on:click=move |_| c8.reroll()>"Re-roll"</button>
+                            on:change=move |ev| if let Ok(seed) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.seed = seed)) } />
+                        <button id="reroll" title="New random direction (r)" on:click=move |_| ctl.with_value(|c| c.reroll())>"Re-roll"</button>
                     </div>
                     <div class="control" data-control="cospower" hidden=hidden("cospower")>
                         <label for="cospower">"Cosine power"</label>
                         <input id="cospower" type="number" min="0" max="16" step="0.5" prop:value=move || recipe.with(|r| r.cos_power)
-                            on:change=move |ev| if let Ok(p) = event_target_value(&ev).parse() { c9.change(|r| r.cos_power = p) } />
+                            on:change=move |ev| if let Ok(p) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.cos_power = p)) } />
                         <span class="hint">"0: push along the direction; higher: also point the same way"</span>
                     </div>
                     <div class="control" data-control="negative" hidden=hidden("negative")>
                         <input id="negative" type="checkbox" prop:checked=move || recipe.with(|r| r.negative)
-                            on:change=move |ev| { let on = event_target_checked(&ev); c10.change(|r| r.negative = on) } />
+                            on:change=move |ev| { let on = event_target_checked(&ev); ctl.with_value(|c| c.change(|r| r.negative = on)) } />
                         <label for="negative">"Negative (what suppresses it)"</label>
                     </div>
                     <div class="control" data-control="centre" hidden=hidden("centre")>
                         <input id="centre" type="checkbox" prop:checked=move || recipe.with(|r| r.centre)
-                            on:change=move |ev| { let on = event_target_checked(&ev); c11.change(|r| r.centre = on) } />
+                            on:change=move |ev| { let on = event_target_checked(&ev); ctl.with_value(|c| c.change(|r| r.centre = on)) } />
                         <label for="centre">"Centre position only"</label>
                     </div>
                 </fieldset>
@@ -465,24 +448,24 @@ pub fn App() -> impl IntoView {
                     <div class="control" data-control="size" hidden=hidden("size")>
                         <label for="size">"Size"</label>
                         <select id="size" prop:value=move || recipe.with(|r| r.image.size.to_string())
-                            on:change=move |ev| if let Ok(size) = event_target_value(&ev).parse() { c12.change(|r| r.image.size = size) }>
+                            on:change=move |ev| if let Ok(size) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.image.size = size)) }>
                             {SIZES.iter().map(|size| view! { <option value=size.to_string()>{format!("{size} px")}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="control" data-control="steps" hidden=hidden("steps")>
                         <label for="steps">"Steps"</label>
                         <input id="steps" type="number" min="1" max="4096" prop:value=move || recipe.with(|r| r.steps)
-                            on:change=move |ev| if let Ok(steps) = event_target_value(&ev).parse() { c13.change(|r| r.steps = steps) } />
+                            on:change=move |ev| if let Ok(steps) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.steps = steps)) } />
                     </div>
                     <div class="control" data-control="playback" hidden=hidden("playback")>
-                        <button id="pause" title="Pause or resume (space)" on:click=move |_| c14.toggle_pause()>
+                        <button id="pause" title="Pause or resume (space)" on:click=move |_| ctl.with_value(|c| c.toggle_pause())>
                             {move || if state.paused.get() { "Resume" } else { "Pause" }}
                         </button>
-                        <button id="restart" title="Start again from noise" on:click=move |_| c15.restart()>"Restart"</button>
+                        <button id="restart" title="Start again from noise" on:click=move |_| ctl.with_value(|c| c.restart())>"Restart"</button>
                     </div>
                     <div class="control" data-control="share" hidden=hidden("share")>
-                        <button id="copy-link" on:click=move |_| c16.copy_link()>"Copy link"</button>
-                        <button id="download" on:click=move |_| c17.download()>"Download PNG"</button>
+                        <button id="copy-link" on:click=move |_| ctl.with_value(|c| c.copy_link())>"Copy link"</button>
+                        <button id="download" on:click=move |_| ctl.with_value(|c| c.download())>"Download PNG"</button>
                         <span id="share-note" class="hint">{move || state.share_note.get().unwrap_or_default()}</span>
                     </div>
                 </fieldset>
