@@ -10,7 +10,7 @@ mod session;
 mod transforms;
 
 pub use objective::{Direction, Objective, Positions};
-pub use param::{ImageParam, ImageSettings, Parametrization};
+pub use param::{ImageSettings, Parametrization};
 pub use rng::SeededRng;
-pub use session::{Frame, LEARNING_RATE, Session, SessionError};
+pub use session::{Frame, Session, SessionError};
 pub use transforms::TransformSettings;

@@ -12,7 +12,7 @@ use crate::rng::SeededRng;
 use crate::transforms::TransformSettings;
 
 /// Lucid's and lucent's learning rate.
-pub const LEARNING_RATE: f64 = 0.05;
+const LEARNING_RATE: f64 = 0.05;
 /// PyTorch's and TensorFlow 1's Adam epsilon (burn's default is 1e-5).
 const ADAM_EPSILON: f32 = 1e-8;
 
@@ -81,10 +81,6 @@ impl Session {
 
     pub fn steps(&self) -> usize {
         self.steps
-    }
-
-    pub fn objective(&self) -> &Objective {
-        &self.objective
     }
 
     /// Warm start: the image stays, the objective changes. Adam's moments belong to the old

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use error::RecipeError;
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH};
-pub use validate::{MAX_COS_POWER, MAX_SIZE, MAX_STEPS, MIN_SIZE};
 
 /// Bumped whenever the meaning or layout of a field changes; old links then fail loudly.
 pub const FORMAT_VERSION: u8 = 1;

@@ -5,10 +5,10 @@ use basis_models::{MODEL_ID, TapId};
 
 use crate::{FORMAT_VERSION, Recipe, RecipeError};
 
-pub const MIN_SIZE: usize = 32;
-pub const MAX_SIZE: usize = 512;
-pub const MAX_STEPS: u32 = 4096;
-pub const MAX_COS_POWER: f32 = 16.0;
+const MIN_SIZE: usize = 32;
+const MAX_SIZE: usize = 512;
+const MAX_STEPS: u32 = 4096;
+const MAX_COS_POWER: f32 = 16.0;
 /// The network needs a few positions at its deepest layer after the transforms shrink the image.
 const MIN_TRANSFORMED_SIZE: f32 = 32.0;
 
