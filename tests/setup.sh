@@ -5,7 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# Builds are cached outside the clone, so a fresh clone (CI) reuses them.
+# Builds are cached outside the clone, so a fresh clone (CI) reuses them. Checkouts share the cache
+# and cargo judges freshness by modification times: after building another checkout, touch this
+# one's edited sources (or give it its own CARGO_TARGET_DIR).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/basis/target}"
 export BASIS="$CARGO_TARGET_DIR/release/basis"
 export PATH="$HOME/.cargo/bin:$PATH"
