@@ -2,6 +2,9 @@
 # everything is already in place. Nothing here relies on anything installed by hand.
 
 set -euo pipefail
+# CI may run without HOME; the caches and cargo's tools live under the user's home.
+HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export HOME
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 

@@ -388,6 +388,7 @@ pub fn App() -> impl IntoView {
                     </figcaption>
                 </figure>
 
+                <div class="panel">
                 <fieldset class="controls" prop:disabled=disabled>
                     <legend>"Direction"</legend>
                     <div class="control" data-control="layer" hidden=hidden("layer")>
@@ -469,6 +470,7 @@ pub fn App() -> impl IntoView {
                         <span id="share-note" class="hint">{move || state.share_note.get().unwrap_or_default()}</span>
                     </div>
                 </fieldset>
+                </div>
             </div>
 
             <section class="help" data-control="help" hidden=hidden("help")>
