@@ -261,3 +261,23 @@ fn link_prints_a_page_fragment_with_presentation_flags() {
     assert!(link.present && link.ignored.is_empty());
     assert_clean_error(&basis(&["link", "--hide", "everything"]), "everything");
 }
+
+#[test]
+fn a_recipe_made_with_other_weights_is_refused() {
+    let out = stdout(&basis(&["link", "--size", "64", "--steps", "2"]));
+    let mut recipe = basis_recipe::Link::parse(out.trim())
+        .recipe
+        .unwrap()
+        .unwrap();
+    recipe.weights = "ffffffffffffffff".into();
+    let png = scratch("other-weights.png");
+    let output = basis(&[
+        "render",
+        "--recipe",
+        &recipe.encode(),
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_clean_error(&output, "made with weights ffffffffffffffff");
+    assert!(!png.exists());
+}
