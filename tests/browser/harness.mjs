@@ -70,7 +70,6 @@ export async function openPage(browser, url) {
   });
   page.on('pageerror', (error) => record.errors.push(String(error)));
   context.on('request', (request) => record.requests.push(request.url()));
-  context.on('serviceworker', () => {});
   await page.goto(url);
   return { page, record, close: () => context.close() };
 }
