@@ -5,6 +5,7 @@
 pub mod direction;
 mod objective;
 mod param;
+mod recipe;
 mod rng;
 mod session;
 mod transforms;
@@ -13,4 +14,4 @@ pub use objective::{Direction, Objective, Positions};
 pub use param::{ImageSettings, Parametrization};
 pub use rng::SeededRng;
 pub use session::{Frame, Session, SessionError};
-pub use transforms::TransformSettings;
+pub use transforms::{Draw, TransformSettings};

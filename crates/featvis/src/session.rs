@@ -3,8 +3,9 @@
 //! app's slider morph a picture instead of restarting from noise.
 
 use basis_models::EfficientNetLite0;
+use basis_recipe::{Recipe, RecipeError};
 use burn::optim::{Adam, AdamConfig, AdamState, Optimizer};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::objective::Objective;
 use crate::param::{ImageParam, ImageSettings};
@@ -27,6 +28,10 @@ pub enum SessionError {
     DirectionLength { expected: usize, found: usize },
     #[error("channel {channel} is out of range for a layer of {channels} channels")]
     Channel { channel: usize, channels: usize },
+    #[error(transparent)]
+    Recipe(#[from] RecipeError),
+    #[error("a checkpoint of {found} parameters does not fit an image of {expected}")]
+    Checkpoint { expected: usize, found: usize },
 }
 
 /// An RGB image, row-major, 3 bytes per pixel.
@@ -79,8 +84,52 @@ impl Session {
         })
     }
 
+    /// A fresh optimization of `recipe`, from its noise.
+    pub fn for_recipe(
+        model: EfficientNetLite0,
+        device: &Device,
+        recipe: &Recipe,
+    ) -> Result<Self, SessionError> {
+        Self::new(
+            model,
+            device,
+            recipe.image.into(),
+            recipe.transforms.into(),
+            Objective::for_recipe(recipe)?,
+            recipe.seed,
+        )
+    }
+
     pub fn steps(&self) -> usize {
         self.steps
+    }
+
+    /// Warm start towards `recipe`'s objective (see [`Session::set_objective`]).
+    pub fn set_recipe_objective(&mut self, recipe: &Recipe) -> Result<(), SessionError> {
+        self.set_objective(Objective::for_recipe(recipe)?)
+    }
+
+    /// The image parameters, to go on from later (e.g. on another device) with [`Session::restore`].
+    pub async fn checkpoint(&self) -> Result<Vec<f32>, SessionError> {
+        read_floats(self.params.clone()).await
+    }
+
+    /// Continues from a checkpoint taken after `steps` steps. Adam's moments start afresh, as
+    /// after a warm start.
+    pub fn restore(&mut self, params: Vec<f32>, steps: usize) -> Result<(), SessionError> {
+        let shape = self.image.shape();
+        let expected = shape.iter().product();
+        if params.len() != expected {
+            return Err(SessionError::Checkpoint {
+                expected,
+                found: params.len(),
+            });
+        }
+        let device = self.params.device();
+        self.params = Tensor::from_data(TensorData::new(params, shape), &device);
+        self.adam_state = None;
+        self.steps = steps;
+        Ok(())
     }
 
     /// Warm start: the image stays, the objective changes. Adam's moments belong to the old

@@ -4,7 +4,7 @@ mod common;
 
 use basis_featvis::{Objective, Positions, direction};
 use basis_models::TapId;
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::tensor::{Device, Distribution, Tensor, TensorData};
 
 fn activations(layer: &str) -> (TapId, Tensor<4>) {
     let device = Device::flex();
@@ -82,4 +82,20 @@ fn cos_power_rewards_alignment() {
         p2.abs() < p0.abs().max(1e-3),
         "cos^2 ≤ 1 must shrink a poorly aligned direction: {p0} → {p2}"
     );
+}
+
+#[test]
+fn cos_power_values_are_exact_on_a_known_vector() {
+    // x = [1, 1] at one position, d = [1, 0]: dot 1, cos √2/2, so dot·cos^p = 1, √2/2, 1/2.
+    let device = Device::flex();
+    let x = Tensor::<4>::from_data(TensorData::new(vec![1.0f32, 1.0], [1, 2, 1, 1]), &device);
+    let tap = TapId::from_name("stem").unwrap();
+    for (p, expected) in [(0.0, 1.0), (1.0, std::f32::consts::FRAC_1_SQRT_2), (2.0, 0.5)] {
+        let value = scalar(Objective::direction(tap, vec![1.0, 0.0], p).value(x.clone()));
+        // The magnitude carries a 1e-4 guard against division by zero.
+        assert!((value - expected).abs() < 1e-4, "p = {p}: {value} vs {expected}");
+    }
+    // Pointing away is floored at cos 0.1, so every power stays finite.
+    let away = scalar(Objective::direction(tap, vec![-1.0, 0.0], 3.0).value(x));
+    assert!((away - -1e-3).abs() < 1e-6, "{away}");
 }

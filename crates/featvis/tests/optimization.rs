@@ -135,3 +135,26 @@ fn the_same_seed_gives_the_same_pixels() {
         (64, 64, 64 * 64 * 3)
     );
 }
+
+#[test]
+fn a_checkpoint_restored_in_a_new_session_shows_the_same_image() {
+    let tap = TapId::from_name("block3").unwrap();
+    let objective = || Objective::channel(tap, 2);
+    let mut first = start(objective(), Parametrization::Fft { decay_power: 1.0 }, 6);
+    for _ in 0..5 {
+        pollster::block_on(first.step()).unwrap();
+    }
+    let params = pollster::block_on(first.checkpoint()).unwrap();
+    let mut second = start(objective(), Parametrization::Fft { decay_power: 1.0 }, 6);
+    assert_ne!(
+        pollster::block_on(second.frame()).unwrap(),
+        pollster::block_on(first.frame()).unwrap()
+    );
+    second.restore(params.clone(), 5).unwrap();
+    assert_eq!(second.steps(), 5);
+    assert_eq!(
+        pollster::block_on(second.frame()).unwrap(),
+        pollster::block_on(first.frame()).unwrap()
+    );
+    assert!(second.restore(params[1..].to_vec(), 5).is_err(), "wrong length");
+}

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// The network every recipe names.
+pub const MODEL_ID: &str = "efficientnet-lite0";
+
 /// One readable point of the network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layer {
@@ -70,6 +73,7 @@ impl TapId {
         self.layer().channels
     }
 
+    #[cfg_attr(not(feature = "network"), allow(dead_code))]
     pub(crate) fn index(self) -> usize {
         self.0
     }

@@ -2,11 +2,15 @@
 //! the layers it needs.
 
 mod catalog;
+#[cfg(feature = "network")]
 mod efficientnet;
 #[cfg(feature = "import")]
 pub mod import;
+#[cfg(feature = "network")]
 mod weights;
 
-pub use catalog::{LAYERS, Layer, TapId, UnknownLayer};
+pub use catalog::{LAYERS, Layer, MODEL_ID, TapId, UnknownLayer};
+#[cfg(feature = "network")]
 pub use efficientnet::{EfficientNetLite0, INPUT_SIZE, NUM_CLASSES};
-pub use weights::{MODEL_ID, WeightsError, load_weights, weights_hash};
+#[cfg(feature = "network")]
+pub use weights::{WeightsError, load_weights, weights_hash};

@@ -8,8 +8,6 @@ use sha2::{Digest, Sha256};
 
 use crate::efficientnet::EfficientNetLite0;
 
-pub const MODEL_ID: &str = "efficientnet-lite0";
-
 #[derive(Debug, thiserror::Error)]
 pub enum WeightsError {
     #[error("not a readable weights file: {0}")]

@@ -1,59 +1,72 @@
 //! Recipe ⇄ permalink string: postcard (compact, varint) bytes in URL-safe base64 without
-//! padding, so the string sits in a URL fragment unescaped.
+//! padding, so the string sits in a URL fragment unescaped. The first byte is the format version;
+//! each version decodes through its own pinned structs in [`crate::wire`].
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de::DeserializeOwned;
 
-use crate::{FORMAT_VERSION, Recipe, RecipeError};
+use crate::wire::{self, v1};
+use crate::{Recipe, RecipeError};
 
 /// Far above any valid recipe (~100 characters), far below anything that could hurt.
 pub const MAX_ENCODED_LENGTH: usize = 512;
 
 impl Recipe {
+    /// The permalink string, in the current format version. Only meaningful for a valid recipe.
     pub fn encode(&self) -> String {
-        let bytes = postcard::to_allocvec(self).expect("a recipe always serializes");
+        debug_assert_eq!(wire::FORMAT_VERSION, v1::VERSION);
+        let bytes = postcard::to_allocvec(&v1::Recipe::from(self)).expect("a recipe serializes");
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
-    /// Parses and validates a permalink string. Never panics, whatever the input.
+    /// Parses and validates a permalink string of any released version. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(RecipeError::Empty);
-        }
-        if text.len() > MAX_ENCODED_LENGTH {
-            return Err(RecipeError::TooLong {
-                length: text.len(),
-                max: MAX_ENCODED_LENGTH,
-            });
-        }
-        if !text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(RecipeError::NotBase64);
-        }
-        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|error| match error {
-            // A string cut at an arbitrary point ends in a partial group or stray low bits.
-            base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
-                RecipeError::Truncated
-            }
-            other => RecipeError::Garbage(other.to_string()),
-        })?;
-        match bytes.first() {
-            Some(&FORMAT_VERSION) => {}
+        let bytes = bytes(text)?;
+        let recipe: Recipe = match bytes.first() {
+            Some(&v1::VERSION) => postcard_exact::<v1::Recipe>(&bytes)?.into(),
             Some(&version) => return Err(RecipeError::UnknownVersion(version)),
             None => return Err(RecipeError::Truncated),
-        }
-        let (recipe, rest): (Recipe, _) =
-            postcard::take_from_bytes(&bytes).map_err(|error| match error {
-                postcard::Error::DeserializeUnexpectedEnd => RecipeError::Truncated,
-                other => RecipeError::Garbage(other.to_string()),
-            })?;
-        if !rest.is_empty() {
-            return Err(RecipeError::TrailingBytes(rest.len()));
-        }
+        };
         recipe.validate()?;
         Ok(recipe)
     }
+}
+
+fn bytes(text: &str) -> Result<Vec<u8>, RecipeError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(RecipeError::Empty);
+    }
+    if text.len() > MAX_ENCODED_LENGTH {
+        return Err(RecipeError::TooLong {
+            length: text.len(),
+            max: MAX_ENCODED_LENGTH,
+        });
+    }
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(RecipeError::NotBase64);
+    }
+    URL_SAFE_NO_PAD.decode(text).map_err(|error| match error {
+        // A string cut at an arbitrary point ends in a partial group or stray low bits.
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
+            RecipeError::Truncated
+        }
+        other => RecipeError::Garbage(other.to_string()),
+    })
+}
+
+/// One value and nothing after it.
+fn postcard_exact<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RecipeError> {
+    let (value, rest): (T, _) = postcard::take_from_bytes(bytes).map_err(|error| match error {
+        postcard::Error::DeserializeUnexpectedEnd => RecipeError::Truncated,
+        other => RecipeError::Garbage(other.to_string()),
+    })?;
+    if !rest.is_empty() {
+        return Err(RecipeError::TrailingBytes(rest.len()));
+    }
+    Ok(value)
 }

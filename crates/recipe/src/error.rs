@@ -15,7 +15,7 @@ pub enum RecipeError {
     TrailingBytes(usize),
     #[error("the recipe string is not a recipe: {0}")]
     Garbage(String),
-    #[error("version: {0} is not a recipe version this build knows (it reads version {known})", known = crate::FORMAT_VERSION)]
+    #[error("version: {0} is not a recipe version this build knows (it reads versions 1 to {known})", known = crate::FORMAT_VERSION)]
     UnknownVersion(u8),
     #[error("model: `{0}` is unknown (this build has efficientnet-lite0)")]
     UnknownModel(String),
@@ -33,6 +33,16 @@ pub enum RecipeError {
     },
     #[error("{field}: the value is not a finite number")]
     NonFinite { field: &'static str },
+    #[error(
+        "size: {size} px with pad {pad} and scale up to {scale_max} shows the network {input}×{input} px; at most {max}×{max} px fit a browser's GPU and memory"
+    )]
+    TooCostly {
+        size: usize,
+        pad: usize,
+        scale_max: f32,
+        input: usize,
+        max: usize,
+    },
     #[error("{field}: {value} is out of range ({range})")]
     OutOfRange {
         field: &'static str,
@@ -50,6 +60,7 @@ impl RecipeError {
             Self::BadWeightsHash(_) | Self::WeightsMismatch { .. } => "weights",
             Self::UnknownLayer(_) => "layer",
             Self::ChannelOutOfRange { .. } => "channel",
+            Self::TooCostly { .. } => "size",
             Self::NonFinite { field } | Self::OutOfRange { field, .. } => field,
             _ => return None,
         })

@@ -1,29 +1,26 @@
 //! The Recipe: everything that determines an image, as one value. It is the CLI's input, the
-//! app's state and — encoded as a short URL-safe string — the permalink.
+//! app's state and — encoded as a short URL-safe string — the permalink. The string's layout is
+//! pinned in [`wire`], versioned, and independent of the engine's types, which convert from these
+//! (`From` impls in `basis-featvis`).
 
 mod codec;
-
 mod error;
 mod link;
 mod validate;
+pub mod wire;
 
-use basis_featvis::{ImageSettings, Objective, Parametrization, TransformSettings, direction};
 use basis_models::{MODEL_ID, TapId};
-use serde::{Deserialize, Serialize};
 
 pub use codec::MAX_ENCODED_LENGTH;
 pub use error::RecipeError;
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH};
+pub use validate::MAX_NETWORK_INPUT;
+pub use wire::FORMAT_VERSION;
 
-/// Bumped whenever the meaning or layout of a field changes; old links then fail loudly.
-pub const FORMAT_VERSION: u8 = 1;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recipe {
-    /// First, so a decoder can name an unknown version before reading anything else.
-    pub version: u8,
     pub model: String,
-    /// [`basis_models::weights_hash`] of the weights the image was made with.
+    /// `basis_models::weights_hash` of the weights the image was made with.
     pub weights: String,
     pub layer: String,
     pub channel: u32,
@@ -41,11 +38,66 @@ pub struct Recipe {
     pub transforms: TransformSettings,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Parametrization {
+    /// Spectrum scaled by 1 / frequency^decay_power (Lucid's `fft_image`).
+    Fft { decay_power: f32 },
+    /// Plain pixels (Lucid's `pixel_image`).
+    Pixel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageSettings {
+    /// Width and height in pixels.
+    pub size: usize,
+    pub parametrization: Parametrization,
+    /// Standard deviation of the initial Gaussian parameters.
+    pub init_sd: f32,
+}
+
+/// Lucid's `transform.standard_transforms`, with its numbers as fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TransformSettings {
+    /// Border added on each side before anything moves, filled with grey.
+    pub pad: usize,
+    /// First random crop: up to this many pixels off in x and y.
+    pub jitter: usize,
+    /// Scale factors are drawn from 11 evenly spaced values in [scale_min, scale_max].
+    pub scale_min: f32,
+    pub scale_max: f32,
+    /// Rotation in whole degrees from −max…max, with max/2 extra chances of 0°, as Lucid's list.
+    pub rotate_max_degrees: u32,
+    /// Second random crop, after scaling and rotating.
+    pub final_jitter: usize,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        Self {
+            size: 128,
+            parametrization: Parametrization::Fft { decay_power: 1.0 },
+            init_sd: 0.01,
+        }
+    }
+}
+
+impl Default for TransformSettings {
+    fn default() -> Self {
+        Self {
+            pad: 12,
+            jitter: 8,
+            scale_min: 0.9,
+            scale_max: 1.1,
+            rotate_max_degrees: 10,
+            final_jitter: 4,
+        }
+    }
+}
+
 impl Recipe {
     /// Lucid's defaults on a mid-depth layer, for the given weights.
     pub fn new(weights: impl Into<String>) -> Self {
         Self {
-            version: FORMAT_VERSION,
             model: MODEL_ID.to_owned(),
             weights: weights.into(),
             layer: "block8".to_owned(),
@@ -56,44 +108,12 @@ impl Recipe {
             negative: false,
             centre: false,
             steps: 256,
-            image: ImageSettings {
-                size: 128,
-                parametrization: Parametrization::Fft { decay_power: 1.0 },
-                init_sd: 0.01,
-            },
+            image: ImageSettings::default(),
             transforms: TransformSettings::default(),
         }
     }
 
     pub fn tap(&self) -> Result<TapId, RecipeError> {
         TapId::from_name(&self.layer).map_err(|_| RecipeError::UnknownLayer(self.layer.clone()))
-    }
-
-    /// What to optimize. A pure basis direction is read straight from its channel (identical to
-    /// the projection, as a test shows, and cheaper).
-    pub fn objective(&self) -> Result<Objective, RecipeError> {
-        self.validate()?;
-        let tap = self.tap()?;
-        let channel = self.channel as usize;
-        let mut objective = if self.mix == 0.0 && self.cos_power == 0.0 {
-            if self.centre {
-                Objective::neuron(tap, channel)
-            } else {
-                Objective::channel(tap, channel)
-            }
-        } else {
-            let values = direction::mix(tap.channels(), channel, self.seed, self.mix as f64);
-            let mut objective = Objective::direction(
-                tap,
-                values.iter().map(|&v| v as f32).collect(),
-                self.cos_power,
-            );
-            if self.centre {
-                objective.positions = basis_featvis::Positions::Centre;
-            }
-            objective
-        };
-        objective.negative = self.negative;
-        Ok(objective)
     }
 }

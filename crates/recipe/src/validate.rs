@@ -1,9 +1,8 @@
 //! Every field checked against what the engine can render in reasonable time and memory.
 
-use basis_featvis::Parametrization;
 use basis_models::{MODEL_ID, TapId};
 
-use crate::{FORMAT_VERSION, Recipe, RecipeError};
+use crate::{Parametrization, Recipe, RecipeError};
 
 const MIN_SIZE: usize = 32;
 const MAX_SIZE: usize = 512;
@@ -11,6 +10,11 @@ const MAX_STEPS: u32 = 4096;
 const MAX_COS_POWER: f32 = 16.0;
 /// The network needs a few positions at its deepest layer after the transforms shrink the image.
 const MIN_TRANSFORMED_SIZE: f32 = 32.0;
+/// The largest image the network may be shown, in pixels per side, after padding and the largest
+/// scale. It bounds a step's memory and time: 512 px with Lucid's transforms (581 px) fits, the
+/// app's sizes (64–224 px) fit with room, and what would exceed WebGPU's 128 MiB binding limit or
+/// a browser tab's memory does not.
+pub const MAX_NETWORK_INPUT: usize = 600;
 
 fn finite(field: &'static str, value: f32) -> Result<f64, RecipeError> {
     if value.is_finite() {
@@ -40,9 +44,6 @@ fn within(
 
 impl Recipe {
     pub fn validate(&self) -> Result<(), RecipeError> {
-        if self.version != FORMAT_VERSION {
-            return Err(RecipeError::UnknownVersion(self.version));
-        }
         if self.model != MODEL_ID {
             return Err(RecipeError::UnknownModel(self.model.clone()));
         }
@@ -132,6 +133,16 @@ impl Recipe {
             f64::MAX,
             "at least 32 px after the transforms",
         )?;
+        let largest = ((image.size + 2 * t.pad - t.jitter) as f32 * t.scale_max).floor() as usize;
+        if largest > MAX_NETWORK_INPUT {
+            return Err(RecipeError::TooCostly {
+                size: image.size,
+                pad: t.pad,
+                scale_max: t.scale_max,
+                input: largest,
+                max: MAX_NETWORK_INPUT,
+            });
+        }
         Ok(())
     }
 }

@@ -1,0 +1,136 @@
+//! The permalink's bytes, pinned. Each format version has its own structs here, whose field
+//! order and types *are* the format (postcard: varints, little-endian floats, length-prefixed
+//! strings, enum variants by index). Never edit a version once released: add the next one, make
+//! it what `encode` writes, and keep decoding the old ones into [`Recipe`]. Golden links in
+//! `tests/golden-links.json` fail the build if a released version changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ImageSettings, Parametrization, Recipe, TransformSettings};
+
+/// The version `Recipe::encode` writes.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// Version 1 (the first release).
+pub mod v1 {
+    use super::*;
+
+    pub const VERSION: u8 = 1;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Recipe {
+        /// First, so a decoder can name an unknown version before reading anything else.
+        pub version: u8,
+        pub model: String,
+        pub weights: String,
+        pub layer: String,
+        pub channel: u32,
+        pub seed: u64,
+        pub mix: f32,
+        pub cos_power: f32,
+        pub negative: bool,
+        pub centre: bool,
+        pub steps: u32,
+        pub image: Image,
+        pub transforms: Transforms,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub struct Image {
+        pub size: u32,
+        pub parametrization: Parametrization,
+        pub init_sd: f32,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub enum Parametrization {
+        Fft { decay_power: f32 },
+        Pixel,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub struct Transforms {
+        pub pad: u32,
+        pub jitter: u32,
+        pub scale_min: f32,
+        pub scale_max: f32,
+        pub rotate_max_degrees: u32,
+        pub final_jitter: u32,
+    }
+}
+
+impl From<v1::Recipe> for Recipe {
+    fn from(w: v1::Recipe) -> Self {
+        Recipe {
+            model: w.model,
+            weights: w.weights,
+            layer: w.layer,
+            channel: w.channel,
+            seed: w.seed,
+            mix: w.mix,
+            cos_power: w.cos_power,
+            negative: w.negative,
+            centre: w.centre,
+            steps: w.steps,
+            image: ImageSettings {
+                size: w.image.size as usize,
+                parametrization: match w.image.parametrization {
+                    v1::Parametrization::Fft { decay_power } => {
+                        Parametrization::Fft { decay_power }
+                    }
+                    v1::Parametrization::Pixel => Parametrization::Pixel,
+                },
+                init_sd: w.image.init_sd,
+            },
+            transforms: TransformSettings {
+                pad: w.transforms.pad as usize,
+                jitter: w.transforms.jitter as usize,
+                scale_min: w.transforms.scale_min,
+                scale_max: w.transforms.scale_max,
+                rotate_max_degrees: w.transforms.rotate_max_degrees,
+                final_jitter: w.transforms.final_jitter as usize,
+            },
+        }
+    }
+}
+
+/// Only valid recipes are encoded, and validation keeps every size far below `u32::MAX`.
+fn narrow(value: usize) -> u32 {
+    u32::try_from(value).expect("a validated recipe's sizes fit in u32")
+}
+
+impl From<&Recipe> for v1::Recipe {
+    fn from(r: &Recipe) -> Self {
+        v1::Recipe {
+            version: v1::VERSION,
+            model: r.model.clone(),
+            weights: r.weights.clone(),
+            layer: r.layer.clone(),
+            channel: r.channel,
+            seed: r.seed,
+            mix: r.mix,
+            cos_power: r.cos_power,
+            negative: r.negative,
+            centre: r.centre,
+            steps: r.steps,
+            image: v1::Image {
+                size: narrow(r.image.size),
+                parametrization: match r.image.parametrization {
+                    Parametrization::Fft { decay_power } => {
+                        v1::Parametrization::Fft { decay_power }
+                    }
+                    Parametrization::Pixel => v1::Parametrization::Pixel,
+                },
+                init_sd: r.image.init_sd,
+            },
+            transforms: v1::Transforms {
+                pad: narrow(r.transforms.pad),
+                jitter: narrow(r.transforms.jitter),
+                scale_min: r.transforms.scale_min,
+                scale_max: r.transforms.scale_max,
+                rotate_max_degrees: r.transforms.rotate_max_degrees,
+                final_jitter: narrow(r.transforms.final_jitter),
+            },
+        }
+    }
+}
