@@ -13,6 +13,8 @@ cd "$ROOT"
 # one's edited sources (or give it its own CARGO_TARGET_DIR).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/basis/target}"
 export BASIS="$CARGO_TARGET_DIR/release/basis"
+# Where `basis setup-weights` writes and every `basis` command reads the model and photos.
+export BASIS_DATA="$ROOT/public"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14

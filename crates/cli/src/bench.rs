@@ -1,5 +1,6 @@
 //! `basis bench`: per-step times for a recipe, each step synchronized by reading its objective.
 
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -16,8 +17,8 @@ pub struct Args {
     pub warmup: u32,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let (recipe, mut session) = args.recipe.prepare()?.start()?;
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let (recipe, mut session) = args.recipe.prepare(data)?.start()?;
     for _ in 0..args.warmup {
         pollster::block_on(session.step())?;
     }

@@ -8,46 +8,48 @@ use burn::tensor::{Tensor, TensorData};
 use image::imageops::FilterType;
 
 use crate::backend::Backend;
-use crate::files;
+use crate::files::{self, DataDir};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// PNG or JPEG files.
+    /// JPEG, PNG or WebP files.
     #[arg(required = true)]
     pub images: Vec<PathBuf>,
     #[arg(long, default_value_t = 5)]
     pub top: usize,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: Backend,
-    #[arg(long, default_value_os_t = files::default_weights())]
-    pub weights: PathBuf,
+    /// Weights file (default: the data folder's).
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
 }
 
 /// The usual ImageNet evaluation crop: shorter side to 224/0.875, centre 224×224.
 const RESIZE_SHORTER_SIDE: u32 = 256;
 
-pub fn run(args: Args) -> Result<()> {
-    let labels = std::fs::read_to_string(files::labels()).with_context(|| {
+pub fn run(args: Args, data: &DataDir) -> Result<()> {
+    let labels_path = data.labels();
+    let labels = std::fs::read_to_string(&labels_path).with_context(|| {
         format!(
             "cannot read {} (run `basis setup-weights` first)",
-            files::labels().display()
+            labels_path.display()
         )
     })?;
     let labels: Vec<&str> = labels.lines().collect();
     if labels.len() != NUM_CLASSES {
         bail!(
             "{} has {} labels, expected {NUM_CLASSES}",
-            files::labels().display(),
+            labels_path.display(),
             labels.len()
         );
     }
+    let weights = args.weights.clone().unwrap_or_else(|| data.weights());
     let device = args.backend.device()?;
-    let model = basis_models::load_weights(files::read_weights(&args.weights)?, &device)
-        .with_context(|| format!("loading {}", args.weights.display()))?;
+    let model = basis_models::load_weights(files::read_weights(&weights)?, &device)
+        .with_context(|| format!("loading {}", weights.display()))?;
 
     for path in &args.images {
-        let photo =
-            image::open(path).with_context(|| format!("cannot read image {}", path.display()))?;
+        let photo = crate::photo::open(path)?;
         let input = Tensor::<4>::from_data(center_crop(photo), &device);
         let logits = model
             .logits(input)

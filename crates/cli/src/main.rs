@@ -5,13 +5,17 @@ mod bench;
 mod classify;
 mod files;
 mod link;
+mod photo;
 mod recipe_args;
 mod render;
 mod setup;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use files::DataDir;
 
 #[derive(Parser)]
 #[command(
@@ -20,6 +24,10 @@ use clap::{Parser, Subcommand};
     about = "Feature visualization of neurons and random directions in EfficientNet-Lite0"
 )]
 struct Cli {
+    /// The folder `setup-weights` fills with model/ and photos/ (default: $BASIS_DATA, else
+    /// ./public in a checkout's root).
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,18 +51,21 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let data = cli.data.as_deref();
     let result = match cli.command {
-        Command::SetupWeights(args) => setup::run(args),
+        Command::SetupWeights(args) => {
+            DataDir::for_setup(data).and_then(|dir| setup::run(args, &dir))
+        }
         Command::Layers => {
             for layer in basis_models::LAYERS {
                 println!("{} {} {}", layer.name, layer.channels, layer.stride);
             }
             Ok(())
         }
-        Command::Classify(args) => classify::run(args),
-        Command::Render(args) => render::run(args),
-        Command::Bench(args) => bench::run(args),
-        Command::Link(args) => link::run(args),
+        Command::Classify(args) => DataDir::locate(data).and_then(|dir| classify::run(args, &dir)),
+        Command::Render(args) => render::run(args, data),
+        Command::Bench(args) => bench::run(args, data),
+        Command::Link(args) => link::run(args, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

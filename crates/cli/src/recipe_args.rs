@@ -1,15 +1,15 @@
 //! The flags that make a recipe, shared by `render` and `bench`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use basis_featvis::{Parametrization, Session};
+use basis_featvis::Session;
 use basis_models::EfficientNetLite0;
-use basis_recipe::{Recipe, RecipeError};
+use basis_recipe::{Parametrization, Recipe, RecipeError};
 use burn::tensor::Device;
 
 use crate::backend::Backend;
-use crate::files;
+use crate::files::{self, DataDir};
 
 #[derive(clap::Args, Debug)]
 pub struct RecipeArgs {
@@ -46,9 +46,9 @@ pub struct RecipeArgs {
     pub pixel: bool,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: Backend,
-    /// Weights file made by `basis setup-weights`.
-    #[arg(long, default_value_os_t = files::default_weights())]
-    pub weights: PathBuf,
+    /// Weights file made by `basis setup-weights` (default: the data folder's).
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
 }
 
 /// What a compute command needs: the validated recipe and the network on an autodiff device.
@@ -66,25 +66,26 @@ impl Prepared {
             model,
             device,
         } = self;
-        let session = Session::new(
-            model,
-            &device,
-            recipe.image,
-            recipe.transforms,
-            recipe.objective()?,
-            recipe.seed,
-        )?;
+        let session = Session::for_recipe(model, &device, &recipe)?;
         Ok((recipe, session))
     }
 }
 
 impl RecipeArgs {
-    pub fn prepare(&self) -> Result<Prepared> {
-        let bytes = files::read_weights(&self.weights)?;
+    fn weights_path(&self, data: Option<&Path>) -> Result<PathBuf> {
+        match &self.weights {
+            Some(path) => Ok(path.clone()),
+            None => Ok(DataDir::locate(data)?.weights()),
+        }
+    }
+
+    pub fn prepare(&self, data: Option<&Path>) -> Result<Prepared> {
+        let path = self.weights_path(data)?;
+        let bytes = files::read_weights(&path)?;
         let recipe = self.recipe(&basis_models::weights_hash(&bytes))?;
         let device = self.backend.device()?.autodiff();
         let model = basis_models::load_weights(bytes, &device)
-            .with_context(|| format!("loading {}", self.weights.display()))?;
+            .with_context(|| format!("loading {}", path.display()))?;
         Ok(Prepared {
             recipe,
             model,
@@ -93,10 +94,9 @@ impl RecipeArgs {
     }
 
     /// The recipe alone, for these weights; nothing is loaded onto a device.
-    pub fn recipe_for_weights(&self) -> Result<Recipe> {
-        self.recipe(&basis_models::weights_hash(&files::read_weights(
-            &self.weights,
-        )?))
+    pub fn recipe_for_weights(&self, data: Option<&Path>) -> Result<Recipe> {
+        let bytes = files::read_weights(&self.weights_path(data)?)?;
+        self.recipe(&basis_models::weights_hash(&bytes))
     }
 
     fn recipe(&self, weights_hash: &str) -> Result<Recipe> {

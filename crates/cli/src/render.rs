@@ -1,6 +1,6 @@
 //! `basis render`: one recipe → one PNG, and a JSON line describing the run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -18,8 +18,8 @@ pub struct Args {
     pub output: PathBuf,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let (recipe, mut session) = args.recipe.prepare()?.start()?;
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let (recipe, mut session) = args.recipe.prepare(data)?.start()?;
 
     let progress = ProgressBar::new(recipe.steps as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps, objective {msg}")

