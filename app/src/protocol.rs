@@ -1,20 +1,46 @@
 //! Messages between the page and the engine worker. Each is one JSON string; frames carry their
-//! pixels beside it as a transferred `Uint8Array`.
+//! pixels, checkpoints and resumed renders their image parameters, beside it as a transferred
+//! typed array.
 
 use serde::{Deserialize, Serialize};
+
+/// Tags one render request. The page numbers them; every event about a run carries its number,
+/// so the page can drop what an older run still had in flight.
+pub type RunId = u64;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Optimize for this recipe string. `warm`: keep the current image when only the objective
-    /// changed (the slider, the layer, the channel); otherwise start from noise.
+    /// changed (the slider, the layer, the channel); otherwise start from noise. `resume`: go on
+    /// from a checkpoint (its parameters travel beside the message), e.g. after the GPU was lost.
     Render {
+        run: RunId,
         recipe: String,
         warm: bool,
+        resume: Option<Resume>,
     },
     Pause,
     Resume,
+    /// Makes the engine fail on purpose, so the page's recovery can be tested.
+    Simulate { fault: Fault },
+}
+
+/// Where a resumed run stands; the image parameters travel beside the command.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Resume {
+    pub step: u32,
+    pub target: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// The next GPU step fails as it does once the device is lost.
+    LoseDevice,
+    /// The engine panics, which kills the worker.
+    Crash,
 }
 
 /// Which device computes.
@@ -39,11 +65,9 @@ impl Backend {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// Weights download progress.
-    Loading {
-        loaded: u64,
-        total: u64,
-    },
-    /// The model is on its device. `notice` says why the CPU is used, when it is.
+    Loading { loaded: u64, total: u64 },
+    /// The model is on its device. `notice` says why the CPU is used, when it is. `weights` is
+    /// the hash of the bytes the worker downloaded and checked.
     Ready {
         backend: Backend,
         notice: Option<String>,
@@ -51,17 +75,22 @@ pub enum Event {
     },
     /// A new image; pixels (RGBA, `size × size`) travel beside this message.
     Frame {
+        run: RunId,
         step: u32,
         target: u32,
         objective: f32,
         steps_per_second: f32,
         size: u32,
     },
+    /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
+    /// page so a new engine can go on from here if this one dies.
+    Checkpoint { run: RunId, step: u32, target: u32 },
     /// The recipe's steps are done; the worker idles until the next command.
-    Done {
-        step: u32,
-    },
-    Failed {
-        message: String,
-    },
+    Done { run: RunId, step: u32 },
+    /// A request could not be carried out; the engine lives on.
+    Failed { run: Option<RunId>, message: String },
+    /// The GPU failed mid-run; the engine cannot go on and the page should restart it on the CPU.
+    DeviceLost { message: String },
+    /// The engine could not start or stopped for good (also posted by `worker.js`).
+    Crashed { message: String },
 }

@@ -43,8 +43,12 @@ export async function serveDist({ cache = false } = {}) {
   return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** Chromium with or without a (software) WebGPU adapter; playwright gives each launch a fresh profile. */
-export async function launch({ webgpu }) {
+/**
+ * Chromium with or without a (software) WebGPU adapter; playwright gives each launch a fresh
+ * profile. `hosts`: names resolved to loopback, to open the page from a non-local origin (an
+ * insecure context, like a classroom server reached over plain http).
+ */
+export async function launch({ webgpu, hosts = [] }) {
   const args = [
     '--no-sandbox',
     '--disable-quic',
@@ -54,17 +58,31 @@ export async function launch({ webgpu }) {
     '--disable-sync',
   ];
   if (webgpu) args.push('--enable-unsafe-webgpu');
+  if (hosts.length) args.push(`--host-resolver-rules=${hosts.map((h) => `MAP ${h} 127.0.0.1`).join(',')}`);
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
 }
 
+export const VIEWPORTS = {
+  phone: { width: 390, height: 844 },
+  laptop: { width: 1366, height: 768 },
+  projector: { width: 1920, height: 1080 },
+};
+
 /**
- * A fresh page that records console errors, page errors and every request, so tests can assert
- * that nothing failed and nothing left the origin.
+ * A fresh page that records console errors, page errors, Content-Security-Policy violations and
+ * every request, so tests can assert that nothing failed, nothing was blocked and nothing left the
+ * origin.
  */
-export async function openPage(browser, url) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+export async function openPage(browser, url, { viewport = VIEWPORTS.laptop, permissions = [] } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport, permissions });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__cspViolations.push(`${event.violatedDirective}: ${event.blockedURI}`);
+    });
+  });
   const page = await context.newPage();
-  const record = { errors: [], requests: [] };
+  const record = { errors: [], requests: [], csp: () => page.evaluate(() => window.__cspViolations) };
   page.on('console', (message) => {
     if (message.type() === 'error') record.errors.push(message.text());
   });
@@ -78,6 +96,37 @@ export async function openPage(browser, url) {
 export async function ready(page, timeout = 300_000) {
   await page.waitForFunction(() => ['WebGPU', 'CPU'].includes(document.querySelector('#backend')?.textContent), null, { timeout });
   return page.textContent('#backend');
+}
+
+/** The run id of the frame on the canvas. */
+export async function shownRun(page) {
+  return Number(await page.getAttribute('#canvas', 'data-run'));
+}
+
+/** Waits until the canvas shows a frame of a run newer than `run`. */
+export async function waitForRunAfter(page, run, timeout = 600_000) {
+  await page.waitForFunction((r) => Number(document.querySelector('#canvas')?.dataset.run) > r, run, { timeout });
+}
+
+/** Asks the engine to fail on purpose ("lose_device" or "crash"). */
+export async function simulate(page, fault) {
+  await page.evaluate((f) => window.dispatchEvent(new CustomEvent('basis-simulate', { detail: f })), fault);
+}
+
+/** Decodes PNG bytes in the page (as any browser would) into RGBA pixels. */
+export async function decodePng(page, bytes) {
+  const dataUrl = `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`;
+  return page.evaluate(async (url) => {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    return { width: image.width, height: image.height, data: Array.from(context.getImageData(0, 0, image.width, image.height).data) };
+  }, dataUrl);
 }
 
 export async function step(page) {

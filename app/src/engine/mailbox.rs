@@ -1,0 +1,120 @@
+//! The worker's two message channels: commands arrive through `onmessage` while the engine is
+//! busy and wait in the inbox; events leave through the outbox, with any large array beside them
+//! transferred rather than copied.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use js_sys::{Array, Float32Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::protocol::{Command, Event};
+
+/// A command and the array that travelled beside it, if any.
+pub struct Mail {
+    pub command: Command,
+    pub attachment: Option<Vec<f32>>,
+}
+
+#[derive(Clone)]
+pub struct Inbox {
+    queue: Rc<RefCell<VecDeque<Mail>>>,
+    waiting: Rc<RefCell<Option<Function>>>,
+}
+
+impl Inbox {
+    pub fn install(scope: &DedicatedWorkerGlobalScope, outbox: Outbox) -> Self {
+        let inbox = Inbox {
+            queue: Rc::default(),
+            waiting: Rc::default(),
+        };
+        let receiver = inbox.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            let (json, attachment) = match data.dyn_ref::<Array>() {
+                Some(parts) => (
+                    parts.get(0),
+                    parts
+                        .get(1)
+                        .dyn_into::<Float32Array>()
+                        .ok()
+                        .map(|array| array.to_vec()),
+                ),
+                None => (data, None),
+            };
+            let parsed = json
+                .as_string()
+                .ok_or_else(|| "not a string".to_owned())
+                .and_then(|text| {
+                    serde_json::from_str::<Command>(&text).map_err(|error| error.to_string())
+                });
+            match parsed {
+                Ok(command) => {
+                    receiver.queue.borrow_mut().push_back(Mail {
+                        command,
+                        attachment,
+                    });
+                    if let Some(wake) = receiver.waiting.borrow_mut().take() {
+                        let _ = wake.call0(&JsValue::NULL);
+                    }
+                }
+                // The page is the only sender, so this is a bug; say so rather than go quiet.
+                Err(error) => outbox.send(&Event::Failed {
+                    run: None,
+                    message: format!("the engine received a message it cannot read ({error})"),
+                }),
+            }
+        });
+        scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        inbox
+    }
+
+    pub fn try_next(&self) -> Option<Mail> {
+        self.queue.borrow_mut().pop_front()
+    }
+
+    /// Waits until a command arrives.
+    pub async fn wait(&self) {
+        while self.queue.borrow().is_empty() {
+            let waiting = self.waiting.clone();
+            let _ = JsFuture::from(Promise::new(&mut |resolve, _| {
+                *waiting.borrow_mut() = Some(resolve)
+            }))
+            .await;
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Outbox(pub DedicatedWorkerGlobalScope);
+
+impl Outbox {
+    fn json(event: &Event) -> JsValue {
+        JsValue::from_str(&serde_json::to_string(event).expect("events serialize"))
+    }
+
+    pub fn send(&self, event: &Event) {
+        // Posting only fails for uncloneable values; a string always clones.
+        let _ = self.0.post_message(&Self::json(event));
+    }
+
+    /// `event` with a transferred array beside it.
+    pub fn send_with(&self, event: &Event, attachment: &JsValue, buffer: &JsValue) {
+        let _ = self.0.post_message_with_transfer(
+            &Array::of2(&Self::json(event), attachment),
+            &Array::of1(buffer),
+        );
+    }
+}
+
+/// Lets queued messages in between two steps (CPU steps never wait on the event loop otherwise).
+pub async fn yield_to_events(scope: &DedicatedWorkerGlobalScope) {
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
+}

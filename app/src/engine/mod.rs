@@ -1,0 +1,343 @@
+//! The worker side: download and check the weights, place the network on WebGPU or the CPU, then
+//! serve render requests: step the current run, post its frames and checkpoints, and read
+//! commands between steps. Each job lives in its own module; `runs` decides, this module acts.
+
+mod device;
+mod download;
+mod log;
+mod mailbox;
+mod rate;
+pub mod runs;
+
+use basis_featvis::Session;
+use basis_models::EfficientNetLite0;
+use basis_recipe::Recipe;
+use burn::tensor::Device;
+use js_sys::{Float32Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use web_sys::DedicatedWorkerGlobalScope;
+
+use crate::protocol::{Backend, Command, Event, Fault, RunId};
+use mailbox::{Inbox, Mail, Outbox};
+use rate::StepRate;
+use runs::{Batch, Request, Runs, Start};
+
+/// Steps between two checkpoints the page keeps for recovery.
+const CHECKPOINT_EVERY: u32 = 8;
+
+/// The worker's query string when the page restarts it after the GPU failed.
+pub const CPU_ONLY_QUERY: &str = "?cpu";
+
+/// Entry point of the worker.
+pub async fn run() {
+    log::init();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let outbox = Outbox(scope.clone());
+    report_panics(outbox.clone());
+    let inbox = Inbox::install(&scope, outbox.clone());
+    match Engine::start(&scope, &outbox).await {
+        Ok(engine) => engine.serve(inbox).await,
+        Err(message) => outbox.send(&Event::Crashed { message }),
+    }
+}
+
+/// A panic aborts the wasm instance; tell the page why first, in words, so it can say so and
+/// start a new engine.
+fn report_panics(outbox: Outbox) {
+    std::panic::set_hook(Box::new(move |info| {
+        console_error_panic_hook::hook(info);
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| info.to_string());
+        outbox.send(&Event::Crashed { message });
+    }));
+}
+
+struct Engine {
+    scope: DedicatedWorkerGlobalScope,
+    outbox: Outbox,
+    device: Device,
+    model: EfficientNetLite0,
+    backend: Backend,
+    weights: String,
+    runs: Runs,
+    session: Option<Session>,
+    rate: StepRate,
+    /// Times the first step of each new session: on WebGPU it compiles the kernels.
+    first_step: Option<log::Stopwatch>,
+}
+
+impl Engine {
+    async fn start(scope: &DedicatedWorkerGlobalScope, outbox: &Outbox) -> Result<Self, String> {
+        let mut watch = log::Stopwatch::start();
+        let weights = download::weights(scope, outbox).await?;
+        watch.lap("downloaded and checked the weights");
+        let cpu_only = (scope.location().search() == CPU_ONLY_QUERY)
+            .then(|| "The GPU failed earlier on this page".to_owned());
+        let placed = device::place(scope, weights.bytes, cpu_only).await?;
+        watch.lap(&format!("placed the network on {}", placed.backend.label()));
+        outbox.send(&Event::Ready {
+            backend: placed.backend,
+            notice: placed.notice,
+            weights: weights.id.clone(),
+        });
+        Ok(Engine {
+            scope: scope.clone(),
+            outbox: outbox.clone(),
+            device: placed.device,
+            model: placed.model,
+            backend: placed.backend,
+            weights: weights.id,
+            runs: Runs::default(),
+            session: None,
+            rate: StepRate::default(),
+            first_step: None,
+        })
+    }
+
+    fn steps_done(&self) -> u32 {
+        self.session.as_ref().map_or(0, |s| s.steps() as u32)
+    }
+
+    async fn serve(mut self, inbox: Inbox) {
+        loop {
+            let mut batch = Batch::default();
+            while let Some(mail) = inbox.try_next() {
+                self.collect(&mut batch, mail);
+            }
+            if batch.is_empty() && self.runs.due(self.steps_done()).is_none() {
+                inbox.wait().await;
+                continue;
+            }
+            let lost = match self.apply(batch).await {
+                Ok(()) => match self.runs.due(self.steps_done()).map(|c| c.run) {
+                    Some(run) => self.step(run).await,
+                    None => Ok(()),
+                },
+                Err(lost) => Err(lost),
+            };
+            if let Err(message) = lost {
+                // The page restarts the engine on the CPU; this one has nothing left to do.
+                self.outbox.send(&Event::DeviceLost { message });
+                return;
+            }
+            mailbox::yield_to_events(&self.scope).await;
+        }
+    }
+
+    /// Adds one command to the batch; a request that cannot be carried out is answered now.
+    fn collect(&self, batch: &mut Batch, mail: Mail) {
+        match mail.command {
+            Command::Pause => batch.pause(true),
+            Command::Resume => batch.pause(false),
+            Command::Simulate { fault } => batch.fault(fault),
+            Command::Render {
+                run,
+                recipe,
+                warm,
+                resume,
+            } => match self.request(run, &recipe, warm, resume, mail.attachment) {
+                Ok(request) => batch.request(request),
+                Err(message) => self.outbox.send(&Event::Failed {
+                    run: Some(run),
+                    message,
+                }),
+            },
+        }
+    }
+
+    fn request(
+        &self,
+        run: RunId,
+        text: &str,
+        warm: bool,
+        resume: Option<crate::protocol::Resume>,
+        params: Option<Vec<f32>>,
+    ) -> Result<Request, String> {
+        let recipe = Recipe::decode(text).map_err(|error| error.to_string())?;
+        if recipe.weights != self.weights {
+            return Err(format!(
+                "the recipe was made with weights {}, but these are {}",
+                recipe.weights, self.weights
+            ));
+        }
+        let resume = match (resume, params) {
+            (Some(resume), Some(params)) => Some((resume, params)),
+            (Some(_), None) => return Err("a resumed run came without its image".into()),
+            (None, _) => None,
+        };
+        Ok(Request {
+            run,
+            recipe,
+            warm,
+            resume,
+        })
+    }
+
+    /// `Err` when the GPU is gone (see [`Engine::step`]).
+    async fn apply(&mut self, batch: Batch) -> Result<(), String> {
+        for fault in batch.faults {
+            match fault {
+                // As when the browser reports the device lost: at once, busy or idle.
+                Fault::LoseDevice if self.backend == Backend::WebGpu => {
+                    return Err("the GPU device was lost (simulated)".into());
+                }
+                Fault::LoseDevice => self.outbox.send(&Event::Failed {
+                    run: None,
+                    message: "there is no GPU to lose: the engine runs on the CPU".into(),
+                }),
+                Fault::Crash => panic!("the engine crashed on purpose (a simulated fault)"),
+            }
+        }
+        if let Some(paused) = batch.paused {
+            self.runs.set_paused(paused);
+            self.rate.reset();
+        }
+        if let Some(request) = batch.request {
+            let run = request.run;
+            if let Err(message) = self.begin(request).await {
+                self.runs.abandon();
+                self.outbox.send(&Event::Failed {
+                    run: Some(run),
+                    message,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn begin(&mut self, request: Request) -> Result<(), String> {
+        let start = self.runs.begin(&request, self.steps_done());
+        let recipe = &request.recipe;
+        let text = |error: basis_featvis::SessionError| error.to_string();
+        match (start, self.session.as_mut()) {
+            (Start::Warm, Some(session)) => {
+                session.set_recipe_objective(recipe).map_err(text)?;
+            }
+            _ => {
+                let mut session =
+                    Session::for_recipe(self.model.clone(), &self.device, recipe).map_err(text)?;
+                if let Some((resume, params)) = request.resume {
+                    session.restore(params, resume.step as usize).map_err(text)?;
+                }
+                self.session = Some(session);
+                self.first_step = Some(log::Stopwatch::start());
+            }
+        }
+        self.rate.reset();
+        if start == Start::Resumed {
+            // Show the image it goes on from, straight away: the page must never look stuck.
+            self.post_frame(request.run).await?;
+            self.finish_if_done(request.run).await?;
+        }
+        Ok(())
+    }
+
+    /// One optimization step of `run`, its frame, and a checkpoint or "done" when due. `Err` only
+    /// when the GPU failed, which this engine cannot recover from.
+    async fn step(&mut self, run: RunId) -> Result<(), String> {
+        let on_gpu = self.backend == Backend::WebGpu;
+        let Some(session) = self.session.as_mut() else {
+            return Ok(());
+        };
+        let result = match session.step().await {
+            Ok(objective) => {
+                if let Some(mut watch) = self.first_step.take() {
+                    let size = self.runs.current().map_or(0, |c| c.recipe.image.size);
+                    watch.lap(&format!("first step at {size} px"));
+                }
+                self.post_step(run, objective).await
+            }
+            Err(error) => Err(error.to_string()),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(message) if on_gpu => Err(message),
+            Err(message) => {
+                self.runs.abandon();
+                self.outbox.send(&Event::Failed {
+                    run: Some(run),
+                    message,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    async fn post_step(&mut self, run: RunId, objective: f32) -> Result<(), String> {
+        let steps_per_second = self.rate.tick(js_sys::Date::now());
+        self.post_frame_with(run, objective, steps_per_second).await?;
+        let step = self.steps_done();
+        if step % CHECKPOINT_EVERY == 0 {
+            self.post_checkpoint(run).await?;
+        }
+        self.finish_if_done(run).await
+    }
+
+    async fn post_frame(&mut self, run: RunId) -> Result<(), String> {
+        let session = self.session.as_ref().ok_or("no session")?;
+        let objective = session.evaluate().await.map_err(|e| e.to_string())?;
+        self.post_frame_with(run, objective, 0.0).await
+    }
+
+    async fn post_frame_with(
+        &self,
+        run: RunId,
+        objective: f32,
+        steps_per_second: f32,
+    ) -> Result<(), String> {
+        let session = self.session.as_ref().ok_or("no session")?;
+        let frame = session.frame().await.map_err(|e| e.to_string())?;
+        let rgba: Vec<u8> = frame
+            .rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let target = self.runs.current().map_or(0, |c| c.target);
+        let pixels = Uint8Array::from(rgba.as_slice());
+        self.outbox.send_with(
+            &Event::Frame {
+                run,
+                step: session.steps() as u32,
+                target,
+                objective,
+                steps_per_second,
+                size: frame.width as u32,
+            },
+            &pixels,
+            &pixels.buffer(),
+        );
+        Ok(())
+    }
+
+    async fn post_checkpoint(&self, run: RunId) -> Result<(), String> {
+        let session = self.session.as_ref().ok_or("no session")?;
+        let params = session.checkpoint().await.map_err(|e| e.to_string())?;
+        let array = Float32Array::from(params.as_slice());
+        let target = self.runs.current().map_or(0, |c| c.target);
+        self.outbox.send_with(
+            &Event::Checkpoint {
+                run,
+                step: session.steps() as u32,
+                target,
+            },
+            &array,
+            &array.buffer(),
+        );
+        Ok(())
+    }
+
+    async fn finish_if_done(&self, run: RunId) -> Result<(), String> {
+        let step = self.steps_done();
+        if self.runs.current().is_some_and(|c| c.run == run && step >= c.target) {
+            if step % CHECKPOINT_EVERY != 0 {
+                self.post_checkpoint(run).await?;
+            }
+            self.outbox.send(&Event::Done { run, step });
+        }
+        Ok(())
+    }
+}

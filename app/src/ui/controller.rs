@@ -1,0 +1,421 @@
+//! The page's side of the engine: it numbers render requests, posts them, restarts the worker when
+//! it dies (on the CPU when the GPU was at fault), keeps the last checkpoint so a new worker can go
+//! on where the old one stopped, and draws frames of the current run only.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use basis_recipe::{Link, Recipe};
+use js_sys::{Array, Float32Array, Uint8Array};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, ImageData, Worker};
+
+use super::address::{AddressBar, link_to};
+use super::state::{EngineStatus, Progress, State};
+use super::worker::{self, Heard};
+use crate::protocol::{Backend, Command, Event, Fault, Resume, RunId};
+
+/// How the next render request starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Warm,
+    Cold,
+    /// From the kept checkpoint (a new engine after the old one died).
+    Resume,
+}
+
+/// The image parameters after some steps of a run, and the recipe they were made for.
+struct Checkpoint {
+    run: RunId,
+    recipe: Recipe,
+    step: u32,
+    target: u32,
+    params: Vec<f32>,
+}
+
+/// The frame on the canvas (RGBA) and the recipe it was made for.
+struct Shown {
+    recipe: Recipe,
+    size: u32,
+    rgba: Vec<u8>,
+}
+
+pub struct Controller {
+    pub state: State,
+    pub link: Link,
+    pub canvas: NodeRef<Canvas>,
+    this: Weak<Controller>,
+    worker: RefCell<Option<Worker>>,
+    generation: Cell<u64>,
+    cpu_only: Cell<bool>,
+    weights: RefCell<Option<String>>,
+    next: Cell<Next>,
+    next_run: Cell<RunId>,
+    /// The newest request; events of older runs are dropped.
+    latest: RefCell<Option<(RunId, Recipe)>>,
+    checkpoint: RefCell<Option<Checkpoint>>,
+    shown: RefCell<Option<Shown>>,
+    address: AddressBar,
+    /// Bumped to ask for a render although the recipe did not change (Restart, a new engine).
+    pub kick: RwSignal<u64>,
+}
+
+impl Controller {
+    pub fn new(state: State, link: Link, canvas: NodeRef<Canvas>) -> Rc<Self> {
+        Rc::new_cyclic(|this| Controller {
+            state,
+            link,
+            canvas,
+            this: this.clone(),
+            worker: RefCell::default(),
+            generation: Cell::new(0),
+            cpu_only: Cell::new(false),
+            weights: RefCell::default(),
+            next: Cell::new(Next::Cold),
+            next_run: Cell::new(1),
+            latest: RefCell::default(),
+            checkpoint: RefCell::default(),
+            shown: RefCell::default(),
+            address: AddressBar::default(),
+            kick: RwSignal::new(0),
+        })
+    }
+
+    /// Starts (or restarts) the engine; a worker that cannot even start is reported.
+    pub fn start_engine(&self) {
+        if let Some(old) = self.worker.borrow_mut().take() {
+            old.terminate();
+        }
+        let generation = self.generation.get() + 1;
+        self.generation.set(generation);
+        self.state.engine.set(EngineStatus::Starting {
+            loaded: 0,
+            total: 0,
+        });
+        let this = self.this.clone();
+        let listener = Rc::new(move |generation: u64, heard: Heard| {
+            if let Some(controller) = this.upgrade() {
+                controller.hear(generation, heard);
+            }
+        });
+        match worker::spawn(self.cpu_only.get(), generation, listener) {
+            Ok(worker) => *self.worker.borrow_mut() = Some(worker),
+            Err(_) => self.state.engine.set(EngineStatus::Stopped {
+                message: "this browser cannot start a Web Worker, which Basis needs".into(),
+            }),
+        }
+    }
+
+    fn post(&self, command: &Command) {
+        let json = JsValue::from_str(&serde_json::to_string(command).expect("commands serialize"));
+        if let Some(worker) = self.worker.borrow().as_ref() {
+            let _ = worker.post_message(&json);
+        }
+    }
+
+    /// Called by the recipe effect: follow the recipe in the address bar and the engine.
+    pub fn sync(&self, recipe: &Recipe) {
+        if self.weights.borrow().is_none() {
+            return; // Nothing to show or send before the engine knows its weights.
+        }
+        self.address
+            .write(Link::fragment(recipe, &self.link.hide, self.link.present));
+        if !self.state.ready_untracked() {
+            return;
+        }
+        let run = self.next_run.get();
+        self.next_run.set(run + 1);
+        let previous = self.latest.replace(Some((run, recipe.clone())));
+        self.state.progress.update(|p| p.done = false);
+        let next = self.next.replace(Next::Warm);
+        let command = |resume| Command::Render {
+            run,
+            recipe: recipe.encode(),
+            warm: next == Next::Warm,
+            resume,
+        };
+        let kept = self.checkpoint.borrow();
+        match (next, kept.as_ref()) {
+            // Parameters only fit a canvas of the same size and parametrization.
+            (Next::Resume, Some(kept)) if kept.recipe.image == recipe.image => {
+                let same_run = previous.is_some_and(|(run, _)| run == kept.run);
+                let target = if same_run {
+                    kept.target
+                } else {
+                    kept.step + recipe.steps
+                };
+                let resume = Resume {
+                    step: kept.step,
+                    target,
+                };
+                let json = serde_json::to_string(&command(Some(resume))).expect("serializes");
+                let params = Float32Array::from(kept.params.as_slice());
+                if let Some(worker) = self.worker.borrow().as_ref() {
+                    let _ = worker.post_message_with_transfer(
+                        &Array::of2(&JsValue::from_str(&json), &params),
+                        &Array::of1(&params.buffer()),
+                    );
+                }
+            }
+            // Warm, cold, or a resume with no checkpoint that fits: from noise.
+            _ => self.post(&command(None)),
+        }
+    }
+
+    /// Applies an edit if the result is a valid recipe; the effect does the rest.
+    pub fn change(&self, edit: impl FnOnce(&mut Recipe)) {
+        let mut recipe = self.state.recipe.get_untracked();
+        edit(&mut recipe);
+        if let Err(error) = recipe.validate() {
+            self.state
+                .message
+                .set(Some(format!("That setting is not possible: {error}.")));
+            return;
+        }
+        self.state.message.set(None);
+        self.state.recipe.set(recipe);
+    }
+
+    pub fn restart(&self) {
+        self.next.set(Next::Cold);
+        self.kick.update(|k| *k += 1);
+    }
+
+    pub fn toggle_pause(&self) {
+        let paused = !self.state.paused.get_untracked();
+        self.state.paused.set(paused);
+        self.post(if paused {
+            &Command::Pause
+        } else {
+            &Command::Resume
+        });
+    }
+
+    pub fn simulate(&self, fault: Fault) {
+        self.post(&Command::Simulate { fault });
+    }
+
+    /// The user asked for a new engine after it stopped.
+    pub fn restart_engine(&self) {
+        self.next.set(Next::Resume);
+        self.start_engine();
+    }
+
+    fn hear(&self, generation: u64, heard: Heard) {
+        if generation != self.generation.get() {
+            return; // A replaced worker.
+        }
+        match heard {
+            Heard::Event(event, attachment) => self.on_event(event, attachment),
+            Heard::Death(message) => self.on_death(message),
+        }
+    }
+
+    fn is_latest(&self, run: RunId) -> bool {
+        self.latest.borrow().as_ref().is_some_and(|(r, _)| *r == run)
+    }
+
+    fn on_event(&self, event: Event, attachment: Option<JsValue>) {
+        match event {
+            Event::Loading { loaded, total } => self
+                .state
+                .engine
+                .set(EngineStatus::Starting { loaded, total }),
+            Event::Ready {
+                backend,
+                notice,
+                weights,
+            } => self.on_ready(backend, notice, weights),
+            Event::Frame {
+                run,
+                step,
+                target,
+                objective,
+                steps_per_second,
+                size,
+            } if self.is_latest(run) => {
+                if let Some(pixels) = attachment.and_then(|a| a.dyn_into::<Uint8Array>().ok()) {
+                    self.draw(run, size, pixels.to_vec());
+                }
+                self.state.progress.set(Progress {
+                    step,
+                    target,
+                    objective,
+                    steps_per_second,
+                    done: false,
+                });
+            }
+            Event::Checkpoint { run, step, target } if self.is_latest(run) => {
+                let recipe = self.latest.borrow().as_ref().map(|(_, r)| r.clone());
+                let params = attachment.and_then(|a| a.dyn_into::<Float32Array>().ok());
+                if let (Some(params), Some(recipe)) = (params, recipe) {
+                    *self.checkpoint.borrow_mut() = Some(Checkpoint {
+                        run,
+                        recipe,
+                        step,
+                        target,
+                        params: params.to_vec(),
+                    });
+                }
+            }
+            Event::Done { run, .. } if self.is_latest(run) => {
+                self.state.progress.update(|p| p.done = true)
+            }
+            Event::Failed { run, message } if run.is_none_or(|run| self.is_latest(run)) => {
+                self.state.message.set(Some(message))
+            }
+            Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
+            Event::Crashed { message } => self.on_death(message),
+            // Events of superseded runs.
+            Event::Frame { .. } | Event::Checkpoint { .. } | Event::Done { .. } | Event::Failed { .. } => {}
+        }
+    }
+
+    fn on_ready(&self, backend: Backend, notice: Option<String>, weights: String) {
+        let first = self.weights.borrow().is_none();
+        *self.weights.borrow_mut() = Some(weights.clone());
+        self.state
+            .engine
+            .set(EngineStatus::Ready { backend, notice });
+        if self.state.paused.get_untracked() {
+            self.post(&Command::Pause);
+        }
+        if !first {
+            // A new engine for the same page: same recipe, from the last checkpoint.
+            self.next.set(if self.checkpoint.borrow().is_some() {
+                Next::Resume
+            } else {
+                Next::Cold
+            });
+            self.kick.update(|k| *k += 1);
+            return;
+        }
+        let defaults = Recipe::new(weights.clone());
+        let recipe = match &self.link.recipe {
+            Some(Ok(recipe)) if recipe.weights == weights => recipe.clone(),
+            Some(Ok(recipe)) => {
+                self.state.message.set(Some(format!(
+                    "This link was made with other weights ({}; this page has {weights}), so it cannot be reproduced here. Showing the defaults instead.",
+                    recipe.weights
+                )));
+                defaults
+            }
+            _ => defaults,
+        };
+        self.next.set(Next::Cold);
+        self.state.recipe.set(recipe);
+    }
+
+    fn on_death(&self, message: String) {
+        // A dying worker may report itself twice (its own message, then the error event).
+        if self.worker.borrow().is_none() {
+            return;
+        }
+        let on_gpu = self.state.engine.with_untracked(|status| {
+            matches!(
+                status,
+                EngineStatus::Ready {
+                    backend: Backend::WebGpu,
+                    ..
+                }
+            )
+        });
+        if let Some(worker) = self.worker.borrow_mut().take() {
+            worker.terminate();
+        }
+        if on_gpu {
+            self.fall_back_to_cpu(&message);
+        } else {
+            self.state.engine.set(EngineStatus::Stopped { message });
+        }
+    }
+
+    fn fall_back_to_cpu(&self, why: &str) {
+        self.state.fallback.set(Some(format!(
+            "The GPU stopped working ({why}). Basis goes on on the CPU, from the last image, with the same settings."
+        )));
+        self.cpu_only.set(true);
+        self.next.set(Next::Resume);
+        self.start_engine();
+    }
+
+    fn draw(&self, run: RunId, size: u32, rgba: Vec<u8>) {
+        if let Some(canvas) = self.canvas.get_untracked() {
+            if canvas.width() != size {
+                canvas.set_width(size);
+                canvas.set_height(size);
+            }
+            let context = canvas
+                .get_context("2d")
+                .ok()
+                .flatten()
+                .map(|c| c.unchecked_into::<CanvasRenderingContext2d>());
+            if let (Some(context), Ok(image)) = (
+                context,
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), size, size),
+            ) {
+                let _ = context.put_image_data(&image, 0.0, 0.0);
+            }
+        }
+        let recipe = self
+            .latest
+            .borrow()
+            .as_ref()
+            .map(|(_, recipe)| recipe.clone());
+        if let Some(recipe) = recipe {
+            *self.shown.borrow_mut() = Some(Shown { recipe, size, rgba });
+        }
+        self.state.shown_run.set(run);
+    }
+
+    /// Saves the canvas's image, named after the recipe it was made for.
+    pub fn download(&self) {
+        let shown = self.shown.borrow();
+        let Some(shown) = shown.as_ref() else {
+            self.state
+                .share_note
+                .set(Some("There is no image to save yet.".into()));
+            return;
+        };
+        let result = crate::png::encode(shown.size, &shown.rgba)
+            .map_err(|error| format!("The PNG could not be made: {error}"))
+            .and_then(|png| {
+                crate::png::save(&png, &crate::png::file_name(&shown.recipe))
+                    .map_err(|error| format!("The download failed: {error}"))
+            });
+        if let Err(message) = result {
+            self.state.message.set(Some(message));
+        }
+    }
+
+    /// Copies a link to the current state (not the address bar, which may lag behind).
+    pub fn copy_link(&self) {
+        let recipe = self.state.recipe.get_untracked();
+        let link = link_to(&Link::fragment(&recipe, &self.link.hide, self.link.present));
+        let state = self.state;
+        if !window().is_secure_context() {
+            state.share_note.set(Some(
+                "Copying needs a secure page (https, or localhost): copy the link below by hand."
+                    .into(),
+            ));
+            state.manual_link.set(Some(link));
+            return;
+        }
+        let promise = window().navigator().clipboard().write_text(&link);
+        wasm_bindgen_futures::spawn_local(async move {
+            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            if copied {
+                state.share_note.set(Some("Link copied.".into()));
+                state.manual_link.set(None);
+            } else {
+                state.share_note.set(Some(
+                    "The browser did not allow copying: copy the link below by hand.".into(),
+                ));
+                state.manual_link.set(Some(link));
+            }
+        });
+    }
+}

@@ -1,0 +1,122 @@
+//! The page: small components around one shared `State`, provided through context, and one
+//! `Controller` that talks to the engine worker. An effect keeps the address bar and the engine
+//! in step with the recipe, as Leptos's TodoMVC keeps its storage in step with its list.
+
+mod address;
+mod controller;
+mod controls;
+mod help;
+mod keys;
+mod notices;
+mod share;
+mod stage;
+mod state;
+mod worker;
+
+use std::rc::Rc;
+
+use basis_recipe::{Link, Recipe};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::protocol::Fault;
+use controller::Controller;
+use state::State;
+
+/// Used until the worker reports the real hash; never sent.
+const UNKNOWN_WEIGHTS: &str = "0000000000000000";
+
+/// The event a test dispatches on `window` to make the engine fail on purpose
+/// (`detail`: "lose_device" or "crash").
+const SIMULATE_EVENT: &str = "basis-simulate";
+
+/// A Copy handle to the controller, for event handlers.
+pub type Ctl = StoredValue<Rc<Controller>, LocalStorage>;
+
+/// Whether the link hides this control.
+pub fn hidden(name: &'static str) -> bool {
+    expect_context::<Ctl>().with_value(|c| c.link.hide.contains(&name))
+}
+
+/// The message shown for a link that could not be used as is.
+fn link_problem(link: &Link) -> Option<String> {
+    let mut problems = Vec::new();
+    if let Some(Err(error)) = &link.recipe {
+        problems.push(format!(
+            "This link's recipe could not be read: {error}. Showing the defaults instead."
+        ));
+    }
+    if !link.ignored.is_empty() {
+        problems.push(format!(
+            "Ignored parts of the link that Basis does not know: {}.",
+            link.ignored.join(", ")
+        ));
+    }
+    (!problems.is_empty()).then(|| problems.join(" "))
+}
+
+fn install_fault_hook(ctl: Ctl) {
+    let _ = window_event_listener_untyped(SIMULATE_EVENT, move |event| {
+        let detail = event
+            .dyn_ref::<web_sys::CustomEvent>()
+            .and_then(|event| event.detail().as_string());
+        let fault = match detail.as_deref() {
+            Some("lose_device") => Fault::LoseDevice,
+            Some("crash") => Fault::Crash,
+            _ => return,
+        };
+        ctl.with_value(|c| c.simulate(fault));
+    });
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let link = Link::parse(&window().location().hash().unwrap_or_default());
+    let initial = match &link.recipe {
+        Some(Ok(recipe)) => recipe.clone(),
+        _ => Recipe::new(UNKNOWN_WEIGHTS),
+    };
+    let state = State::new(initial, link_problem(&link));
+    let present = link.present;
+    let controller = Controller::new(state, link, NodeRef::<Canvas>::new());
+    let kick = controller.kick;
+    let ctl: Ctl = StoredValue::new_local(controller);
+    provide_context(state);
+    provide_context(ctl);
+
+    Effect::new(move |_| {
+        kick.track();
+        let recipe = state.recipe.get();
+        ctl.with_value(|c| c.sync(&recipe));
+    });
+    keys::install(ctl);
+    install_fault_hook(ctl);
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        let _ = window().location().reload();
+    });
+    ctl.with_value(|c| c.start_engine());
+
+    view! {
+        <main class:present=present>
+            <header>
+                <h1>"Basis"</h1>
+                <p class="tagline">"What does a neuron of an image network respond to — and is a neuron more meaningful than a random direction?"</p>
+            </header>
+            <notices::Message/>
+            <notices::InsecureNotice/>
+            <notices::EngineStopped/>
+            <notices::Loading/>
+            <notices::Backend/>
+            <div class="workspace">
+                <stage::Stage/>
+                <div class="panel">
+                    <controls::DirectionControls/>
+                    <controls::ImageControls/>
+                    <share::Share/>
+                </div>
+            </div>
+            <help::Help/>
+        </main>
+    }
+}

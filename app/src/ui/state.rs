@@ -1,0 +1,78 @@
+//! The page's reactive state: one `Recipe` and what the engine last reported, shared by every
+//! component through context.
+
+use basis_recipe::Recipe;
+use leptos::prelude::*;
+
+use crate::protocol::Backend;
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Progress {
+    pub step: u32,
+    pub target: u32,
+    pub objective: f32,
+    pub steps_per_second: f32,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineStatus {
+    /// Downloading the weights: bytes loaded and total.
+    Starting { loaded: u64, total: u64 },
+    Ready {
+        backend: Backend,
+        notice: Option<String>,
+    },
+    /// The engine died and did not come back by itself; the user may restart it.
+    Stopped { message: String },
+}
+
+impl EngineStatus {
+    pub fn ready(&self) -> bool {
+        matches!(self, EngineStatus::Ready { .. })
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct State {
+    pub recipe: RwSignal<Recipe>,
+    pub engine: RwSignal<EngineStatus>,
+    pub progress: RwSignal<Progress>,
+    pub paused: RwSignal<bool>,
+    /// A problem the user should read (a bad link, a failed render); cleared by the next edit.
+    pub message: RwSignal<Option<String>>,
+    /// Why the engine moved to the CPU during this visit, if it did.
+    pub fallback: RwSignal<Option<String>>,
+    pub share_note: RwSignal<Option<String>>,
+    /// Set when the clipboard could not take the link: shown for copying by hand.
+    pub manual_link: RwSignal<Option<String>>,
+    /// The run whose frame the canvas shows.
+    pub shown_run: RwSignal<u64>,
+}
+
+impl State {
+    pub fn new(recipe: Recipe, message: Option<String>) -> Self {
+        Self {
+            recipe: RwSignal::new(recipe),
+            engine: RwSignal::new(EngineStatus::Starting {
+                loaded: 0,
+                total: 0,
+            }),
+            progress: RwSignal::new(Progress::default()),
+            paused: RwSignal::new(false),
+            message: RwSignal::new(message),
+            fallback: RwSignal::new(None),
+            share_note: RwSignal::new(None),
+            manual_link: RwSignal::new(None),
+            shown_run: RwSignal::new(0),
+        }
+    }
+
+    pub fn ready(&self) -> bool {
+        self.engine.with(EngineStatus::ready)
+    }
+
+    pub fn ready_untracked(&self) -> bool {
+        self.engine.with_untracked(EngineStatus::ready)
+    }
+}
