@@ -27,15 +27,17 @@ before(async () => {
 });
 
 after(async () => {
+  await server.close();
   for (const record of opened) {
-    assert.deepEqual(foreignRequests(record, server.origin), [], 'no request leaves the origin');
+    assert.deepEqual(foreignRequests(record, record.origin), [], 'no request leaves the origin');
     assert.deepEqual(record.violations, [], 'the Content-Security-Policy blocks nothing the app needs');
   }
-  await server.close();
 });
 
 async function open(browser, hash = '', options = {}) {
-  const handle = await openPage(browser, `${options.origin ?? server.origin}/${hash}`, options);
+  const origin = options.origin ?? server.origin;
+  const handle = await openPage(browser, `${origin}/${hash}`, options);
+  handle.record.origin = origin;
   handle.record.violations = [];
   opened.push(handle.record);
   const close = handle.close;
@@ -247,6 +249,20 @@ test('CPU fallback: every control, every failure', async (t) => {
     assert.equal(await page.isVisible('#engine-stopped'), false);
     assert.equal(meanAbsoluteDifference(before, await pixels(page)), 0, 'the same image, from the checkpoint');
     assert.equal(await page.inputValue('#direction'), '0.3');
+    await close();
+  });
+
+  await t.test('the weights id comes from the downloaded bytes, not from the manifest text', async () => {
+    const lying = await serveDist({
+      overrides: { '/model/manifest.json': (text) => JSON.stringify({ ...JSON.parse(text), hash: 'ffffffffffffffff' }) },
+    });
+    t.after(() => lying.close());
+    const { page, close } = await open(browser, fragment('--layer', 'block2', '--channel', '4'), { origin: lying.origin });
+    await ready(page);
+    await waitForDone(page);
+    assert.equal(await page.isVisible('.message'), false, 'the link made for these weights is honoured');
+    assert.equal(await page.inputValue('#channel'), '4');
+    assert.match(await page.evaluate(() => location.hash), /^#r=/);
     await close();
   });
 

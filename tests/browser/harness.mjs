@@ -19,10 +19,17 @@ const TYPES = {
 /**
  * A static file server for dist/, as any static host would serve it. `cache`: let the browser keep
  * files for an hour, as a real host would (the benchmarks measure loads with and without it).
+ * `overrides`: path → function of the file's text returning what to serve instead.
  */
-export async function serveDist({ cache = false } = {}) {
+export async function serveDist({ cache = false, overrides = {} } = {}) {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    if (overrides[path]) {
+      const text = await readFile(join(DIST, path), 'utf8');
+      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      response.end(overrides[path](text));
+      return;
+    }
     const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(DIST)) {
       response.writeHead(403).end();
