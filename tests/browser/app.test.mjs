@@ -395,3 +395,32 @@ test('plain http from another computer: the page says what is off and how to fix
   assert.match(await page.inputValue('#manual-link'), /^http:\/\/basis\.classroom:\d+\/#r=/);
   await close();
 });
+
+test('a second visit downloads nothing and the app works offline', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const own = await serveDist();
+  t.after(() => own.close());
+  const { page, close } = await open(browser, fragment('--layer', 'block2', '--channel', '6'), { origin: own.origin });
+  await ready(page);
+  await waitForDone(page);
+  // The service worker has taken the page once its cache holds every file of this release.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
+  const first = [...own.served];
+  assert.ok(first.some((p) => p.endsWith('.bpk')) && first.some((p) => p.endsWith('.wasm')), 'the first visit downloads');
+
+  own.served.length = 0;
+  await page.reload();
+  await ready(page);
+  await waitForDone(page);
+  const second = own.served.filter((p) => p !== '/sw.js');
+  assert.deepEqual(second, [], 'the second visit is served from the cache');
+
+  await page.context().setOffline(true);
+  await page.reload();
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.equal(await page.inputValue('#channel'), '6', 'offline, the link still renders');
+  await page.context().setOffline(false);
+  await close();
+});

@@ -1,8 +1,11 @@
 // Benchmarks of the built app in headless Chromium (not a test): steps per second per backend and
 // image size, and time from page load to the first frame with and without the weights cached.
 // Run: BASIS=<path to basis> node tests/browser/bench.mjs   (after `trunk build --release`)
+// Side by side: BENCH_DISTS=dirA,dirB BENCH_ROUNDS=3 interleaves builds round by round and prints
+// each round and the medians; BENCH_BACKENDS=cpu (or webgpu) keeps one backend.
 
 import { execFileSync } from 'node:child_process';
+import { basename } from 'node:path';
 import { serveDist, launch, ready, waitForStep } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
@@ -40,20 +43,42 @@ async function firstFrame(context, origin) {
   return elapsed;
 }
 
-const server = await serveDist({ cache: true });
+const DISTS = (process.env.BENCH_DISTS ?? new URL('../../dist/', import.meta.url).pathname).split(',');
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webgpu,cpu').split(',');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+
 const rows = [];
-for (const webgpu of [true, false]) {
-  const browser = await launch({ webgpu });
-  const context = await browser.newContext();
-  const uncached = await firstFrame(context, server.origin);
-  const cached = await firstFrame(context, server.origin);
-  const backend = webgpu ? 'WebGPU (SwiftShader)' : 'CPU (burn-flex, wasm)';
-  rows.push({ backend, measure: 'first frame, nothing cached (ms)', value: uncached });
-  rows.push({ backend, measure: 'first frame, weights cached (ms)', value: cached });
-  for (const size of SIZES) {
-    rows.push({ backend, measure: `steps/s at ${size} px`, value: await stepsPerSecond(context, server.origin, size, STEPS[webgpu]) });
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const dist of DISTS) {
+    const build = basename(dist.replace(/\/$/, ''));
+    const server = await serveDist({ cache: true, dist });
+    for (const webgpu of BACKENDS.map((b) => b === 'webgpu')) {
+      const browser = await launch({ webgpu });
+      const context = await browser.newContext();
+      const uncached = await firstFrame(context, server.origin);
+      const cached = await firstFrame(context, server.origin);
+      const backend = webgpu ? 'WebGPU (SwiftShader)' : 'CPU (burn-flex, wasm)';
+      const add = (measure, value) => {
+        const row = { round, build, backend, measure, value };
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      };
+      add('first frame, nothing cached (ms)', uncached);
+      add('first frame, weights cached (ms)', cached);
+      for (const size of SIZES) add(`steps/s at ${size} px`, await stepsPerSecond(context, server.origin, size, STEPS[webgpu]));
+      await browser.close();
+    }
+    await server.close();
   }
-  await browser.close();
 }
-await server.close();
-for (const row of rows) console.log(JSON.stringify(row));
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const groups = new Map();
+for (const { build, backend, measure, value } of rows) {
+  const key = JSON.stringify({ build, backend, measure });
+  groups.set(key, [...(groups.get(key) ?? []), value]);
+}
+for (const [key, values] of groups) console.log(JSON.stringify({ ...JSON.parse(key), median: median(values), rounds: values }));

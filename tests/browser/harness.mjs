@@ -21,17 +21,20 @@ const TYPES = {
  * files for an hour, as a real host would (the benchmarks measure loads with and without it).
  * `overrides`: path → function of the file's text returning what to serve instead.
  */
-export async function serveDist({ cache = false, overrides = {} } = {}) {
+export async function serveDist({ cache = false, overrides = {}, dist = DIST } = {}) {
+  const root = dist.endsWith('/') ? dist : `${dist}/`;
+  const served = [];
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    served.push(path);
     if (overrides[path]) {
-      const text = await readFile(join(DIST, path), 'utf8');
+      const text = await readFile(join(root, path), 'utf8');
       response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
       response.end(overrides[path](text));
       return;
     }
-    const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(DIST)) {
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(root)) {
       response.writeHead(403).end();
       return;
     }
@@ -47,7 +50,8 @@ export async function serveDist({ cache = false, overrides = {} } = {}) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
+  // `served`: every path requested, in order, to see what a visit downloaded.
+  return { origin, served, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
 }
 
 /**

@@ -25,8 +25,9 @@ use runs::{Batch, Request, Runs, Start};
 /// Steps between two checkpoints the page keeps for recovery.
 const CHECKPOINT_EVERY: u32 = 8;
 
-/// The worker's query string when the page restarts it after the GPU failed.
-pub const CPU_ONLY_QUERY: &str = "?cpu";
+/// The worker's name when the page restarts it after the GPU failed. (A name, not a query string:
+/// a worker served by the service worker takes the cached response's URL, without the query.)
+pub const CPU_ONLY_NAME: &str = "basis-engine-cpu";
 
 /// Entry point of the worker.
 pub async fn run() {
@@ -75,7 +76,7 @@ impl Engine {
         let mut watch = log::Stopwatch::start();
         let weights = download::weights(scope, outbox).await?;
         watch.lap("downloaded and checked the weights");
-        let cpu_only = (scope.location().search() == CPU_ONLY_QUERY)
+        let cpu_only = (scope.name() == CPU_ONLY_NAME)
             .then(|| "The GPU failed earlier on this page".to_owned());
         let placed = device::place(scope, weights.bytes, cpu_only).await?;
         watch.lap(&format!("placed the network on {}", placed.backend.label()));

@@ -8,7 +8,7 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::engine::CPU_ONLY_QUERY;
+use crate::engine::CPU_ONLY_NAME;
 use crate::protocol::Event;
 
 /// A module worker that imports this app's own wasm (`app/worker.js`).
@@ -28,12 +28,10 @@ pub fn spawn(
 ) -> Result<Worker, JsValue> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    let url = if cpu_only {
-        format!("{WORKER_SCRIPT}{CPU_ONLY_QUERY}")
-    } else {
-        WORKER_SCRIPT.to_owned()
-    };
-    let worker = Worker::new_with_options(&url, &options)?;
+    if cpu_only {
+        options.set_name(CPU_ONLY_NAME);
+    }
+    let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
 
     let heard = listener.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
