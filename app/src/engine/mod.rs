@@ -113,19 +113,21 @@ impl Engine {
                 inbox.wait().await;
                 continue;
             }
-            let lost = match self.apply(batch).await {
-                Ok(()) => match self.runs.due(self.steps_done()).map(|c| c.run) {
-                    Some(run) => self.step(run).await,
-                    None => Ok(()),
-                },
-                Err(lost) => Err(lost),
-            };
-            if let Err(message) = lost {
+            if let Err(message) = self.turn(batch).await {
                 // The page restarts the engine on the CPU; this one has nothing left to do.
                 self.outbox.send(&Event::DeviceLost { message });
                 return;
             }
             mailbox::yield_to_events(&self.scope).await;
+        }
+    }
+
+    /// Applies what the queue held, then takes one step if one is due. `Err` when the GPU is gone.
+    async fn turn(&mut self, batch: Batch) -> Result<(), String> {
+        self.apply(batch).await?;
+        match self.runs.due(self.steps_done()).map(|c| c.run) {
+            Some(run) => self.step(run).await,
+            None => Ok(()),
         }
     }
 

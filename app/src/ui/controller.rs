@@ -110,10 +110,25 @@ impl Controller {
     }
 
     fn post(&self, command: &Command) {
+        self.post_with(command, None);
+    }
+
+    /// `command`, with image parameters transferred beside it when given.
+    fn post_with(&self, command: &Command, params: Option<&[f32]>) {
         let json = JsValue::from_str(&serde_json::to_string(command).expect("commands serialize"));
-        if let Some(worker) = self.worker.borrow().as_ref() {
-            let _ = worker.post_message(&json);
-        }
+        let Some(worker) = self.worker.borrow().clone() else {
+            return;
+        };
+        let _ = match params {
+            Some(params) => {
+                let array = Float32Array::from(params);
+                worker.post_message_with_transfer(
+                    &Array::of2(&json, &array),
+                    &Array::of1(&array.buffer()),
+                )
+            }
+            None => worker.post_message(&json),
+        };
     }
 
     /// Called by the recipe effect: follow the recipe in the address bar and the engine.
@@ -151,14 +166,7 @@ impl Controller {
                     step: kept.step,
                     target,
                 };
-                let json = serde_json::to_string(&command(Some(resume))).expect("serializes");
-                let params = Float32Array::from(kept.params.as_slice());
-                if let Some(worker) = self.worker.borrow().as_ref() {
-                    let _ = worker.post_message_with_transfer(
-                        &Array::of2(&JsValue::from_str(&json), &params),
-                        &Array::of1(&params.buffer()),
-                    );
-                }
+                self.post_with(&command(Some(resume)), Some(&kept.params));
             }
             // Warm, cold, or a resume with no checkpoint that fits: from noise.
             _ => self.post(&command(None)),

@@ -1,6 +1,6 @@
 //! Every field checked against what the engine can render in reasonable time and memory.
 
-use basis_models::{MODEL_ID, TapId};
+use basis_models::MODEL_ID;
 
 use crate::{Parametrization, Recipe, RecipeError};
 
@@ -51,8 +51,7 @@ impl Recipe {
         if self.weights.len() != 16 || !self.weights.chars().all(hex) {
             return Err(RecipeError::BadWeightsHash(self.weights.clone()));
         }
-        let tap = TapId::from_name(&self.layer)
-            .map_err(|_| RecipeError::UnknownLayer(self.layer.clone()))?;
+        let tap = self.tap()?;
         if self.channel as usize >= tap.channels() {
             return Err(RecipeError::ChannelOutOfRange {
                 layer: self.layer.clone(),
