@@ -24,7 +24,9 @@ pub enum Command {
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.
-    Simulate { fault: Fault },
+    Simulate {
+        fault: Fault,
+    },
 }
 
 /// Where a resumed run stands; the image parameters travel beside the command.

@@ -43,7 +43,9 @@ pub async fn place(
                             notice: None,
                         });
                     }
-                    Err(error) => format!("The GPU started but could not take the weights ({error})"),
+                    Err(error) => {
+                        format!("The GPU started but could not take the weights ({error})")
+                    }
                 }
             }
             Err(why) => why,
@@ -62,9 +64,11 @@ pub async fn place(
 
 async fn webgpu(scope: &DedicatedWorkerGlobalScope) -> Result<Device, String> {
     if !scope.is_secure_context() {
-        return Err("This page was opened over plain http from another computer, and browsers \
+        return Err(
+            "This page was opened over plain http from another computer, and browsers \
                     turn WebGPU off on such pages (it needs https, or localhost)"
-            .into());
+                .into(),
+        );
     }
     let gpu = Reflect::get(&scope.navigator(), &"gpu".into()).unwrap_or(JsValue::UNDEFINED);
     if gpu.is_undefined() || gpu.is_null() {

@@ -26,7 +26,10 @@ pub struct Weights {
     pub id: String,
 }
 
-pub async fn weights(scope: &DedicatedWorkerGlobalScope, outbox: &Outbox) -> Result<Weights, String> {
+pub async fn weights(
+    scope: &DedicatedWorkerGlobalScope,
+    outbox: &Outbox,
+) -> Result<Weights, String> {
     let manifest: Manifest = serde_json::from_str(&text(scope, MANIFEST_URL).await?)
         .map_err(|error| format!("{MANIFEST_URL} is not a weights manifest: {error}"))?;
     let url = format!("model/{}", manifest.file);

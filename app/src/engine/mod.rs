@@ -224,7 +224,9 @@ impl Engine {
                 let mut session =
                     Session::for_recipe(self.model.clone(), &self.device, recipe).map_err(text)?;
                 if let Some((resume, params)) = request.resume {
-                    session.restore(params, resume.step as usize).map_err(text)?;
+                    session
+                        .restore(params, resume.step as usize)
+                        .map_err(text)?;
                 }
                 self.session = Some(session);
                 self.first_step = Some(log::Stopwatch::start());
@@ -247,7 +249,8 @@ impl Engine {
             return Ok(());
         };
         let result = match session.step().await {
-            Ok(objective) => {
+            Ok(values) => {
+                let objective = values[0];
                 if let Some(mut watch) = self.first_step.take() {
                     let size = self.runs.current().map_or(0, |c| c.recipe.image.size);
                     watch.lap(&format!("first step at {size} px"));
@@ -272,7 +275,8 @@ impl Engine {
 
     async fn post_step(&mut self, run: RunId, objective: f32) -> Result<(), String> {
         let steps_per_second = self.rate.tick(js_sys::Date::now());
-        self.post_frame_with(run, objective, steps_per_second).await?;
+        self.post_frame_with(run, objective, steps_per_second)
+            .await?;
         let step = self.steps_done();
         if step % CHECKPOINT_EVERY == 0 {
             self.post_checkpoint(run).await?;
@@ -282,7 +286,7 @@ impl Engine {
 
     async fn post_frame(&mut self, run: RunId) -> Result<(), String> {
         let session = self.session.as_ref().ok_or("no session")?;
-        let objective = session.evaluate().await.map_err(|e| e.to_string())?;
+        let objective = session.evaluate().await.map_err(|e| e.to_string())?[0];
         self.post_frame_with(run, objective, 0.0).await
     }
 
@@ -293,7 +297,7 @@ impl Engine {
         steps_per_second: f32,
     ) -> Result<(), String> {
         let session = self.session.as_ref().ok_or("no session")?;
-        let frame = session.frame().await.map_err(|e| e.to_string())?;
+        let frame = session.frames().await.map_err(|e| e.to_string())?.remove(0);
         let rgba: Vec<u8> = frame
             .rgb
             .chunks_exact(3)
@@ -335,7 +339,11 @@ impl Engine {
 
     async fn finish_if_done(&self, run: RunId) -> Result<(), String> {
         let step = self.steps_done();
-        if self.runs.current().is_some_and(|c| c.run == run && step >= c.target) {
+        if self
+            .runs
+            .current()
+            .is_some_and(|c| c.run == run && step >= c.target)
+        {
             if step % CHECKPOINT_EVERY != 0 {
                 self.post_checkpoint(run).await?;
             }

@@ -43,7 +43,11 @@ mod tests {
         for i in 3..=20 {
             rate.tick(i as f64 * 50.0 + 100.0);
         }
-        assert_eq!(rate.tick(21.0 * 50.0 + 100.0), 20.0, "only the last 10 steps count");
+        assert_eq!(
+            rate.tick(21.0 * 50.0 + 100.0),
+            20.0,
+            "only the last 10 steps count"
+        );
         rate.reset();
         assert_eq!(rate.tick(1_000_000.0), 0.0);
     }

@@ -168,17 +168,23 @@ mod tests {
             Start::Cold
         );
         assert_eq!(
-            runs.begin(&request(3, true, |r| {
-                r.image.size = 64;
-                r.transforms.jitter = 4
-            }), 5),
+            runs.begin(
+                &request(3, true, |r| {
+                    r.image.size = 64;
+                    r.transforms.jitter = 4
+                }),
+                5
+            ),
             Start::Cold
         );
         assert_eq!(
-            runs.begin(&request(4, false, |r| {
-                r.image.size = 64;
-                r.transforms.jitter = 4
-            }), 5),
+            runs.begin(
+                &request(4, false, |r| {
+                    r.image.size = 64;
+                    r.transforms.jitter = 4
+                }),
+                5
+            ),
             Start::Cold
         );
         assert_eq!(runs.current().unwrap().target, 10);
@@ -188,7 +194,13 @@ mod tests {
     fn a_resumed_request_keeps_its_checkpoint_target() {
         let mut runs = Runs::default();
         let mut resumed = request(4, false, |_| {});
-        resumed.resume = Some((Resume { step: 6, target: 10 }, vec![0.0; 3]));
+        resumed.resume = Some((
+            Resume {
+                step: 6,
+                target: 10,
+            },
+            vec![0.0; 3],
+        ));
         assert_eq!(runs.begin(&resumed, 0), Start::Resumed);
         assert_eq!(runs.due(6).map(|c| c.target), Some(10));
     }

@@ -223,7 +223,10 @@ impl Controller {
     }
 
     fn is_latest(&self, run: RunId) -> bool {
-        self.latest.borrow().as_ref().is_some_and(|(r, _)| *r == run)
+        self.latest
+            .borrow()
+            .as_ref()
+            .is_some_and(|(r, _)| *r == run)
     }
 
     fn on_event(&self, event: Event, attachment: Option<JsValue>) {
@@ -278,7 +281,10 @@ impl Controller {
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),
             // Events of superseded runs.
-            Event::Frame { .. } | Event::Checkpoint { .. } | Event::Done { .. } | Event::Failed { .. } => {}
+            Event::Frame { .. }
+            | Event::Checkpoint { .. }
+            | Event::Done { .. }
+            | Event::Failed { .. } => {}
         }
     }
 

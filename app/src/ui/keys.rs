@@ -21,7 +21,11 @@ fn in_form_control(event: &KeyboardEvent) -> bool {
         .and_then(|target| target.dyn_into::<Element>().ok())
         .is_some_and(|element| {
             is_form_control(&element.tag_name())
-                || element.closest("[contenteditable]").ok().flatten().is_some()
+                || element
+                    .closest("[contenteditable]")
+                    .ok()
+                    .flatten()
+                    .is_some()
         })
 }
 

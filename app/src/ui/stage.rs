@@ -42,9 +42,8 @@ fn Slider() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<Ctl>();
     let recipe = state.recipe;
-    let angle = Memo::new(move |_| {
-        recipe.with(|r| angle_to_neuron(&r.layer, r.channel, r.seed, r.mix))
-    });
+    let angle =
+        Memo::new(move |_| recipe.with(|r| angle_to_neuron(&r.layer, r.channel, r.seed, r.mix)));
     view! {
         <div class="slider" data-control="direction" hidden=hidden("direction")>
             <label for="direction">"Direction: from the neuron to a random mixture"</label>

@@ -29,7 +29,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let mut first = None;
     let mut last = 0.0;
     for _ in 0..recipe.steps {
-        last = pollster::block_on(session.step())?;
+        last = pollster::block_on(session.step())?[0];
         first.get_or_insert(last);
         progress.set_message(format!("{last:.3}"));
         progress.inc(1);
@@ -37,7 +37,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let ms_per_step = started.elapsed().as_secs_f64() * 1000.0 / recipe.steps as f64;
     progress.finish_and_clear();
 
-    let frame = pollster::block_on(session.frame())?;
+    let frame = pollster::block_on(session.frames())?.remove(0);
     let image = image::RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb)
         .expect("a frame holds width × height RGB pixels");
     image

@@ -289,13 +289,16 @@ fn a_recipe_made_with_other_weights_is_refused() {
 fn jpeg_and_webp_photos_are_read_like_png() {
     let out = stdout(&basis(&["classify", &photo("grace_hopper.jpg")]));
     assert!(
-        top3(&out)[0].iter().any(|label| label == "military uniform"),
+        top3(&out)[0]
+            .iter()
+            .any(|label| label == "military uniform"),
         "Grace Hopper, a real JPEG from matplotlib's wheel: {out}"
     );
     // WebP: the cat photo re-encoded (losslessly) by the `image` crate.
     let cat = image::open(photo("chelsea.png")).unwrap();
     let webp = scratch("chelsea.webp");
-    cat.save_with_format(&webp, image::ImageFormat::WebP).unwrap();
+    cat.save_with_format(&webp, image::ImageFormat::WebP)
+        .unwrap();
     let png_top = top3(&stdout(&basis(&["classify", &photo("chelsea.png")])));
     let webp_top = top3(&stdout(&basis(&["classify", webp.to_str().unwrap()])));
     assert_eq!(webp_top, png_top, "the same pixels, the same classes");
@@ -311,9 +314,18 @@ fn bad_photo_files_get_a_message_naming_the_file_and_the_problem() {
     let png = std::fs::read(photo("coffee.png")).unwrap();
     let cases = [
         (write("empty.jpg", b""), "is empty (0 bytes)"),
-        (write("notes.jpg", b"these are my notes, not a photo"), "is not an image"),
-        (write("cut.png", &png[..png.len() / 3]), "damaged or not a complete image"),
-        (write("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "reads JPEG, PNG and WebP"),
+        (
+            write("notes.jpg", b"these are my notes, not a photo"),
+            "is not an image",
+        ),
+        (
+            write("cut.png", &png[..png.len() / 3]),
+            "damaged or not a complete image",
+        ),
+        (
+            write("anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+            "reads JPEG, PNG and WebP",
+        ),
     ];
     for (path, problem) in &cases {
         let output = basis(&["classify", path]);
@@ -327,7 +339,10 @@ fn an_installed_basis_finds_its_data_through_a_flag_or_the_environment() {
     let elsewhere = std::env::temp_dir();
     let run = |args: &[&str], data: Option<&Path>| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_basis"));
-        command.args(args).current_dir(&elsewhere).env_remove("BASIS_DATA");
+        command
+            .args(args)
+            .current_dir(&elsewhere)
+            .env_remove("BASIS_DATA");
         if let Some(dir) = data {
             command.env("BASIS_DATA", dir);
         }
@@ -338,11 +353,21 @@ fn an_installed_basis_finds_its_data_through_a_flag_or_the_environment() {
     assert_clean_error(&lost, "--data");
     assert_clean_error(&lost, "BASIS_DATA");
     let data = data_dir();
-    let by_flag = run(&["--data", data.to_str().unwrap(), "link", "--size", "64"], None);
-    assert!(by_flag.status.success(), "{}", String::from_utf8_lossy(&by_flag.stderr));
+    let by_flag = run(
+        &["--data", data.to_str().unwrap(), "link", "--size", "64"],
+        None,
+    );
+    assert!(
+        by_flag.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_flag.stderr)
+    );
     let by_variable = run(&link, Some(&data));
     assert_eq!(by_variable.stdout, by_flag.stdout);
-    assert_clean_error(&run(&link, Some(Path::new("/nonexistent/basis"))), "BASIS_DATA names /nonexistent/basis");
+    assert_clean_error(
+        &run(&link, Some(Path::new("/nonexistent/basis"))),
+        "BASIS_DATA names /nonexistent/basis",
+    );
 }
 
 /// Pictures that `basis render` made for golden links at the first release must still come out
@@ -362,7 +387,9 @@ fn golden_links_still_render_their_pictures() {
         let out = scratch(png);
         render(&["--recipe", entry["link"].as_str().unwrap()], &out);
         let now = image::open(&out).unwrap().to_rgb8();
-        let then = image::open(root.join("tests/golden").join(png)).unwrap().to_rgb8();
+        let then = image::open(root.join("tests/golden").join(png))
+            .unwrap()
+            .to_rgb8();
         assert_eq!(now.dimensions(), then.dimensions(), "{png}");
         for channel in 0..3 {
             let total: u64 = now
@@ -371,7 +398,10 @@ fn golden_links_still_render_their_pictures() {
                 .map(|(a, b)| a[channel].abs_diff(b[channel]) as u64)
                 .sum();
             let mean = total as f64 / now.pixels().len() as f64;
-            assert!(mean <= 2.0, "{png}, channel {channel}: mean |Δ| {mean:.3} / 255");
+            assert!(
+                mean <= 2.0,
+                "{png}, channel {channel}: mean |Δ| {mean:.3} / 255"
+            );
         }
         checked += 1;
     }

@@ -3,6 +3,7 @@
 //! strongly. The same code runs on every burn device.
 
 pub mod direction;
+mod diversity;
 mod objective;
 mod param;
 mod recipe;
@@ -10,8 +11,9 @@ mod rng;
 mod session;
 mod transforms;
 
+pub use diversity::{Diversity, LUCID_GROUP, LUCID_WEIGHT, similarity};
 pub use objective::{Direction, Objective, Positions};
 pub use param::{ImageSettings, Parametrization};
 pub use rng::SeededRng;
-pub use session::{Frame, Session, SessionError};
+pub use session::{Frame, Session, SessionError, Tile};
 pub use transforms::{Draw, TransformSettings};

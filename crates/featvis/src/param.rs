@@ -1,8 +1,8 @@
 //! How an image is parametrized (Lucid's `param.image`): a 1/f-scaled Fourier spectrum or plain
 //! pixels, mapped through Lucid's colour-decorrelation matrix and a sigmoid to RGB in (0, 1).
 
-use burn::tensor::{Device, Tensor, TensorData};
 use crate::rng::SeededRng;
+use burn::tensor::{Device, Tensor, TensorData};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Parametrization {
@@ -37,10 +37,14 @@ impl Default for ImageSettings {
 const COLOR_CORRELATION_SVD_SQRT: [[f32; 3]; 3] =
     [[0.26, 0.09, 0.02], [0.27, 0.00, -0.05], [0.27, -0.09, 0.03]];
 
-/// Turns parameters into an image; built once per size, the constant matrices live on the device.
+/// Turns parameters into a batch of images; built once per size and batch, the constant matrices
+/// live on the device. The batch sits inside the parameters (`[3, rows, batch, columns]`) so that
+/// the inverse DFT and the colour mapping stay single matrix products for any batch, and one
+/// image's parameters are laid out exactly as a batch of one's.
 #[derive(Debug, Clone)]
 pub struct ImageParam {
     size: usize,
+    batch: usize,
     kind: Kind,
     /// Colour decorrelation, normalized by the largest column norm as Lucid does, `[3, 3]`.
     color: Tensor<2>,
@@ -48,21 +52,21 @@ pub struct ImageParam {
 
 #[derive(Debug, Clone)]
 enum Kind {
-    /// Parameters are `[3, 2h, wf]`: real parts stacked over imaginary parts, `wf = w/2 + 1`.
+    /// Parameters are `[3, 2h, batch, wf]`: real parts stacked over imaginary parts, `wf = w/2 + 1`.
     /// The inverse real 2-D DFT is two matrix products (no power-of-two restriction, and the same
     /// kernels on every backend): `rows` mixes along height, `cols` folds the half spectrum back
     /// to real pixels along width. `scale` holds the 1/f weights and every normalization.
     Fft {
-        scale: Tensor<3>,
+        scale: Tensor<4>,
         rows: Tensor<3>,
         cols: Tensor<3>,
     },
-    /// Parameters are `[3, h, w]`.
+    /// Parameters are `[3, h, batch, w]`.
     Pixel,
 }
 
 impl ImageParam {
-    pub fn new(settings: &ImageSettings, device: &Device) -> Self {
+    pub fn new(settings: &ImageSettings, batch: usize, device: &Device) -> Self {
         let n = settings.size;
         let kind = match settings.parametrization {
             Parametrization::Fft { decay_power } => fft_kind(n, decay_power, device),
@@ -85,47 +89,68 @@ impl ImageParam {
         let color = Tensor::from_data(TensorData::new(color, [3, 3]), device);
         Self {
             size: settings.size,
+            batch,
             kind,
             color,
         }
     }
 
-    pub fn shape(&self) -> [usize; 3] {
-        match self.kind {
-            Kind::Fft { .. } => [3, 2 * self.size, self.size / 2 + 1],
-            Kind::Pixel => [3, self.size, self.size],
+    pub fn shape(&self) -> [usize; 4] {
+        let (rows, columns) = match self.kind {
+            Kind::Fft { .. } => (2 * self.size, self.size / 2 + 1),
+            Kind::Pixel => (self.size, self.size),
+        };
+        [3, rows, self.batch, columns]
+    }
+
+    /// Fresh parameters: i.i.d. Gaussians with the given standard deviation, image `b` drawn from
+    /// `seeds[b]` alone (in the order a batch of one draws them), so an image does not depend on
+    /// its neighbours.
+    pub fn init(&self, sd: f32, seeds: &[u64], stream: u64, device: &Device) -> Tensor<4> {
+        assert_eq!(seeds.len(), self.batch, "one seed per image");
+        let [channels, rows, batch, columns] = self.shape();
+        let per_image: Vec<Vec<f32>> = seeds
+            .iter()
+            .map(|&seed| SeededRng::new(seed, stream).normals(channels * rows * columns, sd as f64))
+            .collect();
+        let mut values = Vec::with_capacity(channels * rows * batch * columns);
+        for row in 0..channels * rows {
+            for image in &per_image {
+                values.extend_from_slice(&image[row * columns..(row + 1) * columns]);
+            }
         }
+        Tensor::from_data(TensorData::new(values, self.shape()), device)
     }
 
-    /// Fresh parameters: i.i.d. Gaussians with the given standard deviation.
-    pub fn init(&self, sd: f32, rng: &mut SeededRng, device: &Device) -> Tensor<3> {
-        let shape = self.shape();
-        let values = rng.normals(shape.iter().product(), sd as f64);
-        Tensor::from_data(TensorData::new(values, shape), device)
-    }
-
-    /// The image before colour mapping, `[3, size, size]`: for the FFT parametrization, the
-    /// inverse real 2-D DFT of the weighted spectrum.
-    fn spatial(&self, params: Tensor<3>) -> Tensor<3> {
-        let n = self.size;
+    /// The images before colour mapping, `[3, size, batch, size]`: for the FFT parametrization,
+    /// the inverse real 2-D DFT of the weighted spectrum.
+    fn spatial(&self, params: Tensor<4>) -> Tensor<4> {
+        let (n, b) = (self.size, self.batch);
         match &self.kind {
             Kind::Fft { scale, rows, cols } => {
-                let mixed = rows.clone().matmul(params * scale.clone());
+                let wf = n / 2 + 1;
+                let weighted = (params * scale.clone()).reshape([3, 2 * n, b * wf]);
+                let mixed = rows.clone().matmul(weighted);
                 let (real, imag) = (mixed.clone().narrow(1, 0, n), mixed.narrow(1, n, n));
-                Tensor::cat(vec![real, imag], 2).matmul(cols.clone())
+                let halves = |t: Tensor<3>| t.reshape([3, n * b, wf]);
+                Tensor::cat(vec![halves(real), halves(imag)], 2)
+                    .matmul(cols.clone())
+                    .reshape([3, n, b, n])
             }
             Kind::Pixel => params,
         }
     }
 
-    /// RGB in (0, 1), `[1, 3, size, size]`.
-    pub fn rgb(&self, params: Tensor<3>) -> Tensor<4> {
-        let n = self.size;
+    /// RGB in (0, 1), `[batch, 3, size, size]`.
+    pub fn rgb(&self, params: Tensor<4>) -> Tensor<4> {
+        let (n, b) = (self.size, self.batch);
         let decorrelated = self
             .color
             .clone()
-            .matmul(self.spatial(params).reshape([3, n * n]));
-        burn::tensor::activation::sigmoid(decorrelated).reshape([1, 3, n, n])
+            .matmul(self.spatial(params).reshape([3, n * b * n]));
+        burn::tensor::activation::sigmoid(decorrelated)
+            .reshape([3, n, b, n])
+            .permute([2, 0, 1, 3])
     }
 }
 
@@ -181,7 +206,7 @@ fn fft_kind(n: usize, decay_power: f32, device: &Device) -> Kind {
         Tensor::from_data(TensorData::new(values, shape), device)
     };
     Kind::Fft {
-        scale: matrix(scale, [1, 2 * n, wf]),
+        scale: Tensor::from_data(TensorData::new(scale, [1, 2 * n, 1, wf]), device),
         rows: matrix(rows, [1, 2 * n, 2 * n]).repeat_dim(0, 3),
         cols: matrix(cols, [1, 2 * wf, n]).repeat_dim(0, 3),
     }
@@ -230,33 +255,65 @@ mod tests {
     #[test]
     fn the_fourier_parametrization_is_an_inverse_real_fft_of_the_weighted_spectrum() {
         let device = Device::flex();
+        let batch = 2;
         for n in [8, 9, 16] {
             let settings = ImageSettings {
                 size: n,
                 parametrization: Parametrization::Fft { decay_power: 1.0 },
                 init_sd: 0.5,
             };
-            let param = ImageParam::new(&settings, &device);
-            let params = param.init(1.0, &mut SeededRng::new(3, 0), &device);
+            let param = ImageParam::new(&settings, batch, &device);
+            let params = param.init(1.0, &[3, 4], 0, &device);
             let Kind::Fft { scale, .. } = &param.kind else {
                 unreachable!()
             };
             let (p, w) = (values(params.clone()), values(scale.clone()));
             let ours = values(param.spatial(params));
             let wf = n / 2 + 1;
-            for channel in 0..3 {
+            for (image, channel) in (0..batch).flat_map(|b| (0..3).map(move |c| (b, c))) {
                 let at = |part: usize, ky: usize, kx: usize| {
-                    let i = (part * n + ky) * wf + kx;
-                    p[channel * 2 * n * wf + i] as f64 * w[i] as f64
+                    let row = channel * 2 * n + part * n + ky;
+                    p[(row * batch + image) * wf + kx] as f64 * w[(part * n + ky) * wf + kx] as f64
                 };
                 let spectrum: Vec<Vec<Complex<f64>>> = (0..n)
-                    .map(|ky| (0..wf).map(|kx| Complex::new(at(0, ky, kx), at(1, ky, kx))).collect())
+                    .map(|ky| {
+                        (0..wf)
+                            .map(|kx| Complex::new(at(0, ky, kx), at(1, ky, kx)))
+                            .collect()
+                    })
                     .collect();
                 let expected = irfft2(&spectrum, n);
-                let got = &ours[channel * n * n..(channel + 1) * n * n];
-                for (g, e) in got.iter().zip(&expected) {
-                    assert!((*g as f64 - e).abs() < 1e-4, "n {n}: {g} vs {e}");
+                for (y, x) in (0..n).flat_map(|y| (0..n).map(move |x| (y, x))) {
+                    let got = ours[((channel * n + y) * batch + image) * n + x] as f64;
+                    let e = expected[y * n + x];
+                    assert!((got - e).abs() < 1e-4, "n {n}, image {image}: {got} vs {e}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn each_image_of_a_batch_is_the_image_its_seed_makes_alone() {
+        let device = Device::flex();
+        for parametrization in [
+            Parametrization::Fft { decay_power: 1.0 },
+            Parametrization::Pixel,
+        ] {
+            let settings = ImageSettings {
+                size: 12,
+                parametrization,
+                init_sd: 0.5,
+            };
+            let batch = ImageParam::new(&settings, 3, &device);
+            let images = values(batch.rgb(batch.init(0.5, &[7, 8, 9], 2, &device)));
+            for (b, seed) in [7, 8, 9].into_iter().enumerate() {
+                let alone = ImageParam::new(&settings, 1, &device);
+                let image = values(alone.rgb(alone.init(0.5, &[seed], 2, &device)));
+                let slice = &images[b * image.len()..(b + 1) * image.len()];
+                assert!(
+                    slice.iter().zip(&image).all(|(a, b)| (a - b).abs() < 1e-6),
+                    "{parametrization:?}: image {b} differs from seed {seed} alone"
+                );
             }
         }
     }
@@ -264,7 +321,14 @@ mod tests {
     #[test]
     fn the_lowest_frequencies_weigh_most() {
         let device = Device::flex();
-        let param = ImageParam::new(&ImageSettings { size: 16, ..Default::default() }, &device);
+        let param = ImageParam::new(
+            &ImageSettings {
+                size: 16,
+                ..Default::default()
+            },
+            1,
+            &device,
+        );
         let Kind::Fft { scale, .. } = &param.kind else {
             unreachable!()
         };
@@ -277,7 +341,10 @@ mod tests {
     /// Lucid's check that a parametrization can express real images: fit a photo through it.
     #[test]
     fn a_real_photo_can_be_fitted_through_either_parametrization() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/photos/chelsea.png");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../public/photos/chelsea.png"
+        );
         let photo = image::open(path)
             .unwrap_or_else(|e| panic!("{path}: {e}; run `basis setup-weights` first"))
             .resize_exact(32, 32, image::imageops::FilterType::Triangle)
@@ -293,13 +360,20 @@ mod tests {
         }
         let device = Device::flex().autodiff();
         let target = Tensor::<4>::from_data(TensorData::new(target, [1, 3, n, n]), &device);
-        for parametrization in [Parametrization::Fft { decay_power: 1.0 }, Parametrization::Pixel] {
-            let settings = ImageSettings { size: n, parametrization, init_sd: 0.01 };
-            let param = ImageParam::new(&settings, &device);
-            let mut params = param.init(0.01, &mut SeededRng::new(1, 0), &device);
+        for parametrization in [
+            Parametrization::Fft { decay_power: 1.0 },
+            Parametrization::Pixel,
+        ] {
+            let settings = ImageSettings {
+                size: n,
+                parametrization,
+                init_sd: 0.01,
+            };
+            let param = ImageParam::new(&settings, 1, &device);
+            let mut params = param.init(0.01, &[1], 0, &device);
             let adam = AdamConfig::new().build();
             let mut state = None;
-            let error = |params: Tensor<3>| (param.rgb(params) - target.clone()).square().mean();
+            let error = |params: Tensor<4>| (param.rgb(params) - target.clone()).square().mean();
             let before = values(error(params.clone()))[0];
             for _ in 0..300 {
                 let p = params.clone().require_grad();
@@ -310,7 +384,10 @@ mod tests {
                 state = s;
             }
             let after = values(error(params))[0];
-            assert!(after < 0.002 && after < before / 20.0, "{parametrization:?}: {before} → {after}");
+            assert!(
+                after < 0.002 && after < before / 20.0,
+                "{parametrization:?}: {before} → {after}"
+            );
         }
     }
 }

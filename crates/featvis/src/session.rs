@@ -7,7 +7,8 @@ use basis_recipe::{Recipe, RecipeError};
 use burn::optim::{Adam, AdamConfig, AdamState, Optimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::objective::Objective;
+use crate::diversity::Diversity;
+use crate::objective::{Objective, batch_values};
 use crate::param::{ImageParam, ImageSettings};
 use crate::rng::SeededRng;
 use crate::transforms::TransformSettings;
@@ -30,8 +31,18 @@ pub enum SessionError {
     Channel { channel: usize, channels: usize },
     #[error(transparent)]
     Recipe(#[from] RecipeError),
-    #[error("a checkpoint of {found} parameters does not fit an image of {expected}")]
+    #[error("a checkpoint of {found} parameters does not fit images of {expected}")]
     Checkpoint { expected: usize, found: usize },
+    #[error("a batch needs at least one image")]
+    EmptyBatch,
+    #[error(
+        "image {index} of the batch differs from the first in its layer or image settings; a batch shares them"
+    )]
+    MixedBatch { index: usize },
+    #[error("{found} objectives given for a batch of {expected} images")]
+    BatchSize { expected: usize, found: usize },
+    #[error("a batch of {batch} images does not split into diversity groups of {group}")]
+    DiversityGroup { batch: usize, group: usize },
 }
 
 /// An RGB image, row-major, 3 bytes per pixel.
@@ -42,20 +53,33 @@ pub struct Frame {
     pub rgb: Vec<u8>,
 }
 
+/// One optimization of a batch of images, each with its own objective (all at one tap) and its
+/// own starting noise; one forward and one backward pass per step for all of them. The batch's
+/// images share each step's transform draw. The images do not interact (the network has no
+/// batch statistics), so image `b` follows the same path as a batch of one with its objective and
+/// noise seed and the batch's transform seed — unless [`Diversity`] couples them on purpose.
 pub struct Session {
     model: EfficientNetLite0,
     image: ImageParam,
     transforms: TransformSettings,
-    objective: Objective,
-    params: Tensor<3>,
+    objectives: Vec<Objective>,
+    diversity: Option<Diversity>,
+    params: Tensor<4>,
     adam: Adam,
-    adam_state: Option<AdamState<3>>,
+    adam_state: Option<AdamState<4>>,
     rng: SeededRng,
     steps: usize,
 }
 
+/// One image of a batch: what it optimizes, and the seed of its starting noise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tile {
+    pub objective: Objective,
+    pub seed: u64,
+}
+
 impl Session {
-    /// `device` must have autodiff enabled; `model` must live on it.
+    /// One image. `device` must have autodiff enabled; `model` must live on it.
     pub fn new(
         model: EfficientNetLite0,
         device: &Device,
@@ -64,22 +88,50 @@ impl Session {
         objective: Objective,
         seed: u64,
     ) -> Result<Self, SessionError> {
-        check(&objective)?;
-        let param = ImageParam::new(&image, device);
-        let params = param.init(
-            image.init_sd,
-            &mut SeededRng::new(seed, IMAGE_STREAM),
+        Self::batch(
+            model,
             device,
-        );
+            image,
+            transforms,
+            vec![Tile { objective, seed }],
+            seed,
+            None,
+        )
+    }
+
+    /// A batch of images; `transform_seed` draws the transforms they share.
+    pub fn batch(
+        model: EfficientNetLite0,
+        device: &Device,
+        image: ImageSettings,
+        transforms: TransformSettings,
+        tiles: Vec<Tile>,
+        transform_seed: u64,
+        diversity: Option<Diversity>,
+    ) -> Result<Self, SessionError> {
+        let objectives: Vec<Objective> = tiles.iter().map(|t| t.objective.clone()).collect();
+        check(&objectives)?;
+        if let Some(diversity) = diversity {
+            if diversity.group == 0 || tiles.len() % diversity.group != 0 {
+                return Err(SessionError::DiversityGroup {
+                    batch: tiles.len(),
+                    group: diversity.group,
+                });
+            }
+        }
+        let seeds: Vec<u64> = tiles.iter().map(|t| t.seed).collect();
+        let param = ImageParam::new(&image, tiles.len(), device);
+        let params = param.init(image.init_sd, &seeds, IMAGE_STREAM, device);
         Ok(Self {
             model,
             image: param,
             transforms,
-            objective,
+            objectives,
+            diversity,
             params,
             adam: AdamConfig::new().with_epsilon(ADAM_EPSILON).build(),
             adam_state: None,
-            rng: SeededRng::new(seed, TRANSFORM_STREAM),
+            rng: SeededRng::new(transform_seed, TRANSFORM_STREAM),
             steps: 0,
         })
     }
@@ -90,13 +142,48 @@ impl Session {
         device: &Device,
         recipe: &Recipe,
     ) -> Result<Self, SessionError> {
-        Self::new(
+        Self::for_recipes(
             model,
             device,
-            recipe.image.into(),
-            recipe.transforms.into(),
-            Objective::for_recipe(recipe)?,
+            std::slice::from_ref(recipe),
             recipe.seed,
+            None,
+        )
+    }
+
+    /// One batch for several recipes that differ only in what they optimize and their seeds
+    /// (layer, image and transform settings and steps must agree). Each image starts from its own
+    /// recipe's noise; the transforms are drawn from `transform_seed`.
+    pub fn for_recipes(
+        model: EfficientNetLite0,
+        device: &Device,
+        recipes: &[Recipe],
+        transform_seed: u64,
+        diversity: Option<Diversity>,
+    ) -> Result<Self, SessionError> {
+        let first = recipes.first().ok_or(SessionError::EmptyBatch)?;
+        if let Some(index) = recipes.iter().position(|r| {
+            r.layer != first.layer || r.image != first.image || r.transforms != first.transforms
+        }) {
+            return Err(SessionError::MixedBatch { index });
+        }
+        let tiles = recipes
+            .iter()
+            .map(|recipe| {
+                Ok(Tile {
+                    objective: Objective::for_recipe(recipe)?,
+                    seed: recipe.seed,
+                })
+            })
+            .collect::<Result<Vec<_>, SessionError>>()?;
+        Self::batch(
+            model,
+            device,
+            first.image.into(),
+            first.transforms.into(),
+            tiles,
+            transform_seed,
+            diversity,
         )
     }
 
@@ -104,9 +191,14 @@ impl Session {
         self.steps
     }
 
-    /// Warm start towards `recipe`'s objective (see [`Session::set_objective`]).
+    pub fn batch_size(&self) -> usize {
+        self.objectives.len()
+    }
+
+    /// Warm start of a one-image session towards `recipe`'s objective (see
+    /// [`Session::set_objectives`]).
     pub fn set_recipe_objective(&mut self, recipe: &Recipe) -> Result<(), SessionError> {
-        self.set_objective(Objective::for_recipe(recipe)?)
+        self.set_objectives(vec![Objective::for_recipe(recipe)?])
     }
 
     /// The image parameters, to go on from later (e.g. on another device) with [`Session::restore`].
@@ -132,26 +224,39 @@ impl Session {
         Ok(())
     }
 
-    /// Warm start: the image stays, the objective changes. Adam's moments belong to the old
-    /// objective's landscape, so they start afresh.
-    pub fn set_objective(&mut self, objective: Objective) -> Result<(), SessionError> {
-        check(&objective)?;
-        self.objective = objective;
+    /// Warm start: the images stay, the objectives change (one per image). Adam's moments belong
+    /// to the old objectives' landscape, so they start afresh.
+    pub fn set_objectives(&mut self, objectives: Vec<Objective>) -> Result<(), SessionError> {
+        if objectives.len() != self.batch_size() {
+            return Err(SessionError::BatchSize {
+                expected: self.batch_size(),
+                found: objectives.len(),
+            });
+        }
+        check(&objectives)?;
+        self.objectives = objectives;
         self.adam_state = None;
         Ok(())
     }
 
-    /// One Adam step on a freshly transformed copy of the image. Returns the objective's value on
-    /// that copy, before the update; reading it waits for the device.
-    pub async fn step(&mut self) -> Result<f32, SessionError> {
+    fn tap(&self) -> basis_models::TapId {
+        self.objectives[0].tap
+    }
+
+    /// One Adam step on freshly transformed copies of the images. Returns each image's objective
+    /// on its copy, before the update (diversity not included); reading them waits for the device.
+    pub async fn step(&mut self) -> Result<Vec<f32>, SessionError> {
         let params = self.params.clone().require_grad();
-        let image = self
+        let images = self
             .transforms
             .apply(self.image.rgb(params.clone()), &mut self.rng);
-        let value = self
-            .objective
-            .value(self.model.forward_to(image, self.objective.tap));
-        let grads = value.clone().neg().backward();
+        let activations = self.model.forward_to(images, self.tap());
+        let values = batch_values(&self.objectives, activations.clone());
+        let mut total = values.clone().sum();
+        if let Some(diversity) = &self.diversity {
+            total = total - diversity.penalty(activations);
+        }
+        let grads = total.neg().backward();
         let grad = params
             .grad(&grads)
             .expect("the image parameters require a gradient");
@@ -161,33 +266,47 @@ impl Session {
         self.params = updated.autodiff();
         self.adam_state = state;
         self.steps += 1;
-        read_scalar(value).await
+        read_floats(values).await
     }
 
-    /// The objective on the current image, untransformed: a noise-free measure of progress.
-    pub async fn evaluate(&self) -> Result<f32, SessionError> {
-        let image = self.image.rgb(self.params.clone());
-        read_scalar(
-            self.objective
-                .value(self.model.forward_to(image, self.objective.tap)),
-        )
-        .await
+    /// Each image's objective on the image itself, untransformed: a noise-free measure of
+    /// progress.
+    pub async fn evaluate(&self) -> Result<Vec<f32>, SessionError> {
+        let images = self.image.rgb(self.params.clone());
+        let activations = self.model.forward_to(images, self.tap());
+        read_floats(batch_values(&self.objectives, activations)).await
     }
 
-    /// The current image as 8-bit RGB.
-    pub async fn frame(&self) -> Result<Frame, SessionError> {
+    /// The current images as 8-bit RGB, in batch order (one read-back for all).
+    pub async fn frames(&self) -> Result<Vec<Frame>, SessionError> {
         let rgb = self.image.rgb(self.params.clone());
-        let [_, _, height, width] = rgb.dims();
+        let [batch, _, height, width] = rgb.dims();
         let values = read_floats(rgb.permute([0, 2, 3, 1])).await?;
-        let rgb = values
-            .iter()
-            .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
-            .collect();
-        Ok(Frame { width, height, rgb })
+        Ok(values
+            .chunks_exact(height * width * 3)
+            .take(batch)
+            .map(|image| Frame {
+                width,
+                height,
+                rgb: image
+                    .iter()
+                    .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+                    .collect(),
+            })
+            .collect())
     }
 }
 
-fn check(objective: &Objective) -> Result<(), SessionError> {
+/// Every objective fits its layer, and all read one layer (a batch runs the network once).
+fn check(objectives: &[Objective]) -> Result<(), SessionError> {
+    let first = objectives.first().ok_or(SessionError::EmptyBatch)?;
+    if let Some(index) = objectives.iter().position(|o| o.tap != first.tap) {
+        return Err(SessionError::MixedBatch { index });
+    }
+    objectives.iter().try_for_each(check_one)
+}
+
+fn check_one(objective: &Objective) -> Result<(), SessionError> {
     use crate::objective::Direction;
     let channels = objective.tap.channels();
     match &objective.direction {
@@ -203,10 +322,6 @@ fn check(objective: &Objective) -> Result<(), SessionError> {
         }
         _ => Ok(()),
     }
-}
-
-async fn read_scalar(value: Tensor<1>) -> Result<f32, SessionError> {
-    Ok(read_floats(value).await?[0])
 }
 
 /// Reads a tensor back to the host; asynchronous because WebGPU reads are.

@@ -134,7 +134,14 @@ fn scale_rotate(image: Tensor<4>, scale: f32, degrees: f32) -> Tensor<4> {
         }
     }
     let device: Device = image.device();
-    let grid = Tensor::from_data(TensorData::new(grid, [1, out_h, out_w, 2]), &device);
+    let grid = Tensor::<4>::from_data(TensorData::new(grid, [1, out_h, out_w, 2]), &device);
+    // A batch shares one draw: the same grid for every image.
+    let batch = image.dims()[0];
+    let grid = if batch > 1 {
+        grid.repeat_dim(0, batch)
+    } else {
+        grid
+    };
     image.grid_sample_2d(grid, GridSampleOptions::default())
 }
 
@@ -156,7 +163,11 @@ mod tests {
     /// Where the brightest pixel of channel 0 is, and the image's side.
     fn brightest(image: Tensor<4>) -> ((usize, usize), usize) {
         let [_, _, h, w] = image.dims();
-        let values = image.narrow(1, 0, 1).into_data().try_to_vec::<f32>().unwrap();
+        let values = image
+            .narrow(1, 0, 1)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
         let at = (0..values.len())
             .max_by(|&a, &b| values[a].total_cmp(&values[b]))
             .unwrap();
@@ -173,7 +184,10 @@ mod tests {
         let (sin, cos) = (degrees as f64).to_radians().sin_cos();
         // The grid maps output (u', v') to input (cos·u' − sin·v', sin·u' + cos·v'): invert it.
         let (uo, vo) = (cos * u + sin * v, -sin * u + cos * v);
-        (((vo + 1.0) * out - 1.0) / 2.0, ((uo + 1.0) * out - 1.0) / 2.0)
+        (
+            ((vo + 1.0) * out - 1.0) / 2.0,
+            ((uo + 1.0) * out - 1.0) / 2.0,
+        )
     }
 
     #[test]

@@ -90,10 +90,17 @@ fn cos_power_values_are_exact_on_a_known_vector() {
     let device = Device::flex();
     let x = Tensor::<4>::from_data(TensorData::new(vec![1.0f32, 1.0], [1, 2, 1, 1]), &device);
     let tap = TapId::from_name("stem").unwrap();
-    for (p, expected) in [(0.0, 1.0), (1.0, std::f32::consts::FRAC_1_SQRT_2), (2.0, 0.5)] {
+    for (p, expected) in [
+        (0.0, 1.0),
+        (1.0, std::f32::consts::FRAC_1_SQRT_2),
+        (2.0, 0.5),
+    ] {
         let value = scalar(Objective::direction(tap, vec![1.0, 0.0], p).value(x.clone()));
         // The magnitude carries a 1e-4 guard against division by zero.
-        assert!((value - expected).abs() < 1e-4, "p = {p}: {value} vs {expected}");
+        assert!(
+            (value - expected).abs() < 1e-4,
+            "p = {p}: {value} vs {expected}"
+        );
     }
     // Pointing away is floored at cos 0.1, so every power stays finite.
     let away = scalar(Objective::direction(tap, vec![-1.0, 0.0], 3.0).value(x));

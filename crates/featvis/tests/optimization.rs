@@ -29,11 +29,11 @@ fn start(objective: Objective, parametrization: Parametrization, seed: u64) -> S
 }
 
 fn run(session: &mut Session) -> (f32, f32) {
-    let before = pollster::block_on(session.evaluate()).unwrap();
+    let before = pollster::block_on(session.evaluate()).unwrap()[0];
     for _ in 0..STEPS {
         pollster::block_on(session.step()).unwrap();
     }
-    (before, pollster::block_on(session.evaluate()).unwrap())
+    (before, pollster::block_on(session.evaluate()).unwrap()[0])
 }
 
 #[test]
@@ -93,20 +93,24 @@ fn warm_start_keeps_the_image_and_changes_the_objective() {
     for _ in 0..8 {
         pollster::block_on(session.step()).unwrap();
     }
-    let before = pollster::block_on(session.frame()).unwrap();
-    session.set_objective(Objective::channel(tap, 2)).unwrap();
+    let before = pollster::block_on(session.frames()).unwrap();
+    session
+        .set_objectives(vec![Objective::channel(tap, 2)])
+        .unwrap();
     assert_eq!(
-        pollster::block_on(session.frame()).unwrap(),
+        pollster::block_on(session.frames()).unwrap(),
         before,
         "switching objective keeps the image"
     );
-    let start = pollster::block_on(session.evaluate()).unwrap();
+    let start = pollster::block_on(session.evaluate()).unwrap()[0];
     for _ in 0..16 {
         pollster::block_on(session.step()).unwrap();
     }
-    assert!(pollster::block_on(session.evaluate()).unwrap() > start + 0.5);
+    assert!(pollster::block_on(session.evaluate()).unwrap()[0] > start + 0.5);
     assert!(
-        session.set_objective(Objective::channel(tap, 80)).is_err(),
+        session
+            .set_objectives(vec![Objective::channel(tap, 80)])
+            .is_err(),
         "block5 has 80 channels"
     );
 }
@@ -125,7 +129,7 @@ fn the_same_seed_gives_the_same_pixels() {
             for _ in 0..4 {
                 pollster::block_on(session.step()).unwrap();
             }
-            pollster::block_on(session.frame()).unwrap()
+            pollster::block_on(session.frames()).unwrap().remove(0)
         })
         .collect();
     assert_eq!(frames[0], frames[1]);
@@ -147,14 +151,17 @@ fn a_checkpoint_restored_in_a_new_session_shows_the_same_image() {
     let params = pollster::block_on(first.checkpoint()).unwrap();
     let mut second = start(objective(), Parametrization::Fft { decay_power: 1.0 }, 6);
     assert_ne!(
-        pollster::block_on(second.frame()).unwrap(),
-        pollster::block_on(first.frame()).unwrap()
+        pollster::block_on(second.frames()).unwrap(),
+        pollster::block_on(first.frames()).unwrap()
     );
     second.restore(params.clone(), 5).unwrap();
     assert_eq!(second.steps(), 5);
     assert_eq!(
-        pollster::block_on(second.frame()).unwrap(),
-        pollster::block_on(first.frame()).unwrap()
+        pollster::block_on(second.frames()).unwrap(),
+        pollster::block_on(first.frames()).unwrap()
     );
-    assert!(second.restore(params[1..].to_vec(), 5).is_err(), "wrong length");
+    assert!(
+        second.restore(params[1..].to_vec(), 5).is_err(),
+        "wrong length"
+    );
 }

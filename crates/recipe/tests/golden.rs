@@ -52,7 +52,11 @@ fn expected(fields: &Value) -> Recipe {
 
 fn golden() -> Vec<Value> {
     let text = include_str!("golden-links.json");
-    serde_json::from_str::<Value>(text).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -66,9 +70,17 @@ fn every_released_link_decodes_to_exactly_its_recipe() {
         let fields = &entry["recipe"];
         assert_eq!(recipe, expected(fields), "{name}");
         // Bit for bit, not only ==: a float that compares equal must also be the same float.
-        assert_eq!(recipe.mix.to_bits(), float(&fields["mix"]).to_bits(), "{name}");
+        assert_eq!(
+            recipe.mix.to_bits(),
+            float(&fields["mix"]).to_bits(),
+            "{name}"
+        );
         if int(&fields["version"]) == u64::from(basis_recipe::FORMAT_VERSION) {
-            assert_eq!(recipe.encode(), link, "{name}: the current version writes the same bytes");
+            assert_eq!(
+                recipe.encode(),
+                link,
+                "{name}: the current version writes the same bytes"
+            );
         }
     }
 }
