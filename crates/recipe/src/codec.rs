@@ -16,20 +16,29 @@ impl Recipe {
     /// The permalink string, in the current format version. Only meaningful for a valid recipe.
     pub fn encode(&self) -> String {
         debug_assert_eq!(wire::FORMAT_VERSION, v1::VERSION);
-        let bytes = postcard::to_allocvec(&v1::Recipe::from(self)).expect("a recipe serializes");
-        URL_SAFE_NO_PAD.encode(bytes)
+        encode_bytes(&v1::Recipe::from(self))
     }
 
     /// Parses and validates a permalink string of any released version. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let bytes = bytes(text)?;
-        let recipe: Recipe = match bytes.first() {
-            Some(&v1::VERSION) => postcard_exact::<v1::Recipe>(&bytes)?.into(),
-            Some(&version) => return Err(RecipeError::UnknownVersion(version)),
-            None => return Err(RecipeError::Truncated),
-        };
+        let recipe: Recipe = decode_v1::<v1::Recipe>(text)?.into();
         recipe.validate()?;
         Ok(recipe)
+    }
+}
+
+/// A link string's bytes, for a wire struct whose first field is its version byte.
+pub(crate) fn encode_bytes<T: serde::Serialize>(value: &T) -> String {
+    URL_SAFE_NO_PAD.encode(postcard::to_allocvec(value).expect("a link value serializes"))
+}
+
+/// Decodes a string written by [`encode_bytes`] in format version 1 (the only one so far).
+pub(crate) fn decode_v1<T: DeserializeOwned>(text: &str) -> Result<T, RecipeError> {
+    let bytes = bytes(text)?;
+    match bytes.first() {
+        Some(&v1::VERSION) => postcard_exact::<T>(&bytes),
+        Some(&version) => Err(RecipeError::UnknownVersion(version)),
+        None => Err(RecipeError::Truncated),
     }
 }
 

@@ -3,19 +3,19 @@ use thiserror::Error;
 /// Why a recipe (or permalink) was refused. Each variant names the field at fault.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum RecipeError {
-    #[error("the recipe string is empty")]
+    #[error("the link's code is empty")]
     Empty,
-    #[error("the recipe string is {length} characters long; at most {max} are allowed")]
+    #[error("the link's code is {length} characters long; at most {max} are allowed")]
     TooLong { length: usize, max: usize },
-    #[error("the recipe string has a character outside A–Z, a–z, 0–9, '-' and '_'")]
+    #[error("the link's code has a character outside A–Z, a–z, 0–9, '-' and '_'")]
     NotBase64,
-    #[error("the recipe string is cut short")]
+    #[error("the link's code is cut short")]
     Truncated,
-    #[error("the recipe string has {0} bytes after its end")]
+    #[error("the link's code has {0} bytes after its end")]
     TrailingBytes(usize),
-    #[error("the recipe string is not a recipe: {0}")]
+    #[error("the link's code does not decode: {0}")]
     Garbage(String),
-    #[error("version: {0} is not a recipe version this build knows (it reads versions 1 to {known})", known = crate::FORMAT_VERSION)]
+    #[error("version: {0} is not a link version this build knows (it reads versions 1 to {known})", known = crate::FORMAT_VERSION)]
     UnknownVersion(u8),
     #[error("model: `{0}` is unknown (this build has efficientnet-lite0)")]
     UnknownModel(String),
@@ -43,6 +43,8 @@ pub enum RecipeError {
         input: usize,
         max: usize,
     },
+    #[error("{field}: {value} appears twice; each may appear once")]
+    Repeated { field: &'static str, value: String },
     #[error("{field}: {value} is out of range ({range})")]
     OutOfRange {
         field: &'static str,
@@ -61,7 +63,9 @@ impl RecipeError {
             Self::UnknownLayer(_) => "layer",
             Self::ChannelOutOfRange { .. } => "channel",
             Self::TooCostly { .. } => "size",
-            Self::NonFinite { field } | Self::OutOfRange { field, .. } => field,
+            Self::NonFinite { field }
+            | Self::OutOfRange { field, .. }
+            | Self::Repeated { field, .. } => field,
             _ => return None,
         })
     }

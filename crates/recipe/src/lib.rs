@@ -3,17 +3,25 @@
 //! pinned in [`wire`], versioned, and independent of the engine's types, which convert from these
 //! (`From` impls in `basis-featvis`).
 
+mod code;
 mod codec;
 mod error;
 mod link;
+mod quiz;
+mod seeded;
+mod sheet;
+pub mod stats;
 mod validate;
 pub mod wire;
 
 use basis_models::{MODEL_ID, TapId};
 
+pub use code::{Answer, CodeError, LayerScore, ResultCode, Score, Tally};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use error::RecipeError;
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH};
+pub use quiz::{DEFAULT_ROUNDS, MAX_LAYERS, MAX_ROUNDS, Quiz, Round};
+pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use validate::MAX_NETWORK_INPUT;
 pub use wire::FORMAT_VERSION;
 

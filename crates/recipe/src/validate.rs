@@ -24,7 +24,7 @@ fn finite(field: &'static str, value: f32) -> Result<f64, RecipeError> {
     }
 }
 
-fn within(
+pub(crate) fn within(
     field: &'static str,
     value: f64,
     min: f64,

@@ -48,6 +48,33 @@ pub mod v1 {
         Pixel,
     }
 
+    /// A contact sheet of neurons and random directions (`#sheet=`). `base` holds everything
+    /// the tiles share; its channel and mix are not used.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Sheet {
+        pub version: u8,
+        pub base: Recipe,
+        pub neurons: Neurons,
+        pub random: u8,
+        pub blind: bool,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub enum Neurons {
+        Listed(Vec<u32>),
+        Seeded { count: u8 },
+    }
+
+    /// A "spot the neuron" quiz (`#quiz=`). `base` holds the shared settings and the seed; its
+    /// layer, channel and mix are not used.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Quiz {
+        pub version: u8,
+        pub base: Recipe,
+        pub layers: Vec<String>,
+        pub rounds: u8,
+    }
+
     #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
     pub struct Transforms {
         pub pad: u32,

@@ -1,0 +1,166 @@
+//! "Spot the neuron": a quiz link fixes every round — layer, neuron, random direction, which side
+//! each is on — so every student who opens it sees the same rounds in the same order. Both images
+//! of a round share the objective's form, all settings and the number of steps; only the
+//! direction differs (a basis vector or a seeded random unit vector).
+
+use crate::codec::{decode_v1, encode_bytes};
+use crate::seeded::Choices;
+use crate::validate::within;
+use crate::wire::v1;
+use crate::{Recipe, RecipeError};
+
+pub const DEFAULT_ROUNDS: usize = 10;
+pub const MAX_ROUNDS: usize = 40;
+pub const MAX_LAYERS: usize = 6;
+const ROUND_STREAM: u64 = 21;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    /// Seed, image and transform settings, steps and weights shared by every image. Its layer,
+    /// channel and mix are ignored (kept canonical so that equal quizzes encode alike).
+    pub base: Recipe,
+    pub layers: Vec<String>,
+    pub rounds: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub layer: String,
+    pub neuron: Recipe,
+    pub random: Recipe,
+    /// Which side the neuron is shown on.
+    pub neuron_left: bool,
+}
+
+impl Round {
+    /// The recipes as shown, left then right.
+    pub fn shown(&self) -> [&Recipe; 2] {
+        if self.neuron_left {
+            [&self.neuron, &self.random]
+        } else {
+            [&self.random, &self.neuron]
+        }
+    }
+}
+
+impl Quiz {
+    pub fn new(mut base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
+        base.layer = layers.first().cloned().unwrap_or(base.layer);
+        base.channel = 0;
+        base.mix = 0.0;
+        Self {
+            base,
+            layers,
+            rounds,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), RecipeError> {
+        self.base.validate()?;
+        within(
+            "layers",
+            self.layers.len() as f64,
+            1.0,
+            MAX_LAYERS as f64,
+            "1 to 6",
+        )?;
+        for (i, layer) in self.layers.iter().enumerate() {
+            Recipe {
+                layer: layer.clone(),
+                ..self.base.clone()
+            }
+            .tap()?;
+            if self.layers[..i].contains(layer) {
+                return Err(RecipeError::Repeated {
+                    field: "layers",
+                    value: layer.clone(),
+                });
+            }
+        }
+        within(
+            "rounds",
+            self.rounds as f64,
+            2.0,
+            MAX_ROUNDS as f64,
+            "2 to 40",
+        )
+    }
+
+    /// The rounds, in order. Layers take turns evenly (shuffled by the seed); a layer's neurons
+    /// are distinct until its channels run out; random directions and sides come from the seed.
+    pub fn rounds(&self) -> Vec<Round> {
+        let mut choices = Choices::new(self.base.seed, ROUND_STREAM);
+        let mut layers: Vec<&String> = self.layers.iter().cycle().take(self.rounds).collect();
+        choices.shuffle(&mut layers);
+        let mut used: Vec<(&String, u32)> = Vec::new();
+        layers
+            .into_iter()
+            .map(|layer| {
+                let base = Recipe {
+                    layer: layer.clone(),
+                    ..self.base.clone()
+                };
+                let channels = base.tap().map_or(1, |tap| tap.channels());
+                let taken = used.iter().filter(|(l, _)| *l == layer).count();
+                let mut channel = choices.below(channels) as u32;
+                while taken < channels && used.contains(&(layer, channel)) {
+                    channel = choices.below(channels) as u32;
+                }
+                used.push((layer, channel));
+                let neuron = Recipe {
+                    channel,
+                    seed: choices.seed(),
+                    ..base.clone()
+                };
+                let random = Recipe {
+                    channel,
+                    seed: choices.seed(),
+                    mix: 1.0,
+                    ..base
+                };
+                Round {
+                    layer: layer.clone(),
+                    neuron,
+                    random,
+                    neuron_left: choices.coin(),
+                }
+            })
+            .collect()
+    }
+
+    /// A short fingerprint of the quiz, written into every result code so the tally can refuse
+    /// codes from another quiz: FNV-1a of the link's code, 30 bits as 6 base-32 characters.
+    pub fn id(&self) -> String {
+        crate::code::base32(fnv1a(self.encode().as_bytes()) >> 34, 6)
+    }
+
+    pub fn encode(&self) -> String {
+        encode_bytes(&v1::Quiz {
+            version: v1::VERSION,
+            base: v1::Recipe::from(&self.base),
+            layers: self.layers.clone(),
+            rounds: u8::try_from(self.rounds).expect("a validated quiz has at most 40 rounds"),
+        })
+    }
+
+    /// Parses and validates a quiz link's code. Never panics.
+    pub fn decode(text: &str) -> Result<Self, RecipeError> {
+        let wire: v1::Quiz = decode_v1(text)?;
+        if wire.base.version != v1::VERSION {
+            return Err(RecipeError::UnknownVersion(wire.base.version));
+        }
+        let quiz = Quiz {
+            base: wire.base.into(),
+            layers: wire.layers,
+            rounds: wire.rounds as usize,
+        };
+        quiz.validate()?;
+        Ok(quiz)
+    }
+}
+
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,435 @@
+//! Sheets, quizzes and result codes: round trips, seeded choices every student shares, and a
+//! typed refusal for each kind of bad input.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use basis_recipe::wire::v1;
+use basis_recipe::{
+    Answer, CodeError, Neurons, Quiz, Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind,
+};
+
+const WEIGHTS: &str = "0123456789abcdef";
+
+fn sheet() -> Sheet {
+    let mut sheet = Sheet::new(Recipe::new(WEIGHTS));
+    sheet.neurons = Neurons::Seeded(8);
+    sheet.random = 8;
+    sheet
+}
+
+fn quiz() -> Quiz {
+    Quiz::new(
+        Recipe::new(WEIGHTS),
+        vec!["block3".into(), "block8".into(), "block14".into()],
+        10,
+    )
+}
+
+fn wire_string<T: serde::Serialize>(value: &T) -> String {
+    URL_SAFE_NO_PAD.encode(postcard::to_allocvec(value).unwrap())
+}
+
+fn sheet_wire(change: impl FnOnce(&mut v1::Sheet)) -> String {
+    let mut wire = v1::Sheet {
+        version: 1,
+        base: v1::Recipe::from(&Recipe::new(WEIGHTS)),
+        neurons: v1::Neurons::Seeded { count: 4 },
+        random: 4,
+        blind: false,
+    };
+    change(&mut wire);
+    wire_string(&wire)
+}
+
+fn quiz_wire(change: impl FnOnce(&mut v1::Quiz)) -> String {
+    let mut wire = v1::Quiz {
+        version: 1,
+        base: v1::Recipe::from(&Recipe::new(WEIGHTS)),
+        layers: vec!["block8".into()],
+        rounds: 10,
+    };
+    change(&mut wire);
+    wire_string(&wire)
+}
+
+#[test]
+fn sheets_round_trip_and_lay_out_neurons_then_random_directions() {
+    let mut listed = sheet();
+    listed.neurons = Neurons::Listed(vec![3, 1, 4]);
+    listed.random = 2;
+    listed.blind = true;
+    for original in [sheet(), listed] {
+        let text = original.encode();
+        assert!(text.len() < 160, "{text}");
+        assert_eq!(Sheet::decode(&text), Ok(original));
+    }
+    let tiles = sheet().tiles();
+    assert_eq!(tiles.len(), 16);
+    let neurons: Vec<u32> = tiles[..8].iter().map(|t| t.recipe.channel).collect();
+    let mut distinct = neurons.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        8,
+        "seeded neurons are distinct: {neurons:?}"
+    );
+    assert!(
+        tiles[..8]
+            .iter()
+            .all(|t| t.kind == TileKind::Neuron && t.recipe.mix == 0.0)
+    );
+    assert!(
+        tiles[8..]
+            .iter()
+            .all(|t| t.kind == TileKind::Random && t.recipe.mix == 1.0)
+    );
+    let seeds: Vec<u64> = tiles[8..].iter().map(|t| t.recipe.seed).collect();
+    assert!(seeds.windows(2).all(|w| w[0] != w[1]), "{seeds:?}");
+    // Every tile is a valid recipe with its own link; all share layer, size, steps, transforms.
+    for tile in &tiles {
+        assert_eq!(
+            Recipe::decode(&tile.recipe.encode()).as_ref(),
+            Ok(&tile.recipe)
+        );
+        assert_eq!(
+            (
+                tile.recipe.layer.as_str(),
+                tile.recipe.image,
+                tile.recipe.steps
+            ),
+            ("block8", sheet().base.image, 256)
+        );
+    }
+    assert_eq!(sheet().tiles(), tiles, "same sheet, same tiles");
+}
+
+#[test]
+fn a_blind_sheet_shuffles_the_same_tiles_by_its_seed() {
+    let mut blind = sheet();
+    blind.blind = true;
+    let (open, shuffled) = (sheet().tiles(), blind.tiles());
+    assert_ne!(open, shuffled);
+    let key = |t: &basis_recipe::SheetTile| t.recipe.encode();
+    let mut a: Vec<String> = open.iter().map(key).collect();
+    let mut b: Vec<String> = shuffled.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert_eq!(blind.tiles(), shuffled);
+    blind.base.seed = 1;
+    assert_ne!(
+        blind.tiles().iter().map(key).collect::<Vec<_>>(),
+        shuffled.iter().map(key).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn hostile_sheet_strings_are_refused_with_a_reason() {
+    use RecipeError::*;
+    let valid = sheet().encode();
+    let mut trailing = URL_SAFE_NO_PAD.decode(&valid).unwrap();
+    trailing.push(0);
+    let cases: Vec<(String, fn(&RecipeError) -> bool)> = vec![
+        ("".into(), |e| *e == Empty),
+        ("\t".into(), |e| *e == Empty),
+        ("A".repeat(600), |e| matches!(e, TooLong { .. })),
+        ("<svg onload=alert(1)>".into(), |e| *e == NotBase64),
+        ("%00%01".into(), |e| *e == NotBase64),
+        ("sheet=abc".into(), |e| *e == NotBase64),
+        (valid[..valid.len() - 3].into(), |e| *e == Truncated),
+        (valid[..5].into(), |e| *e == Truncated),
+        (URL_SAFE_NO_PAD.encode(&trailing), |e| {
+            matches!(e, TrailingBytes(1))
+        }),
+        (Recipe::new(WEIGHTS).encode(), |e| *e == Truncated),
+        (sheet_wire(|w| w.version = 2), |e| *e == UnknownVersion(2)),
+        (sheet_wire(|w| w.version = 0), |e| *e == UnknownVersion(0)),
+        (sheet_wire(|w| w.base.version = 9), |e| {
+            *e == UnknownVersion(9)
+        }),
+        (
+            sheet_wire(|w| w.neurons = v1::Neurons::Seeded { count: 9 }),
+            |e| e.field() == Some("neurons"),
+        ),
+        (sheet_wire(|w| w.random = 9), |e| {
+            e.field() == Some("random")
+        }),
+        (sheet_wire(|w| w.random = 255), |e| {
+            e.field() == Some("random")
+        }),
+        (
+            sheet_wire(|w| {
+                w.neurons = v1::Neurons::Seeded { count: 0 };
+                w.random = 0
+            }),
+            |e| e.field() == Some("tiles"),
+        ),
+        (
+            sheet_wire(|w| w.neurons = v1::Neurons::Listed(vec![1, 2, 1])),
+            |e| {
+                matches!(
+                    e,
+                    Repeated {
+                        field: "neurons",
+                        ..
+                    }
+                )
+            },
+        ),
+        (
+            sheet_wire(|w| w.neurons = v1::Neurons::Listed(vec![112])),
+            |e| matches!(e, ChannelOutOfRange { channel: 112, .. }),
+        ),
+        (
+            sheet_wire(|w| w.neurons = v1::Neurons::Listed((0..9).collect())),
+            |e| e.field() == Some("neurons"),
+        ),
+        (sheet_wire(|w| w.base.layer = "block99".into()), |e| {
+            matches!(e, UnknownLayer(_))
+        }),
+        (sheet_wire(|w| w.base.weights = "XYZ".into()), |e| {
+            matches!(e, BadWeightsHash(_))
+        }),
+        (sheet_wire(|w| w.base.image.size = 4096), |e| {
+            e.field() == Some("size")
+        }),
+        (sheet_wire(|w| w.base.steps = 0), |e| {
+            e.field() == Some("steps")
+        }),
+        (sheet_wire(|w| w.base.mix = f32::NAN), |e| {
+            e.field() == Some("mix")
+        }),
+        (sheet_wire(|w| w.base.model = "resnet".into()), |e| {
+            matches!(e, UnknownModel(_))
+        }),
+    ];
+    for (text, expected) in &cases {
+        let error = Sheet::decode(text).expect_err(text);
+        assert!(expected(&error), "{text:?}: {error:?}");
+        assert!(!error.to_string().is_empty());
+    }
+    assert!(cases.len() >= 20);
+}
+
+#[test]
+fn quizzes_round_trip_and_every_student_gets_the_same_rounds() {
+    let text = quiz().encode();
+    assert!(text.len() < 160, "{text}");
+    let decoded = Quiz::decode(&text).unwrap();
+    assert_eq!(decoded, quiz());
+    let rounds = decoded.rounds();
+    assert_eq!(rounds, quiz().rounds());
+    assert_eq!(rounds.len(), 10);
+    // Layers take turns evenly: 10 rounds over 3 layers is 4 + 3 + 3.
+    let mut per_layer: Vec<usize> = quiz()
+        .layers
+        .iter()
+        .map(|l| rounds.iter().filter(|r| &r.layer == l).count())
+        .collect();
+    per_layer.sort();
+    assert_eq!(per_layer, vec![3, 3, 4]);
+    for round in &rounds {
+        // Fair: the two images differ only in their direction (and their starting noise).
+        let mut random_as_neuron = round.random.clone();
+        random_as_neuron.mix = 0.0;
+        random_as_neuron.seed = round.neuron.seed;
+        assert_eq!(random_as_neuron, round.neuron);
+        assert_eq!(round.random.mix, 1.0);
+        assert_eq!(round.neuron.layer, round.layer);
+    }
+    let lefts = rounds.iter().filter(|r| r.neuron_left).count();
+    assert!(
+        (2..=8).contains(&lefts),
+        "sides come from the seed: {lefts} of 10 left"
+    );
+    let mut other = quiz();
+    other.base.seed = 99;
+    assert_ne!(other.rounds(), rounds);
+    assert_ne!(other.id(), quiz().id());
+}
+
+/// The generator behind every shared quiz is pinned: a change would give students of one quiz
+/// link different rounds depending on when they opened it.
+#[test]
+fn quiz_rounds_are_pinned() {
+    let rounds = quiz().rounds();
+    let summary: Vec<(String, u32, u64, u64, bool)> = rounds[..3]
+        .iter()
+        .map(|r| {
+            (
+                r.layer.clone(),
+                r.neuron.channel,
+                r.neuron.seed,
+                r.random.seed,
+                r.neuron_left,
+            )
+        })
+        .collect();
+    assert_eq!(format!("{summary:?}"), PINNED_ROUNDS);
+    assert_eq!(quiz().id(), PINNED_ID);
+}
+
+const PINNED_ROUNDS: &str = "[(\"block3\", 18, 3791353564, 2919653573, true), (\"block8\", 29, 2825522161, 1106411402, false), (\"block14\", 148, 1200709903, 1590897616, false)]";
+const PINNED_ID: &str = "FDNQH1";
+
+#[test]
+fn hostile_quiz_strings_are_refused_with_a_reason() {
+    use RecipeError::*;
+    let valid = quiz().encode();
+    let cases: Vec<(String, fn(&RecipeError) -> bool)> = vec![
+        ("".into(), |e| *e == Empty),
+        ("A".repeat(513), |e| matches!(e, TooLong { .. })),
+        ("quiz=1".into(), |e| *e == NotBase64),
+        ("javascript:alert(1)".into(), |e| *e == NotBase64),
+        ("../../etc/passwd".into(), |e| *e == NotBase64),
+        (valid[..valid.len() - 2].into(), |e| *e == Truncated),
+        (valid[..1].into(), |e| *e == Truncated),
+        (format!("{valid}AAAA"), |e| matches!(e, TrailingBytes(_))),
+        (sheet().encode(), |e| {
+            matches!(
+                e,
+                Garbage(_) | Truncated | TrailingBytes(_) | OutOfRange { .. } | UnknownLayer(_)
+            )
+        }),
+        (quiz_wire(|w| w.version = 7), |e| *e == UnknownVersion(7)),
+        (quiz_wire(|w| w.base.version = 2), |e| {
+            *e == UnknownVersion(2)
+        }),
+        (quiz_wire(|w| w.rounds = 1), |e| e.field() == Some("rounds")),
+        (quiz_wire(|w| w.rounds = 0), |e| e.field() == Some("rounds")),
+        (quiz_wire(|w| w.rounds = 41), |e| {
+            e.field() == Some("rounds")
+        }),
+        (quiz_wire(|w| w.layers = vec![]), |e| {
+            e.field() == Some("layers")
+        }),
+        (
+            quiz_wire(|w| w.layers = (0..7).map(|i| format!("block{i}")).collect()),
+            |e| e.field() == Some("layers"),
+        ),
+        (
+            quiz_wire(|w| w.layers = vec!["block8".into(), "block8".into()]),
+            |e| {
+                matches!(
+                    e,
+                    Repeated {
+                        field: "layers",
+                        ..
+                    }
+                )
+            },
+        ),
+        (
+            quiz_wire(|w| w.layers = vec!["block8".into(), "<b>".into()]),
+            |e| matches!(e, UnknownLayer(_)),
+        ),
+        (quiz_wire(|w| w.base.steps = 5000), |e| {
+            e.field() == Some("steps")
+        }),
+        (quiz_wire(|w| w.base.image.size = 8), |e| {
+            e.field() == Some("size")
+        }),
+        (quiz_wire(|w| w.base.image.init_sd = f32::INFINITY), |e| {
+            e.field() == Some("init_sd")
+        }),
+        (
+            quiz_wire(|w| w.base.weights = "0123456789ABCDEF".into()),
+            |e| matches!(e, BadWeightsHash(_)),
+        ),
+    ];
+    for (text, expected) in &cases {
+        let error = Quiz::decode(text).expect_err(text);
+        assert!(expected(&error), "{text:?}: {error:?}");
+    }
+    assert!(cases.len() >= 20);
+}
+
+fn answers(quiz: &Quiz, correct: usize) -> Vec<Answer> {
+    quiz.rounds()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Answer {
+            left: if i < correct {
+                r.neuron_left
+            } else {
+                !r.neuron_left
+            },
+            confidence: (i % 3 + 1) as u8,
+        })
+        .collect()
+}
+
+#[test]
+fn result_codes_round_trip_and_score_from_the_quiz_link() {
+    let quiz = quiz();
+    let code = ResultCode::new(&quiz, answers(&quiz, 7), 0xABCDE);
+    let text = code.encode();
+    assert_eq!(text.len(), 6 + 1 + 10 + 1 + 6, "{text}");
+    assert_eq!(ResultCode::decode(&text), Ok(code.clone()));
+    // As a student might type it: lower case, spaces, O for 0.
+    let typed = text.to_lowercase().replace('-', " - ").replace('0', "o");
+    assert_eq!(ResultCode::decode(&typed), Ok(code));
+    let mut tally = Tally::new(&quiz);
+    tally.add(&text).unwrap();
+    assert_eq!((tally.score.correct, tally.score.total), (7, 10));
+    let per_layer: u64 = tally.score.layers.iter().map(|l| l.total).sum();
+    assert_eq!(per_layer, 10);
+}
+
+#[test]
+fn the_tally_refuses_malformed_foreign_tampered_and_duplicate_codes() {
+    let quiz = quiz();
+    let good = ResultCode::new(&quiz, answers(&quiz, 10), 1).encode();
+    let mut other_quiz = quiz.clone();
+    other_quiz.rounds = 12;
+    let foreign = ResultCode::new(&other_quiz, answers(&other_quiz, 12), 2).encode();
+    let short = ResultCode::new(&quiz, answers(&quiz, 10)[..9].to_vec(), 3).encode();
+    // Tampering: flip one answer (a wrong answer made right) without fixing the checksum.
+    let mut tampered: Vec<char> = ResultCode::new(&quiz, answers(&quiz, 0), 4)
+        .encode()
+        .chars()
+        .collect();
+    tampered[7] = if tampered[7] <= '3' { '4' } else { '1' };
+    let tampered: String = tampered.into_iter().collect();
+
+    let mut tally = Tally::new(&quiz);
+    tally.add(&good).unwrap();
+    let refused = |tally: &mut Tally, text: &str| tally.add(text).expect_err(text);
+    assert_eq!(refused(&mut tally, &good), CodeError::Duplicate);
+    assert_eq!(refused(&mut tally, &tampered), CodeError::Checksum);
+    assert!(matches!(
+        refused(&mut tally, &foreign),
+        CodeError::Foreign { .. }
+    ));
+    assert_eq!(
+        refused(&mut tally, &short),
+        CodeError::Rounds {
+            found: 9,
+            expected: 10
+        }
+    );
+    assert_eq!(refused(&mut tally, "  "), CodeError::Empty);
+    assert!(matches!(refused(&mut tally, "hello"), CodeError::Shape(_)));
+    assert!(matches!(
+        refused(&mut tally, "ABCDEF-123-XYZ"),
+        CodeError::Shape(_)
+    ));
+    let bad_digit = good.replacen('-', "-9", 1);
+    assert!(matches!(
+        refused(&mut tally, &bad_digit),
+        CodeError::Answer {
+            round: 1,
+            found: '9'
+        }
+    ));
+    assert_eq!(
+        (tally.students(), tally.score.correct, tally.score.total),
+        (1, 10, 10)
+    );
+    // The same answers from another student (another nonce) count.
+    tally
+        .add(&ResultCode::new(&quiz, answers(&quiz, 10), 5).encode())
+        .unwrap();
+    assert_eq!(tally.students(), 2);
+}
