@@ -3,10 +3,12 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
+use basis_featvis::Session;
+use basis_recipe::Recipe;
 use serde_json::json;
 
-use crate::recipe_args::RecipeArgs;
+use crate::recipe_args::{Prepared, RecipeArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -15,10 +17,28 @@ pub struct Args {
     /// Steps run before timing starts (kernel compilation, allocator warm-up).
     #[arg(long, default_value_t = 3)]
     pub warmup: u32,
+    /// Optimize this many images at once (the recipe with seeds seed, seed + 1, …), as a
+    /// comparison sheet does.
+    #[arg(long, default_value_t = 1)]
+    pub batch: usize,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
-    let (recipe, mut session) = args.recipe.prepare(data)?.start()?;
+    let Prepared {
+        recipe,
+        model,
+        device,
+    } = args.recipe.prepare(data)?;
+    if !(1..=basis_recipe::MAX_BATCH).contains(&args.batch) {
+        bail!("--batch: {} is out of range (1 to {})", args.batch, basis_recipe::MAX_BATCH);
+    }
+    let recipes: Vec<Recipe> = (0..args.batch as u64)
+        .map(|i| Recipe {
+            seed: recipe.seed.wrapping_add(i),
+            ..recipe.clone()
+        })
+        .collect();
+    let mut session = Session::for_recipes(model, &device, &recipes, recipe.seed, None)?;
     for _ in 0..args.warmup {
         pollster::block_on(session.step())?;
     }
@@ -35,6 +55,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "backend": args.recipe.backend.name(),
         "layer": recipe.layer,
         "size": recipe.image.size,
+        "batch": args.batch,
+        "median_ms_per_image": at(0.5) / args.batch as f64,
         "warmup": args.warmup,
         "steps": times.len(),
         "median_ms": at(0.5),

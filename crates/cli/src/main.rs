@@ -9,6 +9,7 @@ mod photo;
 mod recipe_args;
 mod render;
 mod setup;
+mod sheet;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +48,9 @@ enum Command {
     Bench(bench::Args),
     /// The app's URL fragment for a recipe, e.g. to prepare a classroom link.
     Link(link::Args),
+    /// A labelled (or blind) contact sheet of neurons and random directions of one layer, as PNG,
+    /// and its link.
+    Sheet(sheet::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(args, data),
         Command::Bench(args) => bench::run(args, data),
         Command::Link(args) => link::run(args, data),
+        Command::Sheet(args) => sheet::run(args, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -71,6 +71,28 @@ impl Prepared {
     }
 }
 
+/// The network on an autodiff device, and the hash that recipes name its weights by.
+pub struct Network {
+    pub weights: String,
+    pub model: EfficientNetLite0,
+    pub device: Device,
+}
+
+impl Network {
+    pub fn load(path: &Path, backend: Backend) -> Result<Self> {
+        let bytes = files::read_weights(path)?;
+        let weights = basis_models::weights_hash(&bytes);
+        let device = backend.device()?.autodiff();
+        let model = basis_models::load_weights(bytes, &device)
+            .with_context(|| format!("loading {}", path.display()))?;
+        Ok(Self {
+            weights,
+            model,
+            device,
+        })
+    }
+}
+
 impl RecipeArgs {
     fn weights_path(&self, data: Option<&Path>) -> Result<PathBuf> {
         match &self.weights {
@@ -80,16 +102,11 @@ impl RecipeArgs {
     }
 
     pub fn prepare(&self, data: Option<&Path>) -> Result<Prepared> {
-        let path = self.weights_path(data)?;
-        let bytes = files::read_weights(&path)?;
-        let recipe = self.recipe(&basis_models::weights_hash(&bytes))?;
-        let device = self.backend.device()?.autodiff();
-        let model = basis_models::load_weights(bytes, &device)
-            .with_context(|| format!("loading {}", path.display()))?;
+        let network = Network::load(&self.weights_path(data)?, self.backend)?;
         Ok(Prepared {
-            recipe,
-            model,
-            device,
+            recipe: self.recipe(&network.weights)?,
+            model: network.model,
+            device: network.device,
         })
     }
 

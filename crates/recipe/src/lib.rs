@@ -22,7 +22,7 @@ pub use error::RecipeError;
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH};
 pub use quiz::{DEFAULT_ROUNDS, MAX_LAYERS, MAX_ROUNDS, Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
-pub use validate::MAX_NETWORK_INPUT;
+pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};
 pub use wire::FORMAT_VERSION;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -44,14 +44,16 @@ pub enum TileKind {
 pub struct SheetTile {
     pub recipe: Recipe,
     pub kind: TileKind,
+    /// 1-based within its kind: random direction 1, 2, …
+    pub number: usize,
 }
 
 impl SheetTile {
-    /// "neuron 12" or "random 3 (seed 1234)": what the tile shows, once revealed.
+    /// "neuron 12" or "random 3": what the tile shows, once revealed.
     pub fn label(&self) -> String {
         match self.kind {
             TileKind::Neuron => format!("neuron {}", self.recipe.channel),
-            TileKind::Random => format!("random, seed {}", self.recipe.seed),
+            TileKind::Random => format!("random {}", self.number),
         }
     }
 }
@@ -131,12 +133,13 @@ impl Sheet {
     pub fn tiles(&self) -> Vec<SheetTile> {
         let channels = self.channels();
         let mut seeds = Choices::new(self.base.seed, RANDOM_STREAM);
-        let neurons = channels.iter().map(|&channel| SheetTile {
+        let neurons = channels.iter().enumerate().map(|(i, &channel)| SheetTile {
             recipe: Recipe {
                 channel,
                 ..self.base.clone()
             },
             kind: TileKind::Neuron,
+            number: i + 1,
         });
         let random = (0..self.random).map(|j| SheetTile {
             recipe: Recipe {
@@ -146,6 +149,7 @@ impl Sheet {
                 ..self.base.clone()
             },
             kind: TileKind::Random,
+            number: j + 1,
         });
         let mut tiles: Vec<SheetTile> = neurons.chain(random).collect();
         if self.blind {

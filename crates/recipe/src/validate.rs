@@ -42,7 +42,23 @@ pub(crate) fn within(
     }
 }
 
+/// The most images one batch holds (a sheet's 8 + 8).
+pub const MAX_BATCH: usize = 16;
+
 impl Recipe {
+    /// The side of the square the network sees after padding and the largest scale.
+    fn network_input(&self) -> usize {
+        let t = &self.transforms;
+        ((self.image.size + 2 * t.pad - t.jitter) as f32 * t.scale_max).floor() as usize
+    }
+
+    /// How many images like this one a batch may hold: together they stay within the budget
+    /// of one image of [`MAX_NETWORK_INPUT`]² pixels (a batch's activations share one buffer).
+    pub fn batch_capacity(&self) -> usize {
+        let input = self.network_input().max(1);
+        (MAX_NETWORK_INPUT * MAX_NETWORK_INPUT / (input * input)).clamp(1, MAX_BATCH)
+    }
+
     pub fn validate(&self) -> Result<(), RecipeError> {
         if self.model != MODEL_ID {
             return Err(RecipeError::UnknownModel(self.model.clone()));
@@ -132,7 +148,7 @@ impl Recipe {
             f64::MAX,
             "at least 32 px after the transforms",
         )?;
-        let largest = ((image.size + 2 * t.pad - t.jitter) as f32 * t.scale_max).floor() as usize;
+        let largest = self.network_input();
         if largest > MAX_NETWORK_INPUT {
             return Err(RecipeError::TooCostly {
                 size: image.size,

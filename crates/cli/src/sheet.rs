@@ -1,0 +1,220 @@
+//! `basis sheet`: a labelled contact sheet of neurons and random directions of one layer, rendered
+//! in batches (one forward and backward pass per step for a whole batch), with its link.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use basis_featvis::{Frame, Session};
+use basis_recipe::{Neurons, Recipe, Sheet, SheetTile};
+use embedded_graphics::mono_font::MonoTextStyle;
+use embedded_graphics::mono_font::ascii::FONT_6X10;
+use embedded_graphics::pixelcolor::Rgb888;
+use embedded_graphics::prelude::*;
+use embedded_graphics::text::{Alignment, Text};
+use image::{Rgb, RgbImage};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::backend::Backend;
+use crate::files::DataDir;
+use crate::recipe_args::Network;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A sheet link's code (what follows `#sheet=`); excludes the flags below.
+    #[arg(long, conflicts_with_all = ["layer", "neurons", "channels", "random", "blind", "seed", "size", "steps"])]
+    pub sheet: Option<String>,
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// How many neurons, drawn by the seed (0–8; default 4).
+    #[arg(long, conflicts_with = "channels")]
+    pub neurons: Option<usize>,
+    /// These neurons instead, comma-separated channels.
+    #[arg(long, value_delimiter = ',')]
+    pub channels: Option<Vec<u32>>,
+    /// How many random directions (0–8; default 4).
+    #[arg(long)]
+    pub random: Option<usize>,
+    /// Shuffle the tiles by the seed and number them; the key goes to stdout only.
+    #[arg(long)]
+    pub blind: bool,
+    /// Draws the neurons, the random directions, the order and every image's noise.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Tile width and height in pixels.
+    #[arg(long)]
+    pub size: Option<usize>,
+    #[arg(long)]
+    pub steps: Option<u32>,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    /// Where to write the PNG.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+impl Args {
+    fn sheet(&self, weights: &str) -> Result<Sheet> {
+        if let Some(text) = &self.sheet {
+            let sheet = Sheet::decode(text).context("bad --sheet")?;
+            if sheet.base.weights != weights {
+                bail!(
+                    "bad --sheet: it was made with weights {}, but these are {weights}",
+                    sheet.base.weights
+                );
+            }
+            return Ok(sheet);
+        }
+        let mut base = Recipe::new(weights);
+        base.layer = self.layer.clone().unwrap_or(base.layer);
+        base.seed = self.seed.unwrap_or(base.seed);
+        base.image.size = self.size.unwrap_or(base.image.size);
+        base.steps = self.steps.unwrap_or(base.steps);
+        let mut sheet = Sheet::new(base);
+        sheet.neurons = match (&self.channels, self.neurons) {
+            (Some(list), _) => Neurons::Listed(list.clone()),
+            (None, Some(count)) => Neurons::Seeded(count),
+            (None, None) => sheet.neurons,
+        };
+        sheet.random = self.random.unwrap_or(sheet.random);
+        sheet.blind = self.blind;
+        sheet.validate().context("bad flags")?;
+        Ok(sheet)
+    }
+}
+
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let network = Network::load(&DataDir::locate(data)?.weights(), args.backend)?;
+    let sheet = args.sheet(&network.weights)?;
+    let tiles = sheet.tiles();
+    let recipes: Vec<Recipe> = tiles.iter().map(|t| t.recipe.clone()).collect();
+    let capacity = sheet.base.batch_capacity();
+    let batches = recipes.len().div_ceil(capacity);
+    let steps = sheet.base.steps as u64;
+    let progress = ProgressBar::new(steps * batches as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} steps ({msg})").expect("valid template"),
+    );
+    let started = Instant::now();
+    let mut frames: Vec<Frame> = Vec::with_capacity(recipes.len());
+    for (index, chunk) in recipes.chunks(capacity).enumerate() {
+        progress.set_message(format!("batch {} of {batches}, {} images", index + 1, chunk.len()));
+        let mut session = Session::for_recipes(
+            network.model.clone(),
+            &network.device,
+            chunk,
+            sheet.base.seed,
+            None,
+        )?;
+        for _ in 0..steps {
+            pollster::block_on(session.step())?;
+            progress.inc(1);
+        }
+        frames.extend(pollster::block_on(session.frames())?);
+    }
+    let ms_per_step = started.elapsed().as_secs_f64() * 1000.0 / (steps * batches as u64) as f64;
+    progress.finish_and_clear();
+
+    compose(&sheet, &tiles, &frames)
+        .save(&args.output)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    let key: Vec<_> = tiles
+        .iter()
+        .enumerate()
+        .map(|(i, tile)| {
+            json!({
+                "position": i + 1,
+                "label": tile.label(),
+                "link": format!("#r={}", tile.recipe.encode()),
+            })
+        })
+        .collect();
+    let line = json!({
+        "sheet": sheet.encode(),
+        "link": format!("#sheet={}", sheet.encode()),
+        "output": args.output.display().to_string(),
+        "batches": batches,
+        "ms_per_step": ms_per_step,
+        "tiles": key,
+    });
+    println!("{line}");
+    Ok(())
+}
+
+const CAPTION: u32 = 14;
+const GAP: u32 = 4;
+
+/// Tiles in rows of at most 8 (so 8 + 8 is a row of neurons over a row of random directions),
+/// each captioned with its label, or with its position when the sheet is blind.
+fn compose(sheet: &Sheet, tiles: &[SheetTile], frames: &[Frame]) -> RgbImage {
+    let size = sheet.base.image.size as u32;
+    let columns = tiles.len().div_ceil(2).clamp(1, 8) as u32;
+    let rows = (tiles.len() as u32).div_ceil(columns);
+    let (cell_w, cell_h) = (size + GAP, size + CAPTION + GAP);
+    let mut canvas = RgbImage::from_pixel(
+        columns * cell_w + GAP,
+        CAPTION + rows * cell_h + GAP,
+        Rgb([255, 255, 255]),
+    );
+    let kind = if sheet.blind { "blind" } else { "labelled" };
+    let header = format!(
+        "{} · {} tiles · {} px · {} steps · {kind}",
+        sheet.base.layer,
+        tiles.len(),
+        size,
+        sheet.base.steps
+    );
+    let middle = canvas.width() / 2;
+    caption(&mut canvas, &header, middle, 2);
+    for (i, (tile, frame)) in tiles.iter().zip(frames).enumerate() {
+        let (x, y) = (
+            GAP + (i as u32 % columns) * cell_w,
+            CAPTION + GAP + (i as u32 / columns) * cell_h,
+        );
+        let image = RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb.clone())
+            .expect("a frame holds width × height RGB pixels");
+        image::imageops::replace(&mut canvas, &image, x as i64, y as i64);
+        let label = if sheet.blind {
+            format!("{}", i + 1)
+        } else {
+            tile.label()
+        };
+        caption(&mut canvas, &label, x + size / 2, y + size + 2);
+    }
+    canvas
+}
+
+/// Black 6×10 text centred on `x`, its top at `y`.
+fn caption(canvas: &mut RgbImage, text: &str, x: u32, y: u32) {
+    let text = text.replace('·', "-");
+    let style = MonoTextStyle::new(&FONT_6X10, Rgb888::BLACK);
+    let origin = Point::new(x as i32, y as i32 + FONT_6X10.baseline as i32);
+    Text::with_alignment(&text, origin, style, Alignment::Center)
+        .draw(&mut Canvas(canvas))
+        .expect("drawing into memory cannot fail");
+}
+
+/// embedded-graphics draws into anything that takes pixels; this lends it an `RgbImage`.
+struct Canvas<'a>(&'a mut RgbImage);
+
+impl OriginDimensions for Canvas<'_> {
+    fn size(&self) -> Size {
+        Size::new(self.0.width(), self.0.height())
+    }
+}
+
+impl DrawTarget for Canvas<'_> {
+    type Color = Rgb888;
+    type Error = std::convert::Infallible;
+
+    fn draw_iter<I: IntoIterator<Item = Pixel<Rgb888>>>(&mut self, pixels: I) -> Result<(), Self::Error> {
+        for Pixel(point, color) in pixels {
+            if let (Ok(x), Ok(y)) = (u32::try_from(point.x), u32::try_from(point.y)) {
+                if x < self.0.width() && y < self.0.height() {
+                    self.0.put_pixel(x, y, Rgb([color.r(), color.g(), color.b()]));
+                }
+            }
+        }
+        Ok(())
+    }
+}
