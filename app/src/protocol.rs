@@ -21,6 +21,14 @@ pub enum Command {
         warm: bool,
         resume: Option<Resume>,
     },
+    /// Optimize several recipes at once, as one batch (a comparison sheet, a quiz's rounds): they
+    /// share layer, image settings and steps; `transform_seed` draws the transforms they share.
+    /// Replaces whatever the engine was doing.
+    Batch {
+        run: RunId,
+        recipes: Vec<String>,
+        transform_seed: u64,
+    },
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.
@@ -83,6 +91,16 @@ pub enum Event {
         objective: f32,
         steps_per_second: f32,
         size: u32,
+    },
+    /// A batch's images, every few steps and at its end: `count` RGBA images of `size × size`,
+    /// one after the other in the array beside this message.
+    Tiles {
+        run: RunId,
+        step: u32,
+        target: u32,
+        size: u32,
+        count: u32,
+        steps_per_second: f32,
     },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.

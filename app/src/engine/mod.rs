@@ -2,6 +2,7 @@
 //! serve render requests: step the current run, post its frames and checkpoints, and read
 //! commands between steps. Each job lives in its own module; `runs` decides, this module acts.
 
+mod batch;
 mod device;
 mod download;
 mod log;
@@ -69,6 +70,8 @@ struct Engine {
     rate: StepRate,
     /// Times the first step of each new session: on WebGPU it compiles the kernels.
     first_step: Option<log::Stopwatch>,
+    /// A batch being optimized instead of a single image.
+    job: Option<batch::Job>,
 }
 
 impl Engine {
@@ -96,6 +99,7 @@ impl Engine {
             session: None,
             rate: StepRate::default(),
             first_step: None,
+            job: None,
         })
     }
 
@@ -109,7 +113,8 @@ impl Engine {
             while let Some(mail) = inbox.try_next() {
                 self.collect(&mut batch, mail);
             }
-            if batch.is_empty() && self.runs.due(self.steps_done()).is_none() {
+            let idle = self.runs.due(self.steps_done()).is_none() && self.job.is_none();
+            if batch.is_empty() && idle {
                 inbox.wait().await;
                 continue;
             }
@@ -125,25 +130,82 @@ impl Engine {
     /// Applies what the queue held, then takes one step if one is due. `Err` when the GPU is gone.
     async fn turn(&mut self, batch: Batch) -> Result<(), String> {
         self.apply(batch).await?;
+        if self.job.is_some() {
+            return self.step_job().await;
+        }
         match self.runs.due(self.steps_done()).map(|c| c.run) {
             Some(run) => self.step(run).await,
             None => Ok(()),
         }
     }
 
+    /// One step of the batch job, its images when due. `Err` only when the GPU failed.
+    async fn step_job(&mut self) -> Result<(), String> {
+        let Some(job) = self.job.as_mut() else {
+            return Ok(());
+        };
+        let run = job.run;
+        match job.step(&self.outbox, &mut self.rate).await {
+            Ok(done) => {
+                if done {
+                    self.job = None;
+                }
+                Ok(())
+            }
+            Err(message) if self.backend == Backend::WebGpu => Err(message),
+            Err(message) => {
+                self.job = None;
+                self.outbox.send(&Event::Failed {
+                    run: Some(run),
+                    message,
+                });
+                Ok(())
+            }
+        }
+    }
+
     /// Adds one command to the batch; a request that cannot be carried out is answered now.
-    fn collect(&self, batch: &mut Batch, mail: Mail) {
+    fn collect(&mut self, batch: &mut Batch, mail: Mail) {
         match mail.command {
             Command::Pause => batch.pause(true),
             Command::Resume => batch.pause(false),
             Command::Simulate { fault } => batch.fault(fault),
+            Command::Batch {
+                run,
+                recipes,
+                transform_seed,
+            } => {
+                self.runs.abandon();
+                self.session = None;
+                self.rate.reset();
+                self.job = match batch::Job::start(
+                    &self.model,
+                    &self.device,
+                    &self.weights,
+                    run,
+                    &recipes,
+                    transform_seed,
+                ) {
+                    Ok(job) => Some(job),
+                    Err(message) => {
+                        self.outbox.send(&Event::Failed {
+                            run: Some(run),
+                            message,
+                        });
+                        None
+                    }
+                };
+            }
             Command::Render {
                 run,
                 recipe,
                 warm,
                 resume,
             } => match self.request(run, &recipe, warm, resume, mail.attachment) {
-                Ok(request) => batch.request(request),
+                Ok(request) => {
+                    self.job = None;
+                    batch.request(request)
+                }
                 Err(message) => self.outbox.send(&Event::Failed {
                     run: Some(run),
                     message,

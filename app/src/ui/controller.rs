@@ -9,9 +9,9 @@ use basis_recipe::{Link, Recipe};
 use js_sys::{Array, Float32Array, Uint8Array};
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, ImageData, Worker};
+use web_sys::Worker;
 
 use super::address::{AddressBar, link_to};
 use super::state::{EngineStatus, Progress, State};
@@ -284,7 +284,8 @@ impl Controller {
             Event::Frame { .. }
             | Event::Checkpoint { .. }
             | Event::Done { .. }
-            | Event::Failed { .. } => {}
+            | Event::Failed { .. }
+            | Event::Tiles { .. } => {}
         }
     }
 
@@ -358,21 +359,7 @@ impl Controller {
 
     fn draw(&self, run: RunId, size: u32, rgba: Vec<u8>) {
         if let Some(canvas) = self.canvas.get_untracked() {
-            if canvas.width() != size {
-                canvas.set_width(size);
-                canvas.set_height(size);
-            }
-            let context = canvas
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .map(|c| c.unchecked_into::<CanvasRenderingContext2d>());
-            if let (Some(context), Ok(image)) = (
-                context,
-                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), size, size),
-            ) {
-                let _ = context.put_image_data(&image, 0.0, 0.0);
-            }
+            super::canvas::draw(&canvas, size, &rgba);
         }
         let recipe = self
             .latest

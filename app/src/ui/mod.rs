@@ -3,19 +3,27 @@
 //! in step with the recipe, as Leptos's TodoMVC keeps its storage in step with its list.
 
 mod address;
+mod batch;
+mod canvas;
+mod chart;
 mod controller;
 mod controls;
+mod engine_bar;
+mod grid;
 mod help;
 mod keys;
+mod make_quiz;
 mod notices;
+mod quiz;
 mod share;
 mod stage;
 mod state;
+mod tally;
 mod worker;
 
 use std::rc::Rc;
 
-use basis_recipe::{Link, Recipe};
+use basis_recipe::{Link, Page, Recipe};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -70,9 +78,25 @@ fn install_fault_hook(ctl: Ctl) {
     });
 }
 
+/// The page the link asks for. Moving between pages reloads (see the hashchange handler), so
+/// each page starts its own engine from a clean slate.
 #[component]
 pub fn App() -> impl IntoView {
     let link = Link::parse(&window().location().hash().unwrap_or_default());
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        let _ = window().location().reload();
+    });
+    match link.page.clone() {
+        Page::Single => view! { <SinglePage link=link/> }.into_any(),
+        Page::Sheet(sheet) => view! { <grid::GridPage sheet=sheet/> }.into_any(),
+        Page::Quiz(quiz) => view! { <quiz::QuizPage quiz=quiz/> }.into_any(),
+        Page::Tally(quiz) => view! { <tally::TallyPage quiz=quiz/> }.into_any(),
+        Page::MakeQuiz => view! { <make_quiz::MakeQuizPage/> }.into_any(),
+    }
+}
+
+#[component]
+fn SinglePage(link: Link) -> impl IntoView {
     let initial = match &link.recipe {
         Some(Ok(recipe)) => recipe.clone(),
         _ => Recipe::new(UNKNOWN_WEIGHTS),
@@ -92,16 +116,27 @@ pub fn App() -> impl IntoView {
     });
     keys::install(ctl);
     install_fault_hook(ctl);
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
-        let _ = window().location().reload();
-    });
     ctl.with_value(|c| c.start_engine());
+    let compare = move || {
+        let backend = match state.engine.get() {
+            state::EngineStatus::Ready { backend, .. } => Some(backend),
+            _ => None,
+        };
+        format!(
+            "#{}",
+            grid::fragment(&grid::sheet_for(&state.recipe.get(), backend))
+        )
+    };
 
     view! {
         <main class:present=present>
             <header>
                 <h1>"Basis"</h1>
                 <p class="tagline">"What does a neuron of an image network respond to — and is a neuron more meaningful than a random direction?"</p>
+                <nav hidden=move || !state.ready()>
+                    <a id="compare-link" href=compare>"Compare neurons and random directions"</a>" · "
+                    <a id="make-quiz-link" href="#make-quiz">"Make a “spot the neuron” quiz"</a>
+                </nav>
             </header>
             <notices::Message/>
             <notices::InsecureNotice/>

@@ -30,7 +30,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         device,
     } = args.recipe.prepare(data)?;
     if !(1..=basis_recipe::MAX_BATCH).contains(&args.batch) {
-        bail!("--batch: {} is out of range (1 to {})", args.batch, basis_recipe::MAX_BATCH);
+        bail!(
+            "--batch: {} is out of range (1 to {})",
+            args.batch,
+            basis_recipe::MAX_BATCH
+        );
     }
     let recipes: Vec<Recipe> = (0..args.batch as u64)
         .map(|i| Recipe {

@@ -6,6 +6,7 @@ mod classify;
 mod files;
 mod link;
 mod photo;
+mod quiz;
 mod recipe_args;
 mod render;
 mod setup;
@@ -51,6 +52,8 @@ enum Command {
     /// A labelled (or blind) contact sheet of neurons and random directions of one layer, as PNG,
     /// and its link.
     Sheet(sheet::Args),
+    /// A "spot the neuron" quiz link, its tally link and the answer key, as one JSON line.
+    Quiz(quiz::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args, data),
         Command::Link(args) => link::run(args, data),
         Command::Sheet(args) => sheet::run(args, data),
+        Command::Quiz(args) => quiz::run(args, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -98,7 +98,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let started = Instant::now();
     let mut frames: Vec<Frame> = Vec::with_capacity(recipes.len());
     for (index, chunk) in recipes.chunks(capacity).enumerate() {
-        progress.set_message(format!("batch {} of {batches}, {} images", index + 1, chunk.len()));
+        progress.set_message(format!(
+            "batch {} of {batches}, {} images",
+            index + 1,
+            chunk.len()
+        ));
         let mut session = Session::for_recipes(
             network.model.clone(),
             &network.device,
@@ -207,11 +211,15 @@ impl DrawTarget for Canvas<'_> {
     type Color = Rgb888;
     type Error = std::convert::Infallible;
 
-    fn draw_iter<I: IntoIterator<Item = Pixel<Rgb888>>>(&mut self, pixels: I) -> Result<(), Self::Error> {
+    fn draw_iter<I: IntoIterator<Item = Pixel<Rgb888>>>(
+        &mut self,
+        pixels: I,
+    ) -> Result<(), Self::Error> {
         for Pixel(point, color) in pixels {
             if let (Ok(x), Ok(y)) = (u32::try_from(point.x), u32::try_from(point.y)) {
                 if x < self.0.width() && y < self.0.height() {
-                    self.0.put_pixel(x, y, Rgb([color.r(), color.g(), color.b()]));
+                    self.0
+                        .put_pixel(x, y, Rgb([color.r(), color.g(), color.b()]));
                 }
             }
         }

@@ -416,7 +416,10 @@ fn sheet(extra: &[&str], output: &Path) -> serde_json::Value {
 
 /// Whether the caption strip under tile `i` (of `columns`, `size` px) holds dark text pixels.
 fn has_caption(image: &image::RgbImage, i: u32, columns: u32, size: u32) -> bool {
-    let (x0, y0) = (4 + (i % columns) * (size + 4), 14 + 4 + (i / columns) * (size + 18) + size);
+    let (x0, y0) = (
+        4 + (i % columns) * (size + 4),
+        14 + 4 + (i / columns) * (size + 18) + size,
+    );
     (x0..x0 + size)
         .flat_map(|x| (y0..y0 + 14).map(move |y| (x, y)))
         .any(|(x, y)| image.get_pixel(x, y).0.iter().all(|&c| c < 64))
@@ -425,15 +428,34 @@ fn has_caption(image: &image::RgbImage, i: u32, columns: u32, size: u32) -> bool
 #[test]
 fn sheet_renders_labelled_tiles_and_a_link_that_renders_them_again() {
     let flags = [
-        "--layer", "block3", "--neurons", "2", "--random", "2", "--size", "64", "--steps", "4",
-        "--seed", "3", "--blind",
+        "--layer",
+        "block3",
+        "--neurons",
+        "2",
+        "--random",
+        "2",
+        "--size",
+        "64",
+        "--steps",
+        "4",
+        "--seed",
+        "3",
+        "--blind",
     ];
     let first = sheet(&flags, &scratch("sheet-a.png"));
     let tiles = first["tiles"].as_array().unwrap();
     assert_eq!(tiles.len(), 4);
     let labels: Vec<&str> = tiles.iter().map(|t| t["label"].as_str().unwrap()).collect();
-    assert_eq!(labels.iter().filter(|l| l.starts_with("neuron ")).count(), 2, "{labels:?}");
-    assert_eq!(labels.iter().filter(|l| l.starts_with("random ")).count(), 2, "{labels:?}");
+    assert_eq!(
+        labels.iter().filter(|l| l.starts_with("neuron ")).count(),
+        2,
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels.iter().filter(|l| l.starts_with("random ")).count(),
+        2,
+        "{labels:?}"
+    );
     assert_eq!(first["batches"], 1);
     // Each tile's link is a recipe the single-image commands accept.
     let tile_link = tiles[0]["link"].as_str().unwrap().trim_start_matches("#r=");
@@ -452,10 +474,15 @@ fn sheet_renders_labelled_tiles_and_a_link_that_renders_them_again() {
     let png = image::open(scratch("sheet-a.png")).unwrap().to_rgb8();
     // Two columns of two rows: 64 px tiles, 4 px gaps, a 14 px caption under each, a header.
     assert_eq!(png.dimensions(), (2 * 68 + 4, 14 + 2 * (64 + 18) + 4));
-    assert!((0..4).all(|i| has_caption(&png, i, 2, 64)), "every tile is captioned");
+    assert!(
+        (0..4).all(|i| has_caption(&png, i, 2, 64)),
+        "every tile is captioned"
+    );
     // The tiles are pictures, not blanks: each has some spread of colour.
     let tile = image::imageops::crop_imm(&png, 4, 18, 64, 64).to_image();
-    let (min, max) = tile.pixels().fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
+    let (min, max) = tile
+        .pixels()
+        .fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
     assert!(max - min > 40, "{min}..{max}");
 }
 
@@ -463,20 +490,94 @@ fn sheet_renders_labelled_tiles_and_a_link_that_renders_them_again() {
 fn bad_sheet_input_gets_a_one_line_error() {
     let out = scratch("bad-sheet.png");
     let out = out.to_str().unwrap();
-    assert_clean_error(&basis(&["sheet", "-o", out, "--neurons", "9"]), "neurons: 9 is out of range");
-    assert_clean_error(&basis(&["sheet", "-o", out, "--channels", "3,3"]), "neurons: channel 3 appears twice");
-    assert_clean_error(&basis(&["sheet", "-o", out, "--sheet", "not a sheet"]), "bad --sheet");
-    assert_clean_error(&basis(&["sheet", "-o", out, "--layer", "block99"]), "layer: `block99` is unknown");
-    assert_clean_error(&basis(&["bench", "--batch", "17"]), "--batch: 17 is out of range");
+    assert_clean_error(
+        &basis(&["sheet", "-o", out, "--neurons", "9"]),
+        "neurons: 9 is out of range",
+    );
+    assert_clean_error(
+        &basis(&["sheet", "-o", out, "--channels", "3,3"]),
+        "neurons: channel 3 appears twice",
+    );
+    assert_clean_error(
+        &basis(&["sheet", "-o", out, "--sheet", "not a sheet"]),
+        "bad --sheet",
+    );
+    assert_clean_error(
+        &basis(&["sheet", "-o", out, "--layer", "block99"]),
+        "layer: `block99` is unknown",
+    );
+    assert_clean_error(
+        &basis(&["bench", "--batch", "17"]),
+        "--batch: 17 is out of range",
+    );
 }
 
 #[test]
 fn bench_reports_time_per_image_for_a_batch() {
     let line: serde_json::Value = serde_json::from_str(
-        stdout(&basis(&["bench", "--size", "64", "--steps", "2", "--warmup", "1", "--batch", "3"])).trim(),
+        stdout(&basis(&[
+            "bench", "--size", "64", "--steps", "2", "--warmup", "1", "--batch", "3",
+        ]))
+        .trim(),
     )
     .unwrap();
     assert_eq!(line["batch"], 3);
-    let (step, per_image) = (line["median_ms"].as_f64().unwrap(), line["median_ms_per_image"].as_f64().unwrap());
-    assert!((per_image * 3.0 - step).abs() < 1e-9 && step > 0.0, "{line}");
+    let (step, per_image) = (
+        line["median_ms"].as_f64().unwrap(),
+        line["median_ms_per_image"].as_f64().unwrap(),
+    );
+    assert!(
+        (per_image * 3.0 - step).abs() < 1e-9 && step > 0.0,
+        "{line}"
+    );
+}
+
+#[test]
+fn quiz_prints_a_link_a_tally_link_and_the_answer_key() {
+    let out = stdout(&basis(&[
+        "quiz",
+        "--layers",
+        "block3,block8",
+        "--rounds",
+        "4",
+        "--size",
+        "64",
+        "--steps",
+        "4",
+    ]));
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let code = line["quiz"].as_str().unwrap();
+    assert_eq!(line["link"].as_str().unwrap(), format!("#quiz={code}"));
+    assert_eq!(line["tally"].as_str().unwrap(), format!("#tally={code}"));
+    let key = line["key"].as_array().unwrap();
+    assert_eq!(key.len(), 4);
+    assert_eq!(key.iter().filter(|r| r["layer"] == "block3").count(), 2);
+    for round in key {
+        assert!(round["neuron"] == "left" || round["neuron"] == "right");
+        let left = round["left"].as_str().unwrap().trim_start_matches("#r=");
+        stdout(&basis(&["link", "--recipe", left]));
+    }
+    assert_eq!(
+        stdout(&basis(&[
+            "quiz",
+            "--layers",
+            "block3,block8",
+            "--rounds",
+            "4",
+            "--size",
+            "64",
+            "--steps",
+            "4"
+        ])),
+        out,
+        "same flags, same quiz"
+    );
+    assert_clean_error(
+        &basis(&["quiz", "--rounds", "41"]),
+        "rounds: 41 is out of range",
+    );
+    assert_clean_error(
+        &basis(&["quiz", "--layers", "block8,block8"]),
+        "layers: block8 appears twice",
+    );
 }

@@ -19,7 +19,7 @@ use basis_models::{MODEL_ID, TapId};
 pub use code::{Answer, CodeError, LayerScore, ResultCode, Score, Tally};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use error::RecipeError;
-pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH};
+pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use quiz::{DEFAULT_ROUNDS, MAX_LAYERS, MAX_ROUNDS, Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};

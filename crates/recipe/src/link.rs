@@ -1,7 +1,21 @@
 //! The URL fragment of a Basis page: `#r=RECIPE&hide=layer,seed&present`. The recipe is the
-//! permalink; `hide` and `present` prepare a page for a classroom projector.
+//! permalink; `hide` and `present` prepare a page for a classroom projector. Other pages:
+//! `#sheet=SHEET` (neurons vs random directions), `#quiz=QUIZ` (spot the neuron),
+//! `#tally=QUIZ` (a teacher's tally of a quiz's result codes) and `#make-quiz`.
 
-use crate::{Recipe, RecipeError};
+use crate::{Quiz, Recipe, RecipeError, Sheet};
+
+/// Which page a fragment asks for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Page {
+    /// One direction at a time (with `recipe`, if the fragment has one).
+    #[default]
+    Single,
+    Sheet(Result<Sheet, RecipeError>),
+    Quiz(Result<Quiz, RecipeError>),
+    Tally(Result<Quiz, RecipeError>),
+    MakeQuiz,
+}
 
 /// Controls a link may hide, by the names a teacher writes in `hide=`.
 pub const CONTROLS: [&str; 13] = [
@@ -25,6 +39,7 @@ pub const MAX_FRAGMENT_LENGTH: usize = 2048;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Link {
+    pub page: Page,
     /// `None` when the fragment names no recipe; an error when it names a bad one.
     pub recipe: Option<Result<Recipe, RecipeError>>,
     /// Known control names only, in [`CONTROLS`] order.
@@ -51,6 +66,10 @@ impl Link {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
             match key {
                 "r" => link.recipe = Some(Recipe::decode(value)),
+                "sheet" => link.page = Page::Sheet(Sheet::decode(value)),
+                "quiz" => link.page = Page::Quiz(Quiz::decode(value)),
+                "tally" => link.page = Page::Tally(Quiz::decode(value)),
+                "make-quiz" => link.page = Page::MakeQuiz,
                 "present" => link.present = true,
                 "hide" => {
                     for name in value.split(',').filter(|name| !name.is_empty()) {
@@ -99,6 +118,18 @@ mod tests {
     }
 
     #[test]
+    fn sheet_and_quiz_pages_round_trip() {
+        let sheet = Sheet::new(Recipe::new("0123456789abcdef"));
+        let link = Link::parse(&format!("#sheet={}", sheet.encode()));
+        assert_eq!(link.page, Page::Sheet(Ok(sheet)));
+        let quiz = Quiz::new(Recipe::new("0123456789abcdef"), vec!["block8".into()], 10);
+        let link = Link::parse(&format!("#quiz={}", quiz.encode()));
+        assert_eq!(link.page, Page::Quiz(Ok(quiz.clone())));
+        let link = Link::parse(&format!("#tally={}", quiz.encode()));
+        assert_eq!(link.page, Page::Tally(Ok(quiz)));
+    }
+
+    #[test]
     fn odd_fragments_are_reported_not_fatal() {
         let link = Link::parse("#hide=seed,<img src=x>&utm=1&&present");
         assert_eq!(link.recipe, None);
@@ -109,6 +140,16 @@ mod tests {
         );
         assert!(link.present);
         assert_eq!(Link::parse(""), Link::default());
+        assert!(matches!(
+            Link::parse("#sheet=%%").page,
+            Page::Sheet(Err(RecipeError::NotBase64))
+        ));
+        assert!(matches!(
+            Link::parse("#quiz=").page,
+            Page::Quiz(Err(RecipeError::Empty))
+        ));
+        assert!(matches!(Link::parse("#tally=AQ").page, Page::Tally(Err(_))));
+        assert_eq!(Link::parse("#make-quiz").page, Page::MakeQuiz);
         let long = Link::parse(&"r=A".repeat(1000));
         assert!(matches!(
             long.recipe,

@@ -1,0 +1,114 @@
+//! A batch job: several recipes optimized as one (a comparison sheet, a quiz's rounds), with all
+//! their images posted every few steps so the page can show progress live.
+
+use basis_featvis::Session;
+use basis_models::EfficientNetLite0;
+use basis_recipe::Recipe;
+use burn::tensor::Device;
+use js_sys::Uint8Array;
+
+use super::mailbox::Outbox;
+use super::rate::StepRate;
+use crate::protocol::{Event, RunId};
+
+/// Reading every image back costs a GPU sync; a look every few steps is live enough.
+const TILES_EVERY: usize = 4;
+
+pub struct Job {
+    pub run: RunId,
+    session: Session,
+    target: usize,
+}
+
+impl Job {
+    pub fn start(
+        model: &EfficientNetLite0,
+        device: &Device,
+        weights: &str,
+        run: RunId,
+        texts: &[String],
+        transform_seed: u64,
+    ) -> Result<Self, String> {
+        let recipes = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let recipe =
+                    Recipe::decode(text).map_err(|error| format!("image {}: {error}", i + 1))?;
+                if recipe.weights != weights {
+                    return Err(format!(
+                        "image {} was made with weights {}, but these are {weights}",
+                        i + 1,
+                        recipe.weights
+                    ));
+                }
+                Ok(recipe)
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let first = recipes.first().ok_or("a batch needs at least one image")?;
+        if recipes.len() > first.batch_capacity() {
+            return Err(format!(
+                "{} images of {} px do not fit one batch (at most {})",
+                recipes.len(),
+                first.image.size,
+                first.batch_capacity()
+            ));
+        }
+        if let Some(i) = recipes.iter().position(|r| r.steps != first.steps) {
+            return Err(format!(
+                "image {} has another number of steps than the first",
+                i + 1
+            ));
+        }
+        let target = first.steps as usize;
+        let session = Session::for_recipes(model.clone(), device, &recipes, transform_seed, None)
+            .map_err(|error| error.to_string())?;
+        Ok(Self {
+            run,
+            session,
+            target,
+        })
+    }
+
+    /// One step; the images when due. `Ok(true)` when the job is done.
+    pub async fn step(&mut self, outbox: &Outbox, rate: &mut StepRate) -> Result<bool, String> {
+        self.session.step().await.map_err(|e| e.to_string())?;
+        let steps_per_second = rate.tick(js_sys::Date::now());
+        let step = self.session.steps();
+        let done = step >= self.target;
+        if done || step % TILES_EVERY == 1 {
+            self.post_tiles(outbox, steps_per_second).await?;
+        }
+        if done {
+            outbox.send(&Event::Done {
+                run: self.run,
+                step: step as u32,
+            });
+        }
+        Ok(done)
+    }
+
+    async fn post_tiles(&self, outbox: &Outbox, steps_per_second: f32) -> Result<(), String> {
+        let frames = self.session.frames().await.map_err(|e| e.to_string())?;
+        let size = frames.first().map_or(0, |f| f.width) as u32;
+        let rgba: Vec<u8> = frames
+            .iter()
+            .flat_map(|frame| frame.rgb.chunks_exact(3))
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let pixels = Uint8Array::from(rgba.as_slice());
+        outbox.send_with(
+            &Event::Tiles {
+                run: self.run,
+                step: self.session.steps() as u32,
+                target: self.target as u32,
+                size,
+                count: frames.len() as u32,
+                steps_per_second,
+            },
+            &pixels,
+            &pixels.buffer(),
+        );
+        Ok(())
+    }
+}

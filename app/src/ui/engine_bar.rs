@@ -1,0 +1,48 @@
+//! The engine's state on the sheet and quiz pages: the download, the device, a GPU that gave up,
+//! an engine that stopped (with a restart), and a job that failed.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::batch::{BatchEngine, EngineView};
+use super::state::EngineStatus;
+
+#[component]
+pub fn EngineBar(
+    view: EngineView,
+    engine: StoredValue<Rc<BatchEngine>, LocalStorage>,
+) -> impl IntoView {
+    let loading = move || match view.status.get() {
+        EngineStatus::Starting { loaded, total } => Some((loaded, total)),
+        _ => None,
+    };
+    let stopped = move || match view.status.get() {
+        EngineStatus::Stopped { message } => Some(message),
+        _ => None,
+    };
+    let notice = move || match view.status.get() {
+        EngineStatus::Ready { notice, .. } => notice,
+        _ => None,
+    };
+    view! {
+        <section class="backend">
+            <span hidden=move || loading().is_none()>
+                <label for="weights-progress">"Starting the engine: downloading the network's weights "</label>
+                <progress id="weights-progress" max=move || loading().map_or(1, |(_, t)| t.max(1)) value=move || loading().map_or(0, |(l, _)| l)></progress>
+            </span>
+            <span hidden=move || view.backend().is_none()>
+                "Computing on: " <strong id="backend">{move || view.backend().map(|b| b.label()).unwrap_or_default()}</strong>
+            </span>
+            <span id="backend-notice" class="notice" hidden=move || notice().is_none()>{move || notice().unwrap_or_default()}</span>
+            <span id="fallback" class="notice" hidden=move || view.fallback.with(Option::is_none)>{move || view.fallback.get().unwrap_or_default()}</span>
+        </section>
+        <p class="message" role="alert" id="job-error" hidden=move || view.error.with(Option::is_none)>
+            {move || view.error.get().unwrap_or_default()}
+        </p>
+        <section id="engine-stopped" class="message" role="alert" hidden=move || stopped().is_none()>
+            <p>"The engine stopped: " <span id="engine-error">{move || stopped().unwrap_or_default()}</span>". Nothing else is lost."</p>
+            <button id="restart-engine" on:click=move |_| engine.with_value(|e| e.restart())>"Restart the engine"</button>
+        </section>
+    }
+}

@@ -1,0 +1,233 @@
+//! Neurons and random directions side by side: a sheet of tiles of one layer, rendered together
+//! as batches, labelled or blind (shuffled, labels hidden until "Reveal"). Each tile links to its
+//! own single-direction page.
+
+use basis_models::LAYERS;
+use basis_recipe::{Link, Neurons, Recipe, RecipeError, Sheet, SheetTile, TileKind};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use super::batch::{self, BatchEngine, Tiles};
+use super::engine_bar::EngineBar;
+use crate::protocol::Backend;
+
+const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
+/// Sizes offered; on the CPU a sheet starts at the smallest.
+const SIZES: [usize; 4] = [64, 96, 128, 160];
+const STEPS: [u32; 4] = [64, 128, 256, 512];
+
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Progress {
+    step: u32,
+    target: u32,
+    job: usize,
+    jobs: usize,
+    steps_per_second: f32,
+    done: bool,
+}
+
+/// The fragment for a sheet page.
+pub fn fragment(sheet: &Sheet) -> String {
+    format!("sheet={}", sheet.encode())
+}
+
+/// A sheet of the recipe's layer with its seed, sized for the device.
+pub fn sheet_for(recipe: &Recipe, backend: Option<Backend>) -> Sheet {
+    let mut base = recipe.clone();
+    if backend != Some(Backend::WebGpu) {
+        base.image.size = 64;
+        base.steps = base.steps.min(128);
+    } else {
+        base.image.size = base.image.size.min(128);
+    }
+    Sheet::new(base)
+}
+
+fn write_address(sheet: &Sheet) {
+    let _ = window().history().and_then(|history| {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{}", fragment(sheet))))
+    });
+}
+
+#[component]
+pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
+    let problem = sheet.as_ref().err().map(|error| {
+        format!("This sheet link could not be read: {error}. Showing a default sheet instead.")
+    });
+    let sheet = RwSignal::new(sheet.ok());
+    let message = RwSignal::new(problem);
+    let revealed = RwSignal::new(false);
+    let progress = RwSignal::new(Progress::default());
+    let canvases: Vec<NodeRef<Canvas>> = (0..MAX_TILES).map(|_| NodeRef::new()).collect();
+    let canvases = StoredValue::new_local(canvases);
+    // Which tile each image of each job is.
+    let offsets = StoredValue::new_local(Vec::<usize>::new());
+
+    let engine = BatchEngine::new(move |update: Tiles| {
+        let first = offsets.with_value(|o| o.get(update.job).copied().unwrap_or(0));
+        canvases.with_value(|canvases| {
+            for (i, rgba) in update.images.iter().enumerate() {
+                if let Some(canvas) = canvases.get(first + i).and_then(|c| c.get_untracked()) {
+                    super::canvas::draw(&canvas, update.size, rgba);
+                }
+            }
+        });
+        let jobs = offsets.with_value(Vec::len);
+        progress.set(Progress {
+            step: update.step,
+            target: update.target,
+            job: update.job,
+            jobs,
+            steps_per_second: update.steps_per_second,
+            done: update.done && update.job + 1 == jobs,
+        });
+    });
+    let view = engine.view;
+    let engine = StoredValue::new_local(engine);
+
+    // A link made elsewhere must match these weights; a bad link gets the defaults.
+    Effect::new(move |_| {
+        let Some(weights) = view.weights.get() else {
+            return;
+        };
+        let current = sheet.get_untracked();
+        match current {
+            Some(s) if s.base.weights == weights => {}
+            Some(s) => {
+                message.set(Some(format!(
+                    "This sheet was made with other weights ({}; this page has {weights}), so it cannot be reproduced here. Showing a default sheet instead.",
+                    s.base.weights
+                )));
+                sheet.set(Some(sheet_for(&Recipe::new(weights), view.backend())));
+            }
+            None => sheet.set(Some(sheet_for(&Recipe::new(weights), view.backend()))),
+        }
+    });
+
+    // The sheet drives everything: the address, the jobs, the hidden labels.
+    Effect::new(move |_| {
+        let Some(current) = sheet.get() else { return };
+        write_address(&current);
+        revealed.set(false);
+        let recipes: Vec<Recipe> = current.tiles().into_iter().map(|t| t.recipe).collect();
+        let jobs = batch::jobs(&recipes, current.base.seed);
+        let mut first = 0;
+        offsets.set_value(
+            jobs.iter()
+                .map(|job| {
+                    let at = first;
+                    first += job.recipes.len();
+                    at
+                })
+                .collect(),
+        );
+        progress.set(Progress {
+            jobs: jobs.len(),
+            ..Progress::default()
+        });
+        engine.with_value(|e| e.run(jobs));
+    });
+    engine.with_value(|e| e.start());
+
+    let edit = move |change: &dyn Fn(&mut Sheet)| {
+        let Some(mut next) = sheet.get_untracked() else {
+            return;
+        };
+        change(&mut next);
+        match next.validate() {
+            Ok(()) => {
+                message.set(None);
+                sheet.set(Some(next));
+            }
+            Err(error) => message.set(Some(format!("That setting is not possible: {error}."))),
+        }
+    };
+    let tiles = move || sheet.get().map(|s| s.tiles()).unwrap_or_default();
+    let blind = move || sheet.get().is_some_and(|s| s.blind);
+    let shows_labels = Signal::derive(move || !blind() || revealed.get());
+    let neuron_count = move || sheet.get().map_or(0, |s| s.channels().len());
+
+    view! {
+        <main class="grid-page">
+            <header>
+                <h1>"Basis: neurons vs random directions"</h1>
+                <p class="tagline">"The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"</p>
+                <nav><a href="#">"Single direction"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+            </header>
+            <p class="message" role="alert" hidden=move || message.with(Option::is_none)>{move || message.get().unwrap_or_default()}</p>
+            <EngineBar view=view engine=engine/>
+            <fieldset class="controls sheet-controls" prop:disabled=move || sheet.with(Option::is_none)>
+                <legend>"Sheet"</legend>
+                <label>"Layer "
+                    <select id="sheet-layer" on:change=move |ev| { let layer = event_target_value(&ev); edit(&|s| { s.base.layer = layer.clone(); s.neurons = Neurons::Seeded(s.channels().len()); }) }>
+                        {LAYERS.iter().map(|l| { let name = l.name; view! { <option value=name selected=move || sheet.get().is_some_and(|s| s.base.layer == name)>{name}</option> } }).collect_view()}
+                    </select>
+                </label>
+                <label>"Neurons "
+                    <input id="sheet-neurons" type="number" min="0" max="8" prop:value=move || neuron_count().to_string()
+                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { edit(&|s| s.neurons = Neurons::Seeded(n)) } }/>
+                </label>
+                <label>"Random directions "
+                    <input id="sheet-random" type="number" min="0" max="8" prop:value=move || sheet.get().map_or(0, |s| s.random).to_string()
+                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { edit(&|s| s.random = n) } }/>
+                </label>
+                <label>"Size "
+                    <select id="sheet-size" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { edit(&|s| s.base.image.size = n) } }>
+                        {SIZES.iter().map(|&n| view! { <option value=n.to_string() selected=move || sheet.get().is_some_and(|s| s.base.image.size == n)>{format!("{n} px")}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Steps "
+                    <select id="sheet-steps" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(&|s| s.base.steps = n) } }>
+                        {STEPS.iter().map(|&n| view! { <option value=n.to_string() selected=move || sheet.get().is_some_and(|s| s.base.steps == n)>{n.to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><input id="sheet-blind" type="checkbox" prop:checked=blind on:change=move |ev| { let on = event_target_checked(&ev); edit(&|s| s.blind = on) }/>" Blind"</label>
+                <button id="sheet-redraw" on:click=move |_| edit(&|s| s.base.seed = s.base.seed.wrapping_add(1))>"New draw"</button>
+                <button id="reveal" hidden=move || !blind() || revealed.get() on:click=move |_| revealed.set(true)>"Reveal"</button>
+            </fieldset>
+            <p id="sheet-progress" class="hint">{move || {
+                let p = progress.get();
+                if p.done { "Done.".to_owned() }
+                else if p.jobs == 0 || p.target == 0 { "Preparing…".to_owned() }
+                else { format!("Batch {} of {}: step {} of {}, {:.1} steps/s", p.job + 1, p.jobs, p.step, p.target, p.steps_per_second) }
+            }}</p>
+            <p id="cpu-notice" class="notice" hidden=move || view.backend() != Some(Backend::Cpu)>
+                "No GPU here: the sheet is computed on the CPU, which is slow. Small images (64 px) and fewer steps keep it usable."
+            </p>
+            <div id="sheet" class="sheet">
+                {move || tiles().into_iter().enumerate().map(|(i, tile)| tile_view(i, tile, shows_labels, canvases.with_value(|c| c[i]))).collect_view()}
+            </div>
+        </main>
+    }
+}
+
+/// One tile; its label follows `labelled` without redrawing the canvas.
+fn tile_view(
+    i: usize,
+    tile: SheetTile,
+    labelled: Signal<bool>,
+    canvas: NodeRef<Canvas>,
+) -> impl IntoView {
+    let kind = match tile.kind {
+        TileKind::Neuron => "neuron",
+        TileKind::Random => "random",
+    };
+    let name = tile.label();
+    let label = move || {
+        if labelled.get() {
+            name.clone()
+        } else {
+            format!("Tile {}", i + 1)
+        }
+    };
+    let href = format!("#{}", Link::fragment(&tile.recipe, &[], false));
+    view! {
+        <figure class="tile" data-kind=move || if labelled.get() { kind } else { "hidden" }>
+            <a href=href title="Open this direction on its own page">
+                <canvas node_ref=canvas width="64" height="64"></canvas>
+            </a>
+            <figcaption>{label}</figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,113 @@
+//! "Make a quiz": layers, rounds, size and steps become a quiz link, shown as text and as a QR
+//! code drawn here (the `qrcode` crate) for a projector, with the teacher's tally link.
+
+use basis_models::LAYERS;
+use basis_recipe::{DEFAULT_ROUNDS, Quiz, Recipe};
+use leptos::prelude::*;
+use qrcode::QrCode;
+use qrcode::render::svg;
+
+use super::address::link_to;
+use super::batch::BatchEngine;
+use super::engine_bar::EngineBar;
+
+const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
+const SIZES: [usize; 4] = [64, 96, 128, 160];
+const STEPS: [u32; 4] = [64, 128, 256, 512];
+
+fn qr_svg(text: &str) -> String {
+    match QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(240, 240)
+            .quiet_zone(true)
+            .build(),
+        Err(error) => format!("<p>The QR code could not be made: {error}</p>"),
+    }
+}
+
+#[component]
+pub fn MakeQuizPage() -> impl IntoView {
+    // The engine is only needed for the weights' hash, which every quiz pins.
+    let engine = BatchEngine::new(|_| {});
+    let view = engine.view;
+    let engine = StoredValue::new_local(engine);
+    engine.with_value(|e| e.start());
+
+    let layers = RwSignal::new(DEFAULT_LAYERS.map(str::to_owned).to_vec());
+    let rounds = RwSignal::new(DEFAULT_ROUNDS);
+    let size = RwSignal::new(128usize);
+    let steps = RwSignal::new(128u32);
+    let seed = RwSignal::new((js_sys::Math::random() * 1e6) as u64);
+
+    let quiz = move || {
+        let weights = view.weights.get()?;
+        let mut base = Recipe::new(weights);
+        base.image.size = size.get();
+        base.steps = steps.get();
+        base.seed = seed.get();
+        let mut chosen = layers.get();
+        chosen.sort_by_key(|l| LAYERS.iter().position(|t| t.name == l));
+        let quiz = Quiz::new(base, chosen, rounds.get());
+        Some(quiz.validate().map(|()| quiz).map_err(|e| e.to_string()))
+    };
+    let link = move || match quiz() {
+        Some(Ok(quiz)) => Ok(link_to(&format!("quiz={}", quiz.encode()))),
+        Some(Err(error)) => Err(format!("That quiz is not possible: {error}.")),
+        None => Err("Waiting for the engine to report its weights…".into()),
+    };
+    let tally = move || match quiz() {
+        Some(Ok(quiz)) => link_to(&format!("tally={}", quiz.encode())),
+        _ => String::new(),
+    };
+    let toggle = move |name: &'static str, on: bool| {
+        layers.update(|l| {
+            l.retain(|x| x != name);
+            if on {
+                l.push(name.to_owned());
+            }
+        })
+    };
+    view! {
+        <main class="make-quiz-page">
+            <header>
+                <h1>"Make a “spot the neuron” quiz"</h1>
+                <nav><a href="#">"Basis"</a></nav>
+            </header>
+            <EngineBar view=view engine=engine/>
+            <fieldset class="controls">
+                <legend>"Layers"</legend>
+                {LAYERS.iter().map(|layer| {
+                    let name = layer.name;
+                    view! { <label class="layer-choice"><input type="checkbox" value=name prop:checked=move || layers.with(|l| l.iter().any(|x| x == name))
+                        on:change=move |ev| toggle(name, event_target_checked(&ev))/>{format!(" {name}")}</label> }
+                }).collect_view()}
+            </fieldset>
+            <fieldset class="controls">
+                <legend>"Rounds and images"</legend>
+                <label>"Rounds "<input id="quiz-rounds" type="number" min="2" max="40" prop:value=move || rounds.get().to_string()
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { rounds.set(n) } }/></label>
+                <label>"Size "<select id="quiz-size" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { size.set(n) } }>
+                    {SIZES.iter().map(|&n| view! { <option value=n.to_string() selected=move || size.get() == n>{format!("{n} px")}</option> }).collect_view()}
+                </select></label>
+                <label>"Steps "<select id="quiz-steps" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { steps.set(n) } }>
+                    {STEPS.iter().map(|&n| view! { <option value=n.to_string() selected=move || steps.get() == n>{n.to_string()}</option> }).collect_view()}
+                </select></label>
+                <label>"Seed "<input id="quiz-seed" type="number" min="0" prop:value=move || seed.get().to_string()
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { seed.set(n) } }/></label>
+                <button on:click=move |_| seed.update(|s| *s += 1)>"New rounds"</button>
+            </fieldset>
+            <p class="message" role="alert" id="make-quiz-error" hidden=move || link().is_ok()>{move || link().err().unwrap_or_default()}</p>
+            <section class="quiz-link" hidden=move || link().is_err()>
+                <h2>"The quiz link"</h2>
+                <input id="quiz-link" type="text" readonly prop:value=move || link().unwrap_or_default()/>
+                <p><a id="take-quiz" href=move || link().ok().and_then(|l| l.split_once('#').map(|(_, f)| format!("#{f}"))).unwrap_or_default()>"Take the quiz"</a></p>
+                <div id="quiz-qr" class="qr" inner_html=move || link().map(|l| qr_svg(&l)).unwrap_or_default()></div>
+                <h2>"Your tally page"</h2>
+                <p>"Keep this link for yourself: paste the class's result codes there."</p>
+                <input id="tally-url" type="text" readonly prop:value=tally/>
+                <p class="fairness">"Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction). Every student gets the same rounds in the same order."</p>
+            </section>
+        </main>
+    }
+}

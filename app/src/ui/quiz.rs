@@ -1,0 +1,290 @@
+//! "Spot the neuron": rounds of two images of one layer — one a single neuron, one a random
+//! direction — and the question which is the neuron. The link fixes every round, so a class sees
+//! the same quiz; images are prepared in batches while the student reads the instructions. The
+//! end screen scores the answers with a Wilson interval and hands out a result code.
+
+use std::collections::BTreeMap;
+
+use basis_recipe::{Answer, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::batch::{BatchEngine, Job, Tiles};
+use super::chart::{AccuracyChart, Row, describe};
+use super::engine_bar::EngineBar;
+
+/// Rounds prepared per batch: small batches make the first round ready sooner.
+const ROUNDS_PER_JOB: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Intro,
+    Round(usize),
+    End,
+}
+
+/// Jobs for the rounds, in the order they are needed: a job holds rounds of one layer (a batch
+/// runs one layer), both images of each round (same transforms for both: fair), left then right.
+/// Returns the jobs and, per job, the rounds it holds.
+fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
+    let mut by_layer: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, round) in rounds.iter().enumerate() {
+        by_layer.entry(round.layer.as_str()).or_default().push(i);
+    }
+    let per_job = rounds.first().map_or(1, |r| {
+        (r.neuron.batch_capacity() / 2).clamp(1, ROUNDS_PER_JOB)
+    });
+    let mut groups: Vec<Vec<usize>> = by_layer
+        .values()
+        .flat_map(|indices| indices.chunks(per_job).map(<[usize]>::to_vec))
+        .collect();
+    groups.sort_by_key(|group| group[0]);
+    let jobs = groups
+        .iter()
+        .map(|group| Job {
+            recipes: group
+                .iter()
+                .flat_map(|&i| rounds[i].shown().map(Recipe::clone))
+                .collect(),
+            transform_seed,
+        })
+        .collect();
+    (jobs, groups)
+}
+
+fn nonce() -> u64 {
+    (js_sys::Math::random() * 1_048_576.0) as u64
+}
+
+#[component]
+pub fn QuizPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
+    match quiz {
+        Ok(quiz) => view! { <QuizRun quiz=quiz/> }.into_any(),
+        Err(error) => view! {
+            <main class="quiz-page">
+                <h1>"Spot the neuron"</h1>
+                <p class="message" role="alert" id="quiz-error">{format!("This quiz link could not be read: {error}. Ask for the link again, or ")}<a href="#make-quiz">"make a quiz"</a>"."</p>
+            </main>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn QuizRun(quiz: Quiz) -> impl IntoView {
+    let rounds = quiz.rounds();
+    let count = rounds.len();
+    let steps = quiz.base.steps;
+    let (jobs, groups) = plan(&rounds, quiz.base.seed);
+    let job_count = jobs.len();
+    // Final images per round, left and right.
+    let images = StoredValue::new_local(vec![[None::<(u32, Vec<u8>)>, None]; count]);
+    let ready: RwSignal<Vec<bool>> = RwSignal::new(vec![false; count]);
+    let prepared_steps = RwSignal::new(0u64);
+    let groups = StoredValue::new_local(groups);
+    let message = RwSignal::new(None::<String>);
+
+    let engine = BatchEngine::new(move |update: Tiles| {
+        prepared_steps.set(update.job as u64 * steps as u64 + update.step as u64);
+        if !update.done {
+            return;
+        }
+        groups.with_value(|groups| {
+            let Some(group) = groups.get(update.job) else {
+                return;
+            };
+            images.update_value(|images| {
+                for (k, &round) in group.iter().enumerate() {
+                    for side in 0..2 {
+                        if let Some(rgba) = update.images.get(2 * k + side) {
+                            images[round][side] = Some((update.size, rgba.clone()));
+                        }
+                    }
+                }
+            });
+            ready.update(|ready| group.iter().for_each(|&r| ready[r] = true));
+        });
+    });
+    let view = engine.view;
+    let engine = StoredValue::new_local(engine);
+    let expected_weights = quiz.base.weights.clone();
+    Effect::new(move |_| {
+        let Some(weights) = view.weights.get() else {
+            return;
+        };
+        if weights != expected_weights {
+            message.set(Some(format!(
+                "This quiz was made with other weights ({expected_weights}; this page has {weights}), so its images cannot be reproduced here. Ask for a quiz made with this version of Basis."
+            )));
+        }
+    });
+    engine.with_value(|e| {
+        e.start();
+        e.run(jobs);
+    });
+
+    let phase = RwSignal::new(Phase::Intro);
+    let answers: RwSignal<Vec<Answer>> = RwSignal::new(Vec::new());
+    let confidence = RwSignal::new(None::<u8>);
+    let left = NodeRef::<Canvas>::new();
+    let right = NodeRef::<Canvas>::new();
+    // Draw a round's images once it is shown and ready.
+    Effect::new(move |_| {
+        let Phase::Round(round) = phase.get() else {
+            return;
+        };
+        let is_ready = ready.with(|r| r[round]);
+        let (Some(l), Some(r)) = (left.get(), right.get()) else {
+            return;
+        };
+        if !is_ready {
+            return;
+        }
+        images.with_value(|images| {
+            for (canvas, image) in [(l, &images[round][0]), (r, &images[round][1])] {
+                if let Some((size, rgba)) = image {
+                    super::canvas::draw(&canvas, *size, rgba);
+                }
+            }
+        });
+    });
+    let answer = move |left_side: bool| {
+        let Some(level) = confidence.get_untracked() else {
+            return;
+        };
+        let Phase::Round(round) = phase.get_untracked() else {
+            return;
+        };
+        answers.update(|a| {
+            a.push(Answer {
+                left: left_side,
+                confidence: level,
+            })
+        });
+        confidence.set(None);
+        phase.set(if round + 1 < count {
+            Phase::Round(round + 1)
+        } else {
+            Phase::End
+        });
+    };
+
+    let total_steps = (job_count as u64 * steps as u64).max(1);
+    let layers = quiz.layers.join(", ");
+    let size = quiz.base.image.size;
+    let quiz_for_end = StoredValue::new(quiz.clone());
+    let rounds_for_end = StoredValue::new(rounds.clone());
+    let rounds = StoredValue::new(rounds);
+
+    view! {
+        <main class="quiz-page">
+            <header>
+                <h1>"Spot the neuron"</h1>
+                <nav><a href="#">"Basis"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+            </header>
+            <p class="message" role="alert" id="quiz-message" hidden=move || message.with(Option::is_none)>{move || message.get().unwrap_or_default()}</p>
+            <EngineBar view=view engine=engine/>
+            <section class="prepare" hidden=move || phase.get() == Phase::End>
+                <label for="prepare-progress">"Preparing the images: "</label>
+                <progress id="prepare-progress" max=total_steps value=move || prepared_steps.get()></progress>
+                <span id="rounds-ready">{move || format!("{} of {count} rounds ready", ready.with(|r| r.iter().filter(|&&x| x).count()))}</span>
+            </section>
+            {move || match phase.get() {
+                Phase::Intro => view! {
+                    <section id="quiz-intro" class="intro">
+                        <p>{format!("{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. The other was made to excite a random direction: a random mix of all the layer's channels.")}</p>
+                        <p>"Which one is the single neuron? Pick a side and say how sure you are. At the end you get your score and a code to hand in."</p>
+                        <p class="fairness">{format!("Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. Every student who opens this link gets the same rounds in the same order.")}</p>
+                        <button id="start-quiz" prop:disabled=move || !ready.with(|r| r[0]) on:click=move |_| phase.set(Phase::Round(0))>
+                            {move || if ready.with(|r| r[0]) { "Start" } else { "Start (preparing the first round…)" }}
+                        </button>
+                    </section>
+                }.into_any(),
+                Phase::Round(round) => {
+                    let layer = rounds.with_value(|r| r[round].layer.clone());
+                    view! {
+                        <section id="quiz-round" class="round" data-round=round.to_string()>
+                            <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
+                            <p hidden=move || ready.with(|r| r[round])>"Preparing this round…"</p>
+                            <div class="pair" hidden=move || !ready.with(|r| r[round])>
+                                <figure><canvas id="left-image" node_ref=left width="64" height="64"></canvas><figcaption>"Left"</figcaption></figure>
+                                <figure><canvas id="right-image" node_ref=right width="64" height="64"></canvas><figcaption>"Right"</figcaption></figure>
+                            </div>
+                            <p class="question">"Which one is a single neuron?"</p>
+                            <fieldset class="confidence">
+                                <legend>"How sure are you?"</legend>
+                                {[(1u8, "Guessing"), (2, "Fairly sure"), (3, "Sure")].into_iter().map(|(level, text)| view! {
+                                    <label><input type="radio" name="confidence" value=level.to_string()
+                                        prop:checked=move || confidence.get() == Some(level)
+                                        on:change=move |_| confidence.set(Some(level))/>{format!(" {text}")}</label>
+                                }).collect_view()}
+                            </fieldset>
+                            <div class="choices">
+                                <button id="answer-left" prop:disabled=move || confidence.get().is_none() || !ready.with(|r| r[round]) on:click=move |_| answer(true)>"Left is the neuron"</button>
+                                <button id="answer-right" prop:disabled=move || confidence.get().is_none() || !ready.with(|r| r[round]) on:click=move |_| answer(false)>"Right is the neuron"</button>
+                            </div>
+                        </section>
+                    }.into_any()
+                }
+                Phase::End => {
+                    let quiz = quiz_for_end.get_value();
+                    let rounds = rounds_for_end.get_value();
+                    view! { <QuizEnd quiz=quiz rounds=rounds answers=answers.get_untracked()/> }.into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, answers: Vec<Answer>) -> impl IntoView {
+    let mut score = Score::new(&quiz);
+    score.add(&rounds, &answers);
+    let code = ResultCode::new(&quiz, answers.clone(), nonce()).encode();
+    let mut chart = vec![Row {
+        label: "All rounds".into(),
+        correct: score.correct,
+        total: score.total,
+    }];
+    chart.extend(score.layers.iter().map(|l| Row {
+        label: l.layer.clone(),
+        correct: l.correct,
+        total: l.total,
+    }));
+    let tally = format!("#tally={}", quiz.encode());
+    let key = rounds
+        .iter()
+        .zip(&answers)
+        .enumerate()
+        .map(|(i, (round, answer))| {
+            let right = answer.left == round.neuron_left;
+            let side = |left: bool| if left { "left" } else { "right" };
+            let [l, r] = round.shown().map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
+            view! {
+                <tr class=if right { "right" } else { "wrong" }>
+                    <td>{i + 1}</td>
+                    <td>{round.layer.clone()}</td>
+                    <td>{format!("{} (channel {})", side(round.neuron_left), round.neuron.channel)}</td>
+                    <td>{format!("{} {}, confidence {}", side(answer.left), if right { "✓" } else { "✗" }, answer.confidence)}</td>
+                    <td><a href=l>"left"</a>" · "<a href=r>"right"</a></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="quiz-end" class="results">
+            <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
+            <p id="accuracy">{format!("Accuracy {}. Guessing gives 50%; an interval that lies above 50% means you really can tell neurons from random directions at these layers.", describe(score.correct, score.total))}</p>
+            <AccuracyChart rows=chart/>
+            <h3>"Your result code"</h3>
+            <p>"Hand this code to your teacher. It holds your answers (not your name) and a checksum."</p>
+            <input id="result-code" class="result-code" type="text" readonly prop:value=code.clone()/>
+            <p class="hint">"Teachers: count a class's codes on the "<a id="tally-link" href=tally>"tally page"</a>"."</p>
+            <h3>"Answer key"</h3>
+            <table id="answer-key" class="answer-key">
+                <thead><tr><th>"Round"</th><th>"Layer"</th><th>"Neuron was"</th><th>"You said"</th><th>"Images"</th></tr></thead>
+                <tbody>{key}</tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! A teacher's tally: paste the class's result codes; each is checked (form, checksum, quiz,
+//! length, duplicates) and counted once; the class's accuracy is shown with its Wilson interval,
+//! per layer, with the exact binomial p-value against chance. Nothing leaves the browser.
+
+use basis_recipe::stats::binomial_upper_p;
+use basis_recipe::{Quiz, RecipeError, Tally};
+use leptos::prelude::*;
+
+use super::chart::{AccuracyChart, Row, describe};
+
+#[derive(Debug, Clone, PartialEq)]
+struct Checked {
+    line: usize,
+    code: String,
+    outcome: Result<(), String>,
+}
+
+#[component]
+pub fn TallyPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
+    let quiz = match quiz {
+        Ok(quiz) => quiz,
+        Err(error) => {
+            return view! {
+                <main class="tally-page">
+                    <h1>"Class tally"</h1>
+                    <p class="message" role="alert" id="tally-error">{format!("This tally link could not be read: {error}. Open the tally link of your quiz (from the quiz's end screen or the make-a-quiz page).")}</p>
+                </main>
+            }
+            .into_any();
+        }
+    };
+    let codes = RwSignal::new(String::new());
+    let checked = RwSignal::new(Vec::<Checked>::new());
+    let result = RwSignal::new(None::<Tally>);
+    let quiz_value = StoredValue::new(quiz.clone());
+    let count = move |_| {
+        let mut tally = Tally::new(&quiz_value.get_value());
+        let mut lines = Vec::new();
+        let text = codes.get_untracked();
+        for (i, code) in text
+            .split(['\n', ',', ';'])
+            .map(str::trim)
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+        {
+            lines.push(Checked {
+                line: i + 1,
+                code: code.chars().take(60).collect(),
+                outcome: tally.add(code).map_err(|error| error.to_string()),
+            });
+        }
+        checked.set(lines);
+        result.set(Some(tally));
+    };
+    let summary = move || {
+        result.get().map(|tally| {
+            let score = &tally.score;
+            let p = binomial_upper_p(score.correct, score.total, 0.5);
+            let verdict = if score.total == 0 {
+                "No answers counted yet.".to_owned()
+            } else if p < 0.05 {
+                format!("The class spotted the neurons better than chance (one-sided exact binomial test, p = {p:.2e}).")
+            } else {
+                format!("The class did not do measurably better than chance (one-sided exact binomial test, p = {p:.3}).")
+            };
+            let mut rows = vec![Row { label: "All rounds".into(), correct: score.correct, total: score.total }];
+            rows.extend(score.layers.iter().map(|l| Row { label: l.layer.clone(), correct: l.correct, total: l.total }));
+            let table = score
+                .layers
+                .iter()
+                .map(|l| view! { <tr><td>{l.layer.clone()}</td><td>{format!("{} / {}", l.correct, l.total)}</td><td>{describe(l.correct, l.total)}</td></tr> })
+                .collect_view();
+            view! {
+                <section id="tally-summary">
+                    <p id="tally-students">{format!("{} students, {} answers: {} correct.", tally.students(), score.total, score.correct)}</p>
+                    <p id="tally-accuracy">{format!("Class accuracy {}.", describe(score.correct, score.total))}</p>
+                    <p id="tally-verdict">{verdict}</p>
+                    <AccuracyChart rows=rows/>
+                    <table class="per-layer"><thead><tr><th>"Layer"</th><th>"Correct"</th><th>"Accuracy"</th></tr></thead><tbody>{table}</tbody></table>
+                    <p class="hint">"Every student saw the same rounds, so answers are not independent draws: read the interval as describing this class on these images."</p>
+                </section>
+            }
+        })
+    };
+    view! {
+        <main class="tally-page">
+            <header>
+                <h1>"Class tally: spot the neuron"</h1>
+                <nav><a href="#">"Basis"</a>" · "<a href=format!("#quiz={}", quiz.encode())>"The quiz"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+            </header>
+            <p>{format!("Quiz {}: {} rounds, layers {}. Paste the students' result codes, one per line. Nothing leaves this browser.", quiz.id(), quiz.rounds, quiz.layers.join(", "))}</p>
+            <textarea id="codes" rows="8" cols="40" prop:value=move || codes.get() on:input=move |ev| codes.set(event_target_value(&ev))></textarea>
+            <div><button id="count-codes" on:click=count>"Count"</button></div>
+            <ul id="checked-codes" class="checked">
+                {move || checked.get().into_iter().map(|c| {
+                    let (class, text) = match &c.outcome {
+                        Ok(()) => ("accepted", format!("line {}: {} — counted", c.line, c.code)),
+                        Err(why) => ("refused", format!("line {}: {} — refused: {why}", c.line, c.code)),
+                    };
+                    view! { <li class=class>{text}</li> }
+                }).collect_view()}
+            </ul>
+            {summary}
+        </main>
+    }
+    .into_any()
+}

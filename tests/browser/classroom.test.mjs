@@ -1,0 +1,235 @@
+// The comparison sheet, the "spot the neuron" quiz, the teacher's tally and the quiz maker, in
+// headless Chromium on the real model (64 px, 4 steps: the CPU fallback and SwiftShader are slow).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { serveDist, launch, openPage, ready, foreignRequests } from './harness.mjs';
+
+const BASIS = process.env.BASIS ?? 'basis';
+
+function basisJson(...args) {
+  return JSON.parse(execFileSync(BASIS, args).toString().trim());
+}
+
+let server;
+const opened = [];
+
+before(async () => {
+  server = await serveDist();
+});
+
+after(async () => {
+  await server.close();
+  for (const record of opened) {
+    assert.deepEqual(foreignRequests(record, server.origin), [], 'no request leaves the origin');
+    assert.deepEqual(record.violations, [], 'the Content-Security-Policy blocks nothing the pages need');
+    assert.deepEqual(record.errors, [], 'no page error');
+  }
+});
+
+async function open(browser, hash) {
+  const handle = await openPage(browser, `${server.origin}/${hash}`);
+  handle.record.violations = [];
+  opened.push(handle.record);
+  const close = handle.close;
+  handle.close = async () => {
+    handle.record.violations = await handle.record.csp();
+    await close();
+  };
+  return handle;
+}
+
+/** Distinct colours on a canvas: a real image has many. */
+async function colours(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+}
+
+async function canvasData(page, selector) {
+  return page.$eval(selector, (canvas) => Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data));
+}
+
+async function sheetDone(page) {
+  await page.waitForFunction(() => document.querySelector('#sheet-progress')?.textContent === 'Done.', null, { timeout: 600_000 });
+}
+
+test('comparison sheet: blind tiles, reveal, and each tile opens its own page', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const sheet = basisJson('sheet', '--layer', 'block3', '--neurons', '2', '--random', '2', '--size', '64', '--steps', '4', '--seed', '7', '--blind', '-o', '/tmp/basis-browser-sheet.png');
+
+  await t.test('draws 2N tiles with hidden labels; Reveal shows which is which', async () => {
+    const { page, close } = await open(browser, sheet.link);
+    assert.equal(await ready(page), 'CPU');
+    assert.equal(await page.isVisible('#cpu-notice'), true, 'the CPU is slow for sheets, and the page says so');
+    await sheetDone(page);
+    const tiles = page.locator('.tile');
+    assert.equal(await tiles.count(), 4);
+    assert.deepEqual(await page.$$eval('.tile', (ts) => ts.map((t) => t.dataset.kind)), ['hidden', 'hidden', 'hidden', 'hidden']);
+    assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), ['Tile 1', 'Tile 2', 'Tile 3', 'Tile 4']);
+    for (let i = 1; i <= 4; i++) {
+      const n = await colours(page, `.tile:nth-child(${i}) canvas`);
+      assert.ok(n > 50, `tile ${i} is an image (${n} colours)`);
+    }
+    const before = await canvasData(page, '.tile:nth-child(1) canvas');
+    await page.click('#reveal');
+    // The same labels, in the same shuffled order, as the CLI's key for this link.
+    assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), sheet.tiles.map((tile) => tile.label));
+    const kinds = await page.$$eval('.tile', (ts) => ts.map((t) => t.dataset.kind));
+    assert.deepEqual([...kinds].sort(), ['neuron', 'neuron', 'random', 'random']);
+    assert.deepEqual(await canvasData(page, '.tile:nth-child(1) canvas'), before, 'revealing keeps the images');
+    assert.equal(await page.isVisible('#reveal'), false);
+
+    // A tile is a link to its own single-direction page.
+    const href = await page.getAttribute('.tile:nth-child(1) a', 'href');
+    assert.equal(href, sheet.tiles[0].link);
+    await page.click('.tile:nth-child(1) a');
+    await page.waitForSelector('#channel');
+    await ready(page);
+    const expected = sheet.tiles[0].label.startsWith('neuron') ? sheet.tiles[0].label.split(' ')[1] : null;
+    if (expected) assert.equal(await page.inputValue('#channel'), expected);
+    await close();
+  });
+
+  await t.test('the single page links to a sheet of its layer, sized for the CPU', async () => {
+    const recipe = execFileSync(BASIS, ['link', '--layer', 'block5', '--size', '64', '--steps', '4']).toString().trim();
+    const { page, close } = await open(browser, recipe);
+    await ready(page);
+    const href = await page.getAttribute('#compare-link', 'href');
+    assert.match(href, /^#sheet=/);
+    await page.click('#compare-link');
+    await page.waitForSelector('#sheet-layer');
+    await ready(page);
+    assert.equal(await page.inputValue('#sheet-layer'), 'block5');
+    assert.equal(await page.inputValue('#sheet-size'), '64');
+    assert.equal(await page.locator('.tile').count(), 8, '4 neurons and 4 random directions by default');
+    await close();
+  });
+
+  await t.test('a bad sheet link says why and shows a default sheet', async () => {
+    const { page, close } = await open(browser, '#sheet=AQ-broken');
+    await ready(page);
+    assert.match(await page.textContent('.message'), /This sheet link could not be read: the link's code/);
+    await page.waitForFunction(() => document.querySelectorAll('.tile').length === 8);
+    await close();
+  });
+});
+
+test('WebGPU: a sheet renders as one batch', async (t) => {
+  const browser = await launch({ webgpu: true });
+  t.after(() => browser.close());
+  const sheet = basisJson('sheet', '--layer', 'block2', '--neurons', '1', '--random', '1', '--size', '64', '--steps', '2', '-o', '/tmp/basis-browser-sheet-gpu.png');
+  const { page, close } = await open(browser, sheet.link);
+  assert.equal(await ready(page), 'WebGPU');
+  await sheetDone(page);
+  assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), sheet.tiles.map((tile) => tile.label));
+  for (let i = 1; i <= 2; i++) assert.ok(await colours(page, `.tile:nth-child(${i}) canvas`) > 50);
+  await close();
+});
+
+/** Takes the quiz in a fresh page: answers "left" with confidence 2 in every round. */
+async function takeQuiz(browser, quiz) {
+  const { page, close } = await open(browser, quiz.link);
+  await ready(page);
+  await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
+  assert.match(await page.textContent('#quiz-intro'), /same objective, the same settings/);
+  await page.click('#start-quiz');
+  const rounds = [];
+  for (let i = 0; i < quiz.key.length; i++) {
+    await page.waitForSelector(`#quiz-round[data-round="${i}"]`);
+    await page.waitForSelector('#answer-left', { state: 'visible' });
+    await page.check('input[name=confidence][value="2"]');
+    await page.waitForSelector('#answer-left:not([disabled])', { timeout: 600_000 });
+    rounds.push({
+      heading: await page.textContent('#quiz-round h2'),
+      left: await canvasData(page, '#left-image'),
+      right: await canvasData(page, '#right-image'),
+    });
+    await page.click('#answer-left');
+  }
+  await page.waitForSelector('#quiz-end');
+  const code = await page.inputValue('#result-code');
+  const score = await page.textContent('#score');
+  return { page, close, rounds, code, score };
+}
+
+test('spot the neuron: same rounds for everyone, a code the tally accepts, tampering refused', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const quiz = basisJson('quiz', '--layers', 'block3,block8', '--rounds', '2', '--size', '64', '--steps', '4', '--seed', '11');
+  const correct = quiz.key.filter((round) => round.neuron === 'left').length;
+
+  const first = await takeQuiz(browser, quiz);
+  const second = await takeQuiz(browser, quiz);
+  assert.deepEqual(second.rounds.map((r) => r.heading), first.rounds.map((r) => r.heading));
+  assert.deepEqual(first.rounds.map((r) => r.heading), quiz.key.map((r, i) => `Round ${i + 1} of 2 — layer ${r.layer}`));
+  for (let i = 0; i < first.rounds.length; i++) {
+    assert.deepEqual(second.rounds[i].left, first.rounds[i].left, `round ${i + 1}: same left image`);
+    assert.deepEqual(second.rounds[i].right, first.rounds[i].right, `round ${i + 1}: same right image`);
+    assert.notDeepEqual(first.rounds[i].left, first.rounds[i].right);
+  }
+  assert.equal(first.score, `Your score: ${correct} of 2`);
+  assert.match(await first.page.textContent('#accuracy'), /95% interval/);
+  assert.equal(await first.page.locator('#answer-key tbody tr').count(), 2);
+  assert.notEqual(first.code, second.code, 'two students with the same answers hand in different codes');
+  const tallyHref = await first.page.getAttribute('#tally-link', 'href');
+  assert.equal(tallyHref, quiz.tally);
+  await first.close();
+  await second.close();
+
+  const { page, close } = await open(browser, quiz.tally);
+  const tampered = first.code.replace(/-(\d)/, (_, d) => `-${d === '1' ? '4' : '1'}`);
+  await page.fill('#codes', [first.code, second.code, first.code, tampered, 'hello there', ''].join('\n'));
+  await page.click('#count-codes');
+  const lines = await page.$$eval('#checked-codes li', (items) => items.map((li) => `${li.className}: ${li.textContent}`));
+  assert.equal(lines.length, 5);
+  assert.match(lines[0], /^accepted/);
+  assert.match(lines[1], /^accepted/);
+  assert.match(lines[2], /^refused.*already counted/);
+  assert.match(lines[3], /^refused.*checksum/);
+  assert.match(lines[4], /^refused.*does not look like a result code/);
+  assert.equal(await page.textContent('#tally-students'), `2 students, 4 answers: ${2 * correct} correct.`);
+  assert.match(await page.textContent('#tally-verdict'), /binomial test, p = /);
+  assert.equal(await page.locator('#tally-summary svg.accuracy-chart').count(), 1);
+  await close();
+});
+
+test('make a quiz: a link, a QR code and a tally link, for these weights', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const { page, close } = await open(browser, '#make-quiz');
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('#quiz-link')?.value.includes('#quiz='));
+  await page.fill('#quiz-rounds', '12');
+  await page.dispatchEvent('#quiz-rounds', 'change');
+  await page.selectOption('#quiz-size', '64');
+  const link = await page.inputValue('#quiz-link');
+  const tally = await page.inputValue('#tally-url');
+  assert.equal(link.split('#quiz=')[1], tally.split('#tally=')[1], 'the tally link names the same quiz');
+  assert.equal(await page.locator('#quiz-qr svg').count(), 1, 'a QR code is drawn');
+  await page.fill('#quiz-rounds', '99');
+  await page.dispatchEvent('#quiz-rounds', 'change');
+  assert.match(await page.textContent('#make-quiz-error'), /rounds: 99 is out of range/);
+  await page.fill('#quiz-rounds', '12');
+  await page.dispatchEvent('#quiz-rounds', 'change');
+  await page.click('#take-quiz');
+  await page.waitForSelector('#quiz-intro');
+  assert.match(await page.textContent('#quiz-intro'), /^12 rounds/);
+  await close();
+});
+
+test('bad quiz and tally links say why', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const { page, close } = await open(browser, '#quiz=%3Cscript%3E');
+  assert.match(await page.textContent('#quiz-error'), /This quiz link could not be read/);
+  await page.goto(`${server.origin}/#tally=AQAB`);
+  await page.waitForSelector('#tally-error');
+  assert.match(await page.textContent('#tally-error'), /This tally link could not be read/);
+  await close();
+});
