@@ -132,8 +132,9 @@ test('WebGPU: a sheet renders as one batch', async (t) => {
   await close();
 });
 
-/** Takes the quiz in a fresh page: answers "left" with confidence 2 in every round. */
-async function takeQuiz(browser, quiz) {
+/** Takes the quiz in a fresh page: answers "left" with confidence 2 in every round. With
+ * `reload`, reloads after the first answer and at the end: nothing may be lost. */
+async function takeQuiz(browser, quiz, { reload = false } = {}) {
   const { page, close } = await open(browser, quiz.link);
   await ready(page);
   await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
@@ -151,9 +152,18 @@ async function takeQuiz(browser, quiz) {
       right: await canvasData(page, '#right-image'),
     });
     await page.click('#answer-left');
+    if (reload && i === 0) {
+      await page.reload();
+      await ready(page);
+    }
   }
   await page.waitForSelector('#quiz-end');
   const code = await page.inputValue('#result-code');
+  if (reload) {
+    await page.reload();
+    await page.waitForSelector('#quiz-end');
+    assert.equal(await page.inputValue('#result-code'), code, 'a reload keeps the answers and the code');
+  }
   const score = await page.textContent('#score');
   return { page, close, rounds, code, score };
 }
@@ -164,7 +174,7 @@ test('spot the neuron: same rounds for everyone, a code the tally accepts, tampe
   const quiz = basisJson('quiz', '--layers', 'block3,block8', '--rounds', '2', '--size', '64', '--steps', '4', '--seed', '11');
   const correct = quiz.key.filter((round) => round.neuron === 'left').length;
 
-  const first = await takeQuiz(browser, quiz);
+  const first = await takeQuiz(browser, quiz, { reload: true });
   const second = await takeQuiz(browser, quiz);
   assert.deepEqual(second.rounds.map((r) => r.heading), first.rounds.map((r) => r.heading));
   assert.deepEqual(first.rounds.map((r) => r.heading), quiz.key.map((r, i) => `Round ${i + 1} of 2 — layer ${r.layer}`));

@@ -56,6 +56,37 @@ fn nonce() -> u64 {
     (js_sys::Math::random() * 1_048_576.0) as u64
 }
 
+/// A student's answers so far survive a reload of the tab (sessionStorage: this tab only, so the
+/// next student on a shared computer starts afresh), kept as a result code of the answers given.
+struct Saved {
+    key: String,
+}
+
+impl Saved {
+    fn new(quiz: &Quiz) -> Self {
+        Self {
+            key: format!("basis-quiz-{}", quiz.id()),
+        }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        window().session_storage().ok().flatten()
+    }
+
+    fn load(&self, quiz: &Quiz) -> Option<ResultCode> {
+        let text = Self::storage()?.get_item(&self.key).ok().flatten()?;
+        ResultCode::decode(&text)
+            .ok()
+            .filter(|code| code.quiz == quiz.id() && code.answers.len() <= quiz.rounds)
+    }
+
+    fn store(&self, code: &ResultCode) {
+        if let Some(storage) = Self::storage() {
+            let _ = storage.set_item(&self.key, &code.encode());
+        }
+    }
+}
+
 #[component]
 pub fn QuizPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
     match quiz {
@@ -123,8 +154,16 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         e.run(jobs);
     });
 
-    let phase = RwSignal::new(Phase::Intro);
-    let answers: RwSignal<Vec<Answer>> = RwSignal::new(Vec::new());
+    let saved = StoredValue::new_local(Saved::new(&quiz));
+    let restored = saved.with_value(|s| s.load(&quiz));
+    let phase = RwSignal::new(match &restored {
+        Some(code) if code.answers.len() == count => Phase::End,
+        Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
+        _ => Phase::Intro,
+    });
+    let code = restored.unwrap_or_else(|| ResultCode::new(&quiz, Vec::new(), nonce()));
+    let answers: RwSignal<Vec<Answer>> = RwSignal::new(code.answers.clone());
+    let code = StoredValue::new(code);
     let confidence = RwSignal::new(None::<u8>);
     let left = NodeRef::<Canvas>::new();
     let right = NodeRef::<Canvas>::new();
@@ -161,6 +200,8 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 confidence: level,
             })
         });
+        code.update_value(|c| c.answers = answers.get_untracked());
+        code.with_value(|c| saved.with_value(|s| s.store(c)));
         confidence.set(None);
         phase.set(if round + 1 < count {
             Phase::Round(round + 1)
@@ -229,7 +270,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 Phase::End => {
                     let quiz = quiz_for_end.get_value();
                     let rounds = rounds_for_end.get_value();
-                    view! { <QuizEnd quiz=quiz rounds=rounds answers=answers.get_untracked()/> }.into_any()
+                    view! { <QuizEnd quiz=quiz rounds=rounds code=code.get_value()/> }.into_any()
                 }
             }}
         </main>
@@ -237,10 +278,11 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 }
 
 #[component]
-fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, answers: Vec<Answer>) -> impl IntoView {
+fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
+    let answers = code.answers.clone();
     let mut score = Score::new(&quiz);
     score.add(&rounds, &answers);
-    let code = ResultCode::new(&quiz, answers.clone(), nonce()).encode();
+    let code = code.encode();
     let mut chart = vec![Row {
         label: "All rounds".into(),
         correct: score.correct,
