@@ -133,10 +133,6 @@ fn SinglePage(link: Link) -> impl IntoView {
             <header>
                 <h1>"Basis"</h1>
                 <p class="tagline">"What does a neuron of an image network respond to — and is a neuron more meaningful than a random direction?"</p>
-                <nav hidden=move || !state.ready()>
-                    <a id="compare-link" href=compare>"Compare neurons and random directions"</a>" · "
-                    <a id="make-quiz-link" href="#make-quiz">"Make a “spot the neuron” quiz"</a>
-                </nav>
             </header>
             <notices::Message/>
             <notices::InsecureNotice/>
@@ -149,6 +145,11 @@ fn SinglePage(link: Link) -> impl IntoView {
                     <controls::DirectionControls/>
                     <controls::ImageControls/>
                     <share::Share/>
+                    <fieldset class="controls classroom-links" hidden=move || !state.ready()>
+                        <legend>"Neurons vs random directions"</legend>
+                        <p><a id="compare-link" href=compare>"Compare them side by side (a sheet, labelled or blind)"</a></p>
+                        <p><a id="make-quiz-link" href="#make-quiz">"Make a “spot the neuron” quiz for a class"</a></p>
+                    </fieldset>
                 </div>
             </div>
             <help::Help/>
