@@ -11,6 +11,7 @@ mod recipe_args;
 mod render;
 mod setup;
 mod sheet;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +55,8 @@ enum Command {
     Sheet(sheet::Args),
     /// A "spot the neuron" quiz link, its tally link and the answer key, as one JSON line.
     Quiz(quiz::Args),
+    /// The privileged-basis meter: neurons vs random directions on real photos, per layer.
+    Stats(stats::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Link(args) => link::run(args, data),
         Command::Sheet(args) => sheet::run(args, data),
         Command::Quiz(args) => quiz::run(args, data),
+        Command::Stats(args) => stats::run(args, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

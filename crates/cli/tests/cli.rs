@@ -581,3 +581,67 @@ fn quiz_prints_a_link_a_tally_link_and_the_answer_key() {
         "layers: block8 appears twice",
     );
 }
+
+#[test]
+fn stats_measures_how_privileged_a_layers_basis_is_on_real_photos() {
+    let out = stdout(&basis(&[
+        "stats",
+        "--layer",
+        "block3,head",
+        "--crops",
+        "1",
+        "--json",
+    ]));
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let (block3, head) = (&lines[0], &lines[1]);
+    assert_eq!(
+        (block3["layer"].as_str(), block3["after"].as_str()),
+        (Some("block3"), Some("linear"))
+    );
+    assert_eq!(
+        (head["layer"].as_str(), head["after"].as_str()),
+        (Some("head"), Some("ReLU6"))
+    );
+    // 8 photos, one crop each: 8 × 7 × 7 positions at the head, 1280 directions of each kind.
+    assert_eq!(head["positions"], 8 * 49);
+    assert_eq!(head["basis_kurtosis"].as_array().unwrap().len(), 1280);
+    // After a ReLU6 the neurons are sparse and heavy-tailed; random mixtures of them are not.
+    let auc = head["kurtosis_auc"]["value"].as_f64().unwrap();
+    assert!(auc > 0.9, "head kurtosis AUC {auc}");
+    let rotated = head["vector_kurtosis"]["rotated"].as_f64().unwrap();
+    assert!(
+        (rotated - 3.0).abs() < 0.5 && head["vector_kurtosis"]["basis"].as_f64().unwrap() > 10.0,
+        "{head}"
+    );
+    let slider = head["slider_kurtosis_auc"].as_array().unwrap();
+    assert_eq!(slider.len(), 11);
+    assert_eq!(
+        slider[10].as_f64(),
+        Some(0.5),
+        "at t = 1 the directions are the random ones"
+    );
+    for line in &lines {
+        let a = &line["kurtosis_auc"];
+        assert!(
+            a["low"].as_f64() <= a["value"].as_f64() && a["value"].as_f64() <= a["high"].as_f64(),
+            "{a}"
+        );
+    }
+
+    let folder = scratch("stats-photos");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("notes.txt"), "not a photo").unwrap();
+    assert_clean_error(
+        &basis(&["stats", "--photos", folder.to_str().unwrap()]),
+        "notes.txt",
+    );
+    assert_clean_error(&basis(&["stats", "--layer", "block99"]), "block99");
+    assert_clean_error(
+        &basis(&["stats", "--crops", "0"]),
+        "--crops: 0 is out of range",
+    );
+}

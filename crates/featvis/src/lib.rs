@@ -6,6 +6,8 @@ pub mod direction;
 mod diversity;
 mod objective;
 mod param;
+pub mod pool;
+pub mod privileged;
 mod recipe;
 mod rng;
 mod session;

@@ -1,0 +1,177 @@
+//! `basis stats`: the privileged-basis meter over the photo pool — for each layer, how the
+//! projections of real activations on single neurons compare with those on Haar-random directions.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use basis_featvis::pool::{self, Activations};
+use basis_featvis::privileged::{self, Auc, Profile};
+use basis_models::{LAYERS, TapId};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::backend::Backend;
+use crate::files::DataDir;
+use crate::photo;
+use crate::recipe_args::Network;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Layers, comma-separated (default: block8).
+    #[arg(long, value_delimiter = ',', conflicts_with = "all")]
+    pub layer: Vec<String>,
+    /// Every layer: the network's privileged-basis profile.
+    #[arg(long)]
+    pub all: bool,
+    /// Folder of photos (JPEG, PNG, WebP) to use instead of the shipped pool.
+    #[arg(long)]
+    pub photos: Option<PathBuf>,
+    /// Crops per photo: the centre crop, then crops at offsets drawn by the seed.
+    #[arg(long, default_value_t = 4)]
+    pub crops: usize,
+    /// Draws the crops, the random directions and the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// One JSON line per layer, with every direction's statistics, instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+}
+
+/// Which taps follow a ReLU6 (stem, head); the blocks end in a linear projection (plus the
+/// residual), as a transformer's residual stream does.
+fn activation_of(layer: &str) -> &'static str {
+    match layer {
+        "stem" | "head" => "ReLU6",
+        _ => "linear",
+    }
+}
+
+fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the photo folder {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        bail!("{} holds no photos", dir.display());
+    }
+    paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            Ok((name, photo::open(path)?.to_rgb8()))
+        })
+        .collect()
+}
+
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let dir = DataDir::locate(data)?;
+    let layers: Vec<TapId> = if args.all {
+        (0..LAYERS.len())
+            .map(|i| TapId::from_name(LAYERS[i].name).expect("a known layer"))
+            .collect()
+    } else if args.layer.is_empty() {
+        vec![TapId::from_name("block8").expect("a known layer")]
+    } else {
+        args.layer
+            .iter()
+            .map(|name| TapId::from_name(name).with_context(|| format!("--layer {name}")))
+            .collect::<Result<_>>()?
+    };
+    if !(1..=16).contains(&args.crops) {
+        bail!("--crops: {} is out of range (1 to 16)", args.crops);
+    }
+    let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
+    let network = Network::load(&dir.weights(), args.backend)?;
+    let images: Vec<image::RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
+    let crops: Vec<image::RgbImage> = pool::crops(&images, args.crops, args.seed)
+        .into_iter()
+        .map(|(_, crop)| crop)
+        .collect();
+    let progress = ProgressBar::new((layers.len() * crops.len()) as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} crops ({msg})").expect("valid template"),
+    );
+    if !args.json {
+        println!(
+            "{} photos × {} crops of {} px; AUC = P(stat(neuron) > stat(random direction)), 95% bootstrap interval",
+            photos.len(),
+            args.crops,
+            pool::CROP
+        );
+        println!(
+            "{:<8} {:<6} {:>5} {:>9}  {:>22}  {:>22}  {:>17}  slider AUC t=0 / 0.5 / 1",
+            "layer", "after", "ch", "positions", "kurtosis AUC", "Hoyer AUC", "vector kurtosis"
+        );
+    }
+    for tap in layers {
+        progress.set_message(tap.name().to_owned());
+        let base = progress.position();
+        let activations: Activations = pollster::block_on(pool::activations(
+            &network.model,
+            &network.device,
+            &crops,
+            tap,
+            |done| progress.set_position(base + done as u64),
+        ))?;
+        let profile = privileged::profile(&activations.values, activations.channels, args.seed);
+        progress.suspend(|| print_profile(tap, &profile, args.json));
+    }
+    progress.finish_and_clear();
+    Ok(())
+}
+
+fn interval(auc: &Auc) -> String {
+    format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
+fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
+    if as_json {
+        let auc = |a: &Auc| json!({"value": a.value, "low": a.low, "high": a.high});
+        println!(
+            "{}",
+            json!({
+                "layer": tap.name(),
+                "after": activation_of(tap.name()),
+                "channels": p.channels,
+                "positions": p.positions,
+                "kurtosis_auc": auc(&p.kurtosis_auc),
+                "hoyer_auc": auc(&p.hoyer_auc),
+                "median_kurtosis": {"basis": median(&p.basis_kurtosis), "random": median(&p.random_kurtosis)},
+                "median_hoyer": {"basis": median(&p.basis_hoyer), "random": median(&p.random_hoyer)},
+                "vector_kurtosis": {"basis": p.vector_kurtosis, "rotated": p.vector_kurtosis_rotated},
+                "slider_kurtosis_auc": p.slider,
+                "basis_kurtosis": p.basis_kurtosis,
+                "random_kurtosis": p.random_kurtosis,
+                "basis_hoyer": p.basis_hoyer,
+                "random_hoyer": p.random_hoyer,
+            })
+        );
+        return;
+    }
+    let last = p.slider.len() - 1;
+    println!(
+        "{:<8} {:<6} {:>5} {:>9}  {:>22}  {:>22}  {:>7.2} → {:>6.2}  {:.2} / {:.2} / {:.2}",
+        tap.name(),
+        activation_of(tap.name()),
+        p.channels,
+        p.positions,
+        interval(&p.kurtosis_auc),
+        interval(&p.hoyer_auc),
+        p.vector_kurtosis,
+        p.vector_kurtosis_rotated,
+        p.slider[0],
+        p.slider[last / 2],
+        p.slider[last],
+    );
+}

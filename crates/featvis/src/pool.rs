@@ -1,0 +1,110 @@
+//! A pool of real photos as the network sees them: several crops per photo, fixed by a seed, and
+//! their activations at one layer as a `positions × channels` matrix (every position of every
+//! crop), with where each position came from.
+
+use basis_models::{EfficientNetLite0, TapId};
+use burn::tensor::{Device, Tensor, TensorData};
+use image::RgbImage;
+use image::imageops::{self, FilterType};
+
+use crate::rng::SeededRng;
+use crate::session::SessionError;
+
+/// ImageNet's evaluation recipe: the short side scaled to 256 px, 224 px crops.
+pub const SHORT_SIDE: u32 = 256;
+pub const CROP: u32 = 224;
+const CROP_STREAM: u64 = 41;
+/// Crops per forward pass: bounds memory on any device.
+const BATCH: usize = 8;
+
+/// One crop: which photo, and its top-left corner in the photo scaled to [`SHORT_SIDE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    pub photo: usize,
+    pub x: u32,
+    pub y: u32,
+}
+
+/// `per_photo` crops of each photo: the centre crop first, then crops at seeded offsets.
+pub fn crops(photos: &[RgbImage], per_photo: usize, seed: u64) -> Vec<(Crop, RgbImage)> {
+    let mut rng = SeededRng::new(seed, CROP_STREAM);
+    let mut out = Vec::with_capacity(photos.len() * per_photo);
+    for (index, photo) in photos.iter().enumerate() {
+        let (w, h) = photo.dimensions();
+        let scale = SHORT_SIDE as f64 / w.min(h) as f64;
+        let (sw, sh) = (
+            ((w as f64 * scale).round() as u32).max(CROP),
+            ((h as f64 * scale).round() as u32).max(CROP),
+        );
+        let scaled = imageops::resize(photo, sw, sh, FilterType::Triangle);
+        for k in 0..per_photo {
+            let (x, y) = if k == 0 {
+                ((sw - CROP) / 2, (sh - CROP) / 2)
+            } else {
+                (
+                    rng.below((sw - CROP + 1) as usize) as u32,
+                    rng.below((sh - CROP + 1) as usize) as u32,
+                )
+            };
+            let crop = imageops::crop_imm(&scaled, x, y, CROP, CROP).to_image();
+            out.push((Crop { photo: index, x, y }, crop));
+        }
+    }
+    out
+}
+
+/// Activations of the crops at `tap`: `values` is `positions × channels`, row-major, positions in
+/// crop order then row-major within a crop's `grid × grid` map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activations {
+    pub channels: usize,
+    pub grid: usize,
+    pub crops: usize,
+    pub values: Vec<f32>,
+}
+
+impl Activations {
+    pub fn positions(&self) -> usize {
+        self.values.len() / self.channels
+    }
+}
+
+pub async fn activations(
+    model: &EfficientNetLite0,
+    device: &Device,
+    images: &[RgbImage],
+    tap: TapId,
+    mut progress: impl FnMut(usize),
+) -> Result<Activations, SessionError> {
+    let channels = tap.channels();
+    let mut values = Vec::new();
+    let mut grid = 0;
+    for (done, chunk) in images.chunks(BATCH).enumerate() {
+        let mut data = Vec::with_capacity(chunk.len() * 3 * (CROP * CROP) as usize);
+        for image in chunk {
+            for c in 0..3 {
+                data.extend(image.pixels().map(|p| p[c] as f32 / 255.0));
+            }
+        }
+        let n = CROP as usize;
+        let input = Tensor::<4>::from_data(TensorData::new(data, [chunk.len(), 3, n, n]), device);
+        let output = model.forward_to(input, tap);
+        let [_, _, h, w] = output.dims();
+        grid = h;
+        debug_assert_eq!(h, w);
+        // [b, c, h, w] → [b, h, w, c]: one row of channels per position.
+        let rows = output.permute([0, 2, 3, 1]).into_data_async().await;
+        let rows = rows
+            .map_err(|e| SessionError::Read(e.to_string()))?
+            .try_to_vec::<f32>()
+            .map_err(|e| SessionError::Read(format!("{e:?}")))?;
+        values.extend(rows);
+        progress((done + 1) * BATCH.min(chunk.len()));
+    }
+    Ok(Activations {
+        channels,
+        grid,
+        crops: images.len(),
+        values,
+    })
+}
