@@ -2,6 +2,7 @@
 
 mod backend;
 mod bench;
+mod chart;
 mod classify;
 mod files;
 mod link;

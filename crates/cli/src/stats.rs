@@ -37,6 +37,9 @@ pub struct Args {
     pub json: bool,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: Backend,
+    /// Also draw the profile as an SVG chart here.
+    #[arg(long)]
+    pub chart: Option<PathBuf>,
 }
 
 /// Which taps follow a ReLU6 (stem, head); the blocks end in a linear projection (plus the
@@ -108,6 +111,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             "layer", "after", "ch", "positions", "kurtosis AUC", "Hoyer AUC", "vector kurtosis"
         );
     }
+    let mut profiles = Vec::with_capacity(layers.len());
     for tap in layers {
         progress.set_message(tap.name().to_owned());
         let base = progress.position();
@@ -120,8 +124,12 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         ))?;
         let profile = privileged::profile(&activations.values, activations.channels, args.seed);
         progress.suspend(|| print_profile(tap, &profile, args.json));
+        profiles.push((tap, profile));
     }
     progress.finish_and_clear();
+    if let Some(path) = &args.chart {
+        crate::chart::draw(path, &profiles, |layer| activation_of(layer) == "ReLU6")?;
+    }
     Ok(())
 }
 
