@@ -2,8 +2,10 @@
 
 mod backend;
 mod bench;
+mod captions;
 mod chart;
 mod classify;
+mod examples;
 mod files;
 mod link;
 mod photo;
@@ -58,6 +60,8 @@ enum Command {
     Quiz(quiz::Args),
     /// The privileged-basis meter: neurons vs random directions on real photos, per layer.
     Stats(stats::Args),
+    /// The photo pool's crops that a direction responds to most and least, as PNG and JSON.
+    Examples(examples::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Sheet(args) => sheet::run(args, data),
         Command::Quiz(args) => quiz::run(args, data),
         Command::Stats(args) => stats::run(args, data),
+        Command::Examples(args) => examples::run(args, data),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

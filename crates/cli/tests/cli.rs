@@ -645,3 +645,105 @@ fn stats_measures_how_privileged_a_layers_basis_is_on_real_photos() {
         "--crops: 0 is out of range",
     );
 }
+
+fn examples(args: &[&str], output: &Path) -> serde_json::Value {
+    let mut all = vec!["examples", "-o", output.to_str().unwrap()];
+    all.extend_from_slice(args);
+    serde_json::from_str(stdout(&basis(&all)).trim()).unwrap()
+}
+
+#[test]
+fn examples_rank_the_pool_and_a_users_photo_of_the_top_crop_comes_first() {
+    let line = examples(
+        &["--layer", "block8", "--channel", "10", "--count", "8"],
+        &scratch("examples.png"),
+    );
+    let values = |key: &str| -> Vec<f64> {
+        line[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["value"].as_f64().unwrap())
+            .collect()
+    };
+    let (top, bottom) = (values("top"), values("bottom"));
+    assert_eq!((top.len(), bottom.len()), (8, 8));
+    assert!(top.windows(2).all(|w| w[0] >= w[1]) && bottom.windows(2).all(|w| w[0] <= w[1]));
+    assert!(
+        top[7] > bottom[7],
+        "the strongest respond more than the weakest"
+    );
+    assert_eq!(line["receptive_field"], 211);
+    let png = image::open(scratch("examples.png")).unwrap();
+    assert_eq!(png.width(), 8 * 100 + 4);
+
+    // The user's own photo: the top crop exactly, framed so the pool's centre crop is that crop
+    // again (short side 256 px, 16 px of grey around it), in a folder without its source photo.
+    let best = &line["top"][0];
+    let source = best["photo"].as_str().unwrap();
+    let photo = image::open(data_dir().join("photos").join(source))
+        .unwrap()
+        .to_rgb8();
+    let (w, h) = photo.dimensions();
+    let scale = 256.0 / w.min(h) as f64;
+    let (sw, sh) = (
+        ((w as f64 * scale).round() as u32).max(224),
+        ((h as f64 * scale).round() as u32).max(224),
+    );
+    let scaled = image::imageops::resize(&photo, sw, sh, image::imageops::FilterType::Triangle);
+    let (x, y) = (
+        best["crop"]["x"].as_u64().unwrap() as u32,
+        best["crop"]["y"].as_u64().unwrap() as u32,
+    );
+    let crop = image::imageops::crop_imm(&scaled, x, y, 224, 224).to_image();
+    let mut framed = image::RgbImage::from_pixel(256, 256, image::Rgb([128, 128, 128]));
+    image::imageops::replace(&mut framed, &crop, 16, 16);
+    let folder = scratch("user-pool");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    framed.save(folder.join("mine.png")).unwrap();
+    for entry in std::fs::read_dir(data_dir().join("photos")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != source {
+            std::fs::copy(&path, folder.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let mine = examples(
+        &[
+            "--layer",
+            "block8",
+            "--channel",
+            "10",
+            "--count",
+            "3",
+            "--photos",
+            folder.to_str().unwrap(),
+        ],
+        &scratch("examples-mine.png"),
+    );
+    assert_eq!(mine["top"][0]["photo"], "mine.png", "{mine}");
+    // Its centre crop is the pool's top crop, pixel for pixel: the same response (its other,
+    // grey-bordered crops may respond even more).
+    let centre = mine["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["photo"] == "mine.png" && e["crop"]["x"] == 16 && e["crop"]["y"] == 16);
+    let value = centre.expect("the centre crop is among the strongest")["value"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (value - top[0]).abs() < 1e-3 * top[0].abs(),
+        "the same crop, the same response: {value} vs {}",
+        top[0]
+    );
+
+    assert_clean_error(
+        &basis(&["examples", "-o", "/tmp/x.png", "--channel", "112"]),
+        "--channel: 112 is out of range",
+    );
+    assert_clean_error(
+        &basis(&["examples", "-o", "/tmp/x.png", "--mix", "2"]),
+        "--mix: 2 is out of range",
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod direction;
 mod diversity;
+pub mod examples;
 mod objective;
 mod param;
 pub mod pool;

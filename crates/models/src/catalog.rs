@@ -48,6 +48,10 @@ pub const LAYERS: [Layer; 18] = [
     layer("head", 1280, 32),
 ];
 
+/// The spatial kernel each tap adds after the previous one (the stem's 3×3, each block's
+/// depthwise k×k; 1×1 convolutions add nothing) — what the receptive field grows by.
+const KERNELS: [usize; 18] = [3, 3, 3, 3, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 3, 1];
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown layer `{0}` (known: stem, block0..block15, head)")]
 pub struct UnknownLayer(pub String);
@@ -71,6 +75,17 @@ impl TapId {
 
     pub fn channels(self) -> usize {
         self.layer().channels
+    }
+
+    /// Input pixels one position of this tap sees along each axis (its theoretical receptive
+    /// field): each k×k convolution adds (k − 1) times the stride accumulated before it.
+    pub fn receptive_field(self) -> usize {
+        let (mut field, mut jump) = (1, 1);
+        for (kernel, layer) in KERNELS.iter().zip(&LAYERS).take(self.0 + 1) {
+            field += (kernel - 1) * jump;
+            jump = layer.stride;
+        }
+        field
     }
 
     #[cfg_attr(not(feature = "network"), allow(dead_code))]

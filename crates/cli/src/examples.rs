@@ -1,0 +1,139 @@
+//! `basis examples`: the photo pool's crops that a direction responds to most and least (Szegedy
+//! et al.'s experiment), as a PNG of two rows, and as a JSON line saying where each crop is from.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use basis_featvis::direction;
+use basis_featvis::examples::{self, Example};
+use basis_featvis::pool;
+use basis_models::TapId;
+use image::imageops::{self, FilterType};
+use image::{Rgb, RgbImage};
+use serde_json::json;
+
+use crate::backend::Backend;
+use crate::captions::{LINE, caption};
+use crate::files::DataDir;
+use crate::recipe_args::Network;
+use crate::stats::read_pool;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[arg(long, default_value = "block8")]
+    pub layer: String,
+    #[arg(long, default_value_t = 10)]
+    pub channel: u32,
+    /// 0 = the neuron, 1 = the seed's random direction; slerp in between (as in recipes).
+    #[arg(long, default_value_t = 0.0)]
+    pub mix: f32,
+    /// The random direction's seed, and the crops'.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Crops per photo.
+    #[arg(long, default_value_t = 4)]
+    pub crops: usize,
+    /// How many strongest and weakest crops.
+    #[arg(long, default_value_t = 8)]
+    pub count: usize,
+    /// Folder of photos (JPEG, PNG, WebP) to use instead of the shipped pool.
+    #[arg(long)]
+    pub photos: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+const TILE: u32 = 96;
+
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let dir = DataDir::locate(data)?;
+    let tap = TapId::from_name(&args.layer).with_context(|| format!("--layer {}", args.layer))?;
+    let channels = tap.channels();
+    if args.channel as usize >= channels {
+        anyhow::bail!(
+            "--channel: {} is out of range; {} has channels 0..{channels}",
+            args.channel,
+            args.layer
+        );
+    }
+    if !(0.0..=1.0).contains(&args.mix) {
+        anyhow::bail!("--mix: {} is out of range (0 to 1)", args.mix);
+    }
+    let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
+    let network = Network::load(&dir.weights(), args.backend)?;
+    let images: Vec<RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
+    let crops = pool::crops(&images, args.crops.clamp(1, 16), args.seed);
+    let crop_images: Vec<RgbImage> = crops.iter().map(|(_, image)| image.clone()).collect();
+    let acts = pollster::block_on(pool::activations(
+        &network.model,
+        &network.device,
+        &crop_images,
+        tap,
+        |_| {},
+    ))?;
+    let d: Vec<f32> = direction::mix(channels, args.channel as usize, args.seed, args.mix as f64)
+        .iter()
+        .map(|&v| v as f32)
+        .collect();
+    let (top, bottom) = examples::top_and_bottom(&acts, &d, args.count);
+
+    let describe = |e: &Example| {
+        let (crop, _) = &crops[e.crop];
+        let (x, y, side) = examples::window(tap, acts.grid, e.row, e.column);
+        json!({
+            "photo": photos[crop.photo].0,
+            "crop": {"x": crop.x, "y": crop.y},
+            "window": {"x": x, "y": y, "side": side},
+            "value": e.value,
+        })
+    };
+    let tile = |e: &Example| {
+        let (x, y, side) = examples::window(tap, acts.grid, e.row, e.column);
+        let window = imageops::crop_imm(&crops[e.crop].1, x, y, side, side).to_image();
+        imageops::resize(&window, TILE, TILE, FilterType::Triangle)
+    };
+    let columns = args.count.max(1) as u32;
+    let mut canvas = RgbImage::from_pixel(
+        columns * (TILE + 4) + 4,
+        LINE + 2 * (LINE + TILE + LINE + 4),
+        Rgb([255, 255, 255]),
+    );
+    let width = canvas.width();
+    let title = format!(
+        "{} channel {} mix {:.2}: strongest, then weakest",
+        args.layer, args.channel, args.mix
+    );
+    caption(&mut canvas, &title, width / 2, 2);
+    for (row, set) in [&top, &bottom].into_iter().enumerate() {
+        let y = LINE + row as u32 * (LINE + TILE + LINE + 4);
+        caption(
+            &mut canvas,
+            if row == 0 { "strongest" } else { "weakest" },
+            width / 2,
+            y,
+        );
+        for (i, e) in set.iter().enumerate() {
+            let x = 4 + i as u32 * (TILE + 4);
+            imageops::replace(&mut canvas, &tile(e), x as i64, (y + LINE) as i64);
+            let name = &photos[crops[e.crop].0.photo].0;
+            let short: String = name.chars().take(15).collect();
+            caption(&mut canvas, &short, x + TILE / 2, y + LINE + TILE + 2);
+        }
+    }
+    canvas
+        .save(&args.output)
+        .with_context(|| format!("writing {}", args.output.display()))?;
+    let line = json!({
+        "layer": args.layer,
+        "channel": args.channel,
+        "mix": args.mix,
+        "seed": args.seed,
+        "receptive_field": tap.receptive_field(),
+        "top": top.iter().map(describe).collect::<Vec<_>>(),
+        "bottom": bottom.iter().map(describe).collect::<Vec<_>>(),
+    });
+    println!("{line}");
+    Ok(())
+}

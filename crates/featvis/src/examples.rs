@@ -1,0 +1,163 @@
+//! Dataset examples (Szegedy et al. 2013; Olah et al. 2017): the crops of the photo pool that a
+//! direction responds to most and least. Each crop's strongest (weakest) position is found, and the
+//! crops are ranked by it; a crop is shown as the window of the photo that position sees.
+
+use basis_models::TapId;
+
+use crate::pool::{Activations, CROP};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Example {
+    /// Index into the pool's crops.
+    pub crop: usize,
+    /// The position in the crop's activation grid.
+    pub row: usize,
+    pub column: usize,
+    /// ⟨a, d⟩ there.
+    pub value: f32,
+}
+
+/// The `k` crops with the highest and the `k` with the lowest best projection on `direction`.
+pub fn top_and_bottom(
+    acts: &Activations,
+    direction: &[f32],
+    k: usize,
+) -> (Vec<Example>, Vec<Example>) {
+    let c = acts.channels;
+    let per_crop = acts.grid * acts.grid;
+    let projections: Vec<f32> = acts
+        .values
+        .chunks_exact(c)
+        .map(|a| a.iter().zip(direction).map(|(x, d)| x * d).sum())
+        .collect();
+    let extreme = |highest: bool| -> Vec<Example> {
+        let mut best: Vec<Example> = projections
+            .chunks_exact(per_crop)
+            .enumerate()
+            .map(|(crop, values)| {
+                let pick = values
+                    .iter()
+                    .enumerate()
+                    .reduce(|a, b| {
+                        if (b.1 > a.1) == highest && b.1 != a.1 {
+                            b
+                        } else {
+                            a
+                        }
+                    })
+                    .expect("a crop has positions");
+                Example {
+                    crop,
+                    row: pick.0 / acts.grid,
+                    column: pick.0 % acts.grid,
+                    value: *pick.1,
+                }
+            })
+            .collect();
+        best.sort_by(|a, b| {
+            if highest {
+                b.value.total_cmp(&a.value)
+            } else {
+                a.value.total_cmp(&b.value)
+            }
+        });
+        best.truncate(k);
+        best
+    };
+    (extreme(true), extreme(false))
+}
+
+/// The square of the crop (x, y, side, in crop pixels) that a position of `tap` sees: its
+/// receptive field centred on the position, clipped to the crop.
+pub fn window(tap: TapId, grid: usize, row: usize, column: usize) -> (u32, u32, u32) {
+    let crop = CROP as usize;
+    let side = tap.receptive_field().min(crop);
+    let stride = crop as f64 / grid as f64;
+    let centre = |i: usize| ((i as f64 + 0.5) * stride) as isize;
+    let start = |i: usize| (centre(i) - side as isize / 2).clamp(0, (crop - side) as isize) as u32;
+    (start(column), start(row), side as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acts(values: Vec<f32>, channels: usize, grid: usize) -> Activations {
+        let crops = values.len() / channels / grid / grid;
+        Activations {
+            channels,
+            grid,
+            crops,
+            values,
+        }
+    }
+
+    /// The answer by the slowest possible route: every position of every crop.
+    fn brute_force(a: &Activations, d: &[f32], k: usize, highest: bool) -> Vec<(usize, f32)> {
+        let per_crop = a.grid * a.grid;
+        let mut best: Vec<(usize, f32)> = (0..a.crops)
+            .map(|crop| {
+                let mut pick = if highest {
+                    f32::NEG_INFINITY
+                } else {
+                    f32::INFINITY
+                };
+                for p in 0..per_crop {
+                    let row = &a.values[(crop * per_crop + p) * a.channels..][..a.channels];
+                    let v: f32 = row.iter().zip(d).map(|(x, y)| x * y).sum();
+                    if (highest && v > pick) || (!highest && v < pick) {
+                        pick = v;
+                    }
+                }
+                (crop, pick)
+            })
+            .collect();
+        best.sort_by(|x, y| {
+            if highest {
+                y.1.total_cmp(&x.1)
+            } else {
+                x.1.total_cmp(&y.1)
+            }
+        });
+        best.truncate(k);
+        best
+    }
+
+    #[test]
+    fn top_and_bottom_crops_equal_a_brute_force_scan() {
+        let mut rng = crate::rng::SeededRng::new(3, 0);
+        let (channels, grid, crops) = (5, 4, 30);
+        let values: Vec<f32> = (0..crops * grid * grid * channels)
+            .map(|_| rng.normal() as f32)
+            .collect();
+        let a = acts(values, channels, grid);
+        let d: Vec<f32> = (0..channels).map(|_| rng.normal() as f32).collect();
+        let (top, bottom) = top_and_bottom(&a, &d, 8);
+        let as_pairs = |e: &[Example]| e.iter().map(|e| (e.crop, e.value)).collect::<Vec<_>>();
+        assert_eq!(as_pairs(&top), brute_force(&a, &d, 8, true));
+        assert_eq!(as_pairs(&bottom), brute_force(&a, &d, 8, false));
+        // The position is where the value is.
+        let e = top[0];
+        let row = &a.values[((e.crop * grid + e.row) * grid + e.column) * channels..][..channels];
+        assert_eq!(row.iter().zip(&d).map(|(x, y)| x * y).sum::<f32>(), e.value);
+    }
+
+    #[test]
+    fn windows_are_receptive_fields_centred_on_their_position_and_clipped_to_the_crop() {
+        let block3 = TapId::from_name("block3").unwrap();
+        // 224 px at stride 8: a 28 × 28 grid; position (14, 3) centres at (3.5·8, 14.5·8) = (28, 116).
+        assert_eq!(window(block3, 28, 14, 3), (28 - 17, 116 - 17, 35));
+        assert_eq!(
+            window(block3, 28, 0, 0),
+            (0, 0, 35),
+            "clipped at the top-left corner"
+        );
+        assert_eq!(window(block3, 28, 27, 27), (224 - 35, 224 - 35, 35));
+        let head = TapId::from_name("head").unwrap();
+        assert_eq!(
+            window(head, 7, 3, 3),
+            (0, 0, 224),
+            "deep fields cover the whole crop"
+        );
+    }
+}
