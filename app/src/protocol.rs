@@ -29,6 +29,11 @@ pub enum Command {
         recipes: Vec<String>,
         transform_seed: u64,
     },
+    /// The photo pool's activations at `layer` (its crops too, the first time), for dataset
+    /// examples. Answered between steps; a run goes on afterwards.
+    Examples {
+        layer: String,
+    },
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.
@@ -101,6 +106,22 @@ pub enum Event {
         size: u32,
         count: u32,
         steps_per_second: f32,
+    },
+    /// Preparing the photo pool: `done` of `total` crops through the network.
+    PoolProgress {
+        layer: String,
+        done: u32,
+        total: u32,
+    },
+    /// The pool's crops, `count` RGBA images of `size × size` one after the other beside this
+    /// message; `photos[i]` names crop i's photo.
+    PoolCrops { size: u32, photos: Vec<String> },
+    /// The pool's activations at `layer`: `positions × channels` floats beside this message,
+    /// positions in crop order, then row-major in each crop's `grid × grid` map.
+    PoolActivations {
+        layer: String,
+        channels: u32,
+        grid: u32,
     },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.

@@ -243,3 +243,32 @@ test('bad quiz and tally links say why', async (t) => {
   assert.match(await page.textContent('#tally-error'), /This tally link could not be read/);
   await close();
 });
+
+test('dataset examples: the photos a direction responds to, following the slider', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const recipe = execFileSync(BASIS, ['link', '--layer', 'block3', '--channel', '7', '--seed', '2', '--size', '64', '--steps', '4']).toString().trim();
+  const { page, close } = await open(browser, recipe);
+  await ready(page);
+  assert.equal(await page.isVisible('#examples-top'), false, 'computed only when asked for');
+  await page.click('#examples-toggle');
+  await page.waitForSelector('#examples-top', { state: 'visible', timeout: 300_000 });
+  const shown = () => page.$$eval('.example', (figures) => figures.map((f) => `${f.querySelector('figcaption').textContent}@${f.dataset.crop}`));
+  const atNeuron = await shown();
+  assert.equal(atNeuron.length, 16);
+  // The same ranking `basis examples` prints for this direction and pool.
+  const cli = JSON.parse(execFileSync(BASIS, ['examples', '--layer', 'block3', '--channel', '7', '--seed', '2', '--count', '8', '-o', '/tmp/basis-browser-examples.png']).toString());
+  assert.deepEqual(atNeuron.slice(0, 8).map((s) => s.split('@')[0]), cli.top.map((e) => e.photo));
+  assert.deepEqual(atNeuron.slice(8).map((s) => s.split('@')[0]), cli.bottom.map((e) => e.photo));
+  for (let i = 1; i <= 2; i++) assert.ok(await colours(page, `#examples-top .example:nth-child(${i}) canvas`) > 50, 'a photo crop is drawn');
+
+  await page.$eval('#direction', (slider) => { slider.value = '1'; slider.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction((before) => {
+    const now = [...document.querySelectorAll('.example')].map((f) => `${f.querySelector('figcaption').textContent}@${f.dataset.crop}`);
+    return now.join() !== before.join();
+  }, atNeuron, { timeout: 10_000 });
+  const atRandom = await shown();
+  const cliRandom = JSON.parse(execFileSync(BASIS, ['examples', '--layer', 'block3', '--channel', '7', '--seed', '2', '--mix', '1', '--count', '8', '-o', '/tmp/basis-browser-examples.png']).toString());
+  assert.deepEqual(atRandom.slice(0, 8).map((s) => s.split('@')[0]), cliRandom.top.map((e) => e.photo));
+  await close();
+});

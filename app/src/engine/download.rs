@@ -75,7 +75,15 @@ async fn fetch(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Response
     Ok(response)
 }
 
-async fn text(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<String, String> {
+pub async fn bytes(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Vec<u8>, String> {
+    let response = fetch(scope, url).await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(error_text)?)
+        .await
+        .map_err(|error| format!("downloading {url}: {}", error_text(error)))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+pub async fn text(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<String, String> {
     let response = fetch(scope, url).await?;
     let text = response.text().map_err(error_text)?;
     JsFuture::from(text)

@@ -7,6 +7,7 @@ mod device;
 mod download;
 mod log;
 mod mailbox;
+mod pool;
 mod rate;
 pub mod runs;
 
@@ -72,6 +73,9 @@ struct Engine {
     first_step: Option<log::Stopwatch>,
     /// A batch being optimized instead of a single image.
     job: Option<batch::Job>,
+    pool: pool::Pool,
+    /// Layers whose pool activations the page asked for, answered between steps.
+    examples: Vec<String>,
 }
 
 impl Engine {
@@ -100,6 +104,8 @@ impl Engine {
             rate: StepRate::default(),
             first_step: None,
             job: None,
+            pool: pool::Pool::default(),
+            examples: Vec::new(),
         })
     }
 
@@ -113,7 +119,9 @@ impl Engine {
             while let Some(mail) = inbox.try_next() {
                 self.collect(&mut batch, mail);
             }
-            let idle = self.runs.due(self.steps_done()).is_none() && self.job.is_none();
+            let idle = self.runs.due(self.steps_done()).is_none()
+                && self.job.is_none()
+                && self.examples.is_empty();
             if batch.is_empty() && idle {
                 inbox.wait().await;
                 continue;
@@ -130,6 +138,20 @@ impl Engine {
     /// Applies what the queue held, then takes one step if one is due. `Err` when the GPU is gone.
     async fn turn(&mut self, batch: Batch) -> Result<(), String> {
         self.apply(batch).await?;
+        if let Some(layer) = self.examples.pop() {
+            self.examples.clear(); // Only the newest layer matters.
+            if let Err(message) = self
+                .pool
+                .answer(&self.scope, &self.outbox, &self.model, &self.device, &layer)
+                .await
+            {
+                self.outbox.send(&Event::Failed {
+                    run: None,
+                    message: format!("The photo pool could not be prepared: {message}"),
+                });
+            }
+            return Ok(());
+        }
         if self.job.is_some() {
             return self.step_job().await;
         }
@@ -170,6 +192,7 @@ impl Engine {
             Command::Pause => batch.pause(true),
             Command::Resume => batch.pause(false),
             Command::Simulate { fault } => batch.fault(fault),
+            Command::Examples { layer } => self.examples.push(layer),
             Command::Batch {
                 run,
                 recipes,

@@ -221,7 +221,11 @@ impl BatchEngine {
             }
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),
-            Event::Frame { .. } | Event::Checkpoint { .. } => {}
+            Event::Frame { .. }
+            | Event::Checkpoint { .. }
+            | Event::PoolProgress { .. }
+            | Event::PoolCrops { .. }
+            | Event::PoolActivations { .. } => {}
         }
     }
 

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::Worker;
 
 use super::address::{AddressBar, link_to};
-use super::state::{EngineStatus, Progress, State};
+use super::state::{EngineStatus, PoolActivations, PoolCrops, Progress, State};
 use super::worker::{self, Heard};
 use crate::protocol::{Backend, Command, Event, Fault, Resume, RunId};
 
@@ -202,6 +202,13 @@ impl Controller {
         });
     }
 
+    /// Asks the engine for the photo pool's activations at `layer` (crops too, the first time).
+    pub fn request_examples(&self, layer: &str) {
+        self.post(&Command::Examples {
+            layer: layer.to_owned(),
+        });
+    }
+
     pub fn simulate(&self, fault: Fault) {
         self.post(&Command::Simulate { fault });
     }
@@ -277,6 +284,42 @@ impl Controller {
             }
             Event::Failed { run, message } if run.is_none_or(|run| self.is_latest(run)) => {
                 self.state.message.set(Some(message))
+            }
+            Event::PoolProgress { done, total, .. } => {
+                self.state.pool_progress.set(Some((done, total)))
+            }
+            Event::PoolCrops { size, photos } => {
+                if let Some(pixels) = attachment.and_then(|a| a.dyn_into::<Uint8Array>().ok()) {
+                    self.state.pool_crops.set(Some(Rc::new(PoolCrops {
+                        size,
+                        photos,
+                        rgba: pixels.to_vec(),
+                    })));
+                }
+            }
+            Event::PoolActivations {
+                layer,
+                channels,
+                grid,
+            } => {
+                if let Some(values) = attachment.and_then(|a| a.dyn_into::<Float32Array>().ok()) {
+                    let values = values.to_vec();
+                    let channels = channels as usize;
+                    let grid = grid as usize;
+                    let crops = values.len() / channels.max(1) / (grid * grid).max(1);
+                    self.state.pool_progress.set(None);
+                    self.state
+                        .pool_activations
+                        .set(Some(Rc::new(PoolActivations {
+                            layer,
+                            acts: basis_featvis::pool::Activations {
+                                channels,
+                                grid,
+                                crops,
+                                values,
+                            },
+                        })));
+                }
             }
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),

@@ -9,6 +9,7 @@ mod chart;
 mod controller;
 mod controls;
 mod engine_bar;
+mod examples;
 mod grid;
 mod help;
 mod keys;
@@ -152,6 +153,7 @@ fn SinglePage(link: Link) -> impl IntoView {
                     </fieldset>
                 </div>
             </div>
+            <examples::Examples/>
             <help::Help/>
         </main>
     }

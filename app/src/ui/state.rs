@@ -1,6 +1,8 @@
 //! The page's reactive state: one `Recipe` and what the engine last reported, shared by every
 //! component through context.
 
+use std::rc::Rc;
+
 use basis_recipe::Recipe;
 use leptos::prelude::*;
 
@@ -33,6 +35,19 @@ impl EngineStatus {
     }
 }
 
+/// The photo pool's crops (RGBA, `size × size` each) and the photo each came from.
+pub struct PoolCrops {
+    pub size: u32,
+    pub photos: Vec<String>,
+    pub rgba: Vec<u8>,
+}
+
+/// The pool's activations at one layer (`positions × channels`).
+pub struct PoolActivations {
+    pub layer: String,
+    pub acts: basis_featvis::pool::Activations,
+}
+
 #[derive(Clone, Copy)]
 pub struct State {
     pub recipe: RwSignal<Recipe>,
@@ -48,6 +63,10 @@ pub struct State {
     pub manual_link: RwSignal<Option<String>>,
     /// The run whose frame the canvas shows.
     pub shown_run: RwSignal<u64>,
+    pub pool_crops: RwSignal<Option<Rc<PoolCrops>>, LocalStorage>,
+    pub pool_activations: RwSignal<Option<Rc<PoolActivations>>, LocalStorage>,
+    /// Crops through the network so far, of all, while the pool is prepared for a layer.
+    pub pool_progress: RwSignal<Option<(u32, u32)>>,
 }
 
 impl State {
@@ -65,6 +84,9 @@ impl State {
             share_note: RwSignal::new(None),
             manual_link: RwSignal::new(None),
             shown_run: RwSignal::new(0),
+            pool_crops: RwSignal::new_local(None),
+            pool_activations: RwSignal::new_local(None),
+            pool_progress: RwSignal::new(None),
         }
     }
 

@@ -27,7 +27,7 @@ pub struct Args {
     /// 0 = the neuron, 1 = the seed's random direction; slerp in between (as in recipes).
     #[arg(long, default_value_t = 0.0)]
     pub mix: f32,
-    /// The random direction's seed, and the crops'.
+    /// The random direction's seed (the crops are the pool's, always the same).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Crops per photo.
@@ -64,7 +64,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
     let network = Network::load(&dir.weights(), args.backend)?;
     let images: Vec<RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
-    let crops = pool::crops(&images, args.crops.clamp(1, 16), args.seed);
+    let crops = pool::crops(&images, args.crops.clamp(1, 16), pool::SEED);
     let crop_images: Vec<RgbImage> = crops.iter().map(|(_, image)| image.clone()).collect();
     let acts = pollster::block_on(pool::activations(
         &network.model,

@@ -76,6 +76,11 @@ impl DataDir {
         self.model_dir().join("imagenet-labels.txt")
     }
 
+    /// The pool's photo names, for the browser (which cannot list a folder).
+    pub fn photo_list(&self) -> PathBuf {
+        self.model_dir().join("photos.json")
+    }
+
     pub fn photos_dir(&self) -> PathBuf {
         self.0.join("photos")
     }

@@ -85,7 +85,7 @@ fn photo_name(member: &str) -> &str {
 /// Names the sources and the converter; outputs made from anything else are rebuilt.
 fn stamp() -> String {
     format!(
-        "{} {} {} {} {} converter-2 photos-8\n",
+        "{} {} {} {} {} converter-2 photos-8-listed\n",
         WEIGHTS_WHEEL.sha256,
         LABELS_WHEEL.sha256,
         PHOTOS_WHEEL.sha256,
@@ -97,13 +97,18 @@ fn stamp() -> String {
 pub fn run(args: Args, data: &DataDir) -> Result<()> {
     let model_dir = data.model_dir();
     let stamp_path = model_dir.join("SOURCES");
-    let outputs = [data.weights(), data.labels(), data.manifest()]
-        .into_iter()
-        .chain(
-            PHOTOS
-                .iter()
-                .map(|(_, member)| data.photos_dir().join(photo_name(member))),
-        );
+    let outputs = [
+        data.weights(),
+        data.labels(),
+        data.manifest(),
+        data.photo_list(),
+    ]
+    .into_iter()
+    .chain(
+        PHOTOS
+            .iter()
+            .map(|(_, member)| data.photos_dir().join(photo_name(member))),
+    );
     let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp())
         && outputs.into_iter().all(|p| p.exists());
     if up_to_date && !args.force {
@@ -128,6 +133,14 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
         let bytes = read_member(&fetch(wheel)?, member)?;
         write_atomically(&data.photos_dir().join(photo_name(member)), &bytes)?;
     }
+    // In name order, as `--photos` reads a folder, so both see the same pool.
+    let mut names: Vec<&str> = PHOTOS
+        .iter()
+        .map(|(_, member)| photo_name(member))
+        .collect();
+    names.sort();
+    let list = format!("{}\n", serde_json::json!({ "photos": names }));
+    write_atomically(&data.photo_list(), list.as_bytes())?;
     write_atomically(&stamp_path, stamp().as_bytes())?;
     report(data)
 }

@@ -14,6 +14,9 @@ use crate::session::SessionError;
 pub const SHORT_SIDE: u32 = 256;
 pub const CROP: u32 = 224;
 const CROP_STREAM: u64 = 41;
+/// The seed of the pool's crops wherever examples are shown, so the app and `basis examples`
+/// show the same crops.
+pub const SEED: u64 = 0;
 /// Crops per forward pass: bounds memory on any device.
 const BATCH: usize = 8;
 

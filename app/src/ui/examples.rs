@@ -1,0 +1,131 @@
+//! Dataset examples beside the visualization (Szegedy et al. 2013, live): the photo pool's crops
+//! that the current direction — neuron, random, or any point on the slider — responds to most and
+//! least. The engine computes the pool's activations once per layer; ranking them for a direction
+//! is a matrix–vector product here in the page, so the examples follow the slider at once.
+
+use basis_featvis::direction;
+use basis_featvis::examples::{self, Example};
+use basis_models::TapId;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::Ctl;
+use super::state::{PoolActivations, PoolCrops, State};
+
+const COUNT: usize = 8;
+
+/// The RGBA pixels of a crop's window.
+fn window_pixels(crops: &PoolCrops, example: &Example, tap: TapId, grid: usize) -> (u32, Vec<u8>) {
+    let (x, y, side) = examples::window(tap, grid, example.row, example.column);
+    let size = crops.size as usize;
+    let base = example.crop * size * size * 4;
+    let mut out = Vec::with_capacity((side * side * 4) as usize);
+    for row in y..y + side {
+        let start = base + (row as usize * size + x as usize) * 4;
+        out.extend_from_slice(&crops.rgba[start..start + side as usize * 4]);
+    }
+    (side, out)
+}
+
+#[derive(Clone, PartialEq)]
+struct Ranked {
+    tap: TapId,
+    grid: usize,
+    top: Vec<Example>,
+    bottom: Vec<Example>,
+}
+
+fn rank(acts: &PoolActivations, layer: &str, channel: u32, seed: u64, mix: f32) -> Option<Ranked> {
+    if acts.layer != layer {
+        return None;
+    }
+    let tap = TapId::from_name(layer).ok()?;
+    let d: Vec<f32> = direction::mix(tap.channels(), channel as usize, seed, mix as f64)
+        .iter()
+        .map(|&v| v as f32)
+        .collect();
+    let (top, bottom) = examples::top_and_bottom(&acts.acts, &d, COUNT);
+    Some(Ranked {
+        tap,
+        grid: acts.acts.grid,
+        top,
+        bottom,
+    })
+}
+
+#[component]
+pub fn Examples() -> impl IntoView {
+    let state = expect_context::<State>();
+    let ctl = expect_context::<Ctl>();
+    let open = RwSignal::new(false);
+    let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
+    Effect::new(move |_| {
+        let layer = layer.get();
+        if !open.get() || !state.ready() {
+            return;
+        }
+        let have = state
+            .pool_activations
+            .with_untracked(|a| a.as_ref().is_some_and(|a| a.layer == layer));
+        if !have {
+            ctl.with_value(|c| c.request_examples(&layer));
+        }
+    });
+    let ranked = Memo::new(move |_| {
+        let acts = state.pool_activations.get()?;
+        state
+            .recipe
+            .with(|r| rank(&acts, &r.layer, r.channel, r.seed, r.mix))
+    });
+    let canvases: Vec<NodeRef<Canvas>> = (0..2 * COUNT).map(|_| NodeRef::new()).collect();
+    let canvases = StoredValue::new_local(canvases);
+    Effect::new(move |_| {
+        let (Some(ranked), Some(crops)) = (ranked.get(), state.pool_crops.get()) else {
+            return;
+        };
+        canvases.with_value(|canvases| {
+            for (example, canvas) in ranked.top.iter().chain(&ranked.bottom).zip(canvases) {
+                if let Some(canvas) = canvas.get() {
+                    let (side, rgba) = window_pixels(&crops, example, ranked.tap, ranked.grid);
+                    super::canvas::draw(&canvas, side, &rgba);
+                }
+            }
+        });
+    });
+    let label = move |i: usize| {
+        let ranked = ranked.get()?;
+        let crops = state.pool_crops.get()?;
+        let example = ranked.top.iter().chain(&ranked.bottom).nth(i)?;
+        Some((crops.photos.get(example.crop)?.clone(), *example))
+    };
+    let figure = move |i: usize| {
+        let canvas = canvases.with_value(|c| c[i]);
+        view! {
+            <figure class="example" data-crop=move || label(i).map(|(_, e)| format!("{}:{}:{}", e.crop, e.row, e.column))>
+                <canvas node_ref=canvas width="32" height="32"></canvas>
+                <figcaption>{move || label(i).map(|(photo, _)| photo).unwrap_or_default()}</figcaption>
+            </figure>
+        }
+    };
+    let waiting = move || ranked.with(Option::is_none);
+    view! {
+        <details id="examples" class="examples" on:toggle=move |ev| {
+            use wasm_bindgen::JsCast;
+            let details = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
+            open.set(details.is_some_and(|d| d.open()));
+        }>
+            <summary id="examples-toggle">"Photos this direction responds to (dataset examples)"</summary>
+            <p class="hint">"The crops of " <span>"8 photos"</span> " (4 crops each) whose strongest position projects most (top row) and least (bottom row) on the current direction, each shown as the part of the photo that position sees. Szegedy et al. (2013) compared these for neurons and random directions and saw no difference; move the slider and judge for yourself."</p>
+            <p id="examples-progress" hidden=move || !waiting()>{move || match state.pool_progress.get() {
+                Some((done, total)) => format!("Running the photos through the network: {done} of {total} crops…"),
+                None => "Preparing the photos…".to_owned(),
+            }}</p>
+            <div class="example-rows" hidden=waiting>
+                <p class="example-title">"Responds most"</p>
+                <div id="examples-top" class="example-row">{(0..COUNT).map(figure).collect_view()}</div>
+                <p class="example-title">"Responds least"</p>
+                <div id="examples-bottom" class="example-row">{(COUNT..2 * COUNT).map(figure).collect_view()}</div>
+            </div>
+        </details>
+    }
+}
