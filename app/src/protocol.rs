@@ -123,6 +123,9 @@ pub enum Event {
         channels: u32,
         grid: u32,
     },
+    /// The privileged-basis meter at `layer`, from the pool's activations (see
+    /// `basis_featvis::privileged`).
+    Meter { layer: String, meter: Meter },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.
     Checkpoint { run: RunId, step: u32, target: u32 },
@@ -134,4 +137,25 @@ pub enum Event {
     DeviceLost { message: String },
     /// The engine could not start or stopped for good (also posted by `worker.js`).
     Crashed { message: String },
+}
+
+/// An AUC with its 95% bootstrap interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// What the page shows of a layer's privileged-basis profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meter {
+    pub kurtosis_auc: Interval,
+    pub hoyer_auc: Interval,
+    pub vector_kurtosis: f64,
+    pub vector_kurtosis_rotated: f64,
+    /// Kurtosis AUC at t = 0, 0.1, …, 1 along the slider.
+    pub slider: Vec<f64>,
+    pub basis_kurtosis: Vec<f64>,
+    pub random_kurtosis: Vec<f64>,
 }

@@ -261,6 +261,12 @@ test('dataset examples: the photos a direction responds to, following the slider
   assert.deepEqual(atNeuron.slice(0, 8).map((s) => s.split('@')[0]), cli.top.map((e) => e.photo));
   assert.deepEqual(atNeuron.slice(8).map((s) => s.split('@')[0]), cli.bottom.map((e) => e.photo));
   for (let i = 1; i <= 2; i++) assert.ok(await colours(page, `#examples-top .example:nth-child(${i}) canvas`) > 50, 'a photo crop is drawn');
+  // The privileged-basis meter of the layer: the number `basis stats` prints for the same pool.
+  await page.waitForSelector('#meter-auc', { state: 'visible' });
+  const stats = JSON.parse(execFileSync(BASIS, ['stats', '--layer', 'block3', '--json']).toString());
+  const meter = await page.textContent('#meter-auc');
+  assert.match(meter, new RegExp(`^Kurtosis AUC ${stats.kurtosis_auc.value.toFixed(3)} `));
+  assert.equal(await page.locator('#meter-strips line').count(), 2 * 40, 'one tick per neuron and per random direction');
 
   await page.$eval('#direction', (slider) => { slider.value = '1'; slider.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction((before) => {

@@ -12,7 +12,7 @@ use web_sys::DedicatedWorkerGlobalScope;
 
 use super::download;
 use super::mailbox::Outbox;
-use crate::protocol::Event;
+use crate::protocol::{Event, Interval, Meter};
 
 const LIST_URL: &str = "model/photos.json";
 /// The CLI's defaults, so the app shows what `basis examples` prints.
@@ -53,6 +53,25 @@ impl Pool {
         })
         .await
         .map_err(|e| e.to_string())?;
+        let profile = basis_featvis::privileged::profile(&acts.values, acts.channels, pool::SEED);
+        let interval = |a: basis_featvis::privileged::Auc| Interval {
+            value: a.value,
+            low: a.low,
+            high: a.high,
+        };
+        let meter = Meter {
+            kurtosis_auc: interval(profile.kurtosis_auc),
+            hoyer_auc: interval(profile.hoyer_auc),
+            vector_kurtosis: profile.vector_kurtosis,
+            vector_kurtosis_rotated: profile.vector_kurtosis_rotated,
+            slider: profile.slider,
+            basis_kurtosis: profile.basis_kurtosis,
+            random_kurtosis: profile.random_kurtosis,
+        };
+        outbox.send(&Event::Meter {
+            layer: layer.to_owned(),
+            meter,
+        });
         let array = Float32Array::from(acts.values.as_slice());
         outbox.send_with(
             &Event::PoolActivations {

@@ -225,7 +225,8 @@ impl BatchEngine {
             | Event::Checkpoint { .. }
             | Event::PoolProgress { .. }
             | Event::PoolCrops { .. }
-            | Event::PoolActivations { .. } => {}
+            | Event::PoolActivations { .. }
+            | Event::Meter { .. } => {}
         }
     }
 

@@ -321,6 +321,7 @@ impl Controller {
                         })));
                 }
             }
+            Event::Meter { layer, meter } => self.state.meter.set(Some((layer, meter))),
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),
             // Events of superseded runs.

@@ -126,6 +126,7 @@ pub fn Examples() -> impl IntoView {
                 <p class="example-title">"Responds least"</p>
                 <div id="examples-bottom" class="example-row">{(COUNT..2 * COUNT).map(figure).collect_view()}</div>
             </div>
+            <super::meter::MeterView/>
         </details>
     }
 }

@@ -14,6 +14,7 @@ mod grid;
 mod help;
 mod keys;
 mod make_quiz;
+mod meter;
 mod notices;
 mod quiz;
 mod share;
