@@ -34,6 +34,11 @@ pub enum Command {
     Examples {
         layer: String,
     },
+    /// Adds the user's photo (its file's bytes beside this message) to the pool, in this
+    /// browser only; the examples of the last asked layer are computed again with it.
+    AddPhoto {
+        name: String,
+    },
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.

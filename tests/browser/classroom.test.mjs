@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, openPage, ready, foreignRequests } from './harness.mjs';
+import { serveDist, launch, openPage, ready, foreignRequests, readFileBytes } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -276,5 +276,35 @@ test('dataset examples: the photos a direction responds to, following the slider
   const atRandom = await shown();
   const cliRandom = JSON.parse(execFileSync(BASIS, ['examples', '--layer', 'block3', '--channel', '7', '--seed', '2', '--mix', '1', '--count', '8', '-o', '/tmp/basis-browser-examples.png']).toString());
   assert.deepEqual(atRandom.slice(0, 8).map((s) => s.split('@')[0]), cliRandom.top.map((e) => e.photo));
+  await close();
+});
+
+test('your own photos join the pool in this browser; bad files each get a message', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  // block3 channel 17: the pool's strongest crop is chelsea's centre crop (`basis examples`).
+  const recipe = execFileSync(BASIS, ['link', '--layer', 'block3', '--channel', '17', '--size', '64', '--steps', '4']).toString().trim();
+  const { page, close, record } = await open(browser, recipe);
+  await ready(page);
+  await page.click('#examples-toggle');
+  await page.waitForSelector('#examples-top', { state: 'visible', timeout: 300_000 });
+  assert.equal(await page.textContent('#pool-size'), '8 photos');
+  const cat = await readFileBytes(`${process.env.BASIS_DATA}/photos/chelsea.png`);
+  await page.setInputFiles('#add-photos', [
+    { name: 'my-cat.png', mimeType: 'image/png', buffer: Buffer.from(cat) },
+    { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+  ]);
+  await page.waitForFunction(() => document.querySelector('#pool-size')?.textContent === '9 photos', null, { timeout: 300_000 });
+  // The same photo under another name: its centre crop is the same, so it ranks right after.
+  await page.waitForFunction(() => [...document.querySelectorAll('#examples-top figcaption')].slice(0, 2).map((c) => c.textContent).join() === 'chelsea.png,my-cat.png', null, { timeout: 300_000 });
+  const message = await page.textContent('.message');
+  assert.match(message, /empty\.png is empty \(0 bytes\)/);
+  assert.match(message, /notes\.txt is not a JPEG, PNG or WebP photo/);
+  assert.ok(!record.requests.some((url) => url.includes('my-cat')), 'the photo is not uploaded anywhere');
+  await page.reload();
+  await ready(page);
+  await page.click('#examples-toggle');
+  await page.waitForFunction(() => document.querySelector('#pool-size')?.textContent === '8 photos', null, { timeout: 300_000 });
   await close();
 });

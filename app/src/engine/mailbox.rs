@@ -6,17 +6,19 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use js_sys::{Array, Float32Array, Function, Promise};
+use js_sys::{Array, Float32Array, Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::protocol::{Command, Event};
 
-/// A command and the array that travelled beside it, if any.
+/// A command and the array that travelled beside it, if any: floats (image parameters) or bytes
+/// (a photo file).
 pub struct Mail {
     pub command: Command,
     pub attachment: Option<Vec<f32>>,
+    pub bytes: Option<Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -34,7 +36,7 @@ impl Inbox {
         let receiver = inbox.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            let (json, attachment) = match data.dyn_ref::<Array>() {
+            let (json, attachment, bytes) = match data.dyn_ref::<Array>() {
                 Some(parts) => (
                     parts.get(0),
                     parts
@@ -42,8 +44,13 @@ impl Inbox {
                         .dyn_into::<Float32Array>()
                         .ok()
                         .map(|array| array.to_vec()),
+                    parts
+                        .get(1)
+                        .dyn_into::<Uint8Array>()
+                        .ok()
+                        .map(|array| array.to_vec()),
                 ),
-                None => (data, None),
+                None => (data, None, None),
             };
             let parsed = json
                 .as_string()
@@ -56,6 +63,7 @@ impl Inbox {
                     receiver.queue.borrow_mut().push_back(Mail {
                         command,
                         attachment,
+                        bytes,
                     });
                     if let Some(wake) = receiver.waiting.borrow_mut().take() {
                         let _ = wake.call0(&JsValue::NULL);

@@ -76,6 +76,8 @@ struct Engine {
     pool: pool::Pool,
     /// Layers whose pool activations the page asked for, answered between steps.
     examples: Vec<String>,
+    /// The user's photos to add to the pool: file names and bytes.
+    photos: Vec<(String, Vec<u8>)>,
 }
 
 impl Engine {
@@ -106,6 +108,7 @@ impl Engine {
             job: None,
             pool: pool::Pool::default(),
             examples: Vec::new(),
+            photos: Vec::new(),
         })
     }
 
@@ -121,7 +124,8 @@ impl Engine {
             }
             let idle = self.runs.due(self.steps_done()).is_none()
                 && self.job.is_none()
-                && self.examples.is_empty();
+                && self.examples.is_empty()
+                && self.photos.is_empty();
             if batch.is_empty() && idle {
                 inbox.wait().await;
                 continue;
@@ -138,6 +142,25 @@ impl Engine {
     /// Applies what the queue held, then takes one step if one is due. `Err` when the GPU is gone.
     async fn turn(&mut self, batch: Batch) -> Result<(), String> {
         self.apply(batch).await?;
+        if !self.photos.is_empty() {
+            for (name, bytes) in std::mem::take(&mut self.photos) {
+                if let Err(message) = self
+                    .pool
+                    .add(
+                        &self.scope,
+                        &self.outbox,
+                        &self.model,
+                        &self.device,
+                        &name,
+                        &bytes,
+                    )
+                    .await
+                {
+                    self.outbox.send(&Event::Failed { run: None, message });
+                }
+            }
+            return Ok(());
+        }
         if let Some(layer) = self.examples.pop() {
             self.examples.clear(); // Only the newest layer matters.
             if let Err(message) = self
@@ -193,6 +216,7 @@ impl Engine {
             Command::Resume => batch.pause(false),
             Command::Simulate { fault } => batch.fault(fault),
             Command::Examples { layer } => self.examples.push(layer),
+            Command::AddPhoto { name } => self.photos.push((name, mail.bytes.unwrap_or_default())),
             Command::Batch {
                 run,
                 recipes,

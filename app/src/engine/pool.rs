@@ -23,9 +23,51 @@ struct List {
     photos: Vec<String>,
 }
 
+/// Larger files are refused before decoding: a phone photo is a few MB.
+const MAX_FILE_BYTES: usize = 30_000_000;
+const MAX_PIXELS: u64 = 50_000_000;
+
 #[derive(Default)]
 pub struct Pool {
     crops: Option<Vec<RgbImage>>,
+    /// The photo each crop came from.
+    names: Vec<String>,
+    last_layer: Option<String>,
+}
+
+/// Why a user's file cannot join the pool, in words that name it.
+fn check_photo(name: &str, bytes: &[u8]) -> Result<RgbImage, String> {
+    if bytes.is_empty() {
+        return Err(format!("{name} is empty (0 bytes), not a photo"));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{name} is {:.0} MB; photos up to {} MB are accepted",
+            bytes.len() as f64 / 1e6,
+            MAX_FILE_BYTES / 1_000_000
+        ));
+    }
+    let format = image::guess_format(bytes)
+        .ok()
+        .filter(|f| {
+            matches!(
+                f,
+                image::ImageFormat::Png | image::ImageFormat::Jpeg | image::ImageFormat::WebP
+            )
+        })
+        .ok_or_else(|| format!("{name} is not a JPEG, PNG or WebP photo"))?;
+    let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("{name} is damaged or not a complete image ({e})"))?;
+    if w as u64 * h as u64 > MAX_PIXELS {
+        return Err(format!(
+            "{name} is {w} × {h} pixels; at most 50 megapixels are accepted"
+        ));
+    }
+    image::load_from_memory_with_format(bytes, format)
+        .map(|image| image.to_rgb8())
+        .map_err(|e| format!("{name} is damaged or not a complete image ({e})"))
 }
 
 impl Pool {
@@ -39,9 +81,8 @@ impl Pool {
         layer: &str,
     ) -> Result<(), String> {
         let tap = TapId::from_name(layer).map_err(|e| e.to_string())?;
-        if self.crops.is_none() {
-            self.crops = Some(load(scope, outbox).await?);
-        }
+        self.last_layer = Some(layer.to_owned());
+        self.ensure(scope, outbox).await?;
         let crops = self.crops.as_ref().expect("just loaded");
         let total = crops.len() as u32;
         let acts = pool::activations(model, device, crops, tap, |done| {
@@ -86,10 +127,65 @@ impl Pool {
     }
 }
 
-async fn load(
-    scope: &DedicatedWorkerGlobalScope,
-    outbox: &Outbox,
-) -> Result<Vec<RgbImage>, String> {
+impl Pool {
+    async fn ensure(
+        &mut self,
+        scope: &DedicatedWorkerGlobalScope,
+        outbox: &Outbox,
+    ) -> Result<(), String> {
+        if self.crops.is_none() {
+            let (crops, names) = load(scope).await?;
+            self.crops = Some(crops);
+            self.names = names;
+            self.send_crops(outbox);
+        }
+        Ok(())
+    }
+
+    fn send_crops(&self, outbox: &Outbox) {
+        let crops = self.crops.as_deref().unwrap_or_default();
+        let rgba: Vec<u8> = crops
+            .iter()
+            .flat_map(|image| image.pixels().flat_map(|p| [p[0], p[1], p[2], 255]))
+            .collect();
+        let pixels = Uint8Array::from(rgba.as_slice());
+        outbox.send_with(
+            &Event::PoolCrops {
+                size: CROP,
+                photos: self.names.clone(),
+            },
+            &pixels,
+            &pixels.buffer(),
+        );
+    }
+
+    /// Adds a user's photo: its crops join the pool, and the last layer's examples and meter are
+    /// sent again. A file that is not a usable photo is refused with a message naming it.
+    pub async fn add(
+        &mut self,
+        scope: &DedicatedWorkerGlobalScope,
+        outbox: &Outbox,
+        model: &EfficientNetLite0,
+        device: &Device,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), String> {
+        let photo = check_photo(name, bytes)?;
+        self.ensure(scope, outbox).await?;
+        let crops = self.crops.get_or_insert_with(Vec::new);
+        for (_, crop) in pool::crops(std::slice::from_ref(&photo), CROPS_PER_PHOTO, pool::SEED) {
+            crops.push(crop);
+            self.names.push(name.to_owned());
+        }
+        self.send_crops(outbox);
+        match self.last_layer.clone() {
+            Some(layer) => self.answer(scope, outbox, model, device, &layer).await,
+            None => Ok(()),
+        }
+    }
+}
+
+async fn load(scope: &DedicatedWorkerGlobalScope) -> Result<(Vec<RgbImage>, Vec<String>), String> {
     let list: List = serde_json::from_str(&download::text(scope, LIST_URL).await?)
         .map_err(|error| format!("{LIST_URL} is not a photo list: {error}"))?;
     let mut photos = Vec::with_capacity(list.photos.len());
@@ -104,18 +200,5 @@ async fn load(
         .iter()
         .map(|(c, _)| list.photos[c.photo].clone())
         .collect();
-    let rgba: Vec<u8> = crops
-        .iter()
-        .flat_map(|(_, image)| image.pixels().flat_map(|p| [p[0], p[1], p[2], 255]))
-        .collect();
-    let pixels = Uint8Array::from(rgba.as_slice());
-    outbox.send_with(
-        &Event::PoolCrops {
-            size: CROP,
-            photos: names,
-        },
-        &pixels,
-        &pixels.buffer(),
-    );
-    Ok(crops.into_iter().map(|(_, image)| image).collect())
+    Ok((crops.into_iter().map(|(_, image)| image).collect(), names))
 }

@@ -209,6 +209,19 @@ impl Controller {
         });
     }
 
+    /// Sends a user's photo file to the engine's pool (transferred, not copied).
+    pub fn add_photo(&self, name: String, bytes: Uint8Array) {
+        let json = JsValue::from_str(
+            &serde_json::to_string(&Command::AddPhoto { name }).expect("commands serialize"),
+        );
+        if let Some(worker) = self.worker.borrow().as_ref() {
+            let _ = worker.post_message_with_transfer(
+                &Array::of2(&json, &bytes),
+                &Array::of1(&bytes.buffer()),
+            );
+        }
+    }
+
     pub fn simulate(&self, fault: Fault) {
         self.post(&Command::Simulate { fault });
     }
@@ -282,6 +295,14 @@ impl Controller {
             Event::Done { run, .. } if self.is_latest(run) => {
                 self.state.progress.update(|p| p.done = true)
             }
+            // Problems outside a run (several refused photos, say) add up rather than hide
+            // each other; a run's failure replaces what was shown.
+            Event::Failed { run: None, message } => self.state.message.update(|shown| {
+                *shown = Some(match shown.take() {
+                    Some(old) if !old.contains(&message) => format!("{old} {message}"),
+                    _ => message,
+                })
+            }),
             Event::Failed { run, message } if run.is_none_or(|run| self.is_latest(run)) => {
                 self.state.message.set(Some(message))
             }

@@ -53,6 +53,28 @@ fn rank(acts: &PoolActivations, layer: &str, channel: u32, seed: u64, mix: f32) 
     })
 }
 
+/// Reads each file and hands it to the engine; the engine checks it (and says why it cannot use
+/// it). Nothing leaves the browser.
+fn add_files(ctl: Ctl, files: web_sys::FileList) {
+    for i in 0..files.length() {
+        let Some(file) = files.get(i) else { continue };
+        wasm_bindgen_futures::spawn_local(async move {
+            let name = file.name();
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let bytes = js_sys::Uint8Array::new(&buffer);
+                    ctl.with_value(|c| c.add_photo(name, bytes));
+                }
+                Err(_) => ctl.with_value(|c| {
+                    c.state
+                        .message
+                        .set(Some(format!("{name} could not be read from the disk.")))
+                }),
+            }
+        });
+    }
+}
+
 #[component]
 pub fn Examples() -> impl IntoView {
     let state = expect_context::<State>();
@@ -108,6 +130,15 @@ pub fn Examples() -> impl IntoView {
         }
     };
     let waiting = move || ranked.with(Option::is_none);
+    let photo_count = move || {
+        state.pool_crops.with(|c| {
+            c.as_ref().map_or(0, |c| {
+                let mut names = c.photos.clone();
+                names.dedup();
+                names.len()
+            })
+        })
+    };
     view! {
         <details id="examples" class="examples" on:toggle=move |ev| {
             use wasm_bindgen::JsCast;
@@ -115,7 +146,7 @@ pub fn Examples() -> impl IntoView {
             open.set(details.is_some_and(|d| d.open()));
         }>
             <summary id="examples-toggle">"Photos this direction responds to (dataset examples)"</summary>
-            <p class="hint">"The crops of " <span>"8 photos"</span> " (4 crops each) whose strongest position projects most (top row) and least (bottom row) on the current direction, each shown as the part of the photo that position sees. Szegedy et al. (2013) compared these for neurons and random directions and saw no difference; move the slider and judge for yourself."</p>
+            <p class="hint">"The crops of " <span id="pool-size">{move || format!("{} photos", photo_count())}</span> " (4 crops each) whose strongest position projects most (top row) and least (bottom row) on the current direction, each shown as the part of the photo that position sees. Szegedy et al. (2013) compared these for neurons and random directions and saw no difference; move the slider and judge for yourself."</p>
             <p id="examples-progress" hidden=move || !waiting()>{move || match state.pool_progress.get() {
                 Some((done, total)) => format!("Running the photos through the network: {done} of {total} crops…"),
                 None => "Preparing the photos…".to_owned(),
@@ -125,6 +156,28 @@ pub fn Examples() -> impl IntoView {
                 <div id="examples-top" class="example-row">{(0..COUNT).map(figure).collect_view()}</div>
                 <p class="example-title">"Responds least"</p>
                 <div id="examples-bottom" class="example-row">{(COUNT..2 * COUNT).map(figure).collect_view()}</div>
+            </div>
+            <div id="photo-drop" class="photo-drop"
+                on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                on:drop=move |ev: web_sys::DragEvent| {
+                    ev.prevent_default();
+                    if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                        add_files(ctl, files);
+                    }
+                }>
+                <label for="add-photos">"Add your photos (JPEG, PNG or WebP; or drop them here): "</label>
+                <input id="add-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple
+                    on:change=move |ev| {
+                        use wasm_bindgen::JsCast;
+                        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                        if let Some(files) = input.as_ref().and_then(|i| i.files()) {
+                            add_files(ctl, files);
+                        }
+                        if let Some(input) = input {
+                            input.set_value("");
+                        }
+                    }/>
+                <p class="hint">"They stay in this browser — nothing is uploaded — and are gone when the page reloads."</p>
             </div>
             <super::meter::MeterView/>
         </details>
