@@ -39,6 +39,8 @@ pub enum Command {
     AddPhoto {
         name: String,
     },
+    /// The privileged-basis meter of every layer, one `Meter` event per layer, stem first.
+    Profile,
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.

@@ -268,6 +268,16 @@ test('dataset examples: the photos a direction responds to, following the slider
   assert.match(meter, new RegExp(`^Kurtosis AUC ${stats.kurtosis_auc.value.toFixed(3)} `));
   assert.equal(await page.locator('#meter-strips line').count(), 2 * 40, 'one tick per neuron and per random direction');
 
+  // The whole network's profile, a row per layer, as `basis stats --all` prints it.
+  await page.click('#profile-all');
+  await page.waitForFunction(() => document.querySelectorAll('#profile-table tbody tr').length === 18, null, { timeout: 600_000 });
+  const rows = await page.$$eval('#profile-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ['stem', ...Array.from({ length: 16 }, (_, i) => `block${i}`), 'head']);
+  assert.deepEqual(rows.map((r) => r[1]), ['ReLU6', ...Array(16).fill('linear'), 'ReLU6']);
+  const head = JSON.parse(execFileSync(BASIS, ['stats', '--layer', 'head', '--json']).toString());
+  assert.ok(rows[17][3].startsWith(head.kurtosis_auc.value.toFixed(3)), `${rows[17][3]} vs ${head.kurtosis_auc.value}`);
+  assert.ok(rows[4][3].startsWith(stats.kurtosis_auc.value.toFixed(3)), 'block3 as in the meter');
+
   await page.$eval('#direction', (slider) => { slider.value = '1'; slider.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction((before) => {
     const now = [...document.querySelectorAll('.example')].map((f) => `${f.querySelector('figcaption').textContent}@${f.dataset.crop}`);

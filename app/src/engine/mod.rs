@@ -78,6 +78,8 @@ struct Engine {
     examples: Vec<String>,
     /// The user's photos to add to the pool: file names and bytes.
     photos: Vec<(String, Vec<u8>)>,
+    /// Layers still to measure for the privileged-basis profile, last first.
+    profile: Vec<String>,
 }
 
 impl Engine {
@@ -109,6 +111,7 @@ impl Engine {
             pool: pool::Pool::default(),
             examples: Vec::new(),
             photos: Vec::new(),
+            profile: Vec::new(),
         })
     }
 
@@ -125,7 +128,8 @@ impl Engine {
             let idle = self.runs.due(self.steps_done()).is_none()
                 && self.job.is_none()
                 && self.examples.is_empty()
-                && self.photos.is_empty();
+                && self.photos.is_empty()
+                && self.profile.is_empty();
             if batch.is_empty() && idle {
                 inbox.wait().await;
                 continue;
@@ -165,12 +169,40 @@ impl Engine {
             self.examples.clear(); // Only the newest layer matters.
             if let Err(message) = self
                 .pool
-                .answer(&self.scope, &self.outbox, &self.model, &self.device, &layer)
+                .answer(
+                    &self.scope,
+                    &self.outbox,
+                    &self.model,
+                    &self.device,
+                    &layer,
+                    true,
+                )
                 .await
             {
                 self.outbox.send(&Event::Failed {
                     run: None,
                     message: format!("The photo pool could not be prepared: {message}"),
+                });
+            }
+            return Ok(());
+        }
+        if let Some(layer) = self.profile.pop() {
+            if let Err(message) = self
+                .pool
+                .answer(
+                    &self.scope,
+                    &self.outbox,
+                    &self.model,
+                    &self.device,
+                    &layer,
+                    false,
+                )
+                .await
+            {
+                self.profile.clear();
+                self.outbox.send(&Event::Failed {
+                    run: None,
+                    message: format!("The layer profile could not be made: {message}"),
                 });
             }
             return Ok(());
@@ -216,6 +248,14 @@ impl Engine {
             Command::Resume => batch.pause(false),
             Command::Simulate { fault } => batch.fault(fault),
             Command::Examples { layer } => self.examples.push(layer),
+            // One layer per turn, stem first, so steps and commands go on in between.
+            Command::Profile => {
+                self.profile = basis_models::LAYERS
+                    .iter()
+                    .rev()
+                    .map(|l| l.name.to_owned())
+                    .collect()
+            }
             Command::AddPhoto { name } => self.photos.push((name, mail.bytes.unwrap_or_default())),
             Command::Batch {
                 run,

@@ -71,7 +71,8 @@ fn check_photo(name: &str, bytes: &[u8]) -> Result<RgbImage, String> {
 }
 
 impl Pool {
-    /// Sends the crops (the first time) and the activations at `layer`.
+    /// Sends the crops (the first time), the meter at `layer`, and — for examples — the
+    /// activations there.
     pub async fn answer(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
@@ -79,9 +80,12 @@ impl Pool {
         model: &EfficientNetLite0,
         device: &Device,
         layer: &str,
+        examples: bool,
     ) -> Result<(), String> {
         let tap = TapId::from_name(layer).map_err(|e| e.to_string())?;
-        self.last_layer = Some(layer.to_owned());
+        if examples {
+            self.last_layer = Some(layer.to_owned());
+        }
         self.ensure(scope, outbox).await?;
         let crops = self.crops.as_ref().expect("just loaded");
         let total = crops.len() as u32;
@@ -113,6 +117,9 @@ impl Pool {
             layer: layer.to_owned(),
             meter,
         });
+        if !examples {
+            return Ok(());
+        }
         let array = Float32Array::from(acts.values.as_slice());
         outbox.send_with(
             &Event::PoolActivations {
@@ -179,7 +186,10 @@ impl Pool {
         }
         self.send_crops(outbox);
         match self.last_layer.clone() {
-            Some(layer) => self.answer(scope, outbox, model, device, &layer).await,
+            Some(layer) => {
+                self.answer(scope, outbox, model, device, &layer, true)
+                    .await
+            }
             None => Ok(()),
         }
     }

@@ -222,6 +222,11 @@ impl Controller {
         }
     }
 
+    /// Asks the engine for the privileged-basis meter of every layer.
+    pub fn request_profile(&self) {
+        self.post(&Command::Profile);
+    }
+
     pub fn simulate(&self, fault: Fault) {
         self.post(&Command::Simulate { fault });
     }
@@ -342,7 +347,9 @@ impl Controller {
                         })));
                 }
             }
-            Event::Meter { layer, meter } => self.state.meter.set(Some((layer, meter))),
+            Event::Meter { layer, meter } => self.state.meters.update(|m| {
+                m.insert(layer, meter);
+            }),
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),
             // Events of superseded runs.

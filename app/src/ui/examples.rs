@@ -180,6 +180,7 @@ pub fn Examples() -> impl IntoView {
                 <p class="hint">"They stay in this browser — nothing is uploaded — and are gone when the page reloads."</p>
             </div>
             <super::meter::MeterView/>
+            <super::meter::ProfileTable/>
         </details>
     }
 }

@@ -3,8 +3,10 @@
 //! kurtosis of every direction (neurons vs random) on one axis, and the AUC along the slider with
 //! the current position marked.
 
+use basis_models::LAYERS;
 use leptos::prelude::*;
 
+use super::Ctl;
 use super::state::State;
 use crate::protocol::Meter;
 
@@ -78,11 +80,7 @@ pub fn MeterView() -> impl IntoView {
     let t = Signal::derive(move || state.recipe.with(|r| r.mix));
     let current = move || {
         let layer = state.recipe.with(|r| r.layer.clone());
-        state
-            .meter
-            .get()
-            .filter(|(l, _)| *l == layer)
-            .map(|(_, m)| m)
+        state.meters.with(|m| m.get(&layer).cloned())
     };
     view! {
         <section id="meter" class="meter" hidden=move || current().is_none()>
@@ -97,6 +95,47 @@ pub fn MeterView() -> impl IntoView {
                     {curve(&m, t)}
                 }
             })}
+        </section>
+    }
+}
+
+/// The network's privileged-basis profile: one row per layer, filled in as the engine measures.
+#[component]
+pub fn ProfileTable() -> impl IntoView {
+    let state = expect_context::<State>();
+    let ctl = expect_context::<Ctl>();
+    let measured = move || state.meters.with(|m| m.len());
+    let rows = move || {
+        state.meters.with(|meters| {
+            LAYERS
+                .iter()
+                .filter_map(|layer| {
+                    let m = meters.get(layer.name)?;
+                    let after = if matches!(layer.name, "stem" | "head") { "ReLU6" } else { "linear" };
+                    let auc = m.kurtosis_auc;
+                    Some(view! {
+                        <tr data-layer=layer.name>
+                            <td>{layer.name}</td>
+                            <td>{after}</td>
+                            <td>{layer.channels}</td>
+                            <td>{format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)}</td>
+                            <td>{format!("{:.3}", m.hoyer_auc.value)}</td>
+                            <td>{format!("{:.2} → {:.2}", m.vector_kurtosis, m.vector_kurtosis_rotated)}</td>
+                        </tr>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section id="profile" class="profile">
+            <button id="profile-all" prop:disabled=move || !state.ready() on:click=move |_| ctl.with_value(|c| c.request_profile())>"Profile every layer"</button>
+            <span id="profile-progress" class="hint">{move || format!(" {} of {} layers measured", measured(), LAYERS.len())}</span>
+            <p class="hint">"Taps after a ReLU6 (stem, head) against linear block outputs (a 1×1 projection plus the residual, no nonlinearity after it)."</p>
+            <table id="profile-table" class="per-layer" hidden=move || measured() == 0>
+                <thead><tr><th>"Layer"</th><th>"After"</th><th>"Channels"</th><th>"Kurtosis AUC [95%]"</th><th>"Hoyer AUC"</th><th>"Vector kurtosis → rotated"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
         </section>
     }
 }

@@ -67,8 +67,8 @@ pub struct State {
     pub pool_activations: RwSignal<Option<Rc<PoolActivations>>, LocalStorage>,
     /// Crops through the network so far, of all, while the pool is prepared for a layer.
     pub pool_progress: RwSignal<Option<(u32, u32)>>,
-    /// The privileged-basis meter of a layer.
-    pub meter: RwSignal<Option<(String, crate::protocol::Meter)>>,
+    /// The privileged-basis meter of each layer measured so far.
+    pub meters: RwSignal<std::collections::HashMap<String, crate::protocol::Meter>>,
 }
 
 impl State {
@@ -89,7 +89,7 @@ impl State {
             pool_crops: RwSignal::new_local(None),
             pool_activations: RwSignal::new_local(None),
             pool_progress: RwSignal::new(None),
-            meter: RwSignal::new(None),
+            meters: RwSignal::new(Default::default()),
         }
     }
 
