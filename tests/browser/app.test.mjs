@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  serveDist, launch, openPage, ready, waitForStep, waitForDone, pixels, meanAbsoluteDifference,
-  foreignRequests, readFileBytes, step, shownRun, waitForRunAfter, simulate, decodePng, VIEWPORTS,
+  serveDist, launch, ready, waitForStep, waitForDone, pixels, meanAbsoluteDifference,
+  checkedPages, readFileBytes, step, shownRun, waitForRunAfter, simulate, decodePng, VIEWPORTS,
 } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
@@ -20,7 +20,7 @@ function fragment(...flags) {
 }
 
 let server;
-const opened = [];
+const pages = checkedPages();
 
 before(async () => {
   server = await serveDist();
@@ -28,24 +28,11 @@ before(async () => {
 
 after(async () => {
   await server.close();
-  for (const record of opened) {
-    assert.deepEqual(foreignRequests(record, record.origin), [], 'no request leaves the origin');
-    assert.deepEqual(record.violations, [], 'the Content-Security-Policy blocks nothing the app needs');
-  }
+  pages.check();
 });
 
 async function open(browser, hash = '', options = {}) {
-  const origin = options.origin ?? server.origin;
-  const handle = await openPage(browser, `${origin}/${hash}`, options);
-  handle.record.origin = origin;
-  handle.record.violations = [];
-  opened.push(handle.record);
-  const close = handle.close;
-  handle.close = async () => {
-    handle.record.violations = await handle.record.csp();
-    await close();
-  };
-  return handle;
+  return pages.open(browser, options.origin ?? server.origin, hash, options);
 }
 
 /** The canvas's pixels together with the step they belong to. */

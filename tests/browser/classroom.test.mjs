@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, openPage, ready, foreignRequests, readFileBytes } from './harness.mjs';
+import { serveDist, launch, ready, checkedPages, readFileBytes } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -13,7 +13,7 @@ function basisJson(...args) {
 }
 
 let server;
-const opened = [];
+const pages = checkedPages();
 
 before(async () => {
   server = await serveDist();
@@ -21,23 +21,11 @@ before(async () => {
 
 after(async () => {
   await server.close();
-  for (const record of opened) {
-    assert.deepEqual(foreignRequests(record, server.origin), [], 'no request leaves the origin');
-    assert.deepEqual(record.violations, [], 'the Content-Security-Policy blocks nothing the pages need');
-    assert.deepEqual(record.errors, [], 'no page error');
-  }
+  pages.check({ errors: true });
 });
 
 async function open(browser, hash) {
-  const handle = await openPage(browser, `${server.origin}/${hash}`);
-  handle.record.violations = [];
-  opened.push(handle.record);
-  const close = handle.close;
-  handle.close = async () => {
-    handle.record.violations = await handle.record.csp();
-    await close();
-  };
-  return handle;
+  return pages.open(browser, server.origin, hash);
 }
 
 /** Distinct colours on a canvas: a real image has many. */
@@ -91,8 +79,14 @@ test('comparison sheet: blind tiles, reveal, and each tile opens its own page', 
     await page.click('.tile:nth-child(1) a');
     await page.waitForSelector('#channel');
     await ready(page);
-    const expected = sheet.tiles[0].label.startsWith('neuron') ? sheet.tiles[0].label.split(' ')[1] : null;
-    if (expected) assert.equal(await page.inputValue('#channel'), expected);
+    // A neuron's page shows that channel at t = 0; a random direction's page sits at t = 1.
+    const [kind, number] = sheet.tiles[0].label.split(' ');
+    if (kind === 'neuron') {
+      assert.equal(await page.inputValue('#channel'), number);
+      assert.equal(await page.inputValue('#direction'), '0');
+    } else {
+      assert.equal(await page.inputValue('#direction'), '1');
+    }
     await close();
   });
 

@@ -1,5 +1,6 @@
 // Serves dist/ on loopback and drives Debian's Chromium through playwright-core.
 
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
@@ -175,4 +176,31 @@ export function foreignRequests(record, origin) {
 
 export async function readFileBytes(path) {
   return new Uint8Array(await readFile(path));
+}
+
+/** Pages whose requests and Content-Security-Policy reports are checked once the tests end:
+ * `open` them, then call `check` in an `after` hook (with `errors`, uncaught page errors too). */
+export function checkedPages() {
+  const records = [];
+  return {
+    async open(browser, origin, hash = '', options = {}) {
+      const handle = await openPage(browser, `${origin}/${hash}`, options);
+      handle.record.origin = origin;
+      handle.record.violations = [];
+      records.push(handle.record);
+      const close = handle.close;
+      handle.close = async () => {
+        handle.record.violations = await handle.record.csp();
+        await close();
+      };
+      return handle;
+    },
+    check({ errors = false } = {}) {
+      for (const record of records) {
+        assert.deepEqual(foreignRequests(record, record.origin), [], 'no request leaves the origin');
+        assert.deepEqual(record.violations, [], 'the Content-Security-Policy blocks nothing the app needs');
+        if (errors) assert.deepEqual(record.errors, [], 'no page error');
+      }
+    },
+  };
 }

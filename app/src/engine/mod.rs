@@ -74,12 +74,6 @@ struct Engine {
     /// A batch being optimized instead of a single image.
     job: Option<batch::Job>,
     pool: pool::Pool,
-    /// Layers whose pool activations the page asked for, answered between steps.
-    examples: Vec<String>,
-    /// The user's photos to add to the pool: file names and bytes.
-    photos: Vec<(String, Vec<u8>)>,
-    /// Layers still to measure for the privileged-basis profile, last first.
-    profile: Vec<String>,
 }
 
 impl Engine {
@@ -109,9 +103,6 @@ impl Engine {
             first_step: None,
             job: None,
             pool: pool::Pool::default(),
-            examples: Vec::new(),
-            photos: Vec::new(),
-            profile: Vec::new(),
         })
     }
 
@@ -127,9 +118,7 @@ impl Engine {
             }
             let idle = self.runs.due(self.steps_done()).is_none()
                 && self.job.is_none()
-                && self.examples.is_empty()
-                && self.photos.is_empty()
-                && self.profile.is_empty();
+                && !self.pool.has_work();
             if batch.is_empty() && idle {
                 inbox.wait().await;
                 continue;
@@ -146,65 +135,10 @@ impl Engine {
     /// Applies what the queue held, then takes one step if one is due. `Err` when the GPU is gone.
     async fn turn(&mut self, batch: Batch) -> Result<(), String> {
         self.apply(batch).await?;
-        if !self.photos.is_empty() {
-            for (name, bytes) in std::mem::take(&mut self.photos) {
-                if let Err(message) = self
-                    .pool
-                    .add(
-                        &self.scope,
-                        &self.outbox,
-                        &self.model,
-                        &self.device,
-                        &name,
-                        &bytes,
-                    )
-                    .await
-                {
-                    self.outbox.send(&Event::Failed { run: None, message });
-                }
-            }
-            return Ok(());
-        }
-        if let Some(layer) = self.examples.pop() {
-            self.examples.clear(); // Only the newest layer matters.
-            if let Err(message) = self
-                .pool
-                .answer(
-                    &self.scope,
-                    &self.outbox,
-                    &self.model,
-                    &self.device,
-                    &layer,
-                    true,
-                )
-                .await
-            {
-                self.outbox.send(&Event::Failed {
-                    run: None,
-                    message: format!("The photo pool could not be prepared: {message}"),
-                });
-            }
-            return Ok(());
-        }
-        if let Some(layer) = self.profile.pop() {
-            if let Err(message) = self
-                .pool
-                .answer(
-                    &self.scope,
-                    &self.outbox,
-                    &self.model,
-                    &self.device,
-                    &layer,
-                    false,
-                )
-                .await
-            {
-                self.profile.clear();
-                self.outbox.send(&Event::Failed {
-                    run: None,
-                    message: format!("The layer profile could not be made: {message}"),
-                });
-            }
+        if self.pool.has_work() {
+            self.pool
+                .work(&self.scope, &self.outbox, &self.model, &self.device)
+                .await;
             return Ok(());
         }
         if self.job.is_some() {
@@ -247,16 +181,11 @@ impl Engine {
             Command::Pause => batch.pause(true),
             Command::Resume => batch.pause(false),
             Command::Simulate { fault } => batch.fault(fault),
-            Command::Examples { layer } => self.examples.push(layer),
-            // One layer per turn, stem first, so steps and commands go on in between.
-            Command::Profile => {
-                self.profile = basis_models::LAYERS
-                    .iter()
-                    .rev()
-                    .map(|l| l.name.to_owned())
-                    .collect()
+            Command::Examples { layer } => self.pool.ask_examples(layer),
+            Command::Profile => self.pool.ask_profile(),
+            Command::AddPhoto { name } => {
+                self.pool.ask_to_add(name, mail.bytes.unwrap_or_default())
             }
-            Command::AddPhoto { name } => self.photos.push((name, mail.bytes.unwrap_or_default())),
             Command::Batch {
                 run,
                 recipes,

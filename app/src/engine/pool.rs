@@ -33,6 +33,18 @@ pub struct Pool {
     /// The photo each crop came from.
     names: Vec<String>,
     last_layer: Option<String>,
+    /// What the page asked for and the engine has not done yet, done between steps.
+    pending: Pending,
+}
+
+#[derive(Default)]
+struct Pending {
+    /// The user's photos to add: file names and bytes.
+    photos: Vec<(String, Vec<u8>)>,
+    /// Only the newest layer's examples matter.
+    examples: Option<String>,
+    /// Layers still to measure for the whole profile, last first.
+    profile: Vec<String>,
 }
 
 /// Why a user's file cannot join the pool, in words that name it.
@@ -71,6 +83,64 @@ fn check_photo(name: &str, bytes: &[u8]) -> Result<RgbImage, String> {
 }
 
 impl Pool {
+    pub fn ask_examples(&mut self, layer: String) {
+        self.pending.examples = Some(layer);
+    }
+
+    pub fn ask_profile(&mut self) {
+        self.pending.profile = basis_models::LAYERS
+            .iter()
+            .rev()
+            .map(|l| l.name.to_owned())
+            .collect();
+    }
+
+    pub fn ask_to_add(&mut self, name: String, bytes: Vec<u8>) {
+        self.pending.photos.push((name, bytes));
+    }
+
+    pub fn has_work(&self) -> bool {
+        let p = &self.pending;
+        !p.photos.is_empty() || p.examples.is_some() || !p.profile.is_empty()
+    }
+
+    /// Does the most urgent pending piece of work — photos, then examples, then one layer of the
+    /// profile, so steps and commands go on in between — and reports a failure to the page.
+    pub async fn work(
+        &mut self,
+        scope: &DedicatedWorkerGlobalScope,
+        outbox: &Outbox,
+        model: &EfficientNetLite0,
+        device: &Device,
+    ) {
+        let photos = std::mem::take(&mut self.pending.photos);
+        let result = if !photos.is_empty() {
+            // Each refused photo gets its own message; the others still join.
+            for (name, bytes) in photos {
+                if let Err(message) = self.add(scope, outbox, model, device, &name, &bytes).await {
+                    outbox.send(&Event::Failed { run: None, message });
+                }
+            }
+            Ok(())
+        } else if let Some(layer) = self.pending.examples.take() {
+            self.answer(scope, outbox, model, device, &layer, true)
+                .await
+                .map_err(|message| format!("The photo pool could not be prepared: {message}"))
+        } else if let Some(layer) = self.pending.profile.pop() {
+            self.answer(scope, outbox, model, device, &layer, false)
+                .await
+                .map_err(|message| {
+                    self.pending.profile.clear();
+                    format!("The layer profile could not be made: {message}")
+                })
+        } else {
+            Ok(())
+        };
+        if let Err(message) = result {
+            outbox.send(&Event::Failed { run: None, message });
+        }
+    }
+
     /// Sends the crops (the first time), the meter at `layer`, and — for examples — the
     /// activations there.
     pub async fn answer(
@@ -168,7 +238,7 @@ impl Pool {
 
     /// Adds a user's photo: its crops join the pool, and the last layer's examples and meter are
     /// sent again. A file that is not a usable photo is refused with a message naming it.
-    pub async fn add(
+    async fn add(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
         outbox: &Outbox,

@@ -10,10 +10,9 @@ use basis_recipe::Recipe;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::Worker;
 
 use super::state::EngineStatus;
-use super::worker::{self, Heard};
+use super::worker::{EngineWorker, Heard, NO_WORKER};
 use crate::protocol::{Backend, Command, Event, RunId};
 
 /// Recipes optimized together; they share layer, image settings and steps.
@@ -56,9 +55,7 @@ pub struct BatchEngine {
     pub view: EngineView,
     this: Weak<BatchEngine>,
     on_update: Box<dyn Fn(Tiles)>,
-    worker: RefCell<Option<Worker>>,
-    generation: Cell<u64>,
-    cpu_only: Cell<bool>,
+    worker: EngineWorker,
     jobs: RefCell<Vec<Job>>,
     /// The job the engine works on (index into `jobs`) and its run id.
     current: Cell<Option<(usize, RunId)>>,
@@ -79,9 +76,7 @@ impl BatchEngine {
             },
             this: this.clone(),
             on_update: Box::new(on_update),
-            worker: RefCell::default(),
-            generation: Cell::new(0),
-            cpu_only: Cell::new(false),
+            worker: EngineWorker::default(),
             jobs: RefCell::default(),
             current: Cell::new(None),
             next_run: Cell::new(1),
@@ -89,11 +84,6 @@ impl BatchEngine {
     }
 
     pub fn start(&self) {
-        if let Some(old) = self.worker.borrow_mut().take() {
-            old.terminate();
-        }
-        let generation = self.generation.get() + 1;
-        self.generation.set(generation);
         self.view.status.set(EngineStatus::Starting {
             loaded: 0,
             total: 0,
@@ -104,11 +94,10 @@ impl BatchEngine {
                 engine.hear(generation, heard);
             }
         });
-        match worker::spawn(self.cpu_only.get(), generation, listener) {
-            Ok(worker) => *self.worker.borrow_mut() = Some(worker),
-            Err(_) => self.view.status.set(EngineStatus::Stopped {
-                message: "this browser cannot start a Web Worker, which Basis needs".into(),
-            }),
+        if self.worker.start(listener).is_err() {
+            self.view.status.set(EngineStatus::Stopped {
+                message: NO_WORKER.into(),
+            });
         }
     }
 
@@ -136,14 +125,11 @@ impl BatchEngine {
             recipes: job.recipes.iter().map(Recipe::encode).collect(),
             transform_seed: job.transform_seed,
         };
-        let json = serde_json::to_string(&command).expect("commands serialize");
-        if let Some(worker) = self.worker.borrow().as_ref() {
-            let _ = worker.post_message(&JsValue::from_str(&json));
-        }
+        self.worker.post(&command, None);
     }
 
     fn hear(&self, generation: u64, heard: Heard) {
-        if generation != self.generation.get() {
+        if !self.worker.is_current(generation) {
             return;
         }
         match heard {
@@ -231,22 +217,10 @@ impl BatchEngine {
     }
 
     fn on_death(&self, message: String) {
-        if self.worker.borrow().is_none() {
+        if !self.worker.stop() {
             return;
         }
-        if let Some(worker) = self.worker.borrow_mut().take() {
-            worker.terminate();
-        }
-        let on_gpu = self.view.status.with_untracked(|status| {
-            matches!(
-                status,
-                EngineStatus::Ready {
-                    backend: Backend::WebGpu,
-                    ..
-                }
-            )
-        });
-        if on_gpu {
+        if self.view.status.with_untracked(EngineStatus::on_gpu) {
             self.fall_back_to_cpu(&message);
         } else {
             self.view.status.set(EngineStatus::Stopped { message });
@@ -257,7 +231,7 @@ impl BatchEngine {
         self.view.fallback.set(Some(format!(
             "The GPU stopped working ({why}). Basis goes on on the CPU; the images being made start again there."
         )));
-        self.cpu_only.set(true);
+        self.worker.use_cpu_only();
         self.start();
     }
 

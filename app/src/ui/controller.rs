@@ -6,16 +6,15 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use basis_recipe::{Link, Recipe};
-use js_sys::{Array, Float32Array, Uint8Array};
+use js_sys::{Float32Array, Uint8Array};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::Worker;
 
 use super::address::{AddressBar, link_to};
 use super::state::{EngineStatus, PoolActivations, PoolCrops, Progress, State};
-use super::worker::{self, Heard};
+use super::worker::{EngineWorker, Heard, NO_WORKER};
 use crate::protocol::{Backend, Command, Event, Fault, Resume, RunId};
 
 /// How the next render request starts.
@@ -48,9 +47,7 @@ pub struct Controller {
     pub link: Link,
     pub canvas: NodeRef<Canvas>,
     this: Weak<Controller>,
-    worker: RefCell<Option<Worker>>,
-    generation: Cell<u64>,
-    cpu_only: Cell<bool>,
+    worker: EngineWorker,
     weights: RefCell<Option<String>>,
     next: Cell<Next>,
     next_run: Cell<RunId>,
@@ -70,9 +67,7 @@ impl Controller {
             link,
             canvas,
             this: this.clone(),
-            worker: RefCell::default(),
-            generation: Cell::new(0),
-            cpu_only: Cell::new(false),
+            worker: EngineWorker::default(),
             weights: RefCell::default(),
             next: Cell::new(Next::Cold),
             next_run: Cell::new(1),
@@ -86,11 +81,6 @@ impl Controller {
 
     /// Starts (or restarts) the engine; a worker that cannot even start is reported.
     pub fn start_engine(&self) {
-        if let Some(old) = self.worker.borrow_mut().take() {
-            old.terminate();
-        }
-        let generation = self.generation.get() + 1;
-        self.generation.set(generation);
         self.state.engine.set(EngineStatus::Starting {
             loaded: 0,
             total: 0,
@@ -101,11 +91,10 @@ impl Controller {
                 controller.hear(generation, heard);
             }
         });
-        match worker::spawn(self.cpu_only.get(), generation, listener) {
-            Ok(worker) => *self.worker.borrow_mut() = Some(worker),
-            Err(_) => self.state.engine.set(EngineStatus::Stopped {
-                message: "this browser cannot start a Web Worker, which Basis needs".into(),
-            }),
+        if self.worker.start(listener).is_err() {
+            self.state.engine.set(EngineStatus::Stopped {
+                message: NO_WORKER.into(),
+            });
         }
     }
 
@@ -115,20 +104,13 @@ impl Controller {
 
     /// `command`, with image parameters transferred beside it when given.
     fn post_with(&self, command: &Command, params: Option<&[f32]>) {
-        let json = JsValue::from_str(&serde_json::to_string(command).expect("commands serialize"));
-        let Some(worker) = self.worker.borrow().clone() else {
-            return;
-        };
-        let _ = match params {
+        match params {
             Some(params) => {
                 let array = Float32Array::from(params);
-                worker.post_message_with_transfer(
-                    &Array::of2(&json, &array),
-                    &Array::of1(&array.buffer()),
-                )
+                self.worker.post(command, Some((&array, &array.buffer())));
             }
-            None => worker.post_message(&json),
-        };
+            None => self.worker.post(command, None),
+        }
     }
 
     /// Called by the recipe effect: follow the recipe in the address bar and the engine.
@@ -211,15 +193,8 @@ impl Controller {
 
     /// Sends a user's photo file to the engine's pool (transferred, not copied).
     pub fn add_photo(&self, name: String, bytes: Uint8Array) {
-        let json = JsValue::from_str(
-            &serde_json::to_string(&Command::AddPhoto { name }).expect("commands serialize"),
-        );
-        if let Some(worker) = self.worker.borrow().as_ref() {
-            let _ = worker.post_message_with_transfer(
-                &Array::of2(&json, &bytes),
-                &Array::of1(&bytes.buffer()),
-            );
-        }
+        self.worker
+            .post(&Command::AddPhoto { name }, Some((&bytes, &bytes.buffer())));
     }
 
     /// Asks the engine for the privileged-basis meter of every layer.
@@ -238,7 +213,7 @@ impl Controller {
     }
 
     fn hear(&self, generation: u64, heard: Heard) {
-        if generation != self.generation.get() {
+        if !self.worker.is_current(generation) {
             return; // A replaced worker.
         }
         match heard {
@@ -397,23 +372,10 @@ impl Controller {
     }
 
     fn on_death(&self, message: String) {
-        // A dying worker may report itself twice (its own message, then the error event).
-        if self.worker.borrow().is_none() {
+        if !self.worker.stop() {
             return;
         }
-        let on_gpu = self.state.engine.with_untracked(|status| {
-            matches!(
-                status,
-                EngineStatus::Ready {
-                    backend: Backend::WebGpu,
-                    ..
-                }
-            )
-        });
-        if let Some(worker) = self.worker.borrow_mut().take() {
-            worker.terminate();
-        }
-        if on_gpu {
+        if self.state.engine.with_untracked(EngineStatus::on_gpu) {
             self.fall_back_to_cpu(&message);
         } else {
             self.state.engine.set(EngineStatus::Stopped { message });
@@ -424,7 +386,7 @@ impl Controller {
         self.state.fallback.set(Some(format!(
             "The GPU stopped working ({why}). Basis goes on on the CPU, from the last image, with the same settings."
         )));
-        self.cpu_only.set(true);
+        self.worker.use_cpu_only();
         self.next.set(Next::Resume);
         self.start_engine();
     }

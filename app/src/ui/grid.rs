@@ -6,16 +6,16 @@ use basis_models::LAYERS;
 use basis_recipe::{Link, Neurons, Recipe, RecipeError, Sheet, SheetTile, TileKind};
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
+use super::address::AddressBar;
 use super::batch::{self, BatchEngine, Tiles};
 use super::engine_bar::EngineBar;
 use crate::protocol::Backend;
 
 const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
-/// Sizes offered; on the CPU a sheet starts at the smallest.
-const SIZES: [usize; 4] = [64, 96, 128, 160];
-const STEPS: [u32; 4] = [64, 128, 256, 512];
+/// Sizes and step counts the sheet and quiz-maker pages offer; on the CPU a sheet starts small.
+pub const SIZES: [usize; 4] = [64, 96, 128, 160];
+pub const STEPS: [u32; 4] = [64, 128, 256, 512];
 
 #[derive(Clone, Copy, Default, PartialEq)]
 struct Progress {
@@ -42,12 +42,6 @@ pub fn sheet_for(recipe: &Recipe, backend: Option<Backend>) -> Sheet {
         base.image.size = base.image.size.min(128);
     }
     Sheet::new(base)
-}
-
-fn write_address(sheet: &Sheet) {
-    let _ = window().history().and_then(|history| {
-        history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{}", fragment(sheet))))
-    });
 }
 
 #[component]
@@ -105,10 +99,11 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         }
     });
 
+    let address = AddressBar::default();
     // The sheet drives everything: the address, the jobs, the hidden labels.
     Effect::new(move |_| {
         let Some(current) = sheet.get() else { return };
-        write_address(&current);
+        address.write(fragment(&current));
         revealed.set(false);
         let recipes: Vec<Recipe> = current.tiles().into_iter().map(|t| t.recipe).collect();
         let jobs = batch::jobs(&recipes, current.base.seed);

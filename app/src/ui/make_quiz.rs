@@ -10,10 +10,9 @@ use qrcode::render::svg;
 use super::address::link_to;
 use super::batch::BatchEngine;
 use super::engine_bar::EngineBar;
+use super::grid::{SIZES, STEPS};
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
-const SIZES: [usize; 4] = [64, 96, 128, 160];
-const STEPS: [u32; 4] = [64, 128, 256, 512];
 
 fn qr_svg(text: &str) -> String {
     match QrCode::new(text.as_bytes()) {

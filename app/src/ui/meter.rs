@@ -111,12 +111,11 @@ pub fn ProfileTable() -> impl IntoView {
                 .iter()
                 .filter_map(|layer| {
                     let m = meters.get(layer.name)?;
-                    let after = if matches!(layer.name, "stem" | "head") { "ReLU6" } else { "linear" };
                     let auc = m.kurtosis_auc;
                     Some(view! {
                         <tr data-layer=layer.name>
                             <td>{layer.name}</td>
-                            <td>{after}</td>
+                            <td>{layer.activation()}</td>
                             <td>{layer.channels}</td>
                             <td>{format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)}</td>
                             <td>{format!("{:.3}", m.hoyer_auc.value)}</td>

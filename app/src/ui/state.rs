@@ -33,6 +33,16 @@ impl EngineStatus {
     pub fn ready(&self) -> bool {
         matches!(self, EngineStatus::Ready { .. })
     }
+
+    pub fn on_gpu(&self) -> bool {
+        matches!(
+            self,
+            EngineStatus::Ready {
+                backend: Backend::WebGpu,
+                ..
+            }
+        )
+    }
 }
 
 /// The photo pool's crops (RGBA, `size × size` each) and the photo each came from.

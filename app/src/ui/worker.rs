@@ -2,6 +2,7 @@
 //! that could not be read. Each worker has a generation number, so anything a replaced worker
 //! still says is ignored.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Array;
@@ -9,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::engine::CPU_ONLY_NAME;
-use crate::protocol::Event;
+use crate::protocol::{Command, Event};
 
 /// A module worker that imports this app's own wasm (`app/worker.js`).
 const WORKER_SCRIPT: &str = "./worker.js";
@@ -21,7 +22,68 @@ pub enum Heard {
     Death(String),
 }
 
-pub fn spawn(
+/// Said when the browser cannot start the engine at all.
+pub const NO_WORKER: &str = "this browser cannot start a Web Worker, which Basis needs";
+
+/// The page's one engine worker at a time (the single view's and the batch pages' alike):
+/// starting or replacing it, telling its messages from those of a worker it replaced, posting
+/// commands, and ending it.
+#[derive(Default)]
+pub struct EngineWorker {
+    worker: RefCell<Option<Worker>>,
+    generation: Cell<u64>,
+    cpu_only: Cell<bool>,
+}
+
+impl EngineWorker {
+    /// Ends any running worker and starts a new one, whose messages reach `listener` tagged
+    /// with its generation.
+    pub fn start(&self, listener: Rc<dyn Fn(u64, Heard)>) -> Result<(), JsValue> {
+        self.stop();
+        let generation = self.generation.get() + 1;
+        self.generation.set(generation);
+        *self.worker.borrow_mut() = Some(spawn(self.cpu_only.get(), generation, listener)?);
+        Ok(())
+    }
+
+    /// Whether a message of this generation comes from the running worker.
+    pub fn is_current(&self, generation: u64) -> bool {
+        generation == self.generation.get()
+    }
+
+    /// Ends the worker. `false` when none was running: a dying worker may report itself twice
+    /// (its own message, then the error event).
+    pub fn stop(&self) -> bool {
+        match self.worker.borrow_mut().take() {
+            Some(worker) => {
+                worker.terminate();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Workers started from now on run on the CPU (after the GPU failed).
+    pub fn use_cpu_only(&self) {
+        self.cpu_only.set(true);
+    }
+
+    /// `command`, with a typed array transferred (not copied) beside it when given.
+    pub fn post(&self, command: &Command, attachment: Option<(&JsValue, &JsValue)>) {
+        let json = JsValue::from_str(&serde_json::to_string(command).expect("commands serialize"));
+        let Some(worker) = self.worker.borrow().clone() else {
+            return;
+        };
+        let _ = match attachment {
+            Some((array, buffer)) => {
+                worker.post_message_with_transfer(&Array::of2(&json, array), &Array::of1(buffer))
+            }
+            None => worker.post_message(&json),
+        };
+    }
+}
+
+fn spawn(
     cpu_only: bool,
     generation: u64,
     listener: Rc<dyn Fn(u64, Heard)>,

@@ -12,11 +12,7 @@ use plotters::prelude::*;
 const RELU6: RGBColor = RGBColor(176, 0, 32);
 const LINEAR: RGBColor = RGBColor(52, 87, 213);
 
-pub fn draw(
-    path: &Path,
-    profiles: &[(TapId, Profile)],
-    relu6: impl Fn(&str) -> bool,
-) -> Result<()> {
+pub fn draw(path: &Path, profiles: &[(TapId, Profile)]) -> Result<()> {
     let root = SVGBackend::new(path, (960, 420)).into_drawing_area();
     let error =
         |e: DrawingAreaErrorKind<std::io::Error>| anyhow!("drawing {}: {e}", path.display());
@@ -57,7 +53,11 @@ pub fn draw(
         ))
         .map_err(error)?;
     for (i, (tap, profile)) in profiles.iter().enumerate() {
-        let colour = if relu6(tap.name()) { RELU6 } else { LINEAR };
+        let colour = if tap.layer().activation() == "ReLU6" {
+            RELU6
+        } else {
+            LINEAR
+        };
         let x = i as f64;
         let auc = profile.kurtosis_auc;
         chart
@@ -95,7 +95,7 @@ pub fn draw(
         .draw()
         .map_err(error)?;
     for (tap, profile) in profiles {
-        let colour = if relu6(tap.name()) {
+        let colour = if tap.layer().activation() == "ReLU6" {
             RELU6.mix(1.0)
         } else {
             LINEAR.mix(0.35)

@@ -42,15 +42,6 @@ pub struct Args {
     pub chart: Option<PathBuf>,
 }
 
-/// Which taps follow a ReLU6 (stem, head); the blocks end in a linear projection (plus the
-/// residual), as a transformer's residual stream does.
-fn activation_of(layer: &str) -> &'static str {
-    match layer {
-        "stem" | "head" => "ReLU6",
-        _ => "linear",
-    }
-}
-
 pub fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the photo folder {}", dir.display()))?
@@ -128,7 +119,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     }
     progress.finish_and_clear();
     if let Some(path) = &args.chart {
-        crate::chart::draw(path, &profiles, |layer| activation_of(layer) == "ReLU6")?;
+        crate::chart::draw(path, &profiles)?;
     }
     Ok(())
 }
@@ -150,7 +141,7 @@ fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
             "{}",
             json!({
                 "layer": tap.name(),
-                "after": activation_of(tap.name()),
+                "after": tap.layer().activation(),
                 "channels": p.channels,
                 "positions": p.positions,
                 "kurtosis_auc": auc(&p.kurtosis_auc),
@@ -171,7 +162,7 @@ fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
     println!(
         "{:<8} {:<6} {:>5} {:>9}  {:>22}  {:>22}  {:>7.2} → {:>6.2}  {:.2} / {:.2} / {:.2}",
         tap.name(),
-        activation_of(tap.name()),
+        tap.layer().activation(),
         p.channels,
         p.positions,
         interval(&p.kurtosis_auc),

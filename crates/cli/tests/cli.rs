@@ -106,10 +106,15 @@ fn real_photos_are_classified_correctly() {
     }
 }
 
-fn render(extra: &[&str], output: &Path) -> serde_json::Value {
-    let mut args = vec!["render", "-o", output.to_str().unwrap()];
+/// The JSON line of a command that writes a PNG to `output`.
+fn written(command: &str, extra: &[&str], output: &Path) -> serde_json::Value {
+    let mut args = vec![command, "-o", output.to_str().unwrap()];
     args.extend_from_slice(extra);
     serde_json::from_str(stdout(&basis(&args)).trim()).unwrap()
+}
+
+fn render(extra: &[&str], output: &Path) -> serde_json::Value {
+    written("render", extra, output)
 }
 
 /// A small, quick render of a mixed direction.
@@ -408,12 +413,6 @@ fn golden_links_still_render_their_pictures() {
     assert_eq!(checked, 4);
 }
 
-fn sheet(extra: &[&str], output: &Path) -> serde_json::Value {
-    let mut args = vec!["sheet", "-o", output.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    serde_json::from_str(stdout(&basis(&args)).trim()).unwrap()
-}
-
 /// Whether the caption strip under tile `i` (of `columns`, `size` px) holds dark text pixels.
 fn has_caption(image: &image::RgbImage, i: u32, columns: u32, size: u32) -> bool {
     let (x0, y0) = (
@@ -442,7 +441,7 @@ fn sheet_renders_labelled_tiles_and_a_link_that_renders_them_again() {
         "3",
         "--blind",
     ];
-    let first = sheet(&flags, &scratch("sheet-a.png"));
+    let first = written("sheet", &flags, &scratch("sheet-a.png"));
     let tiles = first["tiles"].as_array().unwrap();
     assert_eq!(tiles.len(), 4);
     let labels: Vec<&str> = tiles.iter().map(|t| t["label"].as_str().unwrap()).collect();
@@ -463,7 +462,7 @@ fn sheet_renders_labelled_tiles_and_a_link_that_renders_them_again() {
 
     let code = first["sheet"].as_str().unwrap();
     assert_eq!(first["link"].as_str().unwrap(), format!("#sheet={code}"));
-    let again = sheet(&["--sheet", code], &scratch("sheet-b.png"));
+    let again = written("sheet", &["--sheet", code], &scratch("sheet-b.png"));
     assert_eq!(again["tiles"], first["tiles"]);
     let (a, b) = (
         std::fs::read(scratch("sheet-a.png")).unwrap(),
@@ -646,15 +645,10 @@ fn stats_measures_how_privileged_a_layers_basis_is_on_real_photos() {
     );
 }
 
-fn examples(args: &[&str], output: &Path) -> serde_json::Value {
-    let mut all = vec!["examples", "-o", output.to_str().unwrap()];
-    all.extend_from_slice(args);
-    serde_json::from_str(stdout(&basis(&all)).trim()).unwrap()
-}
-
 #[test]
 fn examples_rank_the_pool_and_a_users_photo_of_the_top_crop_comes_first() {
-    let line = examples(
+    let line = written(
+        "examples",
         &["--layer", "block8", "--channel", "10", "--count", "8"],
         &scratch("examples.png"),
     );
@@ -708,7 +702,8 @@ fn examples_rank_the_pool_and_a_users_photo_of_the_top_crop_comes_first() {
             std::fs::copy(&path, folder.join(path.file_name().unwrap())).unwrap();
         }
     }
-    let mine = examples(
+    let mine = written(
+        "examples",
         &[
             "--layer",
             "block8",

@@ -18,6 +18,18 @@ pub struct Layer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TapId(usize);
 
+impl Layer {
+    /// What the tap's values come out of: "ReLU6" for the stem and the head; "linear" for the
+    /// blocks, which end in a 1×1 projection (plus the residual) with nothing after it, as a
+    /// transformer's residual stream does.
+    pub fn activation(&self) -> &'static str {
+        match self.name {
+            "stem" | "head" => "ReLU6",
+            _ => "linear",
+        }
+    }
+}
+
 const fn layer(name: &'static str, channels: usize, stride: usize) -> Layer {
     Layer {
         name,

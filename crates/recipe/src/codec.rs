@@ -27,6 +27,14 @@ impl Recipe {
     }
 }
 
+/// The shared settings a sheet or quiz carries as a recipe, checked to be of a known version.
+pub(crate) fn base_recipe(wire: v1::Recipe) -> Result<Recipe, RecipeError> {
+    if wire.version != v1::VERSION {
+        return Err(RecipeError::UnknownVersion(wire.version));
+    }
+    Ok(wire.into())
+}
+
 /// A link string's bytes, for a wire struct whose first field is its version byte.
 pub(crate) fn encode_bytes<T: serde::Serialize>(value: &T) -> String {
     URL_SAFE_NO_PAD.encode(postcard::to_allocvec(value).expect("a link value serializes"))

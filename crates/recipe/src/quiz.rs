@@ -3,7 +3,7 @@
 //! of a round share the objective's form, all settings and the number of steps; only the
 //! direction differs (a basis vector or a seeded random unit vector).
 
-use crate::codec::{decode_v1, encode_bytes};
+use crate::codec::{base_recipe, decode_v1, encode_bytes};
 use crate::seeded::Choices;
 use crate::validate::within;
 use crate::wire::v1;
@@ -146,11 +146,8 @@ impl Quiz {
     /// Parses and validates a quiz link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
         let wire: v1::Quiz = decode_v1(text)?;
-        if wire.base.version != v1::VERSION {
-            return Err(RecipeError::UnknownVersion(wire.base.version));
-        }
         let quiz = Quiz {
-            base: wire.base.into(),
+            base: base_recipe(wire.base)?,
             layers: wire.layers,
             rounds: wire.rounds as usize,
         };

@@ -2,7 +2,7 @@
 //! blind (shuffled by the seed, labels hidden). Each tile is a full [`Recipe`], so it has its own
 //! permalink. Encodes to a link (`#sheet=…`) like a recipe.
 
-use crate::codec::{decode_v1, encode_bytes};
+use crate::codec::{base_recipe, decode_v1, encode_bytes};
 use crate::seeded::Choices;
 use crate::validate::within;
 use crate::wire::v1;
@@ -176,11 +176,8 @@ impl Sheet {
     /// Parses and validates a sheet link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
         let wire: v1::Sheet = decode_v1(text)?;
-        if wire.base.version != v1::VERSION {
-            return Err(RecipeError::UnknownVersion(wire.base.version));
-        }
         let sheet = Sheet {
-            base: wire.base.into(),
+            base: base_recipe(wire.base)?,
             neurons: match wire.neurons {
                 v1::Neurons::Listed(list) => Neurons::Listed(list),
                 v1::Neurons::Seeded { count } => Neurons::Seeded(count as usize),
