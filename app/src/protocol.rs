@@ -29,6 +29,13 @@ pub enum Command {
         recipes: Vec<String>,
         transform_seed: u64,
     },
+    /// A direction's four predict-the-response references, optimized as one batch with a
+    /// diversity term (see `basis_featvis::Session::references`). Replaces whatever the engine
+    /// was doing, as `Batch` does.
+    References {
+        run: RunId,
+        recipe: String,
+    },
     /// The photo pool's activations at `layer` (its crops too, the first time), for dataset
     /// examples. Answered between steps; a run goes on afterwards.
     Examples {

@@ -33,16 +33,7 @@ impl Job {
             .iter()
             .enumerate()
             .map(|(i, text)| {
-                let recipe =
-                    Recipe::decode(text).map_err(|error| format!("image {}: {error}", i + 1))?;
-                if recipe.weights != weights {
-                    return Err(format!(
-                        "image {} was made with weights {}, but these are {weights}",
-                        i + 1,
-                        recipe.weights
-                    ));
-                }
-                Ok(recipe)
+                decode(text, weights).map_err(|error| format!("image {}: {error}", i + 1))
             })
             .collect::<Result<Vec<_>, String>>()?;
         let first = recipes.first().ok_or("a batch needs at least one image")?;
@@ -67,6 +58,29 @@ impl Job {
             run,
             session,
             target,
+        })
+    }
+
+    /// The four references of a predict-the-response round for the direction `text`.
+    pub fn references(
+        model: &EfficientNetLite0,
+        device: &Device,
+        weights: &str,
+        run: RunId,
+        text: &str,
+    ) -> Result<Self, String> {
+        let direction = decode(text, weights)?;
+        let session = Session::references(
+            model.clone(),
+            device,
+            &direction,
+            &basis_recipe::reference_seeds(&direction),
+        )
+        .map_err(|error| error.to_string())?;
+        Ok(Self {
+            run,
+            session,
+            target: direction.steps as usize,
         })
     }
 
@@ -111,4 +125,15 @@ impl Job {
         );
         Ok(())
     }
+}
+
+fn decode(text: &str, weights: &str) -> Result<Recipe, String> {
+    let recipe = Recipe::decode(text).map_err(|error| error.to_string())?;
+    if recipe.weights != weights {
+        return Err(format!(
+            "it was made with weights {}, but these are {weights}",
+            recipe.weights
+        ));
+    }
+    Ok(recipe)
 }

@@ -190,28 +190,12 @@ impl Engine {
                 run,
                 recipes,
                 transform_seed,
-            } => {
-                self.runs.abandon();
-                self.session = None;
-                self.rate.reset();
-                self.job = match batch::Job::start(
-                    &self.model,
-                    &self.device,
-                    &self.weights,
-                    run,
-                    &recipes,
-                    transform_seed,
-                ) {
-                    Ok(job) => Some(job),
-                    Err(message) => {
-                        self.outbox.send(&Event::Failed {
-                            run: Some(run),
-                            message,
-                        });
-                        None
-                    }
-                };
-            }
+            } => self.start_job(run, |model, device, weights| {
+                batch::Job::start(model, device, weights, run, &recipes, transform_seed)
+            }),
+            Command::References { run, recipe } => self.start_job(run, |model, device, weights| {
+                batch::Job::references(model, device, weights, run, &recipe)
+            }),
             Command::Render {
                 run,
                 recipe,
@@ -228,6 +212,27 @@ impl Engine {
                 }),
             },
         }
+    }
+
+    /// Replaces whatever ran with a batch job, or says why the job cannot start.
+    fn start_job(
+        &mut self,
+        run: RunId,
+        start: impl FnOnce(&EfficientNetLite0, &Device, &str) -> Result<batch::Job, String>,
+    ) {
+        self.runs.abandon();
+        self.session = None;
+        self.rate.reset();
+        self.job = match start(&self.model, &self.device, &self.weights) {
+            Ok(job) => Some(job),
+            Err(message) => {
+                self.outbox.send(&Event::Failed {
+                    run: Some(run),
+                    message,
+                });
+                None
+            }
+        };
     }
 
     fn request(

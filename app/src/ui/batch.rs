@@ -1,7 +1,8 @@
-//! The page's side of batch work (comparison sheets, quiz rounds): a queue of jobs sent to an
-//! engine worker one at a time, their images handed to the page as they come, and the same
-//! recovery as the single view — a GPU that fails moves the work to the CPU and the job starts
-//! again there; an engine that dies on the CPU can be restarted by the user.
+//! The page's side of batch work (comparison sheets, quiz rounds, predict-the-response references):
+//! a queue of jobs sent to an engine worker one at a time, their images handed to the page as they
+//! come, the photo pool's activations for the layers the page asks for, and the same recovery as
+//! the single view — a GPU that fails moves the work to the CPU and the job starts again there;
+//! an engine that dies on the CPU can be restarted by the user.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -11,15 +12,56 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::state::EngineStatus;
+use super::state::{EngineStatus, PoolActivations, PoolCrops};
 use super::worker::{EngineWorker, Heard, NO_WORKER};
 use crate::protocol::{Backend, Command, Event, RunId};
 
-/// Recipes optimized together; they share layer, image settings and steps.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Job {
-    pub recipes: Vec<Recipe>,
-    pub transform_seed: u64,
+pub enum Job {
+    /// Recipes optimized together; they share layer, image settings and steps.
+    Batch {
+        recipes: Vec<Recipe>,
+        transform_seed: u64,
+    },
+    /// A direction's four predict-the-response references.
+    References(Recipe),
+}
+
+impl Job {
+    /// How many images the job makes.
+    pub fn images(&self) -> usize {
+        match self {
+            Job::Batch { recipes, .. } => recipes.len(),
+            Job::References(_) => basis_recipe::REFERENCES,
+        }
+    }
+
+    fn command(&self, run: RunId) -> Command {
+        match self {
+            Job::Batch {
+                recipes,
+                transform_seed,
+            } => Command::Batch {
+                run,
+                recipes: recipes.iter().map(Recipe::encode).collect(),
+                transform_seed: *transform_seed,
+            },
+            Job::References(direction) => Command::References {
+                run,
+                recipe: direction.encode(),
+            },
+        }
+    }
+}
+
+type PoolListener = Box<dyn Fn(PoolUpdate)>;
+
+/// What the engine reports of the photo pool.
+pub enum PoolUpdate {
+    /// Crops through the network so far, of all.
+    Progress(u32, u32),
+    Crops(PoolCrops),
+    Activations(PoolActivations),
 }
 
 /// Images of job `job` after `step` of `target` steps, one RGBA array per recipe.
@@ -43,6 +85,21 @@ pub struct EngineView {
 }
 
 impl EngineView {
+    /// Says in `message` when the engine's weights are not the ones `expected` by the link: its
+    /// images could not be reproduced.
+    pub fn warn_on_other_weights(self, expected: String, message: RwSignal<Option<String>>) {
+        Effect::new(move |_| {
+            let Some(weights) = self.weights.get() else {
+                return;
+            };
+            if weights != expected {
+                message.set(Some(format!(
+                    "This quiz was made with other weights ({expected}; this page has {weights}), so its images cannot be reproduced here. Ask for a quiz made with this version of Basis."
+                )));
+            }
+        });
+    }
+
     pub fn backend(&self) -> Option<Backend> {
         match self.status.get() {
             EngineStatus::Ready { backend, .. } => Some(backend),
@@ -55,6 +112,9 @@ pub struct BatchEngine {
     pub view: EngineView,
     this: Weak<BatchEngine>,
     on_update: Box<dyn Fn(Tiles)>,
+    on_pool: RefCell<Option<PoolListener>>,
+    /// Layers whose pool activations the page still waits for, asked one at a time.
+    pool_layers: RefCell<Vec<String>>,
     worker: EngineWorker,
     jobs: RefCell<Vec<Job>>,
     /// The job the engine works on (index into `jobs`) and its run id.
@@ -76,6 +136,8 @@ impl BatchEngine {
             },
             this: this.clone(),
             on_update: Box::new(on_update),
+            on_pool: RefCell::new(None),
+            pool_layers: RefCell::default(),
             worker: EngineWorker::default(),
             jobs: RefCell::default(),
             current: Cell::new(None),
@@ -108,6 +170,29 @@ impl BatchEngine {
         self.send(0);
     }
 
+    /// Asks for the photo pool's activations at each of `layers`, in order; each arrives at
+    /// `on_pool` (after the crops, the first time). Asked again of a new engine.
+    pub fn ask_pool(&self, layers: Vec<String>, on_pool: impl Fn(PoolUpdate) + 'static) {
+        *self.on_pool.borrow_mut() = Some(Box::new(on_pool));
+        *self.pool_layers.borrow_mut() = layers;
+        self.ask_next_layer();
+    }
+
+    fn ask_next_layer(&self) {
+        let next = self.pool_layers.borrow().first().cloned();
+        if let Some(layer) = next
+            && self.view.status.with_untracked(EngineStatus::ready)
+        {
+            self.worker.post(&Command::Examples { layer }, None);
+        }
+    }
+
+    fn pool(&self, update: PoolUpdate) {
+        if let Some(on_pool) = self.on_pool.borrow().as_ref() {
+            on_pool(update);
+        }
+    }
+
     fn send(&self, index: usize) {
         let job = self.jobs.borrow().get(index).cloned();
         let Some(job) = job else {
@@ -120,12 +205,7 @@ impl BatchEngine {
         if !self.view.status.with_untracked(EngineStatus::ready) {
             return; // Sent again when the engine is ready.
         }
-        let command = Command::Batch {
-            run,
-            recipes: job.recipes.iter().map(Recipe::encode).collect(),
-            transform_seed: job.transform_seed,
-        };
-        self.worker.post(&command, None);
+        self.worker.post(&job.command(run), None);
     }
 
     fn hear(&self, generation: u64, heard: Heard) {
@@ -162,6 +242,7 @@ impl BatchEngine {
                 if let Some((job, _)) = self.current.get() {
                     self.send(job); // Again, from the start, on the new engine.
                 }
+                self.ask_next_layer();
             }
             Event::Tiles {
                 run,
@@ -207,12 +288,27 @@ impl BatchEngine {
             }
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),
-            Event::Frame { .. }
-            | Event::Checkpoint { .. }
-            | Event::PoolProgress { .. }
-            | Event::PoolCrops { .. }
-            | Event::PoolActivations { .. }
-            | Event::Meter { .. } => {}
+            Event::PoolProgress { done, total, .. } => self.pool(PoolUpdate::Progress(done, total)),
+            Event::PoolCrops { size, photos } => {
+                if let Some(crops) = PoolCrops::from_event(size, photos, attachment) {
+                    self.pool(PoolUpdate::Crops(crops));
+                }
+            }
+            Event::PoolActivations {
+                layer,
+                channels,
+                grid,
+            } => {
+                let asked = self.pool_layers.borrow().first() == Some(&layer);
+                if let Some(acts) = PoolActivations::from_event(layer, channels, grid, attachment) {
+                    if asked {
+                        self.pool_layers.borrow_mut().remove(0);
+                    }
+                    self.pool(PoolUpdate::Activations(acts));
+                    self.ask_next_layer();
+                }
+            }
+            Event::Frame { .. } | Event::Checkpoint { .. } | Event::Meter { .. } => {}
         }
     }
 
@@ -246,7 +342,7 @@ pub fn jobs(recipes: &[Recipe], transform_seed: u64) -> Vec<Job> {
     let capacity = recipes.first().map_or(1, Recipe::batch_capacity);
     recipes
         .chunks(capacity)
-        .map(|chunk| Job {
+        .map(|chunk| Job::Batch {
             recipes: chunk.to_vec(),
             transform_seed,
         })

@@ -1,6 +1,7 @@
 //! Accuracy with its 95% Wilson interval against chance (50%), on one scale, as SVG (no inline
 //! styles: the page's CSP forbids them).
 
+use basis_recipe::PartScore;
 use basis_recipe::stats::{Z_95, wilson};
 use leptos::prelude::*;
 
@@ -12,7 +13,17 @@ pub struct Row {
     pub total: u64,
 }
 
-const LEFT: f64 = 110.0;
+impl From<&PartScore> for Row {
+    fn from(part: &PartScore) -> Self {
+        Self {
+            label: part.label.clone(),
+            correct: part.correct,
+            total: part.total,
+        }
+    }
+}
+
+const LEFT: f64 = 130.0;
 const WIDTH: f64 = 300.0;
 const ROW: f64 = 26.0;
 

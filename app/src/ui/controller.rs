@@ -290,12 +290,8 @@ impl Controller {
                 self.state.pool_progress.set(Some((done, total)))
             }
             Event::PoolCrops { size, photos } => {
-                if let Some(pixels) = attachment.and_then(|a| a.dyn_into::<Uint8Array>().ok()) {
-                    self.state.pool_crops.set(Some(Rc::new(PoolCrops {
-                        size,
-                        photos,
-                        rgba: pixels.to_vec(),
-                    })));
+                if let Some(crops) = PoolCrops::from_event(size, photos, attachment) {
+                    self.state.pool_crops.set(Some(Rc::new(crops)));
                 }
             }
             Event::PoolActivations {
@@ -303,23 +299,9 @@ impl Controller {
                 channels,
                 grid,
             } => {
-                if let Some(values) = attachment.and_then(|a| a.dyn_into::<Float32Array>().ok()) {
-                    let values = values.to_vec();
-                    let channels = channels as usize;
-                    let grid = grid as usize;
-                    let crops = values.len() / channels.max(1) / (grid * grid).max(1);
+                if let Some(acts) = PoolActivations::from_event(layer, channels, grid, attachment) {
                     self.state.pool_progress.set(None);
-                    self.state
-                        .pool_activations
-                        .set(Some(Rc::new(PoolActivations {
-                            layer,
-                            acts: basis_featvis::pool::Activations {
-                                channels,
-                                grid,
-                                crops,
-                                values,
-                            },
-                        })));
+                    self.state.pool_activations.set(Some(Rc::new(acts)));
                 }
             }
             Event::Meter { layer, meter } => self.state.meters.update(|m| {

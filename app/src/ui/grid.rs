@@ -112,7 +112,7 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
             jobs.iter()
                 .map(|job| {
                     let at = first;
-                    first += job.recipes.len();
+                    first += job.images();
                     at
                 })
                 .collect(),

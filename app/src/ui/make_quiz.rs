@@ -1,8 +1,9 @@
-//! "Make a quiz": layers, rounds, size and steps become a quiz link, shown as text and as a QR
-//! code drawn here (the `qrcode` crate) for a projector, with the teacher's tally link.
+//! "Make a quiz": the kind of test ("spot the neuron" or "predict the response"), layers, rounds,
+//! size and steps become a link, shown as text and as a QR code drawn here (the `qrcode` crate)
+//! for a projector, with the teacher's tally link.
 
 use basis_models::LAYERS;
-use basis_recipe::{DEFAULT_ROUNDS, Quiz, Recipe};
+use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Predict, Quiz, Recipe};
 use leptos::prelude::*;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -38,6 +39,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     let size = RwSignal::new(128usize);
     let steps = RwSignal::new(128u32);
     let seed = RwSignal::new((js_sys::Math::random() * 1e6) as u64);
+    let predict = RwSignal::new(false);
 
     let quiz = move || {
         let weights = view.weights.get()?;
@@ -47,16 +49,22 @@ pub fn MakeQuizPage() -> impl IntoView {
         base.seed = seed.get();
         let mut chosen = layers.get();
         chosen.sort_by_key(|l| LAYERS.iter().position(|t| t.name == l));
-        let quiz = Quiz::new(base, chosen, rounds.get());
-        Some(quiz.validate().map(|()| quiz).map_err(|e| e.to_string()))
+        let test = if predict.get() {
+            let test = Predict::new(base, chosen, rounds.get());
+            test.validate().map(|()| ClassTest::Predict(test))
+        } else {
+            let quiz = Quiz::new(base, chosen, rounds.get());
+            quiz.validate().map(|()| ClassTest::Spot(quiz))
+        };
+        Some(test.map_err(|e| e.to_string()))
     };
     let link = move || match quiz() {
-        Some(Ok(quiz)) => Ok(link_to(&format!("quiz={}", quiz.encode()))),
+        Some(Ok(test)) => Ok(link_to(&test.fragment())),
         Some(Err(error)) => Err(format!("That quiz is not possible: {error}.")),
         None => Err("Waiting for the engine to report its weights…".into()),
     };
     let tally = move || match quiz() {
-        Some(Ok(quiz)) => link_to(&format!("tally={}", quiz.encode())),
+        Some(Ok(test)) => link_to(&test.tally_fragment()),
         _ => String::new(),
     };
     let toggle = move |name: &'static str, on: bool| {
@@ -70,10 +78,15 @@ pub fn MakeQuizPage() -> impl IntoView {
     view! {
         <main class="make-quiz-page">
             <header>
-                <h1>"Make a “spot the neuron” quiz"</h1>
+                <h1>"Make a quiz"</h1>
                 <nav><a href="#">"Basis"</a></nav>
             </header>
             <EngineBar view=view engine=engine/>
+            <fieldset class="controls">
+                <legend>"Which quiz"</legend>
+                <label><input id="kind-spot" type="radio" name="kind" prop:checked=move || !predict.get() on:change=move |_| predict.set(false)/>" Spot the neuron: which of two images excites a single neuron?"</label>
+                <label><input id="kind-predict" type="radio" name="kind" prop:checked=move || predict.get() on:change=move |_| predict.set(true)/>" Predict the response: from a direction's images, which of two photos excites it more? Half neurons, half random directions, blind (an even number of rounds)."</label>
+            </fieldset>
             <fieldset class="controls">
                 <legend>"Layers"</legend>
                 {LAYERS.iter().map(|layer| {
@@ -105,7 +118,11 @@ pub fn MakeQuizPage() -> impl IntoView {
                 <h2>"Your tally page"</h2>
                 <p>"Keep this link for yourself: paste the class's result codes there."</p>
                 <input id="tally-url" type="text" readonly prop:value=tally/>
-                <p class="fairness">"Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction). Every student gets the same rounds in the same order."</p>
+                <p class="fairness">{move || if predict.get() {
+                    "Every round shows four images of one direction and two photo crops, one among the direction's 3 strongest responses in the shipped photos and one among its 3 weakest. Neuron and random-direction rounds are interleaved blind; the tally compares them. Every student gets the same rounds in the same order."
+                } else {
+                    "Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction). Every student gets the same rounds in the same order."
+                }}</p>
             </section>
         </main>
     }

@@ -3,6 +3,7 @@
 //! in step with the recipe, as Leptos's TodoMVC keeps its storage in step with its list.
 
 mod address;
+mod arms;
 mod batch;
 mod canvas;
 mod chart;
@@ -16,6 +17,7 @@ mod keys;
 mod make_quiz;
 mod meter;
 mod notices;
+mod predict;
 mod quiz;
 mod share;
 mod stage;
@@ -92,7 +94,8 @@ pub fn App() -> impl IntoView {
         Page::Single => view! { <SinglePage link=link/> }.into_any(),
         Page::Sheet(sheet) => view! { <grid::GridPage sheet=sheet/> }.into_any(),
         Page::Quiz(quiz) => view! { <quiz::QuizPage quiz=quiz/> }.into_any(),
-        Page::Tally(quiz) => view! { <tally::TallyPage quiz=quiz/> }.into_any(),
+        Page::Predict(test) => view! { <predict::PredictPage test=test/> }.into_any(),
+        Page::Tally(test) => view! { <tally::TallyPage test=test/> }.into_any(),
         Page::MakeQuiz => view! { <make_quiz::MakeQuizPage/> }.into_any(),
     }
 }
@@ -150,7 +153,7 @@ fn SinglePage(link: Link) -> impl IntoView {
                     <fieldset class="controls classroom-links" hidden=move || !state.ready()>
                         <legend>"Neurons vs random directions"</legend>
                         <p><a id="compare-link" href=compare>"Compare them side by side (a sheet, labelled or blind)"</a></p>
-                        <p><a id="make-quiz-link" href="#make-quiz">"Make a “spot the neuron” quiz for a class"</a></p>
+                        <p><a id="make-quiz-link" href="#make-quiz">"Make a quiz for a class: “spot the neuron” or “predict the response”"</a></p>
                     </fieldset>
                 </div>
             </div>

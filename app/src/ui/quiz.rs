@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use basis_recipe::{Answer, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
+use basis_recipe::{
+    Answer, ClassTest, Graded, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score,
+};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -41,7 +43,7 @@ fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
     groups.sort_by_key(|group| group[0]);
     let jobs = groups
         .iter()
-        .map(|group| Job {
+        .map(|group| Job::Batch {
             recipes: group
                 .iter()
                 .flat_map(|&i| rounds[i].shown().map(Recipe::clone))
@@ -52,20 +54,24 @@ fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
     (jobs, groups)
 }
 
-fn nonce() -> u64 {
+pub(super) fn nonce() -> u64 {
     (js_sys::Math::random() * 1_048_576.0) as u64
 }
 
 /// A student's answers so far survive a reload of the tab (sessionStorage: this tab only, so the
 /// next student on a shared computer starts afresh), kept as a result code of the answers given.
-struct Saved {
+pub(super) struct Saved {
     key: String,
+    id: String,
+    rounds: usize,
 }
 
 impl Saved {
-    fn new(quiz: &Quiz) -> Self {
+    pub fn new(test: &impl Graded, rounds: usize) -> Self {
         Self {
-            key: format!("basis-quiz-{}", quiz.id()),
+            key: format!("basis-quiz-{}", test.id()),
+            id: test.id(),
+            rounds,
         }
     }
 
@@ -73,14 +79,14 @@ impl Saved {
         window().session_storage().ok().flatten()
     }
 
-    fn load(&self, quiz: &Quiz) -> Option<ResultCode> {
+    pub fn load(&self) -> Option<ResultCode> {
         let text = Self::storage()?.get_item(&self.key).ok().flatten()?;
         ResultCode::decode(&text)
             .ok()
-            .filter(|code| code.quiz == quiz.id() && code.answers.len() <= quiz.rounds)
+            .filter(|code| code.quiz == self.id && code.answers.len() <= self.rounds)
     }
 
-    fn store(&self, code: &ResultCode) {
+    pub fn store(&self, code: &ResultCode) {
         if let Some(storage) = Self::storage() {
             let _ = storage.set_item(&self.key, &code.encode());
         }
@@ -138,24 +144,14 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
-    let expected_weights = quiz.base.weights.clone();
-    Effect::new(move |_| {
-        let Some(weights) = view.weights.get() else {
-            return;
-        };
-        if weights != expected_weights {
-            message.set(Some(format!(
-                "This quiz was made with other weights ({expected_weights}; this page has {weights}), so its images cannot be reproduced here. Ask for a quiz made with this version of Basis."
-            )));
-        }
-    });
+    view.warn_on_other_weights(quiz.base.weights.clone(), message);
     engine.with_value(|e| {
         e.start();
         e.run(jobs);
     });
 
-    let saved = StoredValue::new_local(Saved::new(&quiz));
-    let restored = saved.with_value(|s| s.load(&quiz));
+    let saved = StoredValue::new_local(Saved::new(&quiz, count));
+    let restored = saved.with_value(Saved::load);
     let phase = RwSignal::new(match &restored {
         Some(code) if code.answers.len() == count => Phase::End,
         Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
@@ -281,19 +277,15 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
     let answers = code.answers.clone();
     let mut score = Score::new(&quiz);
-    score.add(&rounds, &answers);
+    score.add(&quiz.key(), &answers);
     let code = code.encode();
     let mut chart = vec![Row {
         label: "All rounds".into(),
         correct: score.correct,
         total: score.total,
     }];
-    chart.extend(score.layers.iter().map(|l| Row {
-        label: l.layer.clone(),
-        correct: l.correct,
-        total: l.total,
-    }));
-    let tally = format!("#tally={}", quiz.encode());
+    chart.extend(score.layers.iter().map(Row::from));
+    let tally = format!("#{}", ClassTest::Spot(quiz).tally_fragment());
     let key = rounds
         .iter()
         .zip(&answers)

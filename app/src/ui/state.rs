@@ -4,7 +4,9 @@
 use std::rc::Rc;
 
 use basis_recipe::Recipe;
+use js_sys::{Float32Array, Uint8Array};
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::protocol::Backend;
 
@@ -52,10 +54,45 @@ pub struct PoolCrops {
     pub rgba: Vec<u8>,
 }
 
+impl PoolCrops {
+    /// From a `PoolCrops` event and its pixels.
+    pub fn from_event(size: u32, photos: Vec<String>, attachment: Option<JsValue>) -> Option<Self> {
+        let pixels = attachment?.dyn_into::<Uint8Array>().ok()?;
+        Some(Self {
+            size,
+            photos,
+            rgba: pixels.to_vec(),
+        })
+    }
+}
+
 /// The pool's activations at one layer (`positions × channels`).
 pub struct PoolActivations {
     pub layer: String,
     pub acts: basis_featvis::pool::Activations,
+}
+
+impl PoolActivations {
+    /// From a `PoolActivations` event and its values.
+    pub fn from_event(
+        layer: String,
+        channels: u32,
+        grid: u32,
+        attachment: Option<JsValue>,
+    ) -> Option<Self> {
+        let values = attachment?.dyn_into::<Float32Array>().ok()?.to_vec();
+        let (channels, grid) = (channels as usize, grid as usize);
+        let crops = values.len() / channels.max(1) / (grid * grid).max(1);
+        Some(Self {
+            layer,
+            acts: basis_featvis::pool::Activations {
+                channels,
+                grid,
+                crops,
+                values,
+            },
+        })
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -1,11 +1,13 @@
-//! A teacher's tally: paste the class's result codes; each is checked (form, checksum, quiz,
+//! A teacher's tally: paste the class's result codes; each is checked (form, checksum, test,
 //! length, duplicates) and counted once; the class's accuracy is shown with its Wilson interval,
-//! per layer, with the exact binomial p-value against chance. Nothing leaves the browser.
+//! per layer, with the exact binomial p-value against chance — and, for predict-the-response,
+//! per arm with the test between neurons and random directions. Nothing leaves the browser.
 
 use basis_recipe::stats::binomial_upper_p;
-use basis_recipe::{Quiz, RecipeError, Tally};
+use basis_recipe::{ClassTest, Graded, RecipeError, Tally};
 use leptos::prelude::*;
 
+use super::arms::ArmVerdict;
 use super::chart::{AccuracyChart, Row, describe};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,10 +17,17 @@ struct Checked {
     outcome: Result<(), String>,
 }
 
+fn title(test: &ClassTest) -> &'static str {
+    match test {
+        ClassTest::Spot(_) => "Class tally: spot the neuron",
+        ClassTest::Predict(_) => "Class tally: predict the response",
+    }
+}
+
 #[component]
-pub fn TallyPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
-    let quiz = match quiz {
-        Ok(quiz) => quiz,
+pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
+    let test = match test {
+        Ok(test) => test,
         Err(error) => {
             return view! {
                 <main class="tally-page">
@@ -32,9 +41,9 @@ pub fn TallyPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
     let codes = RwSignal::new(String::new());
     let checked = RwSignal::new(Vec::<Checked>::new());
     let result = RwSignal::new(None::<Tally>);
-    let quiz_value = StoredValue::new(quiz.clone());
+    let test_value = StoredValue::new(test.clone());
     let count = move |_| {
-        let mut tally = Tally::new(&quiz_value.get_value());
+        let mut tally = Tally::new(&test_value.get_value());
         let mut lines = Vec::new();
         let text = codes.get_untracked();
         for (i, code) in text
@@ -52,6 +61,10 @@ pub fn TallyPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
         checked.set(lines);
         result.set(Some(tally));
     };
+    let what = match &test {
+        ClassTest::Spot(_) => "spotted the neurons",
+        ClassTest::Predict(_) => "predicted the responses",
+    };
     let summary = move || {
         result.get().map(|tally| {
             let score = &tally.score;
@@ -59,25 +72,29 @@ pub fn TallyPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
             let verdict = if score.total == 0 {
                 "No answers counted yet.".to_owned()
             } else if p < 0.05 {
-                format!("The class spotted the neurons better than chance (one-sided exact binomial test, p = {p:.2e}).")
+                format!("The class {what} better than chance (one-sided exact binomial test, p = {p:.2e}).")
             } else {
                 format!("The class did not do measurably better than chance (one-sided exact binomial test, p = {p:.3}).")
             };
             let mut rows = vec![Row { label: "All rounds".into(), correct: score.correct, total: score.total }];
-            rows.extend(score.layers.iter().map(|l| Row { label: l.layer.clone(), correct: l.correct, total: l.total }));
+            rows.extend(score.arms.iter().map(|(_, arm)| Row::from(arm)));
+            rows.extend(score.layers.iter().map(Row::from));
             let table = score
-                .layers
+                .arms
                 .iter()
-                .map(|l| view! { <tr><td>{l.layer.clone()}</td><td>{format!("{} / {}", l.correct, l.total)}</td><td>{describe(l.correct, l.total)}</td></tr> })
+                .map(|(_, part)| part)
+                .chain(&score.layers)
+                .map(|l| view! { <tr><td>{l.label.clone()}</td><td>{format!("{} / {}", l.correct, l.total)}</td><td>{describe(l.correct, l.total)}</td></tr> })
                 .collect_view();
             view! {
                 <section id="tally-summary">
                     <p id="tally-students">{format!("{} students, {} answers: {} correct.", tally.students(), score.total, score.correct)}</p>
                     <p id="tally-accuracy">{format!("Class accuracy {}.", describe(score.correct, score.total))}</p>
                     <p id="tally-verdict">{verdict}</p>
+                    <ArmVerdict score=score.clone()/>
                     <AccuracyChart rows=rows/>
-                    <table class="per-layer"><thead><tr><th>"Layer"</th><th>"Correct"</th><th>"Accuracy"</th></tr></thead><tbody>{table}</tbody></table>
-                    <p class="hint">"Every student saw the same rounds, so answers are not independent draws: read the interval as describing this class on these images."</p>
+                    <table class="per-layer"><thead><tr><th>"Part"</th><th>"Correct"</th><th>"Accuracy"</th></tr></thead><tbody>{table}</tbody></table>
+                    <p class="hint">"Every student saw the same rounds, so answers are not independent draws: read the intervals and the test as describing this class on these images."</p>
                 </section>
             }
         })
@@ -85,10 +102,10 @@ pub fn TallyPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
     view! {
         <main class="tally-page">
             <header>
-                <h1>"Class tally: spot the neuron"</h1>
-                <nav><a href="#">"Basis"</a>" · "<a href=format!("#quiz={}", quiz.encode())>"The quiz"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+                <h1>{title(&test)}</h1>
+                <nav><a href="#">"Basis"</a>" · "<a href=format!("#{}", test.fragment())>"The quiz"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
             </header>
-            <p>{format!("Quiz {}: {} rounds, layers {}. Paste the students' result codes, one per line. Nothing leaves this browser.", quiz.id(), quiz.rounds, quiz.layers.join(", "))}</p>
+            <p>{format!("Quiz {}: {} rounds, layers {}. Paste the students' result codes, one per line. Nothing leaves this browser.", test.id(), test.rounds(), test.layers().join(", "))}</p>
             <textarea id="codes" rows="8" cols="40" prop:value=move || codes.get() on:input=move |ev| codes.set(event_target_value(&ev))></textarea>
             <div><button id="count-codes" on:click=count>"Count"</button></div>
             <ul id="checked-codes" class="checked">

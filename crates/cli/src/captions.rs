@@ -10,6 +10,8 @@ use image::{Rgb, RgbImage};
 
 /// Height of one line of captions, with its margins.
 pub const LINE: u32 = 14;
+/// Width of one character.
+pub const CHAR_WIDTH: u32 = 6;
 
 /// Black 6×10 text centred on `x`, its top at `y`.
 pub fn caption(canvas: &mut RgbImage, text: &str, x: u32, y: u32) {

@@ -9,6 +9,7 @@ mod examples;
 mod files;
 mod link;
 mod photo;
+mod predict;
 mod quiz;
 mod recipe_args;
 mod render;
@@ -58,6 +59,9 @@ enum Command {
     Sheet(sheet::Args),
     /// A "spot the neuron" quiz link, its tally link and the answer key, as one JSON line.
     Quiz(quiz::Args),
+    /// A "predict the response" test (neurons vs random directions, blind): its link, tally link
+    /// and answer key with each round's photo crops, as one JSON line; `--render` draws the rounds.
+    Predict(predict::Args),
     /// The privileged-basis meter: neurons vs random directions on real photos, per layer.
     Stats(stats::Args),
     /// The photo pool's crops that a direction responds to most and least, as PNG and JSON.
@@ -83,6 +87,7 @@ fn main() -> ExitCode {
         Command::Link(args) => link::run(args, data),
         Command::Sheet(args) => sheet::run(args, data),
         Command::Quiz(args) => quiz::run(args, data),
+        Command::Predict(args) => predict::run(args, data),
         Command::Stats(args) => stats::run(args, data),
         Command::Examples(args) => examples::run(args, data),
     };

@@ -26,12 +26,20 @@ pub struct Args {
     pub seed: u64,
 }
 
+impl Args {
+    /// The recipe every image of the test shares.
+    pub fn base(&self, weights: String) -> Recipe {
+        let mut base = Recipe::new(weights);
+        base.image.size = self.size;
+        base.steps = self.steps;
+        base.seed = self.seed;
+        base
+    }
+}
+
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let bytes = files::read_weights(&DataDir::locate(data)?.weights())?;
-    let mut base = Recipe::new(basis_models::weights_hash(&bytes));
-    base.image.size = args.size;
-    base.steps = args.steps;
-    base.seed = args.seed;
+    let base = args.base(basis_models::weights_hash(&bytes));
     let quiz = Quiz::new(base, args.layers, args.rounds);
     quiz.validate().context("bad flags")?;
     let image = |recipe: &Recipe| format!("#{}", Link::fragment(recipe, &[], false));

@@ -742,3 +742,68 @@ fn examples_rank_the_pool_and_a_users_photo_of_the_top_crop_comes_first() {
         "--mix: 2 is out of range",
     );
 }
+
+#[test]
+fn predict_prints_the_test_and_a_key_whose_strong_photo_responds_more() {
+    let dir = scratch("predict-rounds");
+    let _ = std::fs::remove_dir_all(&dir);
+    let flags = [
+        "predict",
+        "--layers",
+        "block3,block8",
+        "--rounds",
+        "4",
+        "--size",
+        "64",
+        "--steps",
+        "4",
+    ];
+    let out = stdout(&basis(
+        &[&flags[..], &["--render", dir.to_str().unwrap()]].concat(),
+    ));
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let code = line["test"].as_str().unwrap();
+    assert_eq!(line["link"].as_str().unwrap(), format!("#predict={code}"));
+    assert_eq!(
+        line["tally"].as_str().unwrap(),
+        format!("#predict-tally={code}")
+    );
+    let key = line["key"].as_array().unwrap();
+    assert_eq!(key.len(), 4);
+    for arm in ["neuron", "random"] {
+        assert_eq!(key.iter().filter(|r| r["arm"] == arm).count(), 2, "{arm}");
+    }
+    for round in key {
+        let response = |which: &str| round[which]["response"].as_f64().unwrap();
+        assert!(
+            response("strong_crop") > response("weak_crop"),
+            "round {}: {round}",
+            round["round"]
+        );
+        assert!(round["strong"] == "left" || round["strong"] == "right");
+        let direction = round["direction"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("#r=");
+        stdout(&basis(&["link", "--recipe", direction]));
+        let number = round["round"].as_u64().unwrap();
+        let png = image::open(dir.join(format!("round-{number:02}.png"))).unwrap();
+        // Four 64 px references over two 128 px photos, with captions.
+        assert!(
+            png.width() >= 4 * 64 && png.height() >= 64 + 128,
+            "{} × {}",
+            png.width(),
+            png.height()
+        );
+    }
+    // Same flags, same test: no --render, and the key does not depend on it.
+    assert_eq!(stdout(&basis(&flags)), out);
+    assert_clean_error(
+        &basis(&["predict", "--rounds", "5"]),
+        "rounds: 5 is out of range (an even number",
+    );
+    assert_clean_error(
+        &basis(&["predict", "--size", "512"]),
+        "size: 512 is out of range (small enough for a round's 4 references",
+    );
+}

@@ -225,3 +225,42 @@ fn a_batch_refuses_mixed_layers_and_uneven_diversity_groups() {
     assert!(err(three, Some(Diversity::default())).contains("groups of 4"));
     assert!(err(vec![], None).contains("at least one image"));
 }
+
+#[test]
+fn references_are_four_diverse_faces_of_the_direction_and_reproducible() {
+    let device = Device::flex().autodiff();
+    let mut direction = basis_recipe::Recipe::new("0123456789abcdef");
+    direction.layer = "block8".into();
+    direction.mix = 1.0;
+    direction.seed = 77;
+    direction.image.size = 64;
+    let seeds = basis_recipe::reference_seeds(&direction);
+    let run = || {
+        let mut session =
+            Session::references(common::model(&device), &device, &direction, &seeds).unwrap();
+        let first = pollster::block_on(session.step()).unwrap();
+        for _ in 1..STEPS {
+            pollster::block_on(session.step()).unwrap();
+        }
+        let last = pollster::block_on(session.evaluate()).unwrap();
+        (first, last, pollster::block_on(session.frames()).unwrap())
+    };
+    let (first, last, frames) = run();
+    assert_eq!(frames.len(), 4);
+    for (i, (a, b)) in first.iter().zip(&last).enumerate() {
+        assert!(
+            b > a,
+            "reference {i}: the direction's objective went {a} → {b}"
+        );
+    }
+    for i in 0..4 {
+        for j in 0..i {
+            assert_ne!(
+                frames[i].rgb, frames[j].rgb,
+                "references {i} and {j} are alike"
+            );
+        }
+    }
+    let (_, _, again) = run();
+    assert!(frames.iter().zip(&again).all(|(a, b)| a.rgb == b.rgb));
+}

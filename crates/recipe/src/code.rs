@@ -6,7 +6,8 @@
 
 use thiserror::Error;
 
-use crate::quiz::{Quiz, Round, fnv1a};
+use crate::predict::{Arm, Predict};
+use crate::quiz::{Quiz, fnv1a};
 
 /// Crockford's base 32: no I, L, O or U, so a code read off a screen is not misread.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -16,7 +17,8 @@ const ID_CHARS: usize = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Answer {
-    /// The student picked the left image as the neuron.
+    /// The student picked the left side (the left image as the neuron; the left photo as the
+    /// one the direction responds to more).
     pub left: bool,
     /// 1 = guessing, 2 = fairly sure, 3 = sure.
     pub confidence: u8,
@@ -65,7 +67,7 @@ pub struct ResultCode {
 
 impl ResultCode {
     /// `nonce` is any random number (the page draws one per attempt).
-    pub fn new(quiz: &Quiz, answers: Vec<Answer>, nonce: u64) -> Self {
+    pub fn new(quiz: &impl Graded, answers: Vec<Answer>, nonce: u64) -> Self {
         Self {
             quiz: quiz.id(),
             answers,
@@ -142,71 +144,204 @@ pub(crate) fn base32(value: u64, chars: usize) -> String {
         .collect()
 }
 
-/// Correct answers out of answered rounds, overall and per layer (in the quiz's layer order).
+/// A test a class answers round by round and hands in as result codes.
+pub trait Graded {
+    /// The fingerprint every result code carries.
+    fn id(&self) -> String;
+    fn layers(&self) -> &[String];
+    /// The right side of each round, with what the round is about.
+    fn key(&self) -> Vec<Key>;
+}
+
+/// What grading a round needs — no model: the link fixes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub layer: String,
+    /// Which kind of direction the round is about (predict-the-response only).
+    pub arm: Option<Arm>,
+    /// The right answer is the left side.
+    pub left: bool,
+}
+
+impl Graded for Quiz {
+    fn id(&self) -> String {
+        Quiz::id(self)
+    }
+
+    fn layers(&self) -> &[String] {
+        &self.layers
+    }
+
+    fn key(&self) -> Vec<Key> {
+        self.rounds()
+            .into_iter()
+            .map(|round| Key {
+                layer: round.layer,
+                arm: None,
+                left: round.neuron_left,
+            })
+            .collect()
+    }
+}
+
+impl Graded for Predict {
+    fn id(&self) -> String {
+        Predict::id(self)
+    }
+
+    fn layers(&self) -> &[String] {
+        &self.layers
+    }
+
+    fn key(&self) -> Vec<Key> {
+        self.trials()
+            .into_iter()
+            .map(|trial| Key {
+                layer: trial.layer,
+                arm: Some(trial.arm),
+                left: trial.strong_left,
+            })
+            .collect()
+    }
+}
+
+/// Either test, as a tally link names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClassTest {
+    Spot(Quiz),
+    Predict(Predict),
+}
+
+impl ClassTest {
+    fn graded(&self) -> &dyn Graded {
+        match self {
+            ClassTest::Spot(quiz) => quiz,
+            ClassTest::Predict(predict) => predict,
+        }
+    }
+
+    pub fn rounds(&self) -> usize {
+        match self {
+            ClassTest::Spot(quiz) => quiz.rounds,
+            ClassTest::Predict(predict) => predict.rounds,
+        }
+    }
+
+    /// The fragment of the test's own page.
+    pub fn fragment(&self) -> String {
+        match self {
+            ClassTest::Spot(quiz) => format!("quiz={}", quiz.encode()),
+            ClassTest::Predict(predict) => format!("predict={}", predict.encode()),
+        }
+    }
+
+    /// The fragment of its tally page.
+    pub fn tally_fragment(&self) -> String {
+        match self {
+            ClassTest::Spot(quiz) => format!("tally={}", quiz.encode()),
+            ClassTest::Predict(predict) => format!("predict-tally={}", predict.encode()),
+        }
+    }
+}
+
+impl Graded for ClassTest {
+    fn id(&self) -> String {
+        self.graded().id()
+    }
+
+    fn layers(&self) -> &[String] {
+        self.graded().layers()
+    }
+
+    fn key(&self) -> Vec<Key> {
+        self.graded().key()
+    }
+}
+
+/// Correct answers out of answered rounds: overall, per layer (in the test's layer order) and,
+/// for predict-the-response, per arm (neurons, then random directions).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Score {
     pub correct: u64,
     pub total: u64,
-    pub layers: Vec<LayerScore>,
+    pub layers: Vec<PartScore>,
+    pub arms: Vec<(Arm, PartScore)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct LayerScore {
-    pub layer: String,
+pub struct PartScore {
+    pub label: String,
     pub correct: u64,
     pub total: u64,
 }
 
-impl Score {
-    pub fn new(quiz: &Quiz) -> Self {
+impl PartScore {
+    fn new(label: &str) -> Self {
         Self {
+            label: label.to_owned(),
             correct: 0,
             total: 0,
-            layers: quiz
-                .layers
-                .iter()
-                .map(|layer| LayerScore {
-                    layer: layer.clone(),
-                    correct: 0,
-                    total: 0,
-                })
-                .collect(),
         }
     }
 
-    /// Adds one student's answers to the quiz's rounds.
-    pub fn add(&mut self, rounds: &[Round], answers: &[Answer]) {
-        for (round, answer) in rounds.iter().zip(answers) {
-            let right = answer.left == round.neuron_left;
+    fn count(&mut self, right: bool) {
+        self.correct += right as u64;
+        self.total += 1;
+    }
+}
+
+impl Score {
+    pub fn new(test: &(impl Graded + ?Sized)) -> Self {
+        let has_arms = test.key().iter().any(|k| k.arm.is_some());
+        Self {
+            correct: 0,
+            total: 0,
+            layers: test.layers().iter().map(|l| PartScore::new(l)).collect(),
+            arms: if has_arms {
+                Arm::BOTH
+                    .iter()
+                    .map(|&arm| (arm, PartScore::new(arm.label())))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Adds one student's answers to the test's key.
+    pub fn add(&mut self, key: &[Key], answers: &[Answer]) {
+        for (round, answer) in key.iter().zip(answers) {
+            let right = answer.left == round.left;
             self.correct += right as u64;
             self.total += 1;
-            if let Some(layer) = self.layers.iter_mut().find(|l| l.layer == round.layer) {
-                layer.correct += right as u64;
-                layer.total += 1;
+            if let Some(layer) = self.layers.iter_mut().find(|l| l.label == round.layer) {
+                layer.count(right);
+            }
+            if let Some((_, arm)) = self.arms.iter_mut().find(|(a, _)| Some(*a) == round.arm) {
+                arm.count(right);
             }
         }
     }
 }
 
-/// A class's codes for one quiz: each accepted once, each refused with its reason.
+/// A class's codes for one test: each accepted once, each refused with its reason.
 #[derive(Debug, Clone)]
 pub struct Tally {
     quiz_id: String,
-    rounds: Vec<Round>,
+    key: Vec<Key>,
     accepted: Vec<ResultCode>,
     pub score: Score,
 }
 
 impl Tally {
-    pub fn new(quiz: &Quiz) -> Self {
+    pub fn new(test: &(impl Graded + ?Sized)) -> Self {
         Self {
-            quiz_id: quiz.id(),
-            rounds: quiz.rounds(),
+            quiz_id: test.id(),
+            key: test.key(),
             accepted: Vec::new(),
-            score: Score::new(quiz),
+            score: Score::new(test),
         }
     }
-
     pub fn students(&self) -> usize {
         self.accepted.len()
     }
@@ -220,16 +355,16 @@ impl Tally {
                 expected: self.quiz_id.clone(),
             });
         }
-        if code.answers.len() != self.rounds.len() {
+        if code.answers.len() != self.key.len() {
             return Err(CodeError::Rounds {
                 found: code.answers.len(),
-                expected: self.rounds.len(),
+                expected: self.key.len(),
             });
         }
         if self.accepted.contains(&code) {
             return Err(CodeError::Duplicate);
         }
-        self.score.add(&self.rounds, &code.answers);
+        self.score.add(&self.key, &code.answers);
         self.accepted.push(code);
         Ok(())
     }

@@ -7,6 +7,7 @@ mod code;
 mod codec;
 mod error;
 mod link;
+mod predict;
 mod quiz;
 mod seeded;
 mod sheet;
@@ -16,10 +17,11 @@ pub mod wire;
 
 use basis_models::{MODEL_ID, TapId};
 
-pub use code::{Answer, CodeError, LayerScore, ResultCode, Score, Tally};
+pub use code::{Answer, ClassTest, CodeError, Graded, Key, PartScore, ResultCode, Score, Tally};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use error::RecipeError;
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
+pub use predict::{Arm, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds};
 pub use quiz::{DEFAULT_ROUNDS, MAX_LAYERS, MAX_ROUNDS, Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};

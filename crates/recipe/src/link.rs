@@ -1,9 +1,10 @@
 //! The URL fragment of a Basis page: `#r=RECIPE&hide=layer,seed&present`. The recipe is the
 //! permalink; `hide` and `present` prepare a page for a classroom projector. Other pages:
 //! `#sheet=SHEET` (neurons vs random directions), `#quiz=QUIZ` (spot the neuron),
-//! `#tally=QUIZ` (a teacher's tally of a quiz's result codes) and `#make-quiz`.
+//! `#predict=TEST` (predict the response), `#tally=QUIZ` and `#predict-tally=TEST` (a teacher's
+//! tally of a test's result codes) and `#make-quiz`.
 
-use crate::{Quiz, Recipe, RecipeError, Sheet};
+use crate::{ClassTest, Predict, Quiz, Recipe, RecipeError, Sheet};
 
 /// Which page a fragment asks for.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13,7 +14,8 @@ pub enum Page {
     Single,
     Sheet(Result<Sheet, RecipeError>),
     Quiz(Result<Quiz, RecipeError>),
-    Tally(Result<Quiz, RecipeError>),
+    Predict(Result<Predict, RecipeError>),
+    Tally(Result<ClassTest, RecipeError>),
     MakeQuiz,
 }
 
@@ -68,7 +70,11 @@ impl Link {
                 "r" => link.recipe = Some(Recipe::decode(value)),
                 "sheet" => link.page = Page::Sheet(Sheet::decode(value)),
                 "quiz" => link.page = Page::Quiz(Quiz::decode(value)),
-                "tally" => link.page = Page::Tally(Quiz::decode(value)),
+                "predict" => link.page = Page::Predict(Predict::decode(value)),
+                "tally" => link.page = Page::Tally(Quiz::decode(value).map(ClassTest::Spot)),
+                "predict-tally" => {
+                    link.page = Page::Tally(Predict::decode(value).map(ClassTest::Predict))
+                }
                 "make-quiz" => link.page = Page::MakeQuiz,
                 "present" => link.present = true,
                 "hide" => {
@@ -125,8 +131,15 @@ mod tests {
         let quiz = Quiz::new(Recipe::new("0123456789abcdef"), vec!["block8".into()], 10);
         let link = Link::parse(&format!("#quiz={}", quiz.encode()));
         assert_eq!(link.page, Page::Quiz(Ok(quiz.clone())));
-        let link = Link::parse(&format!("#tally={}", quiz.encode()));
-        assert_eq!(link.page, Page::Tally(Ok(quiz)));
+        let test = ClassTest::Spot(quiz);
+        let link = Link::parse(&format!("#{}", test.tally_fragment()));
+        assert_eq!(link.page, Page::Tally(Ok(test)));
+        let predict = Predict::new(Recipe::new("0123456789abcdef"), vec!["block8".into()], 10);
+        let test = ClassTest::Predict(predict.clone());
+        let link = Link::parse(&format!("#{}", test.fragment()));
+        assert_eq!(link.page, Page::Predict(Ok(predict)));
+        let link = Link::parse(&format!("#{}", test.tally_fragment()));
+        assert_eq!(link.page, Page::Tally(Ok(test)));
     }
 
     #[test]
@@ -149,6 +162,10 @@ mod tests {
             Page::Quiz(Err(RecipeError::Empty))
         ));
         assert!(matches!(Link::parse("#tally=AQ").page, Page::Tally(Err(_))));
+        assert!(matches!(
+            Link::parse("#predict-tally=").page,
+            Page::Tally(Err(RecipeError::Empty))
+        ));
         assert_eq!(Link::parse("#make-quiz").page, Page::MakeQuiz);
         let long = Link::parse(&"r=A".repeat(1000));
         assert!(matches!(

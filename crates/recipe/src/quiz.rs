@@ -56,34 +56,7 @@ impl Quiz {
     }
 
     pub fn validate(&self) -> Result<(), RecipeError> {
-        self.base.validate()?;
-        within(
-            "layers",
-            self.layers.len() as f64,
-            1.0,
-            MAX_LAYERS as f64,
-            "1 to 6",
-        )?;
-        for (i, layer) in self.layers.iter().enumerate() {
-            Recipe {
-                layer: layer.clone(),
-                ..self.base.clone()
-            }
-            .tap()?;
-            if self.layers[..i].contains(layer) {
-                return Err(RecipeError::Repeated {
-                    field: "layers",
-                    value: layer.clone(),
-                });
-            }
-        }
-        within(
-            "rounds",
-            self.rounds as f64,
-            2.0,
-            MAX_ROUNDS as f64,
-            "2 to 40",
-        )
+        validate_quiz(&self.base, &self.layers, self.rounds)
     }
 
     /// The rounds, in order. Layers take turns evenly (shuffled by the seed); a layer's neurons
@@ -92,7 +65,7 @@ impl Quiz {
         let mut choices = Choices::new(self.base.seed, ROUND_STREAM);
         let mut layers: Vec<&String> = self.layers.iter().cycle().take(self.rounds).collect();
         choices.shuffle(&mut layers);
-        let mut used: Vec<(&String, u32)> = Vec::new();
+        let mut fresh = FreshChannels::default();
         layers
             .into_iter()
             .map(|layer| {
@@ -100,13 +73,7 @@ impl Quiz {
                     layer: layer.clone(),
                     ..self.base.clone()
                 };
-                let channels = base.tap().map_or(1, |tap| tap.channels());
-                let taken = used.iter().filter(|(l, _)| *l == layer).count();
-                let mut channel = choices.below(channels) as u32;
-                while taken < channels && used.contains(&(layer, channel)) {
-                    channel = choices.below(channels) as u32;
-                }
-                used.push((layer, channel));
+                let channel = fresh.draw(&mut choices, &base);
                 let neuron = Recipe {
                     channel,
                     seed: choices.seed(),
@@ -131,7 +98,7 @@ impl Quiz {
     /// A short fingerprint of the quiz, written into every result code so the tally can refuse
     /// codes from another quiz: FNV-1a of the link's code, 30 bits as 6 base-32 characters.
     pub fn id(&self) -> String {
-        crate::code::base32(fnv1a(self.encode().as_bytes()) >> 34, 6)
+        fingerprint(&self.encode())
     }
 
     pub fn encode(&self) -> String {
@@ -154,6 +121,63 @@ impl Quiz {
         quiz.validate()?;
         Ok(quiz)
     }
+}
+
+/// What a quiz and a predict-the-response test share: the base recipe is valid, 1–6 distinct
+/// layers, 2–40 rounds.
+pub(crate) fn validate_quiz(
+    base: &Recipe,
+    layers: &[String],
+    rounds: usize,
+) -> Result<(), RecipeError> {
+    base.validate()?;
+    within(
+        "layers",
+        layers.len() as f64,
+        1.0,
+        MAX_LAYERS as f64,
+        "1 to 6",
+    )?;
+    for (i, layer) in layers.iter().enumerate() {
+        Recipe {
+            layer: layer.clone(),
+            ..base.clone()
+        }
+        .tap()?;
+        if layers[..i].contains(layer) {
+            return Err(RecipeError::Repeated {
+                field: "layers",
+                value: layer.clone(),
+            });
+        }
+    }
+    within("rounds", rounds as f64, 2.0, MAX_ROUNDS as f64, "2 to 40")
+}
+
+/// Draws neurons of each layer without repeats, until a layer's channels run out.
+#[derive(Default)]
+pub(crate) struct FreshChannels {
+    used: Vec<(String, u32)>,
+}
+
+impl FreshChannels {
+    /// A neuron of `recipe`'s layer not drawn before.
+    pub fn draw(&mut self, choices: &mut Choices, recipe: &Recipe) -> u32 {
+        let channels = recipe.tap().map_or(1, |tap| tap.channels());
+        let layer = &recipe.layer;
+        let taken = self.used.iter().filter(|(l, _)| l == layer).count();
+        let mut channel = choices.below(channels) as u32;
+        while taken < channels && self.used.iter().any(|(l, c)| l == layer && *c == channel) {
+            channel = choices.below(channels) as u32;
+        }
+        self.used.push((layer.clone(), channel));
+        channel
+    }
+}
+
+/// 30 bits of FNV-1a of a link's code as 6 base-32 characters.
+pub(crate) fn fingerprint(text: &str) -> String {
+    crate::code::base32(fnv1a(text.as_bytes()) >> 34, 6)
 }
 
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {

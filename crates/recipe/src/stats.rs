@@ -1,5 +1,7 @@
 //! The statistics a quiz's end screen and a teacher's tally report: a binomial proportion's
-//! Wilson score interval and the exact one-sided binomial test against chance.
+//! Wilson score interval, the exact one-sided binomial test against chance, and — to compare
+//! neurons with random directions — Newcombe's interval for the difference of two proportions
+//! and Fisher's exact test.
 
 /// The normal quantile for a two-sided 95% interval.
 pub const Z_95: f64 = 1.959_963_984_540_054;
@@ -34,6 +36,46 @@ pub fn binomial_upper_p(successes: u64, trials: u64, p: f64) -> f64 {
         .collect();
     let max = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     (max.exp() * terms.iter().map(|t| (t - max).exp()).sum::<f64>()).min(1.0)
+}
+
+/// Newcombe's hybrid score interval for `k1/n1 − k2/n2` (Newcombe 1998, method 10): built from
+/// the two Wilson intervals, so it shares their honesty for small groups and extreme scores.
+pub fn newcombe_difference(k1: u64, n1: u64, k2: u64, n2: u64, z: f64) -> (f64, f64) {
+    let rate = |k: u64, n: u64| if n == 0 { 0.5 } else { k as f64 / n as f64 };
+    let (p1, p2) = (rate(k1, n1), rate(k2, n2));
+    let ((l1, u1), (l2, u2)) = (wilson(k1, n1, z), wilson(k2, n2, z));
+    let d = p1 - p2;
+    (
+        d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt(),
+        d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt(),
+    )
+}
+
+/// Fisher's exact test that two groups have the same success rate (`k1` of `n1` against `k2` of
+/// `n2`), two-sided as R's `fisher.test` computes it: the probability, with the margins fixed, of
+/// every table no more likely than the one observed. Exact for any class size.
+pub fn fisher_exact(k1: u64, n1: u64, k2: u64, n2: u64) -> f64 {
+    let (n, k) = (n1 + n2, k1 + k2);
+    let ln_fact: Vec<f64> = std::iter::once(0.0)
+        .chain((1..=n).scan(0.0, |sum, i| {
+            *sum += (i as f64).ln();
+            Some(*sum)
+        }))
+        .collect();
+    let ln_choose =
+        |n: u64, k: u64| ln_fact[n as usize] - ln_fact[k as usize] - ln_fact[(n - k) as usize];
+    let ln_p = |x: u64| ln_choose(k, x) + ln_choose(n - k, n1 - x) - ln_choose(n, n1);
+    let observed = ln_p(k1);
+    // R's relative tolerance, so tables exactly as likely as the observed one count despite rounding.
+    let limit = observed + (1.0f64 + 1e-7).ln();
+    let low = n1.saturating_sub(n - k);
+    let high = k.min(n1);
+    (low..=high)
+        .map(ln_p)
+        .filter(|&lp| lp <= limit)
+        .map(f64::exp)
+        .sum::<f64>()
+        .min(1.0)
 }
 
 fn ln_choose(n: u64, k: u64) -> f64 {
@@ -86,5 +128,56 @@ mod tests {
         // A large class: 5600 of 10000 is far beyond chance but must not underflow to 0 or NaN.
         let tiny = binomial_upper_p(5600, 10_000, 0.5);
         assert!(tiny > 0.0 && tiny < 1e-30, "{tiny}");
+    }
+
+    /// Newcombe (1998), Table II, method 10, all six examples.
+    #[test]
+    fn newcombe_intervals_match_the_published_table() {
+        let cases = [
+            (56, 70, 48, 80, 0.0524, 0.3339),
+            (9, 10, 3, 10, 0.1705, 0.8090),
+            (6, 7, 2, 7, 0.0582, 0.8062),
+            (5, 56, 0, 29, -0.0381, 0.1926),
+            (0, 10, 0, 20, -0.1611, 0.2775),
+            (10, 10, 0, 20, 0.6791, 1.0),
+        ];
+        for (k1, n1, k2, n2, lower, upper) in cases {
+            let (lo, hi) = newcombe_difference(k1, n1, k2, n2, Z_95);
+            assert!(
+                close(lo, lower, 5e-4) && close(hi, upper, 5e-4),
+                "{k1}/{n1} − {k2}/{n2}: ({lo}, {hi})"
+            );
+        }
+    }
+
+    /// Reference values: exact hypergeometric sums (R's `fisher.test`).
+    #[test]
+    fn fisher_p_values_are_exact() {
+        // Fisher's tea tasting: 3 of 4 against 1 of 4; two-sided p = 34/70.
+        assert!(close(fisher_exact(3, 4, 1, 4), 34.0 / 70.0, 1e-12));
+        // Wikipedia's example (1 of 12 against 9 of 12): p = 0.0027594561852…
+        assert!(close(
+            fisher_exact(1, 12, 9, 12),
+            0.002_759_456_185_220,
+            1e-12
+        ));
+        assert!(close(
+            fisher_exact(56, 70, 48, 80),
+            0.012_521_129_749_209,
+            1e-10
+        ));
+        assert!(close(
+            fisher_exact(300, 400, 250, 400),
+            1.796_512_414_764e-4,
+            1e-12
+        ));
+        assert!(close(fisher_exact(5, 10, 5, 10), 1.0, 1e-12));
+        // Symmetric in the two groups.
+        assert!(close(
+            fisher_exact(9, 12, 1, 12),
+            fisher_exact(1, 12, 9, 12),
+            1e-15
+        ));
+        assert_eq!(fisher_exact(0, 0, 0, 0), 1.0);
     }
 }

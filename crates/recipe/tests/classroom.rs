@@ -5,7 +5,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use basis_recipe::wire::v1;
 use basis_recipe::{
-    Answer, CodeError, Neurons, Quiz, Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind,
+    Answer, Arm, ClassTest, CodeError, Graded, Neurons, Predict, QUERY_RANKS, Quiz, REFERENCES,
+    Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind, reference_seeds,
 };
 
 const WEIGHTS: &str = "0123456789abcdef";
@@ -432,4 +433,170 @@ fn the_tally_refuses_malformed_foreign_tampered_and_duplicate_codes() {
         .add(&ResultCode::new(&quiz, answers(&quiz, 10), 5).encode())
         .unwrap();
     assert_eq!(tally.students(), 2);
+}
+
+fn predict() -> Predict {
+    Predict::new(
+        Recipe::new(WEIGHTS),
+        vec!["block3".into(), "block8".into()],
+        10,
+    )
+}
+
+#[test]
+fn predict_links_round_trip_and_differ_from_quizzes() {
+    let test = predict();
+    let decoded = Predict::decode(&test.encode()).unwrap();
+    assert_eq!(decoded, test);
+    assert_eq!(decoded.trials(), test.trials());
+    // Same settings, same bytes, but another test: codes of one are foreign to the other.
+    let quiz = Quiz::new(test.base.clone(), test.layers.clone(), test.rounds);
+    assert_eq!(quiz.encode(), test.encode());
+    assert_ne!(quiz.id(), test.id());
+    let mut other = test.clone();
+    other.base.seed = 1;
+    assert_ne!(other.trials(), test.trials());
+}
+
+#[test]
+fn predict_rounds_split_evenly_between_arms_and_layers() {
+    let mut test = predict();
+    test.rounds = 12;
+    let trials = test.trials();
+    assert_eq!(trials.len(), 12);
+    for layer in &test.layers {
+        for arm in Arm::BOTH {
+            let n = trials
+                .iter()
+                .filter(|t| &t.layer == layer && t.arm == arm)
+                .count();
+            assert_eq!(n, 3, "{layer} {arm:?}");
+        }
+    }
+    // Blind and interleaved: the arms are not in blocks.
+    let arms: Vec<Arm> = trials.iter().map(|t| t.arm).collect();
+    assert!(arms.windows(2).any(|w| w[0] == w[1]) && arms.windows(2).any(|w| w[0] != w[1]));
+    for trial in &trials {
+        let d = &trial.direction;
+        assert_eq!(d.layer, trial.layer);
+        match trial.arm {
+            Arm::Neuron => assert_eq!(d.mix, 0.0),
+            Arm::Random => assert_eq!((d.mix, d.channel), (1.0, 0)),
+        }
+        assert!(trial.strong_rank < QUERY_RANKS && trial.weak_rank < QUERY_RANKS);
+        let seeds = trial.reference_seeds;
+        assert_eq!(seeds, reference_seeds(d));
+        assert!((1..REFERENCES).all(|i| !seeds[..i].contains(&seeds[i])));
+    }
+    let neurons: Vec<(String, u32)> = trials
+        .iter()
+        .filter(|t| t.arm == Arm::Neuron)
+        .map(|t| (t.layer.clone(), t.direction.channel))
+        .collect();
+    let mut distinct = neurons.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        neurons.len(),
+        "a neuron repeats: {neurons:?}"
+    );
+    assert!(trials.iter().any(|t| t.strong_left) && trials.iter().any(|t| !t.strong_left));
+}
+
+/// The generator is part of the link format: changing it would change every shared test.
+#[test]
+fn predict_rounds_are_pinned() {
+    let summary: Vec<String> = predict()
+        .trials()
+        .iter()
+        .take(4)
+        .map(|t| {
+            format!(
+                "{} {:?} c{} s{} {} {}/{}",
+                t.layer,
+                t.arm,
+                t.direction.channel,
+                t.direction.seed,
+                if t.strong_left { "L" } else { "R" },
+                t.strong_rank,
+                t.weak_rank
+            )
+        })
+        .collect();
+    assert_eq!(summary, PINNED_PREDICT, "{summary:#?}");
+}
+
+const PINNED_PREDICT: [&str; 4] = [
+    "block3 Random c0 s167530171 R 0/1",
+    "block3 Neuron c32 s3649970388 R 1/2",
+    "block3 Neuron c14 s2071572096 L 0/1",
+    "block3 Neuron c27 s998555687 L 1/2",
+];
+
+#[test]
+fn predict_links_refuse_odd_rounds_and_sizes_too_big_for_four_references() {
+    let mut odd = predict();
+    odd.rounds = 9;
+    assert!(matches!(
+        Predict::decode(&odd.encode()),
+        Err(RecipeError::OutOfRange {
+            field: "rounds",
+            ..
+        })
+    ));
+    let mut big = predict();
+    big.base.image.size = 512;
+    assert!(big.base.validate().is_ok());
+    assert!(matches!(
+        Predict::decode(&big.encode()),
+        Err(RecipeError::OutOfRange { field: "size", .. })
+    ));
+    let mut fits = predict();
+    fits.base.image.size = 224;
+    assert_eq!(Predict::decode(&fits.encode()), Ok(fits));
+    assert!(matches!(
+        Predict::decode(&quiz_wire(|w| w.layers = vec![])),
+        Err(RecipeError::OutOfRange {
+            field: "layers",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn predict_codes_are_tallied_per_arm() {
+    let test = predict();
+    let key = test.key();
+    // Right on every neuron round, wrong on every random one.
+    let answers: Vec<Answer> = key
+        .iter()
+        .map(|k| Answer {
+            left: if k.arm == Some(Arm::Neuron) {
+                k.left
+            } else {
+                !k.left
+            },
+            confidence: 2,
+        })
+        .collect();
+    let mut tally = Tally::new(&ClassTest::Predict(test.clone()));
+    tally
+        .add(&ResultCode::new(&test, answers.clone(), 9).encode())
+        .unwrap();
+    let arms: Vec<(Arm, u64, u64)> = tally
+        .score
+        .arms
+        .iter()
+        .map(|(arm, s)| (*arm, s.correct, s.total))
+        .collect();
+    assert_eq!(arms, vec![(Arm::Neuron, 5, 5), (Arm::Random, 0, 5)]);
+    assert_eq!((tally.score.correct, tally.score.total), (5, 10));
+    let quiz = Quiz::new(test.base.clone(), test.layers.clone(), test.rounds);
+    assert!(matches!(
+        tally.add(&ResultCode::new(&quiz, answers, 10).encode()),
+        Err(CodeError::Foreign { .. })
+    ));
+    // A spot-the-neuron tally has no arms.
+    assert!(Tally::new(&quiz).score.arms.is_empty());
 }

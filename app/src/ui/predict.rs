@@ -1,0 +1,389 @@
+//! "Predict the response": Borowski et al.'s two-alternative task on neurons and random directions,
+//! blind. Each round shows four feature visualizations of one direction and two photo crops, one
+//! the direction responds to strongly and one weakly; the student says which responds more. The
+//! references are made while the student works; the pool's activations rank the crops here in the
+//! page, as `basis predict` ranks them.
+
+use basis_featvis::direction;
+use basis_featvis::queries::{self, Queries};
+use basis_models::TapId;
+use basis_recipe::{
+    Answer, Arm, ClassTest, Graded, Link, Predict, REFERENCES, RecipeError, ResultCode, Score,
+    Trial,
+};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::arms::ArmVerdict;
+use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
+use super::chart::{AccuracyChart, Row, describe};
+use super::engine_bar::EngineBar;
+use super::quiz::{Saved, nonce};
+use super::state::{PoolActivations, PoolCrops};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Intro,
+    Round(usize),
+    End,
+}
+
+/// What the key shows of a round's photos.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    queries: Queries,
+    strong_photo: String,
+    weak_photo: String,
+}
+
+/// The two crops of every round of `acts`' layer.
+fn resolve(trials: &[Trial], acts: &PoolActivations, shown: &mut [Option<Queries>]) {
+    let Ok(tap) = TapId::from_name(&acts.layer) else {
+        return;
+    };
+    for (trial, slot) in trials.iter().zip(shown.iter_mut()) {
+        if trial.layer != acts.layer {
+            continue;
+        }
+        let d = &trial.direction;
+        let unit: Vec<f32> =
+            direction::mix(tap.channels(), d.channel as usize, d.seed, d.mix as f64)
+                .iter()
+                .map(|&v| v as f32)
+                .collect();
+        *slot = queries::queries(
+            &acts.acts,
+            &unit,
+            acts.acts.crops,
+            trial.strong_rank,
+            trial.weak_rank,
+        );
+    }
+}
+
+fn crop_pixels(crops: &PoolCrops, index: usize) -> Option<&[u8]> {
+    let per_crop = (crops.size * crops.size * 4) as usize;
+    crops.rgba.get(index * per_crop..(index + 1) * per_crop)
+}
+
+#[component]
+pub fn PredictPage(test: Result<Predict, RecipeError>) -> impl IntoView {
+    match test {
+        Ok(test) => view! { <PredictRun test=test/> }.into_any(),
+        Err(error) => view! {
+            <main class="quiz-page">
+                <h1>"Predict the response"</h1>
+                <p class="message" role="alert" id="quiz-error">{format!("This test's link could not be read: {error}. Ask for the link again, or ")}<a href="#make-quiz">"make one"</a>"."</p>
+            </main>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn PredictRun(test: Predict) -> impl IntoView {
+    let trials = test.trials();
+    let count = trials.len();
+    let steps = test.base.steps;
+    let references = StoredValue::new_local(vec![Vec::<(u32, Vec<u8>)>::new(); count]);
+    let refs_ready: RwSignal<Vec<bool>> = RwSignal::new(vec![false; count]);
+    let prepared_steps = RwSignal::new(0u64);
+    let crops = RwSignal::new_local(None::<std::rc::Rc<PoolCrops>>);
+    let shown: RwSignal<Vec<Option<Queries>>> = RwSignal::new(vec![None; count]);
+    let pool_progress = RwSignal::new(None::<(u32, u32)>);
+    let message = RwSignal::new(None::<String>);
+
+    let engine = BatchEngine::new(move |update: Tiles| {
+        prepared_steps.set(update.job as u64 * steps as u64 + update.step as u64);
+        if !update.done {
+            return;
+        }
+        references.update_value(|r| {
+            if let Some(slot) = r.get_mut(update.job) {
+                *slot = update
+                    .images
+                    .into_iter()
+                    .map(|i| (update.size, i))
+                    .collect();
+            }
+        });
+        refs_ready.update(|ready| {
+            if let Some(r) = ready.get_mut(update.job) {
+                *r = true;
+            }
+        });
+    });
+    let view = engine.view;
+    let engine = StoredValue::new_local(engine);
+    view.warn_on_other_weights(test.base.weights.clone(), message);
+    let trials_for_pool = trials.clone();
+    engine.with_value(|e| {
+        e.start();
+        // One job per round, in order: the first round is ready first.
+        e.run(
+            trials
+                .iter()
+                .map(|t| Job::References(t.direction.clone()))
+                .collect(),
+        );
+        e.ask_pool(test.layers.clone(), move |update| match update {
+            PoolUpdate::Progress(done, total) => pool_progress.set(Some((done, total))),
+            PoolUpdate::Crops(c) => crops.set(Some(std::rc::Rc::new(c))),
+            PoolUpdate::Activations(acts) => {
+                pool_progress.set(None);
+                shown.update(|s| resolve(&trials_for_pool, &acts, s));
+                let missing = shown.with_untracked(|s| {
+                    trials_for_pool
+                        .iter()
+                        .zip(s)
+                        .any(|(t, q)| t.layer == acts.layer && q.is_none())
+                });
+                if missing {
+                    message.set(Some(format!(
+                        "The photo pool has too few crops at {} for two photos per round.",
+                        acts.layer
+                    )));
+                }
+            }
+        });
+    });
+    let ready = move |round: usize| {
+        refs_ready.with(|r| r[round])
+            && shown.with(|s| s[round].is_some())
+            && crops.with(Option::is_some)
+    };
+
+    let saved = StoredValue::new_local(Saved::new(&test, count));
+    let restored = saved.with_value(Saved::load);
+    let phase = RwSignal::new(match &restored {
+        Some(code) if code.answers.len() == count => Phase::End,
+        Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
+        _ => Phase::Intro,
+    });
+    let code = restored.unwrap_or_else(|| ResultCode::new(&test, Vec::new(), nonce()));
+    let answers: RwSignal<Vec<Answer>> = RwSignal::new(code.answers.clone());
+    let code = StoredValue::new(code);
+    let confidence = RwSignal::new(None::<u8>);
+    let reference_canvases: [NodeRef<Canvas>; REFERENCES] = std::array::from_fn(|_| NodeRef::new());
+    let photo_canvases: [NodeRef<Canvas>; 2] = std::array::from_fn(|_| NodeRef::new());
+    let trials = StoredValue::new(trials);
+    // The crops shown left and right in a round.
+    let sides = move |round: usize| -> Option<[usize; 2]> {
+        let q = shown.with(|s| s[round])?;
+        let strong_left = trials.with_value(|t| t[round].strong_left);
+        Some(if strong_left {
+            [q.strong, q.weak]
+        } else {
+            [q.weak, q.strong]
+        })
+    };
+    Effect::new(move |_| {
+        let Phase::Round(round) = phase.get() else {
+            return;
+        };
+        if !ready(round) {
+            return;
+        }
+        references.with_value(|r| {
+            for (canvas, (size, rgba)) in reference_canvases.iter().zip(&r[round]) {
+                if let Some(canvas) = canvas.get() {
+                    super::canvas::draw(&canvas, *size, rgba);
+                }
+            }
+        });
+        let (Some(pair), Some(crops)) = (sides(round), crops.get()) else {
+            return;
+        };
+        for (canvas, index) in photo_canvases.iter().zip(pair) {
+            if let (Some(canvas), Some(rgba)) = (canvas.get(), crop_pixels(&crops, index)) {
+                super::canvas::draw(&canvas, crops.size, rgba);
+            }
+        }
+    });
+    let answer = move |left_side: bool| {
+        let (Some(level), Phase::Round(round)) =
+            (confidence.get_untracked(), phase.get_untracked())
+        else {
+            return;
+        };
+        answers.update(|a| {
+            a.push(Answer {
+                left: left_side,
+                confidence: level,
+            })
+        });
+        code.update_value(|c| c.answers = answers.get_untracked());
+        code.with_value(|c| saved.with_value(|s| s.store(c)));
+        confidence.set(None);
+        phase.set(if round + 1 < count {
+            Phase::Round(round + 1)
+        } else {
+            Phase::End
+        });
+    };
+
+    let total_steps = (count as u64 * steps as u64).max(1);
+    let layers = test.layers.join(", ");
+    let size = test.base.image.size;
+    let photo_count = move || {
+        crops.with(|c| {
+            c.as_ref().map_or(0, |c| {
+                let mut names = c.photos.clone();
+                names.dedup();
+                names.len()
+            })
+        })
+    };
+    let test = StoredValue::new(test);
+    let key_rows = move || {
+        let crops = crops.get();
+        trials.with_value(|trials| {
+            trials
+                .iter()
+                .zip(shown.get())
+                .map(|(_, q)| {
+                    let q = q?;
+                    let name = |i: usize| crops.as_ref().and_then(|c| c.photos.get(i).cloned());
+                    Some(Shown {
+                        queries: q,
+                        strong_photo: name(q.strong)?,
+                        weak_photo: name(q.weak)?,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <main class="quiz-page predict-page">
+            <header>
+                <h1>"Predict the response"</h1>
+                <nav><a href="#">"Basis"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+            </header>
+            <p class="message" role="alert" id="quiz-message" hidden=move || message.with(Option::is_none)>{move || message.get().unwrap_or_default()}</p>
+            <EngineBar view=view engine=engine/>
+            <section class="prepare" hidden=move || phase.get() == Phase::End>
+                <label for="prepare-progress">"Preparing the images: "</label>
+                <progress id="prepare-progress" max=total_steps value=move || prepared_steps.get()></progress>
+                <span id="rounds-ready">{move || format!("{} of {count} rounds ready", (0..count).filter(|&r| ready(r)).count())}</span>
+                <span id="pool-progress" hidden=move || pool_progress.get().is_none()>{move || pool_progress.get().map(|(done, total)| format!(" · photos through the network: {done} of {total} crops")).unwrap_or_default()}</span>
+            </section>
+            {move || match phase.get() {
+                Phase::Intro => view! {
+                    <section id="quiz-intro" class="intro">
+                        <p>{format!("{count} rounds, layers {layers} of an image network (EfficientNet-Lite0). Each round shows four feature visualizations of one direction of a layer — images made to excite it — and two photos. Which photo makes that direction respond more? Pick one and say how sure you are.")}</p>
+                        <p>"Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order fixed by the link; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."</p>
+                        <p class="fairness" id="protocol">{format!("The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. Every student who opens this link gets the same rounds.", photo_count())}</p>
+                        <button id="start-quiz" prop:disabled=move || !ready(0) on:click=move |_| phase.set(Phase::Round(0))>
+                            {move || if ready(0) { "Start" } else { "Start (preparing the first round…)" }}
+                        </button>
+                    </section>
+                }.into_any(),
+                Phase::Round(round) => {
+                    let layer = trials.with_value(|t| t[round].layer.clone());
+                    let data_crops = move || sides(round).map(|[l, r]| format!("{l},{r}")).unwrap_or_default();
+                    view! {
+                        <section id="quiz-round" class="round" data-round=round.to_string() data-crops=data_crops>
+                            <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
+                            <p hidden=move || ready(round)>"Preparing this round…"</p>
+                            <div hidden=move || !ready(round)>
+                                <p>"Feature visualizations of this direction:"</p>
+                                <div class="references">
+                                    {reference_canvases.into_iter().enumerate().map(|(i, node)| view! {
+                                        <canvas id=format!("reference-{i}") node_ref=node width="64" height="64"></canvas>
+                                    }).collect_view()}
+                                </div>
+                                <p class="question">"Which photo makes this direction respond more?"</p>
+                                <div class="pair">
+                                    <figure><canvas id="left-image" node_ref=photo_canvases[0] width="224" height="224"></canvas><figcaption>"Left photo"</figcaption></figure>
+                                    <figure><canvas id="right-image" node_ref=photo_canvases[1] width="224" height="224"></canvas><figcaption>"Right photo"</figcaption></figure>
+                                </div>
+                            </div>
+                            <fieldset class="confidence">
+                                <legend>"How sure are you?"</legend>
+                                {[(1u8, "Guessing"), (2, "Fairly sure"), (3, "Sure")].into_iter().map(|(level, text)| view! {
+                                    <label><input type="radio" name="confidence" value=level.to_string()
+                                        prop:checked=move || confidence.get() == Some(level)
+                                        on:change=move |_| confidence.set(Some(level))/>{format!(" {text}")}</label>
+                                }).collect_view()}
+                            </fieldset>
+                            <div class="choices">
+                                <button id="answer-left" prop:disabled=move || confidence.get().is_none() || !ready(round) on:click=move |_| answer(true)>"The left photo"</button>
+                                <button id="answer-right" prop:disabled=move || confidence.get().is_none() || !ready(round) on:click=move |_| answer(false)>"The right photo"</button>
+                            </div>
+                        </section>
+                    }.into_any()
+                }
+                Phase::End => view! {
+                    <PredictEnd test=test.get_value() code=code.get_value() shown=Signal::derive(key_rows)/>
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn PredictEnd(test: Predict, code: ResultCode, shown: Signal<Vec<Option<Shown>>>) -> impl IntoView {
+    let answers = code.answers.clone();
+    let mut score = Score::new(&test);
+    score.add(&test.key(), &answers);
+    let mut chart = vec![Row {
+        label: "All rounds".into(),
+        correct: score.correct,
+        total: score.total,
+    }];
+    chart.extend(score.arms.iter().map(|(_, arm)| Row::from(arm)));
+    chart.extend(score.layers.iter().map(Row::from));
+    let tally = format!("#{}", ClassTest::Predict(test.clone()).tally_fragment());
+    let trials = test.trials();
+    let key = move || {
+        let shown = shown.get();
+        trials
+            .iter()
+            .zip(&answers)
+            .zip(shown)
+            .enumerate()
+            .map(|(i, ((trial, answer), shown))| {
+                let right = answer.left == trial.strong_left;
+                let side = |left: bool| if left { "left" } else { "right" };
+                let direction = match trial.arm {
+                    Arm::Neuron => format!("neuron {}", trial.direction.channel),
+                    Arm::Random => "random direction".to_owned(),
+                };
+                let photos = shown.map_or("…".to_owned(), |s| {
+                    format!(
+                        "{} ({:.2}) over {} ({:.2})",
+                        s.strong_photo, s.queries.strong_value, s.weak_photo, s.queries.weak_value
+                    )
+                });
+                let link = format!("#{}", Link::fragment(&trial.direction, &[], false));
+                view! {
+                    <tr class=if right { "right" } else { "wrong" } data-arm=if trial.arm == Arm::Neuron { "neuron" } else { "random" }>
+                        <td>{i + 1}</td>
+                        <td>{trial.layer.clone()}</td>
+                        <td><a href=link>{direction}</a></td>
+                        <td>{format!("{}: {photos}", side(trial.strong_left))}</td>
+                        <td>{format!("{} {}, confidence {}", side(answer.left), if right { "✓" } else { "✗" }, answer.confidence)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section id="quiz-end" class="results">
+            <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
+            <p id="accuracy">{format!("Accuracy {}. Guessing gives 50%.", describe(score.correct, score.total))}</p>
+            <ArmVerdict score=score.clone()/>
+            <AccuracyChart rows=chart/>
+            <h3>"Your result code"</h3>
+            <p>"Hand this code to your teacher. It holds your answers (not your name) and a checksum."</p>
+            <input id="result-code" class="result-code" type="text" readonly prop:value=code.encode()/>
+            <p class="hint">"Teachers: count a class's codes on the "<a id="tally-link" href=tally>"tally page"</a>"; it compares neurons with random directions over the whole class."</p>
+            <h3>"Answer key"</h3>
+            <table id="answer-key" class="answer-key">
+                <thead><tr><th>"Round"</th><th>"Layer"</th><th>"Direction"</th><th>"Stronger photo (mean response)"</th><th>"You said"</th></tr></thead>
+                <tbody>{key}</tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,202 @@
+//! `basis predict`: a predict-the-response test — its link, its tally link and the answer key with
+//! the photo crops each round shows, found on the real model as the app finds them — and, with
+//! `--render`, each round as a PNG (references, then the two photos) for a class without computers.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use basis_featvis::pool::{self, Activations};
+use basis_featvis::queries::{self, Queries};
+use basis_featvis::{Frame, Session, direction};
+use basis_models::TapId;
+use basis_recipe::{Arm, ClassTest, Link, Predict, Trial};
+use image::imageops::{self, FilterType};
+use image::{Rgb, RgbImage};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::backend::Backend;
+use crate::captions::{CHAR_WIDTH, LINE, caption};
+use crate::files::DataDir;
+use crate::recipe_args::Network;
+use crate::stats::read_pool;
+
+/// Crops per photo: the app's and `basis examples`' pool.
+const CROPS_PER_PHOTO: usize = 4;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub test: crate::quiz::Args,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+    /// Also write each round as DIR/round-NN.png (the four references, then photos A and B).
+    #[arg(long, value_name = "DIR")]
+    pub render: Option<PathBuf>,
+}
+
+/// The unit vector a trial's direction projects on.
+fn unit(trial: &Trial, channels: usize) -> Vec<f32> {
+    let d = &trial.direction;
+    direction::mix(channels, d.channel as usize, d.seed, d.mix as f64)
+        .iter()
+        .map(|&v| v as f32)
+        .collect()
+}
+
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
+    let dir = DataDir::locate(data)?;
+    let network = Network::load(&dir.weights(), args.backend)?;
+    let test = Predict::new(
+        args.test.base(network.weights.clone()),
+        args.test.layers.clone(),
+        args.test.rounds,
+    );
+    test.validate().context("bad flags")?;
+    let photos = read_pool(&dir.photos_dir())?;
+    let images: Vec<RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
+    let crops = pool::crops(&images, CROPS_PER_PHOTO, pool::SEED);
+    let crop_images: Vec<RgbImage> = crops.iter().map(|(_, image)| image.clone()).collect();
+    let mut acts: Vec<(String, Activations)> = Vec::new();
+    for layer in &test.layers {
+        let tap = TapId::from_name(layer).context("a validated layer")?;
+        let layer_acts = pollster::block_on(pool::activations(
+            &network.model,
+            &network.device,
+            &crop_images,
+            tap,
+            |_| {},
+        ))?;
+        acts.push((layer.clone(), layer_acts));
+    }
+    let trials = test.trials();
+    let shown: Vec<Queries> = trials
+        .iter()
+        .map(|trial| {
+            let (_, layer_acts) = acts
+                .iter()
+                .find(|(layer, _)| *layer == trial.layer)
+                .expect("activations of every layer");
+            let d = unit(trial, layer_acts.channels);
+            queries::queries(
+                layer_acts,
+                &d,
+                crops.len(),
+                trial.strong_rank,
+                trial.weak_rank,
+            )
+            .context("the photo pool has too few crops for a round's two photos")
+        })
+        .collect::<Result<_>>()?;
+    if let Some(out) = &args.render {
+        render(&network, &test, &trials, &shown, &crop_images, out)?;
+    }
+    let crop = |index: usize, value: f32| {
+        let (c, _) = &crops[index];
+        json!({"index": index, "photo": photos[c.photo].0, "x": c.x, "y": c.y, "response": value})
+    };
+    let key: Vec<_> = trials
+        .iter()
+        .zip(&shown)
+        .enumerate()
+        .map(|(i, (trial, q))| {
+            json!({
+                "round": i + 1,
+                "layer": trial.layer,
+                "arm": match trial.arm { Arm::Neuron => "neuron", Arm::Random => "random" },
+                "channel": (trial.arm == Arm::Neuron).then_some(trial.direction.channel),
+                "direction": format!("#{}", Link::fragment(&trial.direction, &[], false)),
+                "strong": if trial.strong_left { "left" } else { "right" },
+                "strong_crop": crop(q.strong, q.strong_value),
+                "weak_crop": crop(q.weak, q.weak_value),
+            })
+        })
+        .collect();
+    let class_test = ClassTest::Predict(test.clone());
+    let line = json!({
+        "test": test.encode(),
+        "id": test.id(),
+        "link": format!("#{}", class_test.fragment()),
+        "tally": format!("#{}", class_test.tally_fragment()),
+        "key": key,
+    });
+    println!("{line}");
+    Ok(())
+}
+
+const GAP: u32 = 6;
+
+/// Each round's references (one batch with diversity, as the app makes them) and its two photos.
+fn render(
+    network: &Network,
+    test: &Predict,
+    trials: &[Trial],
+    shown: &[Queries],
+    crops: &[RgbImage],
+    out: &Path,
+) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    if !out.is_dir() {
+        bail!("{} is not a folder", out.display());
+    }
+    let steps = test.base.steps as u64;
+    let progress = ProgressBar::new(steps * trials.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} steps (round {msg})")
+            .expect("valid template"),
+    );
+    for (i, (trial, q)) in trials.iter().zip(shown).enumerate() {
+        progress.set_message(format!("{} of {}", i + 1, trials.len()));
+        let mut session = Session::references(
+            network.model.clone(),
+            &network.device,
+            &trial.direction,
+            &trial.reference_seeds,
+        )?;
+        for _ in 0..steps {
+            pollster::block_on(session.step())?;
+            progress.inc(1);
+        }
+        let frames = pollster::block_on(session.frames())?;
+        let (left, right) = if trial.strong_left {
+            (q.strong, q.weak)
+        } else {
+            (q.weak, q.strong)
+        };
+        let path = out.join(format!("round-{:02}.png", i + 1));
+        compose(test, i, &frames, [&crops[left], &crops[right]])
+            .save(&path)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    progress.finish_and_clear();
+    Ok(())
+}
+
+fn compose(test: &Predict, round: usize, frames: &[Frame], photos: [&RgbImage; 2]) -> RgbImage {
+    let size = test.base.image.size as u32;
+    let photo = 2 * size;
+    let title = format!(
+        "Round {} of {}: which photo makes this direction respond more?",
+        round + 1,
+        test.rounds
+    );
+    let width = (4 * (size + GAP) + GAP)
+        .max(2 * (photo + GAP) + GAP)
+        .max(CHAR_WIDTH * title.len() as u32 + 2 * GAP);
+    let height = LINE + size + 2 * GAP + LINE + photo + LINE + GAP;
+    let mut canvas = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
+    caption(&mut canvas, &title, width / 2, 2);
+    for (k, frame) in frames.iter().enumerate() {
+        let image = RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb.clone())
+            .expect("a frame holds width × height RGB pixels");
+        let x = GAP + k as u32 * (size + GAP);
+        imageops::replace(&mut canvas, &image, x as i64, LINE as i64);
+    }
+    let y = LINE + size + 2 * GAP;
+    for (k, (label, crop)) in ["A", "B"].iter().zip(photos).enumerate() {
+        let x = GAP + k as u32 * (photo + GAP);
+        caption(&mut canvas, label, x + photo / 2, y);
+        let scaled = imageops::resize(crop, photo, photo, FilterType::Triangle);
+        imageops::replace(&mut canvas, &scaled, x as i64, (y + LINE) as i64);
+    }
+    canvas
+}
