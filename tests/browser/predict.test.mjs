@@ -1,0 +1,120 @@
+// "Predict the response" in headless Chromium on the real model (64 px, 4 steps, CPU fallback):
+// the rounds and photo crops the CLI's key names, answers that score per arm, codes the tally
+// counts per arm, and the quiz maker's predict links.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { serveDist, launch, ready, checkedPages } from './harness.mjs';
+
+const BASIS = process.env.BASIS ?? 'basis';
+
+let server;
+const pages = checkedPages();
+
+before(async () => {
+  server = await serveDist();
+});
+
+after(async () => {
+  await server.close();
+  pages.check({ errors: true });
+});
+
+async function colours(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+}
+
+/** Takes the test in a fresh page; `pick(round)` says which side to answer. */
+async function takeTest(browser, test, pick) {
+  const { page, close } = await pages.open(browser, server.origin, test.link);
+  assert.equal(await ready(page), 'CPU');
+  await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
+  assert.match(await page.textContent('#protocol'), /Borowski et al\.'s \(ICLR 2021\) two-alternative task/);
+  assert.match(await page.textContent('#protocol'), /8 shipped photos/);
+  await page.click('#start-quiz');
+  const shown = [];
+  for (let i = 0; i < test.key.length; i++) {
+    await page.waitForSelector(`#quiz-round[data-round="${i}"]`);
+    await page.check('input[name=confidence][value="3"]');
+    await page.waitForSelector('#answer-left:not([disabled])', { timeout: 600_000 });
+    shown.push(await page.getAttribute('#quiz-round', 'data-crops'));
+    for (let k = 0; k < 4; k++) {
+      assert.ok(await colours(page, `#reference-${k}`) > 50, `round ${i + 1}: reference ${k + 1} is an image`);
+    }
+    for (const side of ['left', 'right']) {
+      assert.ok(await colours(page, `#${side}-image`) > 500, `round ${i + 1}: the ${side} photo is drawn`);
+    }
+    await page.click(pick(test.key[i]) === 'left' ? '#answer-left' : '#answer-right');
+  }
+  await page.waitForSelector('#quiz-end');
+  return { page, close, shown, code: await page.inputValue('#result-code') };
+}
+
+test('predict the response: the CLI\'s rounds and crops, scores per arm, a tally that compares the arms', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const predict = JSON.parse(execFileSync(BASIS, ['predict', '--layers', 'block3,block8', '--rounds', '4', '--size', '64', '--steps', '4', '--seed', '5']).toString());
+  const other = (side) => (side === 'left' ? 'right' : 'left');
+  // Right on the neuron rounds, wrong on the random ones.
+  const first = await takeTest(browser, predict, (round) => (round.arm === 'neuron' ? round.strong : other(round.strong)));
+  const expected = predict.key.map((round) => {
+    const [strong, weak] = [round.strong_crop.index, round.weak_crop.index];
+    return (round.strong === 'left' ? [strong, weak] : [weak, strong]).join(',');
+  });
+  assert.deepEqual(first.shown, expected, 'the page shows the crops basis predict names, on the same sides');
+  const page = first.page;
+  assert.equal(await page.textContent('#score'), 'Your score: 2 of 4');
+  assert.match(await page.textContent('#arm-verdict'), /^Neurons 100% .*random directions 0% .*Fisher's exact test p = /);
+  assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.arm)), predict.key.map((r) => r.arm));
+  assert.equal(await page.getAttribute('#tally-link', 'href'), predict.tally);
+  await page.reload();
+  await page.waitForSelector('#quiz-end');
+  assert.equal(await page.inputValue('#result-code'), first.code, 'a reload keeps the answers');
+  await first.close();
+
+  // A second student who always picks the strong photo.
+  const second = await takeTest(browser, predict, (round) => round.strong);
+  assert.deepEqual(second.shown, first.shown, 'every student gets the same rounds');
+  await second.close();
+
+  const tally = await pages.open(browser, server.origin, predict.tally);
+  assert.match(await tally.page.textContent('h1'), /predict the response/);
+  await tally.page.fill('#codes', [first.code, second.code, second.code].join('\n'));
+  await tally.page.click('#count-codes');
+  const lines = await tally.page.$$eval('#checked-codes li', (items) => items.map((li) => li.className));
+  assert.deepEqual(lines, ['accepted', 'accepted', 'refused']);
+  assert.equal(await tally.page.textContent('#tally-students'), '2 students, 8 answers: 6 correct.');
+  // Neurons 4 of 4, random directions 2 of 4.
+  assert.match(await tally.page.textContent('#arm-verdict'), /^Neurons 100% .*random directions 50% .*Difference \+50 points/);
+  const parts = await tally.page.$$eval('.per-layer tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(parts, ['Neurons', 'Random directions', 'block3', 'block8']);
+  await tally.close();
+});
+
+test('make a quiz: predict-the-response links, and bad ones say why', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const { page, close } = await pages.open(browser, server.origin, '#make-quiz');
+  await ready(page);
+  await page.check('#kind-predict');
+  await page.waitForFunction(() => document.querySelector('#quiz-link')?.value.includes('#predict='));
+  const link = await page.inputValue('#quiz-link');
+  const tallyUrl = await page.inputValue('#tally-url');
+  assert.equal(link.split('#predict=')[1], tallyUrl.split('#predict-tally=')[1]);
+  await page.fill('#quiz-rounds', '5');
+  await page.dispatchEvent('#quiz-rounds', 'change');
+  assert.match(await page.textContent('#make-quiz-error'), /rounds: 5 is out of range \(an even number/);
+  await page.goto(`${server.origin}/#predict=%3Cscript%3E`);
+  await page.waitForSelector('#quiz-error');
+  assert.match(await page.textContent('#quiz-error'), /This test's link could not be read/);
+  await page.goto(`${server.origin}/#predict-tally=AQAB`);
+  await page.waitForSelector('#tally-error');
+  assert.match(await page.textContent('#tally-error'), /This tally link could not be read/);
+  await close();
+});
