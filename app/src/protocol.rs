@@ -46,6 +46,12 @@ pub enum Command {
     AddPhoto {
         name: String,
     },
+    /// Keep the user's photos in this browser across visits (IndexedDB), those added so far and
+    /// from now on, and add the kept ones to the pool when it is made; or forget every kept one
+    /// (they leave the pool at the next visit). Answered with `Kept`.
+    KeepPhotos {
+        keep: bool,
+    },
     /// The privileged-basis meter of every layer, one `Meter` event per layer, stem first.
     Profile,
     Pause,
@@ -140,6 +146,8 @@ pub enum Event {
     /// The privileged-basis meter at `layer`, from the pool's activations (see
     /// `basis_featvis::privileged`).
     Meter { layer: String, meter: Meter },
+    /// The names of the photos kept in this browser, after `KeepPhotos` or a photo added.
+    Kept { names: Vec<String> },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.
     Checkpoint { run: RunId, step: u32, target: u32 },

@@ -312,3 +312,41 @@ test('your own photos join the pool in this browser; bad files each get a messag
   await page.waitForFunction(() => document.querySelector('#pool-size')?.textContent === '8 photos', null, { timeout: 300_000 });
   await close();
 });
+
+test('kept photos come back on the next visit, until the user unticks "keep"', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const recipe = execFileSync(BASIS, ['link', '--layer', 'block3', '--channel', '17', '--size', '64', '--steps', '4']).toString().trim();
+  const { page, close, record } = await open(browser, recipe);
+  const openExamples = async (photos) => {
+    await ready(page);
+    await page.click('#examples-toggle');
+    await page.waitForFunction((n) => document.querySelector('#pool-size')?.textContent === `${n} photos`, photos, { timeout: 300_000 });
+  };
+  await openExamples(8);
+  assert.equal(await page.isChecked('#keep-photos'), false);
+  await page.check('#keep-photos');
+  await page.waitForFunction(() => document.querySelector('#kept-photos')?.textContent.startsWith('Photos you add are kept'));
+  const cat = await readFileBytes(`${process.env.BASIS_DATA}/photos/chelsea.png`);
+  await page.setInputFiles('#add-photos', [
+    { name: 'my-cat.png', mimeType: 'image/png', buffer: Buffer.from(cat) },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+  ]);
+  await page.waitForFunction(() => document.querySelector('#kept-photos')?.textContent.includes(': my-cat.png.'), null, { timeout: 300_000 });
+  await page.waitForFunction(() => document.querySelector('.message')?.textContent.includes('notes.txt is not a JPEG, PNG or WebP photo'), null, { timeout: 300_000 });
+  assert.match(await page.textContent('#kept-photos'), /: my-cat\.png\./, 'the refused file is not kept');
+
+  // The next visit: the kept photo is back in the pool, ranked as before.
+  await page.reload();
+  await openExamples(9);
+  assert.equal(await page.isChecked('#keep-photos'), true);
+  await page.waitForFunction(() => [...document.querySelectorAll('#examples-top figcaption')].slice(0, 2).map((c) => c.textContent).join() === 'chelsea.png,my-cat.png', null, { timeout: 300_000 });
+  assert.match(await page.textContent('#kept-photos'), /: my-cat\.png\. Untick to forget them/);
+  assert.ok(!record.requests.some((url) => url.includes('my-cat')), 'the kept photo is never uploaded');
+
+  await page.uncheck('#keep-photos');
+  await page.waitForFunction(() => document.querySelector('#kept-photos')?.textContent.includes('gone when the page reloads'));
+  await page.reload();
+  await openExamples(8);
+  await close();
+});

@@ -5,6 +5,7 @@
 mod batch;
 mod device;
 mod download;
+mod kept;
 mod log;
 mod mailbox;
 mod pool;
@@ -186,6 +187,7 @@ impl Engine {
             Command::AddPhoto { name } => {
                 self.pool.ask_to_add(name, mail.bytes.unwrap_or_default())
             }
+            Command::KeepPhotos { keep } => self.pool.ask_to_keep(keep),
             Command::Batch {
                 run,
                 recipes,

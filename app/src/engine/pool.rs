@@ -11,6 +11,7 @@ use serde::Deserialize;
 use web_sys::DedicatedWorkerGlobalScope;
 
 use super::download;
+use super::kept;
 use super::mailbox::Outbox;
 use crate::protocol::{Event, Interval, Meter};
 
@@ -33,12 +34,17 @@ pub struct Pool {
     /// The photo each crop came from.
     names: Vec<String>,
     last_layer: Option<String>,
+    /// The user's photos the pool accepted in this visit, kept in this browser when `keep`.
+    added: Vec<(String, Vec<u8>)>,
+    keep: bool,
     /// What the page asked for and the engine has not done yet, done between steps.
     pending: Pending,
 }
 
 #[derive(Default)]
 struct Pending {
+    /// Keep the user's photos across visits, or forget them.
+    keep: Option<bool>,
     /// The user's photos to add: file names and bytes.
     photos: Vec<(String, Vec<u8>)>,
     /// Only the newest layer's examples matter.
@@ -99,13 +105,17 @@ impl Pool {
         self.pending.photos.push((name, bytes));
     }
 
-    pub fn has_work(&self) -> bool {
-        let p = &self.pending;
-        !p.photos.is_empty() || p.examples.is_some() || !p.profile.is_empty()
+    pub fn ask_to_keep(&mut self, keep: bool) {
+        self.pending.keep = Some(keep);
     }
 
-    /// Does the most urgent pending piece of work — photos, then examples, then one layer of the
-    /// profile, so steps and commands go on in between — and reports a failure to the page.
+    pub fn has_work(&self) -> bool {
+        let p = &self.pending;
+        p.keep.is_some() || !p.photos.is_empty() || p.examples.is_some() || !p.profile.is_empty()
+    }
+
+    /// Does the most urgent pending piece of work — keeping, photos, then examples, then one layer
+    /// of the profile, so steps and commands go on in between — and reports a failure to the page.
     pub async fn work(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
@@ -113,10 +123,13 @@ impl Pool {
         model: &EfficientNetLite0,
         device: &Device,
     ) {
-        let photos = std::mem::take(&mut self.pending.photos);
-        let result = if !photos.is_empty() {
+        let result = if let Some(keep) = self.pending.keep.take() {
+            self.set_keep(scope, outbox, keep).await.map_err(|message| {
+                format!("Your photos could not be kept in this browser: {message}")
+            })
+        } else if !self.pending.photos.is_empty() {
             // Each refused photo gets its own message; the others still join.
-            for (name, bytes) in photos {
+            for (name, bytes) in std::mem::take(&mut self.pending.photos) {
                 if let Err(message) = self.add(scope, outbox, model, device, &name, &bytes).await {
                     outbox.send(&Event::Failed { run: None, message });
                 }
@@ -205,6 +218,43 @@ impl Pool {
 }
 
 impl Pool {
+    async fn set_keep(
+        &mut self,
+        scope: &DedicatedWorkerGlobalScope,
+        outbox: &Outbox,
+        keep: bool,
+    ) -> Result<(), String> {
+        self.keep = keep;
+        if keep {
+            for (name, bytes) in &self.added {
+                kept::keep(scope, name, bytes).await?;
+            }
+        } else {
+            kept::forget(scope).await?;
+        }
+        Self::report_kept(scope, outbox).await
+    }
+
+    async fn report_kept(
+        scope: &DedicatedWorkerGlobalScope,
+        outbox: &Outbox,
+    ) -> Result<(), String> {
+        outbox.send(&Event::Kept {
+            names: kept::names(scope).await?,
+        });
+        Ok(())
+    }
+
+    /// Cuts a photo into crops and adds them to the pool.
+    fn add_crops(&mut self, name: &str, photo: &RgbImage) {
+        let crops = self.crops.get_or_insert_with(Vec::new);
+        for (_, crop) in pool::crops(std::slice::from_ref(photo), CROPS_PER_PHOTO, pool::SEED) {
+            crops.push(crop);
+            self.names.push(name.to_owned());
+        }
+    }
+
+    /// The shipped photos, then — when the user keeps photos — the kept ones.
     async fn ensure(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
@@ -214,6 +264,17 @@ impl Pool {
             let (crops, names) = load(scope).await?;
             self.crops = Some(crops);
             self.names = names;
+            if self.keep {
+                let kept = kept::load(scope)
+                    .await
+                    .map_err(|e| format!("your kept photos could not be read: {e}"))?;
+                for (name, bytes) in kept {
+                    match check_photo(&name, &bytes) {
+                        Ok(photo) => self.add_crops(&name, &photo),
+                        Err(message) => outbox.send(&Event::Failed { run: None, message }),
+                    }
+                }
+            }
             self.send_crops(outbox);
         }
         Ok(())
@@ -249,12 +310,15 @@ impl Pool {
     ) -> Result<(), String> {
         let photo = check_photo(name, bytes)?;
         self.ensure(scope, outbox).await?;
-        let crops = self.crops.get_or_insert_with(Vec::new);
-        for (_, crop) in pool::crops(std::slice::from_ref(&photo), CROPS_PER_PHOTO, pool::SEED) {
-            crops.push(crop);
-            self.names.push(name.to_owned());
-        }
+        self.add_crops(name, &photo);
+        self.added.push((name.to_owned(), bytes.to_vec()));
         self.send_crops(outbox);
+        if self.keep {
+            kept::keep(scope, name, bytes)
+                .await
+                .map_err(|e| format!("{name} joined the pool but could not be kept: {e}"))?;
+            Self::report_kept(scope, outbox).await?;
+        }
         match self.last_layer.clone() {
             Some(layer) => {
                 self.answer(scope, outbox, model, device, &layer, true)

@@ -308,7 +308,10 @@ impl BatchEngine {
                     self.ask_next_layer();
                 }
             }
-            Event::Frame { .. } | Event::Checkpoint { .. } | Event::Meter { .. } => {}
+            Event::Frame { .. }
+            | Event::Checkpoint { .. }
+            | Event::Meter { .. }
+            | Event::Kept { .. } => {}
         }
     }
 

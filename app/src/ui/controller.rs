@@ -197,6 +197,12 @@ impl Controller {
             .post(&Command::AddPhoto { name }, Some((&bytes, &bytes.buffer())));
     }
 
+    /// Keeps the user's photos in this browser (remembered for the next visit), or forgets them.
+    pub fn keep_photos(&self, keep: bool) {
+        KeepPreference::set(keep);
+        self.post(&Command::KeepPhotos { keep });
+    }
+
     /// Asks the engine for the privileged-basis meter of every layer.
     pub fn request_profile(&self) {
         self.post(&Command::Profile);
@@ -304,6 +310,7 @@ impl Controller {
                     self.state.pool_activations.set(Some(Rc::new(acts)));
                 }
             }
+            Event::Kept { names } => self.state.kept_photos.set(Some(names)),
             Event::Meter { layer, meter } => self.state.meters.update(|m| {
                 m.insert(layer, meter);
             }),
@@ -326,6 +333,9 @@ impl Controller {
             .set(EngineStatus::Ready { backend, notice });
         if self.state.paused.get_untracked() {
             self.post(&Command::Pause);
+        }
+        if KeepPreference::get() {
+            self.post(&Command::KeepPhotos { keep: true });
         }
         if !first {
             // A new engine for the same page: same recipe, from the last checkpoint.
@@ -434,5 +444,33 @@ impl Controller {
                 state.manual_link.set(Some(link));
             }
         });
+    }
+}
+
+/// Whether the user asked to keep their photos in this browser (localStorage; a browser without
+/// it keeps them for this visit only).
+pub struct KeepPreference;
+
+impl KeepPreference {
+    const KEY: &str = "basis-keep-photos";
+
+    fn storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    pub fn get() -> bool {
+        Self::storage()
+            .and_then(|s| s.get_item(Self::KEY).ok().flatten())
+            .is_some()
+    }
+
+    fn set(keep: bool) {
+        if let Some(storage) = Self::storage() {
+            let _ = if keep {
+                storage.set_item(Self::KEY, "1")
+            } else {
+                storage.remove_item(Self::KEY)
+            };
+        }
     }
 }

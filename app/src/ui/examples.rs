@@ -75,10 +75,23 @@ fn add_files(ctl: Ctl, files: web_sys::FileList) {
     }
 }
 
+/// What the page says about keeping the user's photos.
+fn kept_text(keep: bool, kept: Option<Vec<String>>) -> String {
+    match (keep, kept) {
+        (false, _) => "Your photos stay in this browser — nothing is uploaded — and are gone when the page reloads.".into(),
+        (true, Some(names)) if !names.is_empty() => format!(
+            "Kept in this browser (never uploaded), and added to the pool on your next visits: {}. Untick to forget them.",
+            names.join(", ")
+        ),
+        (true, _) => "Photos you add are kept in this browser (never uploaded) and added to the pool on your next visits.".into(),
+    }
+}
+
 #[component]
 pub fn Examples() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<Ctl>();
+    let keep = RwSignal::new(super::controller::KeepPreference::get());
     let open = RwSignal::new(false);
     let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
     Effect::new(move |_| {
@@ -177,7 +190,13 @@ pub fn Examples() -> impl IntoView {
                             input.set_value("");
                         }
                     }/>
-                <p class="hint">"They stay in this browser — nothing is uploaded — and are gone when the page reloads."</p>
+                <label><input id="keep-photos" type="checkbox" prop:checked=move || keep.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        keep.set(on);
+                        ctl.with_value(|c| c.keep_photos(on));
+                    }/>" Keep my photos in this browser for my next visits"</label>
+                <p id="kept-photos" class="hint">{move || kept_text(keep.get(), state.kept_photos.get())}</p>
             </div>
             <super::meter::MeterView/>
             <super::meter::ProfileTable/>

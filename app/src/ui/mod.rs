@@ -20,6 +20,7 @@ mod notices;
 mod predict;
 mod quiz;
 mod share;
+mod sitting;
 mod stage;
 mod state;
 mod tally;

@@ -8,8 +8,7 @@ use basis_featvis::direction;
 use basis_featvis::queries::{self, Queries};
 use basis_models::TapId;
 use basis_recipe::{
-    Answer, Arm, ClassTest, Graded, Link, Predict, REFERENCES, RecipeError, ResultCode, Score,
-    Trial,
+    Arm, ClassTest, Graded, Link, Predict, REFERENCES, RecipeError, ResultCode, Score, Trial,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -18,15 +17,8 @@ use super::arms::ArmVerdict;
 use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
-use super::quiz::{Saved, nonce};
+use super::sitting::{ConfidencePicker, Phase, Sitting};
 use super::state::{PoolActivations, PoolCrops};
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Phase {
-    Intro,
-    Round(usize),
-    End,
-}
 
 /// What the key shows of a round's photos.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,17 +145,8 @@ fn PredictRun(test: Predict) -> impl IntoView {
             && crops.with(Option::is_some)
     };
 
-    let saved = StoredValue::new_local(Saved::new(&test, count));
-    let restored = saved.with_value(Saved::load);
-    let phase = RwSignal::new(match &restored {
-        Some(code) if code.answers.len() == count => Phase::End,
-        Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
-        _ => Phase::Intro,
-    });
-    let code = restored.unwrap_or_else(|| ResultCode::new(&test, Vec::new(), nonce()));
-    let answers: RwSignal<Vec<Answer>> = RwSignal::new(code.answers.clone());
-    let code = StoredValue::new(code);
-    let confidence = RwSignal::new(None::<u8>);
+    let sitting = Sitting::new(&test, count);
+    let (phase, confidence) = (sitting.phase, sitting.confidence);
     let reference_canvases: [NodeRef<Canvas>; REFERENCES] = std::array::from_fn(|_| NodeRef::new());
     let photo_canvases: [NodeRef<Canvas>; 2] = std::array::from_fn(|_| NodeRef::new());
     let trials = StoredValue::new(trials);
@@ -200,27 +183,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
             }
         }
     });
-    let answer = move |left_side: bool| {
-        let (Some(level), Phase::Round(round)) =
-            (confidence.get_untracked(), phase.get_untracked())
-        else {
-            return;
-        };
-        answers.update(|a| {
-            a.push(Answer {
-                left: left_side,
-                confidence: level,
-            })
-        });
-        code.update_value(|c| c.answers = answers.get_untracked());
-        code.with_value(|c| saved.with_value(|s| s.store(c)));
-        confidence.set(None);
-        phase.set(if round + 1 < count {
-            Phase::Round(round + 1)
-        } else {
-            Phase::End
-        });
-    };
+    let answer = move |left_side: bool| sitting.answer(left_side);
 
     let total_steps = (count as u64 * steps as u64).max(1);
     let layers = test.layers.join(", ");
@@ -299,14 +262,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                                     <figure><canvas id="right-image" node_ref=photo_canvases[1] width="224" height="224"></canvas><figcaption>"Right photo"</figcaption></figure>
                                 </div>
                             </div>
-                            <fieldset class="confidence">
-                                <legend>"How sure are you?"</legend>
-                                {[(1u8, "Guessing"), (2, "Fairly sure"), (3, "Sure")].into_iter().map(|(level, text)| view! {
-                                    <label><input type="radio" name="confidence" value=level.to_string()
-                                        prop:checked=move || confidence.get() == Some(level)
-                                        on:change=move |_| confidence.set(Some(level))/>{format!(" {text}")}</label>
-                                }).collect_view()}
-                            </fieldset>
+                            <ConfidencePicker confidence=confidence/>
                             <div class="choices">
                                 <button id="answer-left" prop:disabled=move || confidence.get().is_none() || !ready(round) on:click=move |_| answer(true)>"The left photo"</button>
                                 <button id="answer-right" prop:disabled=move || confidence.get().is_none() || !ready(round) on:click=move |_| answer(false)>"The right photo"</button>
@@ -315,7 +271,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                     }.into_any()
                 }
                 Phase::End => view! {
-                    <PredictEnd test=test.get_value() code=code.get_value() shown=Signal::derive(key_rows)/>
+                    <PredictEnd test=test.get_value() code=sitting.code() shown=Signal::derive(key_rows)/>
                 }.into_any(),
             }}
         </main>

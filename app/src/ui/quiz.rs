@@ -5,25 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use basis_recipe::{
-    Answer, ClassTest, Graded, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score,
-};
+use basis_recipe::{ClassTest, Graded, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::batch::{BatchEngine, Job, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
+use super::sitting::{ConfidencePicker, Phase, Sitting};
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
 const ROUNDS_PER_JOB: usize = 4;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Phase {
-    Intro,
-    Round(usize),
-    End,
-}
 
 /// Jobs for the rounds, in the order they are needed: a job holds rounds of one layer (a batch
 /// runs one layer), both images of each round (same transforms for both: fair), left then right.
@@ -52,45 +44,6 @@ fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
         })
         .collect();
     (jobs, groups)
-}
-
-pub(super) fn nonce() -> u64 {
-    (js_sys::Math::random() * 1_048_576.0) as u64
-}
-
-/// A student's answers so far survive a reload of the tab (sessionStorage: this tab only, so the
-/// next student on a shared computer starts afresh), kept as a result code of the answers given.
-pub(super) struct Saved {
-    key: String,
-    id: String,
-    rounds: usize,
-}
-
-impl Saved {
-    pub fn new(test: &impl Graded, rounds: usize) -> Self {
-        Self {
-            key: format!("basis-quiz-{}", test.id()),
-            id: test.id(),
-            rounds,
-        }
-    }
-
-    fn storage() -> Option<web_sys::Storage> {
-        window().session_storage().ok().flatten()
-    }
-
-    pub fn load(&self) -> Option<ResultCode> {
-        let text = Self::storage()?.get_item(&self.key).ok().flatten()?;
-        ResultCode::decode(&text)
-            .ok()
-            .filter(|code| code.quiz == self.id && code.answers.len() <= self.rounds)
-    }
-
-    pub fn store(&self, code: &ResultCode) {
-        if let Some(storage) = Self::storage() {
-            let _ = storage.set_item(&self.key, &code.encode());
-        }
-    }
 }
 
 #[component]
@@ -150,17 +103,8 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         e.run(jobs);
     });
 
-    let saved = StoredValue::new_local(Saved::new(&quiz, count));
-    let restored = saved.with_value(Saved::load);
-    let phase = RwSignal::new(match &restored {
-        Some(code) if code.answers.len() == count => Phase::End,
-        Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
-        _ => Phase::Intro,
-    });
-    let code = restored.unwrap_or_else(|| ResultCode::new(&quiz, Vec::new(), nonce()));
-    let answers: RwSignal<Vec<Answer>> = RwSignal::new(code.answers.clone());
-    let code = StoredValue::new(code);
-    let confidence = RwSignal::new(None::<u8>);
+    let sitting = Sitting::new(&quiz, count);
+    let (phase, confidence) = (sitting.phase, sitting.confidence);
     let left = NodeRef::<Canvas>::new();
     let right = NodeRef::<Canvas>::new();
     // Draw a round's images once it is shown and ready.
@@ -183,28 +127,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             }
         });
     });
-    let answer = move |left_side: bool| {
-        let Some(level) = confidence.get_untracked() else {
-            return;
-        };
-        let Phase::Round(round) = phase.get_untracked() else {
-            return;
-        };
-        answers.update(|a| {
-            a.push(Answer {
-                left: left_side,
-                confidence: level,
-            })
-        });
-        code.update_value(|c| c.answers = answers.get_untracked());
-        code.with_value(|c| saved.with_value(|s| s.store(c)));
-        confidence.set(None);
-        phase.set(if round + 1 < count {
-            Phase::Round(round + 1)
-        } else {
-            Phase::End
-        });
-    };
+    let answer = move |left_side: bool| sitting.answer(left_side);
 
     let total_steps = (job_count as u64 * steps as u64).max(1);
     let layers = quiz.layers.join(", ");
@@ -248,14 +171,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                                 <figure><canvas id="right-image" node_ref=right width="64" height="64"></canvas><figcaption>"Right"</figcaption></figure>
                             </div>
                             <p class="question">"Which one is a single neuron?"</p>
-                            <fieldset class="confidence">
-                                <legend>"How sure are you?"</legend>
-                                {[(1u8, "Guessing"), (2, "Fairly sure"), (3, "Sure")].into_iter().map(|(level, text)| view! {
-                                    <label><input type="radio" name="confidence" value=level.to_string()
-                                        prop:checked=move || confidence.get() == Some(level)
-                                        on:change=move |_| confidence.set(Some(level))/>{format!(" {text}")}</label>
-                                }).collect_view()}
-                            </fieldset>
+                            <ConfidencePicker confidence=confidence/>
                             <div class="choices">
                                 <button id="answer-left" prop:disabled=move || confidence.get().is_none() || !ready.with(|r| r[round]) on:click=move |_| answer(true)>"Left is the neuron"</button>
                                 <button id="answer-right" prop:disabled=move || confidence.get().is_none() || !ready.with(|r| r[round]) on:click=move |_| answer(false)>"Right is the neuron"</button>
@@ -266,7 +182,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 Phase::End => {
                     let quiz = quiz_for_end.get_value();
                     let rounds = rounds_for_end.get_value();
-                    view! { <QuizEnd quiz=quiz rounds=rounds code=code.get_value()/> }.into_any()
+                    view! { <QuizEnd quiz=quiz rounds=rounds code=sitting.code()/> }.into_any()
                 }
             }}
         </main>

@@ -114,6 +114,8 @@ pub struct State {
     pub pool_activations: RwSignal<Option<Rc<PoolActivations>>, LocalStorage>,
     /// Crops through the network so far, of all, while the pool is prepared for a layer.
     pub pool_progress: RwSignal<Option<(u32, u32)>>,
+    /// The names of the user's photos kept in this browser, once the engine has said.
+    pub kept_photos: RwSignal<Option<Vec<String>>>,
     /// The privileged-basis meter of each layer measured so far.
     pub meters: RwSignal<std::collections::HashMap<String, crate::protocol::Meter>>,
 }
@@ -136,6 +138,7 @@ impl State {
             pool_crops: RwSignal::new_local(None),
             pool_activations: RwSignal::new_local(None),
             pool_progress: RwSignal::new(None),
+            kept_photos: RwSignal::new(None),
             meters: RwSignal::new(Default::default()),
         }
     }
