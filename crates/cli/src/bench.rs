@@ -21,6 +21,11 @@ pub struct Args {
     /// comparison sheet does.
     #[arg(long, default_value_t = 1)]
     pub batch: usize,
+    /// Split the batch over this many threads, each optimizing its share as a batch of its own
+    /// (a batch's images are independent, and every share draws the same transforms). Times are
+    /// then means over the whole run of all threads, not medians of single steps.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
@@ -42,6 +47,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             ..recipe.clone()
         })
         .collect();
+    if let Some(threads) = args.threads {
+        return threaded(&args, threads, &recipe, &recipes, model, &device);
+    }
     let mut session = Session::for_recipes(model, &device, &recipes, recipe.seed, None)?;
     for _ in 0..args.warmup {
         pollster::block_on(session.step())?;
@@ -66,6 +74,75 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "median_ms": at(0.5),
         "p10_ms": at(0.1),
         "p90_ms": at(0.9),
+    });
+    println!("{line}");
+    Ok(())
+}
+
+/// Each thread runs its share of the batch; the clock runs from when the first has warmed up
+/// until the last one finishes.
+fn threaded(
+    args: &Args,
+    threads: usize,
+    recipe: &Recipe,
+    recipes: &[Recipe],
+    model: basis_models::EfficientNetLite0,
+    device: &burn::tensor::Device,
+) -> Result<()> {
+    if !(1..=recipes.len()).contains(&threads) {
+        bail!(
+            "--threads: {threads} is out of range (1 to the batch, {})",
+            recipes.len()
+        );
+    }
+    let share = recipes.len().div_ceil(threads);
+    let sessions = recipes
+        .chunks(share)
+        .map(|chunk| Session::for_recipes(model.clone(), device, chunk, recipe.seed, None))
+        .collect::<Result<Vec<_>, _>>()?;
+    let windows = std::thread::scope(|scope| {
+        let workers: Vec<_> = sessions
+            .into_iter()
+            .map(|mut session| {
+                scope.spawn(move || -> Result<(Instant, Instant)> {
+                    for _ in 0..args.warmup {
+                        pollster::block_on(session.step())?;
+                    }
+                    let started = Instant::now();
+                    for _ in 0..recipe.steps {
+                        pollster::block_on(session.step())?;
+                    }
+                    Ok((started, Instant::now()))
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a bench thread panicked"))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let first = windows
+        .iter()
+        .map(|w| w.0)
+        .min()
+        .expect("at least one thread");
+    let last = windows
+        .iter()
+        .map(|w| w.1)
+        .max()
+        .expect("at least one thread");
+    let per_step = (last - first).as_secs_f64() * 1000.0 / recipe.steps.max(1) as f64;
+    let line = json!({
+        "recipe": recipe.encode(),
+        "backend": args.recipe.backend.name(),
+        "layer": recipe.layer,
+        "size": recipe.image.size,
+        "batch": args.batch,
+        "threads": threads,
+        "mean_ms": per_step,
+        "mean_ms_per_image": per_step / args.batch as f64,
+        "warmup": args.warmup,
+        "steps": recipe.steps,
     });
     println!("{line}");
     Ok(())

@@ -13,6 +13,7 @@ use basis_recipe::{Arm, ClassTest, Link, Predict, Trial};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::backend::Backend;
@@ -89,7 +90,15 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         })
         .collect::<Result<_>>()?;
     if let Some(out) = &args.render {
-        render(&network, &test, &trials, &shown, &crop_images, out)?;
+        render(
+            &network,
+            args.backend,
+            &test,
+            &trials,
+            &shown,
+            &crop_images,
+            out,
+        )?;
     }
     let crop = |index: usize, value: f32| {
         let (c, _) = &crops[index];
@@ -129,6 +138,7 @@ const GAP: u32 = 6;
 /// Each round's references (one batch with diversity, as the app makes them) and its two photos.
 fn render(
     network: &Network,
+    backend: Backend,
     test: &Predict,
     trials: &[Trial],
     shown: &[Queries],
@@ -141,11 +151,11 @@ fn render(
     }
     let steps = test.base.steps as u64;
     let progress = ProgressBar::new(steps * trials.len() as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} steps (round {msg})")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} steps of {msg} rounds")
             .expect("valid template"),
     );
-    for (i, (trial, q)) in trials.iter().zip(shown).enumerate() {
-        progress.set_message(format!("{} of {}", i + 1, trials.len()));
+    progress.set_message(trials.len().to_string());
+    let round = |(i, (trial, q)): (usize, (&Trial, &Queries))| -> Result<()> {
         let mut session = Session::references(
             network.model.clone(),
             &network.device,
@@ -165,7 +175,16 @@ fn render(
         let path = out.join(format!("round-{:02}.png", i + 1));
         compose(test, i, &frames, [&crops[left], &crops[right]])
             .save(&path)
-            .with_context(|| format!("writing {}", path.display()))?;
+            .with_context(|| format!("writing {}", path.display()))
+    };
+    // As `basis sheet`: on the CPU, rounds run side by side, one per core.
+    match backend {
+        Backend::Cpu => trials
+            .par_iter()
+            .zip(shown)
+            .enumerate()
+            .try_for_each(round)?,
+        _ => trials.iter().zip(shown).enumerate().try_for_each(round)?,
     }
     progress.finish_and_clear();
     Ok(())

@@ -1,5 +1,6 @@
-//! `basis sheet`: a labelled contact sheet of neurons and random directions of one layer, rendered
-//! in batches (one forward and backward pass per step for a whole batch), with its link.
+//! `basis sheet`: a labelled contact sheet of neurons and random directions of one layer, with its
+//! link: on a GPU in batches (one forward and backward pass per step for a whole batch), on the
+//! CPU one run per image, as many at once as there are cores.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -9,6 +10,7 @@ use basis_featvis::{Frame, Session};
 use basis_recipe::{Neurons, Recipe, Sheet, SheetTile};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::backend::Backend;
@@ -85,20 +87,24 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let sheet = args.sheet(&network.weights)?;
     let tiles = sheet.tiles();
     let recipes: Vec<Recipe> = tiles.iter().map(|t| t.recipe.clone()).collect();
-    let capacity = sheet.base.batch_capacity();
-    let batches = recipes.len().div_ceil(capacity);
     let steps = sheet.base.steps as u64;
-    let progress = ProgressBar::new(steps * batches as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} steps ({msg})").expect("valid template"),
+    // On the CPU a batch costs what its images cost one by one and runs on one core, so each
+    // image runs on its own, as many at once as there are cores; a GPU takes whole batches.
+    let batches: Vec<&[Recipe]> = match args.backend {
+        Backend::Cpu => recipes.chunks(1).collect(),
+        _ => recipes.chunks(sheet.base.batch_capacity()).collect(),
+    };
+    let progress = ProgressBar::new(steps * recipes.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} image steps ({msg})")
+            .expect("valid template"),
     );
+    progress.set_message(format!(
+        "{} runs of up to {} images",
+        batches.len(),
+        batches.first().map_or(0, |b| b.len())
+    ));
     let started = Instant::now();
-    let mut frames: Vec<Frame> = Vec::with_capacity(recipes.len());
-    for (index, chunk) in recipes.chunks(capacity).enumerate() {
-        progress.set_message(format!(
-            "batch {} of {batches}, {} images",
-            index + 1,
-            chunk.len()
-        ));
+    let run = |chunk: &&[Recipe]| -> Result<Vec<Frame>> {
         let mut session = Session::for_recipes(
             network.model.clone(),
             &network.device,
@@ -108,11 +114,19 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         )?;
         for _ in 0..steps {
             pollster::block_on(session.step())?;
-            progress.inc(1);
+            progress.inc(chunk.len() as u64);
         }
-        frames.extend(pollster::block_on(session.frames())?);
+        Ok(pollster::block_on(session.frames())?)
+    };
+    let frames: Vec<Frame> = match args.backend {
+        Backend::Cpu => batches.par_iter().map(run).collect::<Result<Vec<_>>>()?,
+        _ => batches.iter().map(run).collect::<Result<Vec<_>>>()?,
     }
-    let ms_per_step = started.elapsed().as_secs_f64() * 1000.0 / (steps * batches as u64) as f64;
+    .into_iter()
+    .flatten()
+    .collect();
+    let ms_per_image_step =
+        started.elapsed().as_secs_f64() * 1000.0 / (steps * recipes.len() as u64) as f64;
     progress.finish_and_clear();
 
     compose(&sheet, &tiles, &frames)
@@ -133,8 +147,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "sheet": sheet.encode(),
         "link": format!("#sheet={}", sheet.encode()),
         "output": args.output.display().to_string(),
-        "batches": batches,
-        "ms_per_step": ms_per_step,
+        "batches": batches.len(),
+        "ms_per_image_step": ms_per_image_step,
         "tiles": key,
     });
     println!("{line}");

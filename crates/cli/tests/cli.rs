@@ -455,7 +455,8 @@ fn sheet_renders_labelled_tiles_and_a_link_that_renders_them_again() {
         2,
         "{labels:?}"
     );
-    assert_eq!(first["batches"], 1);
+    // On the CPU each image runs on its own, the runs spread over the cores.
+    assert_eq!(first["batches"], 4);
     // Each tile's link is a recipe the single-image commands accept.
     let tile_link = tiles[0]["link"].as_str().unwrap().trim_start_matches("#r=");
     stdout(&basis(&["link", "--recipe", tile_link]));
@@ -528,6 +529,37 @@ fn bench_reports_time_per_image_for_a_batch() {
     assert!(
         (per_image * 3.0 - step).abs() < 1e-9 && step > 0.0,
         "{line}"
+    );
+    // Split over threads: the mean over the whole run.
+    let line: serde_json::Value = serde_json::from_str(
+        stdout(&basis(&[
+            "bench",
+            "--size",
+            "64",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--batch",
+            "3",
+            "--threads",
+            "3",
+        ]))
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!((&line["batch"], &line["threads"]), (&3.into(), &3.into()));
+    let (step, per_image) = (
+        line["mean_ms"].as_f64().unwrap(),
+        line["mean_ms_per_image"].as_f64().unwrap(),
+    );
+    assert!(
+        (per_image * 3.0 - step).abs() < 1e-9 && step > 0.0,
+        "{line}"
+    );
+    assert_clean_error(
+        &basis(&["bench", "--batch", "2", "--threads", "3"]),
+        "--threads: 3 is out of range (1 to the batch, 2)",
     );
 }
 
