@@ -37,6 +37,9 @@ pub struct Pool {
     /// The user's photos the pool accepted in this visit, kept in this browser when `keep`.
     added: Vec<(String, Vec<u8>)>,
     keep: bool,
+    /// Each layer's meter for the current pool: the profile's Haar matrix and bootstrap are the
+    /// costly part (seconds at the head on the wasm CPU), so a layer is measured once per pool.
+    meters: std::collections::HashMap<String, Meter>,
     /// What the page asked for and the engine has not done yet, done between steps.
     pending: Pending,
 }
@@ -170,6 +173,13 @@ impl Pool {
             self.last_layer = Some(layer.to_owned());
         }
         self.ensure(scope, outbox).await?;
+        if !examples && let Some(meter) = self.meters.get(layer) {
+            outbox.send(&Event::Meter {
+                layer: layer.to_owned(),
+                meter: meter.clone(),
+            });
+            return Ok(());
+        }
         let crops = self.crops.as_ref().expect("just loaded");
         let total = crops.len() as u32;
         let acts = pool::activations(model, device, crops, tap, |done| {
@@ -181,21 +191,11 @@ impl Pool {
         })
         .await
         .map_err(|e| e.to_string())?;
-        let profile = basis_featvis::privileged::profile(&acts.values, acts.channels, pool::SEED);
-        let interval = |a: basis_featvis::privileged::Auc| Interval {
-            value: a.value,
-            low: a.low,
-            high: a.high,
+        let meter = match self.meters.get(layer) {
+            Some(meter) => meter.clone(),
+            None => measure(&acts),
         };
-        let meter = Meter {
-            kurtosis_auc: interval(profile.kurtosis_auc),
-            hoyer_auc: interval(profile.hoyer_auc),
-            vector_kurtosis: profile.vector_kurtosis,
-            vector_kurtosis_rotated: profile.vector_kurtosis_rotated,
-            slider: profile.slider,
-            basis_kurtosis: profile.basis_kurtosis,
-            random_kurtosis: profile.random_kurtosis,
-        };
+        self.meters.insert(layer.to_owned(), meter.clone());
         outbox.send(&Event::Meter {
             layer: layer.to_owned(),
             meter,
@@ -311,6 +311,7 @@ impl Pool {
         let photo = check_photo(name, bytes)?;
         self.ensure(scope, outbox).await?;
         self.add_crops(name, &photo);
+        self.meters.clear();
         self.added.push((name.to_owned(), bytes.to_vec()));
         self.send_crops(outbox);
         if self.keep {
@@ -326,6 +327,25 @@ impl Pool {
             }
             None => Ok(()),
         }
+    }
+}
+
+/// The privileged-basis meter of a layer's activations on the pool.
+fn measure(acts: &pool::Activations) -> Meter {
+    let profile = basis_featvis::privileged::profile(&acts.values, acts.channels, pool::SEED);
+    let interval = |a: basis_featvis::privileged::Auc| Interval {
+        value: a.value,
+        low: a.low,
+        high: a.high,
+    };
+    Meter {
+        kurtosis_auc: interval(profile.kurtosis_auc),
+        hoyer_auc: interval(profile.hoyer_auc),
+        vector_kurtosis: profile.vector_kurtosis,
+        vector_kurtosis_rotated: profile.vector_kurtosis_rotated,
+        slider: profile.slider,
+        basis_kurtosis: profile.basis_kurtosis,
+        random_kurtosis: profile.random_kurtosis,
     }
 }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use basis_featvis::direction;
 use basis_featvis::examples::{self, Example};
 use basis_featvis::pool;
-use basis_models::TapId;
+use basis_recipe::Recipe;
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use serde_json::json;
@@ -49,20 +49,19 @@ const TILE: u32 = 96;
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
-    let tap = TapId::from_name(&args.layer).with_context(|| format!("--layer {}", args.layer))?;
-    let channels = tap.channels();
-    if args.channel as usize >= channels {
-        anyhow::bail!(
-            "--channel: {} is out of range; {} has channels 0..{channels}",
-            args.channel,
-            args.layer
-        );
-    }
-    if !(0.0..=1.0).contains(&args.mix) {
-        anyhow::bail!("--mix: {} is out of range (0 to 1)", args.mix);
-    }
-    let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
     let network = Network::load(&dir.weights(), args.backend)?;
+    // The direction as a recipe holds it, so bad flags get the recipe's messages.
+    let recipe = Recipe {
+        layer: args.layer.clone(),
+        channel: args.channel,
+        mix: args.mix,
+        seed: args.seed,
+        ..Recipe::new(network.weights.clone())
+    };
+    recipe.validate().context("bad flags")?;
+    let tap = recipe.tap()?;
+    let channels = tap.channels();
+    let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
     let images: Vec<RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
     let crops = pool::crops(&images, args.crops.clamp(1, 16), pool::SEED);
     let crop_images: Vec<RgbImage> = crops.iter().map(|(_, image)| image.clone()).collect();

@@ -767,11 +767,11 @@ fn examples_rank_the_pool_and_a_users_photo_of_the_top_crop_comes_first() {
 
     assert_clean_error(
         &basis(&["examples", "-o", "/tmp/x.png", "--channel", "112"]),
-        "--channel: 112 is out of range",
+        "channel: 112 is out of range; layer block8 has channels 0..112",
     );
     assert_clean_error(
         &basis(&["examples", "-o", "/tmp/x.png", "--mix", "2"]),
-        "--mix: 2 is out of range",
+        "mix: 2 is out of range",
     );
 }
 
