@@ -37,6 +37,11 @@ async function takeTest(browser, test, pick) {
   await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
   assert.match(await page.textContent('#protocol'), /Borowski et al\.'s \(ICLR 2021\) two-alternative task/);
   assert.match(await page.textContent('#protocol'), /8 shipped photos/);
+  // On the CPU one engine per core (up to 4) prepares the rounds side by side.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (cores > 1) {
+    await page.waitForFunction((n) => document.querySelector('#engines')?.textContent.includes(`${n} engines side by side`), Math.min(cores, 4));
+  }
   await page.click('#start-quiz');
   const shown = [];
   for (let i = 0; i < test.key.length; i++) {

@@ -363,7 +363,7 @@ impl Engine {
         self.post_frame_with(run, objective, steps_per_second)
             .await?;
         let step = self.steps_done();
-        if step % CHECKPOINT_EVERY == 0 {
+        if step.is_multiple_of(CHECKPOINT_EVERY) {
             self.post_checkpoint(run).await?;
         }
         self.finish_if_done(run).await
@@ -429,7 +429,7 @@ impl Engine {
             .current()
             .is_some_and(|c| c.run == run && step >= c.target)
         {
-            if step % CHECKPOINT_EVERY != 0 {
+            if !step.is_multiple_of(CHECKPOINT_EVERY) {
                 self.post_checkpoint(run).await?;
             }
             self.outbox.send(&Event::Done { run, step });

@@ -1,10 +1,12 @@
 //! The page's side of batch work (comparison sheets, quiz rounds, predict-the-response references):
-//! a queue of jobs sent to an engine worker one at a time, their images handed to the page as they
-//! come, the photo pool's activations for the layers the page asks for, and the same recovery as
-//! the single view — a GPU that fails moves the work to the CPU and the job starts again there;
-//! an engine that dies on the CPU can be restarted by the user.
+//! a queue of jobs handed to engine workers one job at a time each (one engine on a GPU, one per
+//! core on the CPU), their images handed to the page as they come, the photo pool's activations
+//! for the layers the page asks for, and the same recovery as the single view — a GPU that fails
+//! moves the work to the CPU and the job starts again there; an engine that dies on the CPU can
+//! be restarted by the user.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use basis_recipe::Recipe;
@@ -73,6 +75,10 @@ pub struct Tiles {
     pub images: Vec<Vec<u8>>,
     pub steps_per_second: f32,
     pub done: bool,
+    /// Steps done over every job of the queue, and whether all of them are finished (engines
+    /// side by side finish jobs in any order).
+    pub steps_done: u64,
+    pub all_done: bool,
 }
 
 /// What the page shows about the engine.
@@ -82,6 +88,8 @@ pub struct EngineView {
     pub weights: RwSignal<Option<String>>,
     pub fallback: RwSignal<Option<String>>,
     pub error: RwSignal<Option<String>>,
+    /// Engines computing side by side (more than one only on the CPU).
+    pub engines: RwSignal<usize>,
 }
 
 impl EngineView {
@@ -108,6 +116,18 @@ impl EngineView {
     }
 }
 
+/// At most this many engines side by side on the CPU: each holds its own copy of the network.
+const MAX_ENGINES: usize = 4;
+
+/// One engine worker and the job it works on.
+#[derive(Default)]
+struct Slot {
+    worker: EngineWorker,
+    /// The job (index into `jobs`) and its run id.
+    current: Cell<Option<(usize, RunId)>>,
+    ready: Cell<bool>,
+}
+
 pub struct BatchEngine {
     pub view: EngineView,
     this: Weak<BatchEngine>,
@@ -115,10 +135,15 @@ pub struct BatchEngine {
     on_pool: RefCell<Option<PoolListener>>,
     /// Layers whose pool activations the page still waits for, asked one at a time.
     pool_layers: RefCell<Vec<String>>,
-    worker: EngineWorker,
+    /// The main engine (first), whose state the page shows and which answers pool requests, and
+    /// on the CPU helpers beside it: a wasm engine computes on one core, so each further core
+    /// takes queued jobs of its own. A job's images do not depend on which engine makes them.
+    slots: RefCell<Vec<Rc<Slot>>>,
     jobs: RefCell<Vec<Job>>,
-    /// The job the engine works on (index into `jobs`) and its run id.
-    current: Cell<Option<(usize, RunId)>>,
+    /// Jobs not yet handed to an engine, in the order they are needed.
+    queue: RefCell<VecDeque<usize>>,
+    /// Per job: steps done, and whether it is finished.
+    progress: RefCell<Vec<(u32, bool)>>,
     next_run: Cell<RunId>,
 }
 
@@ -133,16 +158,41 @@ impl BatchEngine {
                 weights: RwSignal::new(None),
                 fallback: RwSignal::new(None),
                 error: RwSignal::new(None),
+                engines: RwSignal::new(1),
             },
             this: this.clone(),
             on_update: Box::new(on_update),
             on_pool: RefCell::new(None),
             pool_layers: RefCell::default(),
-            worker: EngineWorker::default(),
+            slots: RefCell::new(vec![Rc::default()]),
             jobs: RefCell::default(),
-            current: Cell::new(None),
+            queue: RefCell::default(),
+            progress: RefCell::default(),
             next_run: Cell::new(1),
         })
+    }
+
+    fn slot(&self, index: usize) -> Option<Rc<Slot>> {
+        self.slots.borrow().get(index).cloned()
+    }
+
+    fn main(&self) -> Rc<Slot> {
+        self.slot(0).expect("the main engine's slot")
+    }
+
+    /// Starts (or restarts) the worker of slot `index`.
+    fn start_slot(&self, index: usize) -> bool {
+        let Some(slot) = self.slot(index) else {
+            return false;
+        };
+        slot.ready.set(false);
+        let this = self.this.clone();
+        let listener = Rc::new(move |generation: u64, heard: Heard| {
+            if let Some(engine) = this.upgrade() {
+                engine.hear(index, generation, heard);
+            }
+        });
+        slot.worker.start(listener).is_ok()
     }
 
     pub fn start(&self) {
@@ -150,24 +200,49 @@ impl BatchEngine {
             loaded: 0,
             total: 0,
         });
-        let this = self.this.clone();
-        let listener = Rc::new(move |generation: u64, heard: Heard| {
-            if let Some(engine) = this.upgrade() {
-                engine.hear(generation, heard);
-            }
-        });
-        if self.worker.start(listener).is_err() {
+        if !self.start_slot(0) {
             self.view.status.set(EngineStatus::Stopped {
                 message: NO_WORKER.into(),
             });
         }
     }
 
-    /// Replaces the queue with `jobs` and starts the first one (as soon as the engine is ready).
+    /// On the CPU, with jobs waiting, one helper per further core (once).
+    fn start_helpers(&self) {
+        let on_cpu = matches!(
+            self.view.status.get_untracked(),
+            EngineStatus::Ready {
+                backend: Backend::Cpu,
+                ..
+            }
+        );
+        if !on_cpu || self.slots.borrow().len() > 1 || self.queue.borrow().is_empty() {
+            return;
+        }
+        let cores = window().navigator().hardware_concurrency() as usize;
+        let count = cores.clamp(1, MAX_ENGINES);
+        for index in 1..count {
+            let slot = Rc::new(Slot::default());
+            slot.worker.use_cpu_only();
+            self.slots.borrow_mut().push(slot);
+            self.start_slot(index);
+        }
+    }
+
+    /// Replaces the queue with `jobs`; each engine takes the next as soon as it is ready.
     pub fn run(&self, jobs: Vec<Job>) {
+        *self.progress.borrow_mut() = vec![(0, false); jobs.len()];
+        *self.queue.borrow_mut() = (0..jobs.len()).collect();
         *self.jobs.borrow_mut() = jobs;
         self.view.error.set(None);
-        self.send(0);
+        let slots = self.slots.borrow().clone();
+        for (index, slot) in slots.iter().enumerate() {
+            slot.current.set(None);
+            if slot.ready.get() {
+                self.dispatch(index);
+            }
+        }
+        self.start_helpers();
     }
 
     /// Asks for the photo pool's activations at each of `layers`, in order; each arrives at
@@ -180,10 +255,11 @@ impl BatchEngine {
 
     fn ask_next_layer(&self) {
         let next = self.pool_layers.borrow().first().cloned();
+        let main = self.main();
         if let Some(layer) = next
-            && self.view.status.with_untracked(EngineStatus::ready)
+            && main.ready.get()
         {
-            self.worker.post(&Command::Examples { layer }, None);
+            main.worker.post(&Command::Examples { layer }, None);
         }
     }
 
@@ -193,40 +269,102 @@ impl BatchEngine {
         }
     }
 
-    fn send(&self, index: usize) {
-        let job = self.jobs.borrow().get(index).cloned();
-        let Some(job) = job else {
-            self.current.set(None);
+    /// Hands slot `index` the next queued job, if any.
+    fn dispatch(&self, index: usize) {
+        let Some(slot) = self.slot(index) else { return };
+        let next = self.queue.borrow_mut().pop_front();
+        let job = next.and_then(|j| self.jobs.borrow().get(j).cloned().map(|job| (j, job)));
+        let Some((job_index, job)) = job else {
+            slot.current.set(None);
             return;
         };
         let run = self.next_run.get();
         self.next_run.set(run + 1);
-        self.current.set(Some((index, run)));
-        if !self.view.status.with_untracked(EngineStatus::ready) {
-            return; // Sent again when the engine is ready.
-        }
-        self.worker.post(&job.command(run), None);
+        slot.current.set(Some((job_index, run)));
+        slot.worker.post(&job.command(run), None);
     }
 
-    fn hear(&self, generation: u64, heard: Heard) {
-        if !self.worker.is_current(generation) {
+    /// Puts a job an engine could not finish back at the front, for the first idle engine.
+    fn requeue(&self, slot: &Slot) {
+        if let Some((job, _)) = slot.current.take() {
+            self.queue.borrow_mut().push_front(job);
+        }
+        let slots = self.slots.borrow().clone();
+        if let Some(idle) = slots
+            .iter()
+            .position(|s| s.ready.get() && s.current.get().is_none())
+        {
+            self.dispatch(idle);
+        }
+    }
+
+    fn count_engines(&self) {
+        let ready = self.slots.borrow().iter().filter(|s| s.ready.get()).count();
+        self.view.engines.set(ready.max(1));
+    }
+
+    fn hear(&self, index: usize, generation: u64, heard: Heard) {
+        let Some(slot) = self.slot(index) else { return };
+        if !slot.worker.is_current(generation) {
             return;
         }
         match heard {
-            Heard::Event(event, attachment) => self.on_event(event, attachment),
-            Heard::Death(message) => self.on_death(message),
+            Heard::Event(event, attachment) => self.on_event(index, &slot, event, attachment),
+            Heard::Death(message) => self.on_death(index, &slot, message),
         }
     }
 
-    fn current_job(&self, run: RunId) -> Option<usize> {
-        self.current
+    fn current_job(slot: &Slot, run: RunId) -> Option<usize> {
+        slot.current
             .get()
             .and_then(|(job, current)| (current == run).then_some(job))
     }
 
-    fn on_event(&self, event: Event, attachment: Option<JsValue>) {
+    fn on_tiles(&self, job: usize, tiles: Event, pixels: Vec<u8>) {
+        let Event::Tiles {
+            step,
+            target,
+            size,
+            count,
+            steps_per_second,
+            ..
+        } = tiles
+        else {
+            return;
+        };
+        let (steps_done, all_done) = {
+            let mut progress = self.progress.borrow_mut();
+            if let Some(p) = progress.get_mut(job) {
+                *p = (step, step >= target);
+            }
+            (
+                progress.iter().map(|p| p.0 as u64).sum(),
+                progress.iter().all(|p| p.1),
+            )
+        };
+        let per_image = (size * size * 4) as usize;
+        let images: Vec<Vec<u8>> = pixels
+            .chunks_exact(per_image.max(1))
+            .take(count as usize)
+            .map(<[u8]>::to_vec)
+            .collect();
+        (self.on_update)(Tiles {
+            job,
+            step,
+            target,
+            size,
+            images,
+            steps_per_second,
+            done: step >= target,
+            steps_done,
+            all_done,
+        });
+    }
+
+    fn on_event(&self, index: usize, slot: &Slot, event: Event, attachment: Option<JsValue>) {
+        let main = index == 0;
         match event {
-            Event::Loading { loaded, total } => self
+            Event::Loading { loaded, total } if main => self
                 .view
                 .status
                 .set(EngineStatus::Starting { loaded, total }),
@@ -235,61 +373,50 @@ impl BatchEngine {
                 notice,
                 weights,
             } => {
-                self.view.weights.set(Some(weights));
-                self.view
-                    .status
-                    .set(EngineStatus::Ready { backend, notice });
-                if let Some((job, _)) = self.current.get() {
-                    self.send(job); // Again, from the start, on the new engine.
+                slot.ready.set(true);
+                if main {
+                    self.view.weights.set(Some(weights));
+                    self.view
+                        .status
+                        .set(EngineStatus::Ready { backend, notice });
                 }
-                self.ask_next_layer();
+                // A restarted engine starts its job again, from the start.
+                if let Some((job, _)) = slot.current.take() {
+                    self.queue.borrow_mut().push_front(job);
+                }
+                self.dispatch(index);
+                self.count_engines();
+                if main {
+                    self.ask_next_layer();
+                    self.start_helpers();
+                }
             }
-            Event::Tiles {
-                run,
-                step,
-                target,
-                size,
-                count,
-                steps_per_second,
-            } => {
+            Event::Tiles { run, .. } => {
                 let (Some(job), Some(pixels)) = (
-                    self.current_job(run),
+                    Self::current_job(slot, run),
                     attachment.and_then(|a| a.dyn_into::<Uint8Array>().ok()),
                 ) else {
                     return;
                 };
-                let pixels = pixels.to_vec();
-                let per_image = (size * size * 4) as usize;
-                let images: Vec<Vec<u8>> = pixels
-                    .chunks_exact(per_image)
-                    .take(count as usize)
-                    .map(<[u8]>::to_vec)
-                    .collect();
-                (self.on_update)(Tiles {
-                    job,
-                    step,
-                    target,
-                    size,
-                    images,
-                    steps_per_second,
-                    done: step >= target,
-                });
+                self.on_tiles(job, event, pixels.to_vec());
             }
-            Event::Done { run, .. } => {
-                if let Some(job) = self.current_job(run) {
-                    self.send(job + 1);
-                }
+            Event::Done { run, .. } if Self::current_job(slot, run).is_some() => {
+                self.dispatch(index)
             }
-            Event::Failed { run, message } => {
-                if run.is_none_or(|run| self.current_job(run).is_some()) {
-                    self.view.error.set(Some(message));
-                    self.current.set(None);
-                }
+            Event::Failed { run, message }
+                if run.is_none_or(|run| Self::current_job(slot, run).is_some()) =>
+            {
+                self.view.error.set(Some(message));
+                slot.current.set(None);
             }
-            Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
-            Event::Crashed { message } => self.on_death(message),
-            Event::PoolProgress { done, total, .. } => self.pool(PoolUpdate::Progress(done, total)),
-            Event::PoolCrops { size, photos } => {
+            Event::DeviceLost { message } if main => self.fall_back_to_cpu(&message),
+            Event::DeviceLost { message } | Event::Crashed { message } => {
+                self.on_death(index, slot, message)
+            }
+            Event::PoolProgress { done, total, .. } if main => {
+                self.pool(PoolUpdate::Progress(done, total))
+            }
+            Event::PoolCrops { size, photos } if main => {
                 if let Some(crops) = PoolCrops::from_event(size, photos, attachment) {
                     self.pool(PoolUpdate::Crops(crops));
                 }
@@ -298,7 +425,7 @@ impl BatchEngine {
                 layer,
                 channels,
                 grid,
-            } => {
+            } if main => {
                 let asked = self.pool_layers.borrow().first() == Some(&layer);
                 if let Some(acts) = PoolActivations::from_event(layer, channels, grid, attachment) {
                     if asked {
@@ -308,20 +435,26 @@ impl BatchEngine {
                     self.ask_next_layer();
                 }
             }
-            Event::Frame { .. }
-            | Event::Checkpoint { .. }
-            | Event::Meter { .. }
-            | Event::Kept { .. } => {}
+            _ => {}
         }
     }
 
-    fn on_death(&self, message: String) {
-        if !self.worker.stop() {
+    fn on_death(&self, index: usize, slot: &Slot, message: String) {
+        if !slot.worker.stop() {
+            return;
+        }
+        slot.ready.set(false);
+        self.count_engines();
+        if index > 0 {
+            // A helper that dies is not replaced; its job goes to another engine.
+            self.requeue(slot);
             return;
         }
         if self.view.status.with_untracked(EngineStatus::on_gpu) {
             self.fall_back_to_cpu(&message);
         } else {
+            // Helpers go on meanwhile, with this engine's job too.
+            self.requeue(slot);
             self.view.status.set(EngineStatus::Stopped { message });
         }
     }
@@ -330,7 +463,7 @@ impl BatchEngine {
         self.view.fallback.set(Some(format!(
             "The GPU stopped working ({why}). Basis goes on on the CPU; the images being made start again there."
         )));
-        self.worker.use_cpu_only();
+        self.main().worker.use_cpu_only();
         self.start();
     }
 

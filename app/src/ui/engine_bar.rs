@@ -33,6 +33,7 @@ pub fn EngineBar(
             </span>
             <span hidden=move || view.backend().is_none()>
                 "Computing on: " <strong id="backend">{move || view.backend().map(|b| b.label()).unwrap_or_default()}</strong>
+                <span id="engines" hidden=move || view.engines.get() < 2>{move || format!(", {} engines side by side (one per core)", view.engines.get())}</span>
             </span>
             <span id="backend-notice" class="notice" hidden=move || notice().is_none()>{move || notice().unwrap_or_default()}</span>
             <span id="fallback" class="notice" hidden=move || view.fallback.with(Option::is_none)>{move || view.fallback.get().unwrap_or_default()}</span>

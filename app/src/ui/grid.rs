@@ -74,7 +74,7 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
             job: update.job,
             jobs,
             steps_per_second: update.steps_per_second,
-            done: update.done && update.job + 1 == jobs,
+            done: update.all_done,
         });
     });
     let view = engine.view;

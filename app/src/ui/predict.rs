@@ -86,7 +86,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
 
     let engine = BatchEngine::new(move |update: Tiles| {
-        prepared_steps.set(update.job as u64 * steps as u64 + update.step as u64);
+        prepared_steps.set(update.steps_done);
         if !update.done {
             return;
         }

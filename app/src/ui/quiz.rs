@@ -75,7 +75,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
 
     let engine = BatchEngine::new(move |update: Tiles| {
-        prepared_steps.set(update.job as u64 * steps as u64 + update.step as u64);
+        prepared_steps.set(update.steps_done);
         if !update.done {
             return;
         }
@@ -84,11 +84,9 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 return;
             };
             images.update_value(|images| {
-                for (k, &round) in group.iter().enumerate() {
-                    for side in 0..2 {
-                        if let Some(rgba) = update.images.get(2 * k + side) {
-                            images[round][side] = Some((update.size, rgba.clone()));
-                        }
+                for (&round, pair) in group.iter().zip(update.images.chunks(2)) {
+                    for (slot, rgba) in images[round].iter_mut().zip(pair) {
+                        *slot = Some((update.size, rgba.clone()));
                     }
                 }
             });

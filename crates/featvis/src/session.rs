@@ -118,13 +118,13 @@ impl Session {
     ) -> Result<Self, SessionError> {
         let objectives: Vec<Objective> = tiles.iter().map(|t| t.objective.clone()).collect();
         check(&objectives)?;
-        if let Some(diversity) = diversity {
-            if diversity.group == 0 || tiles.len() % diversity.group != 0 {
-                return Err(SessionError::DiversityGroup {
-                    batch: tiles.len(),
-                    group: diversity.group,
-                });
-            }
+        if let Some(diversity) = diversity
+            && (diversity.group == 0 || !tiles.len().is_multiple_of(diversity.group))
+        {
+            return Err(SessionError::DiversityGroup {
+                batch: tiles.len(),
+                group: diversity.group,
+            });
         }
         let seeds: Vec<u64> = tiles.iter().map(|t| t.seed).collect();
         let param = ImageParam::new(&image, tiles.len(), device);
