@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, ready, checkedPages, readFileBytes } from './harness.mjs';
+import { serveDist, launch, ready, checkedPages, readFileBytes, colours } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -26,16 +26,6 @@ after(async () => {
 
 async function open(browser, hash) {
   return pages.open(browser, server.origin, hash);
-}
-
-/** Distinct colours on a canvas: a real image has many. */
-async function colours(page, selector) {
-  return page.$eval(selector, (canvas) => {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set();
-    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-    return seen.size;
-  });
 }
 
 async function canvasData(page, selector) {

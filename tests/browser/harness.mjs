@@ -162,6 +162,16 @@ export async function pixels(page) {
   });
 }
 
+/** Distinct colours on a canvas: a real image has many. */
+export async function colours(page, selector) {
+  return page.$eval(selector, (canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    return seen.size;
+  });
+}
+
 export function meanAbsoluteDifference(a, b) {
   if (a.data.length !== b.data.length) return Infinity;
   let total = 0;

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, ready, checkedPages } from './harness.mjs';
+import { serveDist, launch, ready, checkedPages, colours } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -20,15 +20,6 @@ after(async () => {
   await server.close();
   pages.check({ errors: true });
 });
-
-async function colours(page, selector) {
-  return page.$eval(selector, (canvas) => {
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set();
-    for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
-    return seen.size;
-  });
-}
 
 /** Takes the test in a fresh page; `pick(round)` says which side to answer. */
 async function takeTest(browser, test, pick) {
@@ -117,7 +108,7 @@ test('make a quiz: predict-the-response links, and bad ones say why', async (t) 
   assert.match(await page.textContent('#make-quiz-error'), /rounds: 5 is out of range \(an even number/);
   await page.goto(`${server.origin}/#predict=%3Cscript%3E`);
   await page.waitForSelector('#quiz-error');
-  assert.match(await page.textContent('#quiz-error'), /This test's link could not be read/);
+  assert.match(await page.textContent('#quiz-error'), /This quiz link could not be read/);
   await page.goto(`${server.origin}/#predict-tally=AQAB`);
   await page.waitForSelector('#tally-error');
   assert.match(await page.textContent('#tally-error'), /This tally link could not be read/);

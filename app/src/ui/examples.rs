@@ -6,6 +6,7 @@
 use basis_featvis::direction;
 use basis_featvis::examples::{self, Example};
 use basis_models::TapId;
+use basis_recipe::Recipe;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -35,15 +36,12 @@ struct Ranked {
     bottom: Vec<Example>,
 }
 
-fn rank(acts: &PoolActivations, layer: &str, channel: u32, seed: u64, mix: f32) -> Option<Ranked> {
-    if acts.layer != layer {
+fn rank(acts: &PoolActivations, recipe: &Recipe) -> Option<Ranked> {
+    if acts.layer != recipe.layer {
         return None;
     }
-    let tap = TapId::from_name(layer).ok()?;
-    let d: Vec<f32> = direction::mix(tap.channels(), channel as usize, seed, mix as f64)
-        .iter()
-        .map(|&v| v as f32)
-        .collect();
+    let tap = recipe.tap().ok()?;
+    let d = direction::of_recipe(recipe).ok()?;
     let (top, bottom) = examples::top_and_bottom(&acts.acts, &d, COUNT);
     Some(Ranked {
         tap,
@@ -108,9 +106,7 @@ pub fn Examples() -> impl IntoView {
     });
     let ranked = Memo::new(move |_| {
         let acts = state.pool_activations.get()?;
-        state
-            .recipe
-            .with(|r| rank(&acts, &r.layer, r.channel, r.seed, r.mix))
+        state.recipe.with(|r| rank(&acts, r))
     });
     let canvases: Vec<NodeRef<Canvas>> = (0..2 * COUNT).map(|_| NodeRef::new()).collect();
     let canvases = StoredValue::new_local(canvases);

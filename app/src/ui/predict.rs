@@ -6,7 +6,6 @@
 
 use basis_featvis::direction;
 use basis_featvis::queries::{self, Queries};
-use basis_models::TapId;
 use basis_recipe::{
     Arm, ClassTest, Graded, Link, Predict, REFERENCES, RecipeError, ResultCode, Score, Trial,
 };
@@ -17,7 +16,7 @@ use super::arms::ArmVerdict;
 use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
-use super::sitting::{ConfidencePicker, Phase, Sitting};
+use super::sitting::{BadLink, ConfidencePicker, Phase, Sitting};
 use super::state::{PoolActivations, PoolCrops};
 
 /// What the key shows of a round's photos.
@@ -30,22 +29,16 @@ struct Shown {
 
 /// The two crops of every round of `acts`' layer.
 fn resolve(trials: &[Trial], acts: &PoolActivations, shown: &mut [Option<Queries>]) {
-    let Ok(tap) = TapId::from_name(&acts.layer) else {
-        return;
-    };
     for (trial, slot) in trials.iter().zip(shown.iter_mut()) {
         if trial.layer != acts.layer {
             continue;
         }
-        let d = &trial.direction;
-        let unit: Vec<f32> =
-            direction::mix(tap.channels(), d.channel as usize, d.seed, d.mix as f64)
-                .iter()
-                .map(|&v| v as f32)
-                .collect();
+        let Ok(d) = direction::of_recipe(&trial.direction) else {
+            continue;
+        };
         *slot = queries::queries(
             &acts.acts,
-            &unit,
+            &d,
             acts.acts.crops,
             trial.strong_rank,
             trial.weak_rank,
@@ -62,13 +55,7 @@ fn crop_pixels(crops: &PoolCrops, index: usize) -> Option<&[u8]> {
 pub fn PredictPage(test: Result<Predict, RecipeError>) -> impl IntoView {
     match test {
         Ok(test) => view! { <PredictRun test=test/> }.into_any(),
-        Err(error) => view! {
-            <main class="quiz-page">
-                <h1>"Predict the response"</h1>
-                <p class="message" role="alert" id="quiz-error">{format!("This test's link could not be read: {error}. Ask for the link again, or ")}<a href="#make-quiz">"make one"</a>"."</p>
-            </main>
-        }
-        .into_any(),
+        Err(error) => view! { <BadLink title="Predict the response" error=error/> }.into_any(),
     }
 }
 

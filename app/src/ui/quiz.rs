@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::batch::{BatchEngine, Job, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
-use super::sitting::{ConfidencePicker, Phase, Sitting};
+use super::sitting::{BadLink, ConfidencePicker, Phase, Sitting};
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
 const ROUNDS_PER_JOB: usize = 4;
@@ -50,13 +50,7 @@ fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
 pub fn QuizPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
     match quiz {
         Ok(quiz) => view! { <QuizRun quiz=quiz/> }.into_any(),
-        Err(error) => view! {
-            <main class="quiz-page">
-                <h1>"Spot the neuron"</h1>
-                <p class="message" role="alert" id="quiz-error">{format!("This quiz link could not be read: {error}. Ask for the link again, or ")}<a href="#make-quiz">"make a quiz"</a>"."</p>
-            </main>
-        }
-        .into_any(),
+        Err(error) => view! { <BadLink title="Spot the neuron" error=error/> }.into_any(),
     }
 }
 

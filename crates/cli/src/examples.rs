@@ -16,7 +16,7 @@ use crate::backend::Backend;
 use crate::captions::{LINE, caption};
 use crate::files::DataDir;
 use crate::recipe_args::Network;
-use crate::stats::read_pool;
+use crate::stats::PhotoPool;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -60,29 +60,26 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     };
     recipe.validate().context("bad flags")?;
     let tap = recipe.tap()?;
-    let channels = tap.channels();
-    let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
-    let images: Vec<RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
-    let crops = pool::crops(&images, args.crops.clamp(1, 16), pool::SEED);
-    let crop_images: Vec<RgbImage> = crops.iter().map(|(_, image)| image.clone()).collect();
+    let pool = PhotoPool::load(
+        &args.photos.clone().unwrap_or_else(|| dir.photos_dir()),
+        args.crops.clamp(1, 16),
+        pool::SEED,
+    )?;
     let acts = pollster::block_on(pool::activations(
         &network.model,
         &network.device,
-        &crop_images,
+        &pool.crop_images(),
         tap,
         |_| {},
     ))?;
-    let d: Vec<f32> = direction::mix(channels, args.channel as usize, args.seed, args.mix as f64)
-        .iter()
-        .map(|&v| v as f32)
-        .collect();
+    let d = direction::of_recipe(&recipe)?;
     let (top, bottom) = examples::top_and_bottom(&acts, &d, args.count);
 
     let describe = |e: &Example| {
-        let (crop, _) = &crops[e.crop];
+        let (crop, _) = &pool.crops[e.crop];
         let (x, y, side) = examples::window(tap, acts.grid, e.row, e.column);
         json!({
-            "photo": photos[crop.photo].0,
+            "photo": pool.photo_of(e.crop),
             "crop": {"x": crop.x, "y": crop.y},
             "window": {"x": x, "y": y, "side": side},
             "value": e.value,
@@ -90,7 +87,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     };
     let tile = |e: &Example| {
         let (x, y, side) = examples::window(tap, acts.grid, e.row, e.column);
-        let window = imageops::crop_imm(&crops[e.crop].1, x, y, side, side).to_image();
+        let window = imageops::crop_imm(&pool.crops[e.crop].1, x, y, side, side).to_image();
         imageops::resize(&window, TILE, TILE, FilterType::Triangle)
     };
     let columns = args.count.max(1) as u32;
@@ -116,7 +113,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         for (i, e) in set.iter().enumerate() {
             let x = 4 + i as u32 * (TILE + 4);
             imageops::replace(&mut canvas, &tile(e), x as i64, (y + LINE) as i64);
-            let name = &photos[crops[e.crop].0.photo].0;
+            let name = pool.photo_of(e.crop);
             let short: String = name.chars().take(15).collect();
             caption(&mut canvas, &short, x + TILE / 2, y + LINE + TILE + 2);
         }

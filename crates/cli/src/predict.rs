@@ -20,7 +20,7 @@ use crate::backend::Backend;
 use crate::captions::{CHAR_WIDTH, LINE, caption};
 use crate::files::DataDir;
 use crate::recipe_args::Network;
-use crate::stats::read_pool;
+use crate::stats::PhotoPool;
 
 /// Crops per photo: the app's and `basis examples`' pool.
 const CROPS_PER_PHOTO: usize = 4;
@@ -36,15 +36,6 @@ pub struct Args {
     pub render: Option<PathBuf>,
 }
 
-/// The unit vector a trial's direction projects on.
-fn unit(trial: &Trial, channels: usize) -> Vec<f32> {
-    let d = &trial.direction;
-    direction::mix(channels, d.channel as usize, d.seed, d.mix as f64)
-        .iter()
-        .map(|&v| v as f32)
-        .collect()
-}
-
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
     let network = Network::load(&dir.weights(), args.backend)?;
@@ -54,10 +45,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         args.test.rounds,
     );
     test.validate().context("bad flags")?;
-    let photos = read_pool(&dir.photos_dir())?;
-    let images: Vec<RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
-    let crops = pool::crops(&images, CROPS_PER_PHOTO, pool::SEED);
-    let crop_images: Vec<RgbImage> = crops.iter().map(|(_, image)| image.clone()).collect();
+    let photo_pool = PhotoPool::load(&dir.photos_dir(), CROPS_PER_PHOTO, pool::SEED)?;
+    let crop_images = photo_pool.crop_images();
     let mut acts: Vec<(String, Activations)> = Vec::new();
     for layer in &test.layers {
         let tap = TapId::from_name(layer).context("a validated layer")?;
@@ -78,11 +67,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 .iter()
                 .find(|(layer, _)| *layer == trial.layer)
                 .expect("activations of every layer");
-            let d = unit(trial, layer_acts.channels);
+            let d = direction::of_recipe(&trial.direction)?;
             queries::queries(
                 layer_acts,
                 &d,
-                crops.len(),
+                crop_images.len(),
                 trial.strong_rank,
                 trial.weak_rank,
             )
@@ -101,8 +90,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         )?;
     }
     let crop = |index: usize, value: f32| {
-        let (c, _) = &crops[index];
-        json!({"index": index, "photo": photos[c.photo].0, "x": c.x, "y": c.y, "response": value})
+        let (c, _) = &photo_pool.crops[index];
+        json!({"index": index, "photo": photo_pool.photo_of(index), "x": c.x, "y": c.y, "response": value})
     };
     let key: Vec<_> = trials
         .iter()

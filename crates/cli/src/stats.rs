@@ -42,7 +42,32 @@ pub struct Args {
     pub chart: Option<PathBuf>,
 }
 
-pub fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
+/// The photos of a folder and their crops, as the app cuts them.
+pub struct PhotoPool {
+    /// File names and images, in file-name order.
+    pub photos: Vec<(String, image::RgbImage)>,
+    pub crops: Vec<(pool::Crop, image::RgbImage)>,
+}
+
+impl PhotoPool {
+    pub fn load(dir: &Path, per_photo: usize, seed: u64) -> Result<Self> {
+        let photos = read_pool(dir)?;
+        let images: Vec<image::RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
+        let crops = pool::crops(&images, per_photo, seed);
+        Ok(Self { photos, crops })
+    }
+
+    pub fn crop_images(&self) -> Vec<image::RgbImage> {
+        self.crops.iter().map(|(_, image)| image.clone()).collect()
+    }
+
+    /// The name of the photo crop `index` was cut from.
+    pub fn photo_of(&self, index: usize) -> &str {
+        &self.photos[self.crops[index].0.photo].0
+    }
+}
+
+fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the photo folder {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -80,13 +105,14 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     if !(1..=16).contains(&args.crops) {
         bail!("--crops: {} is out of range (1 to 16)", args.crops);
     }
-    let photos = read_pool(&args.photos.clone().unwrap_or_else(|| dir.photos_dir()))?;
+    let pool = PhotoPool::load(
+        &args.photos.clone().unwrap_or_else(|| dir.photos_dir()),
+        args.crops,
+        args.seed,
+    )?;
     let network = Network::load(&dir.weights(), args.backend)?;
-    let images: Vec<image::RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
-    let crops: Vec<image::RgbImage> = pool::crops(&images, args.crops, args.seed)
-        .into_iter()
-        .map(|(_, crop)| crop)
-        .collect();
+    let photos = &pool.photos;
+    let crops = pool.crop_images();
     let progress = ProgressBar::new((layers.len() * crops.len()) as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} crops ({msg})").expect("valid template"),
     );

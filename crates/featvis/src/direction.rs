@@ -1,9 +1,26 @@
 //! Directions in a layer's activation space: a neuron's basis vector, a seeded random unit
 //! vector, and the great-circle path between them that the app's slider walks.
 
+use basis_recipe::{Recipe, RecipeError};
+
 use crate::rng::SeededRng;
 
 const DIRECTION_STREAM: u64 = 1;
+
+/// The unit vector a recipe's direction projects on (its channel, seed and mix), in the
+/// network's floats.
+pub fn of_recipe(recipe: &Recipe) -> Result<Vec<f32>, RecipeError> {
+    let channels = recipe.tap()?.channels();
+    Ok(mix(
+        channels,
+        recipe.channel as usize,
+        recipe.seed,
+        recipe.mix as f64,
+    )
+    .iter()
+    .map(|&v| v as f32)
+    .collect())
+}
 
 /// `e_channel` in a space of `channels` dimensions.
 pub fn basis(channels: usize, channel: usize) -> Vec<f64> {

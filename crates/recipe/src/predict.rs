@@ -6,10 +6,10 @@
 //! seed. The link fixes everything but the crops' pixels, which the model picks by rank; grading
 //! needs no model, because which side holds the strong crop is drawn here.
 
-use crate::codec::{base_recipe, decode_v1, encode_bytes};
-use crate::quiz::{FreshChannels, fingerprint, validate_quiz};
+use crate::quiz::{
+    FreshChannels, canonical_base, decode_quiz, encode_quiz, fingerprint, validate_quiz,
+};
 use crate::seeded::Choices;
-use crate::wire::v1;
 use crate::{Recipe, RecipeError};
 
 /// Reference images per round: Lucid's diversity batch.
@@ -66,12 +66,9 @@ pub struct Trial {
 }
 
 impl Predict {
-    pub fn new(mut base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
-        base.layer = layers.first().cloned().unwrap_or(base.layer);
-        base.channel = 0;
-        base.mix = 0.0;
+    pub fn new(base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
         Self {
-            base,
+            base: canonical_base(base, &layers),
             layers,
             rounds,
         }
@@ -147,23 +144,19 @@ impl Predict {
         fingerprint(&format!("predict:{}", self.encode()))
     }
 
-    /// The bytes of a quiz link ([`v1::Quiz`]); the link's key (`predict=`) says which test it is.
+    /// The bytes of a quiz link ([`crate::wire::v1::Quiz`]); the link's key (`predict=`) says
+    /// which test it is.
     pub fn encode(&self) -> String {
-        encode_bytes(&v1::Quiz {
-            version: v1::VERSION,
-            base: v1::Recipe::from(&self.base),
-            layers: self.layers.clone(),
-            rounds: u8::try_from(self.rounds).expect("a validated test has at most 40 rounds"),
-        })
+        encode_quiz(&self.base, &self.layers, self.rounds)
     }
 
     /// Parses and validates a predict-the-response link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let wire: v1::Quiz = decode_v1(text)?;
+        let (base, layers, rounds) = decode_quiz(text)?;
         let predict = Predict {
-            base: base_recipe(wire.base)?,
-            layers: wire.layers,
-            rounds: wire.rounds as usize,
+            base,
+            layers,
+            rounds,
         };
         predict.validate()?;
         Ok(predict)

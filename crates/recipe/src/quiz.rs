@@ -44,12 +44,9 @@ impl Round {
 }
 
 impl Quiz {
-    pub fn new(mut base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
-        base.layer = layers.first().cloned().unwrap_or(base.layer);
-        base.channel = 0;
-        base.mix = 0.0;
+    pub fn new(base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
         Self {
-            base,
+            base: canonical_base(base, &layers),
             layers,
             rounds,
         }
@@ -102,25 +99,45 @@ impl Quiz {
     }
 
     pub fn encode(&self) -> String {
-        encode_bytes(&v1::Quiz {
-            version: v1::VERSION,
-            base: v1::Recipe::from(&self.base),
-            layers: self.layers.clone(),
-            rounds: u8::try_from(self.rounds).expect("a validated quiz has at most 40 rounds"),
-        })
+        encode_quiz(&self.base, &self.layers, self.rounds)
     }
 
     /// Parses and validates a quiz link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let wire: v1::Quiz = decode_v1(text)?;
+        let (base, layers, rounds) = decode_quiz(text)?;
         let quiz = Quiz {
-            base: base_recipe(wire.base)?,
-            layers: wire.layers,
-            rounds: wire.rounds as usize,
+            base,
+            layers,
+            rounds,
         };
         quiz.validate()?;
         Ok(quiz)
     }
+}
+
+/// A test's base recipe as its link keeps it: the first layer, channel 0, mix 0 (each round sets
+/// its own), so equal tests encode alike.
+pub(crate) fn canonical_base(mut base: Recipe, layers: &[String]) -> Recipe {
+    base.layer = layers.first().cloned().unwrap_or(base.layer);
+    base.channel = 0;
+    base.mix = 0.0;
+    base
+}
+
+/// The bytes of a quiz link, whichever test it is (the link's key says which).
+pub(crate) fn encode_quiz(base: &Recipe, layers: &[String], rounds: usize) -> String {
+    encode_bytes(&v1::Quiz {
+        version: v1::VERSION,
+        base: v1::Recipe::from(base),
+        layers: layers.to_vec(),
+        rounds: u8::try_from(rounds).expect("a validated test has at most 40 rounds"),
+    })
+}
+
+/// A quiz link's base recipe, layers and rounds, not yet validated.
+pub(crate) fn decode_quiz(text: &str) -> Result<(Recipe, Vec<String>, usize), RecipeError> {
+    let wire: v1::Quiz = decode_v1(text)?;
+    Ok((base_recipe(wire.base)?, wire.layers, wire.rounds as usize))
 }
 
 /// What a quiz and a predict-the-response test share: the base recipe is valid, 1–6 distinct
