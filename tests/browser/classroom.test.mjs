@@ -233,6 +233,8 @@ test('dataset examples: the photos a direction responds to, following the slider
   t.after(() => browser.close());
   const recipe = execFileSync(BASIS, ['link', '--layer', 'block3', '--channel', '7', '--seed', '2', '--size', '64', '--steps', '4']).toString().trim();
   const { page, close } = await open(browser, recipe);
+  const logs = [];
+  page.on('console', (message) => logs.push(message.text()));
   await ready(page);
   assert.equal(await page.isVisible('#examples-top'), false, 'computed only when asked for');
   await page.click('#examples-toggle');
@@ -270,6 +272,16 @@ test('dataset examples: the photos a direction responds to, following the slider
   const atRandom = await shown();
   const cliRandom = JSON.parse(execFileSync(BASIS, ['examples', '--layer', 'block3', '--channel', '7', '--seed', '2', '--mix', '1', '--count', '8', '-o', '/tmp/basis-browser-examples.png']).toString());
   assert.deepEqual(atRandom.slice(0, 8).map((s) => s.split('@')[0]), cliRandom.top.map((e) => e.photo));
+
+  // Another layer the profile already ran the pool through: its examples come from the cache.
+  await page.selectOption('#layer', 'block8');
+  await page.waitForFunction((before) => {
+    const now = [...document.querySelectorAll('#examples-top .example')].map((f) => f.dataset.crop);
+    return now.length === 8 && now.every(Boolean) && now.join() !== before.slice(0, 8).map((s) => s.split('@')[1]).join();
+  }, atRandom, { timeout: 300_000 });
+  const runs = (layer) => logs.filter((text) => text.includes(`ran the photo pool through the network to ${layer} in`)).length;
+  assert.equal(runs('block8'), 1, 'block8 ran once, for the profile');
+  assert.equal(runs('block3'), 1, 'block3 ran once, for the examples');
   await close();
 });
 

@@ -24,6 +24,9 @@ struct List {
     photos: Vec<String>,
 }
 
+/// What the activations cache may hold: the stem's (the largest) take 51 MB.
+const CACHE_BYTES: usize = 64 << 20;
+
 /// Larger files are refused before decoding: a phone photo is a few MB.
 const MAX_FILE_BYTES: usize = 30_000_000;
 const MAX_PIXELS: u64 = 50_000_000;
@@ -40,6 +43,9 @@ pub struct Pool {
     /// Each layer's meter for the current pool: the profile's Haar matrix and bootstrap are the
     /// costly part (seconds at the head on the wasm CPU), so a layer is measured once per pool.
     meters: std::collections::HashMap<String, Meter>,
+    /// Recently computed activations, newest last, within [`CACHE_BYTES`]: going back to a layer
+    /// shows its examples at once.
+    cache: Vec<(String, std::rc::Rc<pool::Activations>)>,
     /// What the page asked for and the engine has not done yet, done between steps.
     pending: Pending,
 }
@@ -180,17 +186,7 @@ impl Pool {
             });
             return Ok(());
         }
-        let crops = self.crops.as_ref().expect("just loaded");
-        let total = crops.len() as u32;
-        let acts = pool::activations(model, device, crops, tap, |done| {
-            outbox.send(&Event::PoolProgress {
-                layer: layer.to_owned(),
-                done: done.min(total as usize) as u32,
-                total,
-            })
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+        let acts = self.activations(outbox, model, device, layer, tap).await?;
         let meter = match self.meters.get(layer) {
             Some(meter) => meter.clone(),
             None => measure(&acts),
@@ -243,6 +239,50 @@ impl Pool {
             names: kept::names(scope).await?,
         });
         Ok(())
+    }
+
+    /// The pool's activations at `tap`, from the cache or computed (with progress events).
+    async fn activations(
+        &mut self,
+        outbox: &Outbox,
+        model: &EfficientNetLite0,
+        device: &Device,
+        layer: &str,
+        tap: TapId,
+    ) -> Result<std::rc::Rc<pool::Activations>, String> {
+        if let Some(at) = self.cache.iter().position(|(l, _)| l == layer) {
+            let entry = self.cache.remove(at);
+            let acts = entry.1.clone();
+            self.cache.push(entry);
+            return Ok(acts);
+        }
+        let crops = self
+            .crops
+            .as_ref()
+            .expect("loaded before activations are asked");
+        let total = crops.len() as u32;
+        let mut watch = super::log::Stopwatch::start();
+        let acts = pool::activations(model, device, crops, tap, |done| {
+            outbox.send(&Event::PoolProgress {
+                layer: layer.to_owned(),
+                done: done.min(total as usize) as u32,
+                total,
+            })
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        watch.lap(&format!(
+            "ran the photo pool through the network to {layer}"
+        ));
+        let acts = std::rc::Rc::new(acts);
+        self.cache.push((layer.to_owned(), acts.clone()));
+        let bytes = |cache: &[(String, std::rc::Rc<pool::Activations>)]| {
+            cache.iter().map(|(_, a)| a.values.len() * 4).sum::<usize>()
+        };
+        while self.cache.len() > 1 && bytes(&self.cache) > CACHE_BYTES {
+            self.cache.remove(0);
+        }
+        Ok(acts)
     }
 
     /// Cuts a photo into crops and adds them to the pool.
@@ -312,6 +352,7 @@ impl Pool {
         self.ensure(scope, outbox).await?;
         self.add_crops(name, &photo);
         self.meters.clear();
+        self.cache.clear();
         self.added.push((name.to_owned(), bytes.to_vec()));
         self.send_crops(outbox);
         if self.keep {
