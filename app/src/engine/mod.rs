@@ -27,6 +27,10 @@ use runs::{Batch, Request, Runs, Start};
 
 /// Steps between two checkpoints the page keeps for recovery.
 const CHECKPOINT_EVERY: u32 = 8;
+/// On a GPU the live view reads a frame (and the objective) back every few steps, so the device
+/// is not waited for at every step; on the CPU a read is a copy, and every step is shown. A
+/// checkpoint (every [`CHECKPOINT_EVERY`] steps) falls on a shown step.
+const GPU_FRAME_EVERY: u32 = 4;
 
 /// The worker's name when the page restarts it after the GPU failed. (A name, not a query string:
 /// a worker served by the service worker takes the cached response's URL, without the query.)
@@ -283,6 +287,13 @@ impl Engine {
         if let Some(paused) = batch.paused {
             self.runs.set_paused(paused);
             self.rate.reset();
+            // A paused image is shown as it is, not as it was at the last frame read back.
+            if let (true, Some(run)) = (paused, self.runs.current().map(|c| c.run))
+                && self.session.is_some()
+                && self.backend == Backend::WebGpu
+            {
+                self.post_frame(run).await?;
+            }
         }
         if let Some(request) = batch.request {
             let run = request.run;
@@ -333,16 +344,25 @@ impl Engine {
         let Some(session) = self.session.as_mut() else {
             return Ok(());
         };
-        let result = match session.step().await {
-            Ok(values) => {
-                let objective = values[0];
-                if let Some(mut watch) = self.first_step.take() {
-                    let size = self.runs.current().map_or(0, |c| c.recipe.image.size);
-                    watch.lap(&format!("first step at {size} px"));
+        session.advance();
+        let step = session.steps() as u32;
+        let target = self.runs.current().map_or(0, |c| c.target);
+        let every = if on_gpu { GPU_FRAME_EVERY } else { 1 };
+        let shown = self.first_step.is_some() || step.is_multiple_of(every) || step >= target;
+        let result = if shown {
+            match session.last_objectives().await {
+                Ok(values) => {
+                    if let Some(mut watch) = self.first_step.take() {
+                        let size = self.runs.current().map_or(0, |c| c.recipe.image.size);
+                        watch.lap(&format!("first step at {size} px"));
+                    }
+                    self.post_step(run, values[0]).await
                 }
-                self.post_step(run, objective).await
+                Err(error) => Err(error.to_string()),
             }
-            Err(error) => Err(error.to_string()),
+        } else {
+            self.rate.tick(js_sys::Date::now());
+            Ok(())
         };
         match result {
             Ok(()) => Ok(()),

@@ -152,7 +152,7 @@ fn render(
             &trial.reference_seeds,
         )?;
         for _ in 0..steps {
-            pollster::block_on(session.step())?;
+            session.advance();
             progress.inc(1);
         }
         let frames = pollster::block_on(session.frames())?;

@@ -113,7 +113,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             None,
         )?;
         for _ in 0..steps {
-            pollster::block_on(session.step())?;
+            session.advance();
             progress.inc(chunk.len() as u64);
         }
         Ok(pollster::block_on(session.frames())?)

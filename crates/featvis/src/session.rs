@@ -69,6 +69,8 @@ pub struct Session {
     adam_state: Option<AdamState<4>>,
     rng: SeededRng,
     steps: usize,
+    /// Each image's objective at the last step, still on the device.
+    last: Option<Tensor<1>>,
 }
 
 /// The diversity weight of reference images. Lucid's 1e2 is tuned for thousands of steps (Borowski
@@ -140,6 +142,7 @@ impl Session {
             adam_state: None,
             rng: SeededRng::new(transform_seed, TRANSFORM_STREAM),
             steps: 0,
+            last: None,
         })
     }
 
@@ -282,9 +285,25 @@ impl Session {
         self.objectives[0].tap
     }
 
-    /// One Adam step on freshly transformed copies of the images. Returns each image's objective
-    /// on its copy, before the update (diversity not included); reading them waits for the device.
+    /// One Adam step, then each image's objective on its transformed copy, before the update
+    /// (diversity not included). Reading them waits for the device; [`Session::advance`] does not.
     pub async fn step(&mut self) -> Result<Vec<f32>, SessionError> {
+        self.advance();
+        self.last_objectives().await
+    }
+
+    /// The objectives of the last step (see [`Session::step`]); waits for the device.
+    pub async fn last_objectives(&self) -> Result<Vec<f32>, SessionError> {
+        match &self.last {
+            Some(values) => read_floats(values.clone()).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// One Adam step on freshly transformed copies of the images, queued on the device without
+    /// waiting for it: a GPU keeps computing while the next step is built. What a recipe renders
+    /// does not depend on when it is read.
+    pub fn advance(&mut self) {
         let params = self.params.clone().require_grad();
         let images = self
             .transforms
@@ -305,7 +324,7 @@ impl Session {
         self.params = updated.autodiff();
         self.adam_state = state;
         self.steps += 1;
-        read_floats(values).await
+        self.last = Some(values.inner());
     }
 
     /// Each image's objective on the image itself, untransformed: a noise-free measure of

@@ -264,3 +264,36 @@ fn references_are_four_diverse_faces_of_the_direction_and_reproducible() {
     let (_, _, again) = run();
     assert!(frames.iter().zip(&again).all(|(a, b)| a.rgb == b.rgb));
 }
+
+/// The live view and the batch pages read results back only every few steps: what an image
+/// becomes must not depend on when it is read.
+#[test]
+fn steps_that_are_not_read_back_make_the_same_images() {
+    let device = Device::flex().autodiff();
+    let tap = TapId::from_name("block8").unwrap();
+    let tiles = vec![
+        Tile {
+            objective: Objective::channel(tap, 3),
+            seed: 1,
+        },
+        Tile {
+            objective: random(tap, 2, 0.0),
+            seed: 2,
+        },
+    ];
+    let mut read = session(&device, tiles.clone(), None);
+    let mut unread = session(&device, tiles, None);
+    for _ in 0..STEPS {
+        pollster::block_on(read.step()).unwrap();
+        unread.advance();
+    }
+    assert_eq!(
+        pollster::block_on(unread.last_objectives()).unwrap(),
+        pollster::block_on(read.last_objectives()).unwrap()
+    );
+    let (a, b) = (
+        pollster::block_on(read.frames()).unwrap(),
+        pollster::block_on(unread.frames()).unwrap(),
+    );
+    assert!(a.iter().zip(&b).all(|(a, b)| a.rgb == b.rgb));
+}
