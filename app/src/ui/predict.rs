@@ -7,7 +7,7 @@
 use basis_featvis::direction;
 use basis_featvis::queries::{self, Queries};
 use basis_recipe::{
-    Arm, ClassTest, Graded, Link, Predict, REFERENCES, RecipeError, ResultCode, Score, Trial,
+    Arm, ClassTest, Link, Predict, REFERENCES, RecipeError, ResultCode, Score, Trial,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use super::arms::ArmVerdict;
 use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
-use super::sitting::{BadLink, ConfidencePicker, Phase, Sitting};
+use super::sitting::{AnswerPicker, BadLink, Phase, Sitting};
 use super::state::{PoolActivations, PoolCrops};
 
 /// What the key shows of a round's photos.
@@ -133,7 +133,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     };
 
     let sitting = Sitting::new(&test, count);
-    let (phase, confidence) = (sitting.phase, sitting.confidence);
+    let phase = sitting.phase;
     let reference_canvases: [NodeRef<Canvas>; REFERENCES] = std::array::from_fn(|_| NodeRef::new());
     let photo_canvases: [NodeRef<Canvas>; 2] = std::array::from_fn(|_| NodeRef::new());
     let trials = StoredValue::new(trials);
@@ -170,7 +170,6 @@ fn PredictRun(test: Predict) -> impl IntoView {
             }
         }
     });
-    let answer = move |left_side: bool| sitting.answer(left_side);
 
     let total_steps = (count as u64 * steps as u64).max(1);
     let layers = test.layers.join(", ");
@@ -249,16 +248,12 @@ fn PredictRun(test: Predict) -> impl IntoView {
                                     <figure><canvas id="right-image" node_ref=photo_canvases[1] width="224" height="224"></canvas><figcaption>"Right photo"</figcaption></figure>
                                 </div>
                             </div>
-                            <ConfidencePicker confidence=confidence/>
-                            <div class="choices">
-                                <button id="answer-left" prop:disabled=move || confidence.get().is_none() || !ready(round) on:click=move |_| answer(true)>"The left photo"</button>
-                                <button id="answer-right" prop:disabled=move || confidence.get().is_none() || !ready(round) on:click=move |_| answer(false)>"The right photo"</button>
-                            </div>
+                            <AnswerPicker sitting=sitting ready=Signal::derive(move || ready(round)) labels=["The left photo", "The right photo"]/>
                         </section>
                     }.into_any()
                 }
                 Phase::End => view! {
-                    <PredictEnd test=test.get_value() code=sitting.code() shown=Signal::derive(key_rows)/>
+                    <PredictEnd test=test.get_value() trials=trials.get_value() code=sitting.code() shown=Signal::derive(key_rows)/>
                 }.into_any(),
             }}
         </main>
@@ -266,10 +261,14 @@ fn PredictRun(test: Predict) -> impl IntoView {
 }
 
 #[component]
-fn PredictEnd(test: Predict, code: ResultCode, shown: Signal<Vec<Option<Shown>>>) -> impl IntoView {
+fn PredictEnd(
+    test: Predict,
+    trials: Vec<Trial>,
+    code: ResultCode,
+    shown: Signal<Vec<Option<Shown>>>,
+) -> impl IntoView {
     let answers = code.answers.clone();
-    let mut score = Score::new(&test);
-    score.add(&test.key(), &answers);
+    let score = Score::of(&test, &answers);
     let mut chart = vec![Row {
         label: "All rounds".into(),
         correct: score.correct,
@@ -278,7 +277,6 @@ fn PredictEnd(test: Predict, code: ResultCode, shown: Signal<Vec<Option<Shown>>>
     chart.extend(score.arms.iter().map(|(_, arm)| Row::from(arm)));
     chart.extend(score.layers.iter().map(Row::from));
     let tally = format!("#{}", ClassTest::Predict(test.clone()).tally_fragment());
-    let trials = test.trials();
     let key = move || {
         let shown = shown.get();
         trials

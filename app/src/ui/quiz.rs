@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use basis_recipe::{ClassTest, Graded, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
+use basis_recipe::{ClassTest, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::batch::{BatchEngine, Job, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
-use super::sitting::{BadLink, ConfidencePicker, Phase, Sitting};
+use super::sitting::{AnswerPicker, BadLink, Phase, Sitting};
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
 const ROUNDS_PER_JOB: usize = 4;
@@ -96,7 +96,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     });
 
     let sitting = Sitting::new(&quiz, count);
-    let (phase, confidence) = (sitting.phase, sitting.confidence);
+    let phase = sitting.phase;
     let left = NodeRef::<Canvas>::new();
     let right = NodeRef::<Canvas>::new();
     // Draw a round's images once it is shown and ready.
@@ -119,7 +119,6 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             }
         });
     });
-    let answer = move |left_side: bool| sitting.answer(left_side);
 
     let total_steps = (job_count as u64 * steps as u64).max(1);
     let layers = quiz.layers.join(", ");
@@ -163,11 +162,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                                 <figure><canvas id="right-image" node_ref=right width="64" height="64"></canvas><figcaption>"Right"</figcaption></figure>
                             </div>
                             <p class="question">"Which one is a single neuron?"</p>
-                            <ConfidencePicker confidence=confidence/>
-                            <div class="choices">
-                                <button id="answer-left" prop:disabled=move || confidence.get().is_none() || !ready.with(|r| r[round]) on:click=move |_| answer(true)>"Left is the neuron"</button>
-                                <button id="answer-right" prop:disabled=move || confidence.get().is_none() || !ready.with(|r| r[round]) on:click=move |_| answer(false)>"Right is the neuron"</button>
-                            </div>
+                            <AnswerPicker sitting=sitting ready=Signal::derive(move || ready.with(|r| r[round])) labels=["Left is the neuron", "Right is the neuron"]/>
                         </section>
                     }.into_any()
                 }
@@ -184,8 +179,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 #[component]
 fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
     let answers = code.answers.clone();
-    let mut score = Score::new(&quiz);
-    score.add(&quiz.key(), &answers);
+    let score = Score::of(&quiz, &answers);
     let code = code.encode();
     let mut chart = vec![Row {
         label: "All rounds".into(),

@@ -101,7 +101,7 @@ impl Sitting {
 
 /// "How sure are you?": guessing, fairly sure, sure.
 #[component]
-pub fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
+fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
     view! {
         <fieldset class="confidence">
             <legend>"How sure are you?"</legend>
@@ -111,6 +111,25 @@ pub fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
                     on:change=move |_| confidence.set(Some(level))/>{format!(" {text}")}</label>
             }).collect_view()}
         </fieldset>
+    }
+}
+
+/// How sure the student is, then left or right: the buttons wait for a confidence and for the
+/// round's images (`ready`).
+#[component]
+pub fn AnswerPicker(
+    sitting: Sitting,
+    ready: Signal<bool>,
+    labels: [&'static str; 2],
+) -> impl IntoView {
+    let confidence = sitting.confidence;
+    let disabled = move || confidence.get().is_none() || !ready.get();
+    view! {
+        <ConfidencePicker confidence=confidence/>
+        <div class="choices">
+            <button id="answer-left" prop:disabled=disabled on:click=move |_| sitting.answer(true)>{labels[0]}</button>
+            <button id="answer-right" prop:disabled=disabled on:click=move |_| sitting.answer(false)>{labels[1]}</button>
+        </div>
     }
 }
 

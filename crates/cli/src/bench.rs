@@ -62,21 +62,34 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     }
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-    let line = json!({
+    print_line(
+        &args,
+        &recipe,
+        json!({
+            "median_ms_per_image": at(0.5) / args.batch as f64,
+            "steps": times.len(),
+            "median_ms": at(0.5),
+            "p10_ms": at(0.1),
+            "p90_ms": at(0.9),
+        }),
+    );
+    Ok(())
+}
+
+/// One JSON line: what was measured, then `timing`.
+fn print_line(args: &Args, recipe: &Recipe, timing: serde_json::Value) {
+    let mut line = json!({
         "recipe": recipe.encode(),
         "backend": args.recipe.backend.name(),
         "layer": recipe.layer,
         "size": recipe.image.size,
         "batch": args.batch,
-        "median_ms_per_image": at(0.5) / args.batch as f64,
         "warmup": args.warmup,
-        "steps": times.len(),
-        "median_ms": at(0.5),
-        "p10_ms": at(0.1),
-        "p90_ms": at(0.9),
     });
+    if let (Some(line), serde_json::Value::Object(timing)) = (line.as_object_mut(), timing) {
+        line.extend(timing);
+    }
     println!("{line}");
-    Ok(())
 }
 
 /// Each thread runs its share of the batch; the clock runs from when the first has warmed up
@@ -132,18 +145,15 @@ fn threaded(
         .max()
         .expect("at least one thread");
     let per_step = (last - first).as_secs_f64() * 1000.0 / recipe.steps.max(1) as f64;
-    let line = json!({
-        "recipe": recipe.encode(),
-        "backend": args.recipe.backend.name(),
-        "layer": recipe.layer,
-        "size": recipe.image.size,
-        "batch": args.batch,
-        "threads": threads,
-        "mean_ms": per_step,
-        "mean_ms_per_image": per_step / args.batch as f64,
-        "warmup": args.warmup,
-        "steps": recipe.steps,
-    });
-    println!("{line}");
+    print_line(
+        args,
+        recipe,
+        json!({
+            "threads": threads,
+            "mean_ms": per_step,
+            "mean_ms_per_image": per_step / args.batch as f64,
+            "steps": recipe.steps,
+        }),
+    );
     Ok(())
 }

@@ -291,8 +291,17 @@ impl PartScore {
 }
 
 impl Score {
-    pub fn new(test: &(impl Graded + ?Sized)) -> Self {
-        let has_arms = test.key().iter().any(|k| k.arm.is_some());
+    /// One student's answers to `test`, scored.
+    pub fn of(test: &(impl Graded + ?Sized), answers: &[Answer]) -> Self {
+        let key = test.key();
+        let mut score = Self::empty(test, &key);
+        score.add(&key, answers);
+        score
+    }
+
+    /// Nothing counted yet, with a part per layer and — when the key has arms — per arm.
+    fn empty(test: &(impl Graded + ?Sized), key: &[Key]) -> Self {
+        let has_arms = key.iter().any(|k| k.arm.is_some());
         Self {
             correct: 0,
             total: 0,
@@ -309,7 +318,7 @@ impl Score {
     }
 
     /// Adds one student's answers to the test's key.
-    pub fn add(&mut self, key: &[Key], answers: &[Answer]) {
+    fn add(&mut self, key: &[Key], answers: &[Answer]) {
         for (round, answer) in key.iter().zip(answers) {
             let right = answer.left == round.left;
             self.correct += right as u64;
@@ -335,13 +344,15 @@ pub struct Tally {
 
 impl Tally {
     pub fn new(test: &(impl Graded + ?Sized)) -> Self {
+        let key = test.key();
         Self {
             quiz_id: test.id(),
-            key: test.key(),
+            score: Score::empty(test, &key),
+            key,
             accepted: Vec::new(),
-            score: Score::new(test),
         }
     }
+
     pub fn students(&self) -> usize {
         self.accepted.len()
     }
