@@ -11,6 +11,7 @@ pub mod pool;
 pub mod privileged;
 pub mod queries;
 mod recipe;
+pub mod resample;
 mod rng;
 mod session;
 mod transforms;

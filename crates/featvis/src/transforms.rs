@@ -2,9 +2,10 @@
 //! direction after small random shifts, rescalings and rotations, which keeps the optimizer away
 //! from high-frequency adversarial patterns.
 
-use burn::tensor::ops::{GridSampleOptions, PadMode};
+use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Tensor, TensorData};
 
+use crate::resample::resample;
 use crate::rng::SeededRng;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -142,7 +143,7 @@ fn scale_rotate(image: Tensor<4>, scale: f32, degrees: f32) -> Tensor<4> {
     } else {
         grid
     };
-    image.grid_sample_2d(grid, GridSampleOptions::default())
+    resample(image, grid)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! ReLU6 so it quantizes well). BatchNorm is folded into each convolution's bias at import, so
 //! every layer here is a convolution followed, where the architecture says so, by ReLU6.
 
+use burn::backend::ops::ConvOptions;
 use burn::module::{Initializer, Module};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
@@ -9,6 +10,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
 use crate::catalog::TapId;
+use crate::depthwise::depthwise_conv2d;
 
 pub const NUM_CLASSES: usize = 1000;
 /// The resolution the classifier was trained at.
@@ -83,6 +85,32 @@ fn relu6(x: Tensor<4>) -> Tensor<4> {
     relu(x.clone()) - relu(x.sub_scalar(6.0))
 }
 
+/// `conv.forward(x)` for one of the blocks' depthwise convolutions, through
+/// [`crate::depthwise`]'s input gradient.
+fn depthwise(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    let [_, _, height, width] = x.dims();
+    let options = ConvOptions::new_with_padding(
+        conv.stride,
+        [
+            same_padding(conv.kernel_size[0], conv.stride[0], height),
+            same_padding(conv.kernel_size[1], conv.stride[1], width),
+        ],
+        conv.dilation,
+        conv.groups,
+    );
+    let bias = conv.bias.as_ref().expect("every convolution has a bias");
+    depthwise_conv2d(x, conv.weight.val(), bias.val(), options)
+}
+
+/// TensorFlow's "SAME" padding (before, after) along one axis: `ceil(size / stride)` outputs,
+/// the odd pixel of padding after. burn computes the same for `PaddingConfig2d::Same`, but not
+/// publicly.
+fn same_padding(kernel: usize, stride: usize, size: usize) -> (usize, usize) {
+    let needed = (size.div_ceil(stride).max(1) - 1) * stride + kernel;
+    let total = needed.saturating_sub(size);
+    (total / 2, total - total / 2)
+}
+
 impl MbConv {
     fn new((input, output, expansion, kernel, stride): BlockSpec, device: &Device) -> Self {
         let hidden = input * expansion;
@@ -99,7 +127,7 @@ impl MbConv {
             Some(expand) => relu6(expand.forward(x.clone())),
             None => x.clone(),
         };
-        let out = self.project.forward(relu6(self.depthwise.forward(hidden)));
+        let out = self.project.forward(relu6(depthwise(&self.depthwise, hidden)));
         if self.residual { out + x } else { out }
     }
 }
@@ -148,5 +176,27 @@ impl EfficientNetLite0 {
             .mean_dim(2)
             .flatten(1, 3);
         self.classifier.forward(features)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{Distribution, Tolerance};
+
+    #[test]
+    fn the_depthwise_path_pads_and_convolves_as_conv2d_does() {
+        let device = Device::flex();
+        device.seed(7);
+        for (size, kernel, stride) in [(8, 3, 1), (7, 5, 1), (8, 3, 2), (7, 3, 2), (9, 5, 2)] {
+            let mut layer = conv([4, 4], kernel, stride, 4, &device);
+            layer.weight = layer
+                .weight
+                .map(|w| w.random_like(Distribution::Uniform(-1.0, 1.0)));
+            let x = Tensor::<4>::random([2, 4, size, size + 1], Distribution::Default, &device);
+            depthwise(&layer, x.clone())
+                .into_data()
+                .assert_approx_eq::<f32>(&layer.forward(x).into_data(), Tolerance::absolute(1e-5));
+        }
     }
 }

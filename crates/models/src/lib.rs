@@ -3,6 +3,8 @@
 
 mod catalog;
 #[cfg(feature = "network")]
+pub mod depthwise;
+#[cfg(feature = "network")]
 mod efficientnet;
 #[cfg(feature = "import")]
 pub mod import;
