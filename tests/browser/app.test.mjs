@@ -383,6 +383,17 @@ test('plain http from another computer: the page says what is off and how to fix
   await close();
 });
 
+test('a page whose program cannot be downloaded says so instead of staying blank', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const refusing = await serveDist({ refuse: ['/basis-app_bg.wasm'] });
+  t.after(() => refusing.close());
+  const { page, close } = await open(browser, fragment('--layer', 'block2'), { origin: refusing.origin });
+  await page.waitForSelector('#boot[role="alert"]', { timeout: 60_000 });
+  assert.match(await page.textContent('#boot'), /could not load its program \(.+\)\. Check the connection and reload the page/);
+  await close();
+});
+
 test('a second visit downloads nothing and the app works offline', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
@@ -395,6 +406,9 @@ test('a second visit downloads nothing and the app works offline', async (t) => 
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
   const first = [...own.served];
   assert.ok(first.some((p) => p.endsWith('.bpk')) && first.some((p) => p.endsWith('.wasm')), 'the first visit downloads');
+  // The service worker downloads the release only once the page has its own copies: two downloads
+  // writing one HTTP cache entry at once can cost the page its wasm.
+  assert.ok(first.indexOf('/sw.js') > first.findIndex((p) => p.endsWith('.bpk')), 'the service worker waits for the engine');
 
   own.served.length = 0;
   await page.reload();

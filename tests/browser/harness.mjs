@@ -20,14 +20,19 @@ const TYPES = {
 /**
  * A static file server for dist/, as any static host would serve it. `cache`: let the browser keep
  * files for an hour, as a real host would (the benchmarks measure loads with and without it).
- * `overrides`: path → function of the file's text returning what to serve instead.
+ * `overrides`: path → function of the file's text returning what to serve instead. `refuse`: paths
+ * answered with 503 Service Unavailable, as an overloaded host would.
  */
-export async function serveDist({ cache = false, overrides = {}, dist = DIST } = {}) {
+export async function serveDist({ cache = false, overrides = {}, refuse = [], dist = DIST } = {}) {
   const root = dist.endsWith('/') ? dist : `${dist}/`;
   const served = [];
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
     served.push(path);
+    if (refuse.includes(path)) {
+      response.writeHead(503).end();
+      return;
+    }
     if (overrides[path]) {
       const text = await readFile(join(root, path), 'utf8');
       response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });

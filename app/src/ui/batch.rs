@@ -375,6 +375,7 @@ impl BatchEngine {
             } => {
                 slot.ready.set(true);
                 if main {
+                    super::loaded::announce_loaded();
                     self.view.weights.set(Some(weights));
                     self.view
                         .status

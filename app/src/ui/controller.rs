@@ -328,6 +328,7 @@ impl Controller {
     fn on_ready(&self, backend: Backend, notice: Option<String>, weights: String) {
         let first = self.weights.borrow().is_none();
         *self.weights.borrow_mut() = Some(weights.clone());
+        super::loaded::announce_loaded();
         self.state
             .engine
             .set(EngineStatus::Ready { backend, notice });

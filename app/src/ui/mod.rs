@@ -14,6 +14,7 @@ mod examples;
 mod grid;
 mod help;
 mod keys;
+mod loaded;
 mod make_quiz;
 mod meter;
 mod notices;

@@ -26,6 +26,8 @@ fn title(test: &ClassTest) -> &'static str {
 
 #[component]
 pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
+    // No engine here: nothing else to wait for before the service worker may cache the release.
+    super::loaded::announce_loaded();
     let test = match test {
         Ok(test) => test,
         Err(error) => {
