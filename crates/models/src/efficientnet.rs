@@ -6,11 +6,11 @@ use burn::backend::ops::ConvOptions;
 use burn::module::{Initializer, Module};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 
 use crate::catalog::TapId;
 use crate::depthwise::depthwise_conv2d;
+use crate::relu6::relu6;
 
 pub const NUM_CLASSES: usize = 1000;
 /// The resolution the classifier was trained at.
@@ -76,13 +76,6 @@ fn conv(
         // Every parameter is overwritten by the weights file; zeros make construction cheap.
         .with_initializer(Initializer::Zeros)
         .init(device)
-}
-
-/// `min(max(x, 0), 6)` written with two ReLUs: burn's autodiff has a fused ReLU backward, while
-/// `clamp` falls back to comparisons and masked fills that cost about a fifth of a CPU step.
-/// The two forms differ by at most one rounding of `x − 6`.
-fn relu6(x: Tensor<4>) -> Tensor<4> {
-    relu(x.clone()) - relu(x.sub_scalar(6.0))
 }
 
 /// `conv.forward(x)` for one of the blocks' depthwise convolutions, through
