@@ -47,6 +47,11 @@ impl<C: CheckpointStrategy> ResampleOps for Autodiff<burn::backend::Cube, C> {}
 impl ResampleOps for Flex {
     fn resample(image: FlexTensor, grid: FlexTensor) -> FlexTensor {
         let shape: [usize; 4] = image.shape().dims();
+        assert_eq!(
+            grid.shape()[0],
+            shape[0],
+            "resample: one grid per image of the batch"
+        );
         let taps = Taps::new(&grid, [shape[2], shape[3]]);
         let image = image.to_contiguous();
         let output = taps.sample(image.storage(), shape[1]);
@@ -75,7 +80,11 @@ impl<C: CheckpointStrategy> ResampleOps for Autodiff<Flex, C> {
     fn resample(image: FloatTensor<Self>, grid: FloatTensor<Self>) -> FloatTensor<Self> {
         let shape: [usize; 4] = image.shape().dims();
         let grid = grid.into_primitive();
-        match Resample.prepare::<C>([image.node()]).compute_bound().stateful() {
+        match Resample
+            .prepare::<C>([image.node()])
+            .compute_bound()
+            .stateful()
+        {
             OpsKind::Tracked(prep) => {
                 let output = Flex::resample(image.into_primitive(), grid.clone());
                 prep.finish((grid, shape), output)
@@ -118,7 +127,8 @@ impl Taps {
                 let (fx, fy) = (x - x0, y - y0);
                 let corner = |dx: f32, dy: f32, weight: f32| {
                     let (cx, cy) = (x0 + dx, y0 + dy);
-                    let inside = (0.0..in_w as f32).contains(&cx) && (0.0..in_h as f32).contains(&cy);
+                    let inside =
+                        (0.0..in_w as f32).contains(&cx) && (0.0..in_h as f32).contains(&cy);
                     if inside && weight != 0.0 {
                         (cy as usize * in_w + cx as usize, weight)
                     } else {
@@ -133,7 +143,11 @@ impl Taps {
                 ]
             })
             .collect();
-        Self { size: [grid_shape[1], grid_shape[2]], input: [in_h, in_w], taps }
+        Self {
+            size: [grid_shape[1], grid_shape[2]],
+            input: [in_h, in_w],
+            taps,
+        }
     }
 
     fn pixels_out(&self) -> usize {
@@ -153,7 +167,10 @@ impl Taps {
         for (index, out) in output.chunks_mut(self.pixels_out()).enumerate() {
             let plane = &image[index * plane_in..(index + 1) * plane_in];
             for (out, taps) in out.iter_mut().zip(self.of_item(index / channels)) {
-                *out = taps.iter().map(|&(offset, weight)| weight * plane[offset]).sum();
+                *out = taps
+                    .iter()
+                    .map(|&(offset, weight)| weight * plane[offset])
+                    .sum();
             }
         }
         output
@@ -182,7 +199,13 @@ mod tests {
     use burn::tensor::{Device, TensorData, Tolerance};
 
     /// Deterministic values in [lo, hi) (a hash of the index).
-    fn values<const D: usize>(shape: [usize; D], seed: u64, lo: f32, hi: f32, device: &Device) -> Tensor<D> {
+    fn values<const D: usize>(
+        shape: [usize; D],
+        seed: u64,
+        lo: f32,
+        hi: f32,
+        device: &Device,
+    ) -> Tensor<D> {
         let floats: Vec<f32> = (0..shape.iter().product::<usize>() as u64)
             .map(|i| lo + (hi - lo) * ((i * 2_654_435_761 + seed * 40_503) % 1000) as f32 / 1000.0)
             .collect();
@@ -214,13 +237,17 @@ mod tests {
             let output = if ours {
                 resample(image.clone(), grid.clone())
             } else {
-                image.clone().grid_sample_2d(grid.clone(), GridSampleOptions::default())
+                image
+                    .clone()
+                    .grid_sample_2d(grid.clone(), GridSampleOptions::default())
             };
             let grads = (output.clone() * probe.clone()).sum().backward();
             (output.into_data(), image.grad(&grads).unwrap().into_data())
         };
         let (ours, burns) = (run(true), run(false));
-        ours.0.assert_approx_eq::<f32>(&burns.0, Tolerance::absolute(1e-5));
-        ours.1.assert_approx_eq::<f32>(&burns.1, Tolerance::absolute(1e-5));
+        ours.0
+            .assert_approx_eq::<f32>(&burns.0, Tolerance::absolute(1e-5));
+        ours.1
+            .assert_approx_eq::<f32>(&burns.1, Tolerance::absolute(1e-5));
     }
 }

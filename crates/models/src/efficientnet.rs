@@ -120,7 +120,9 @@ impl MbConv {
             Some(expand) => relu6(expand.forward(x.clone())),
             None => x.clone(),
         };
-        let out = self.project.forward(relu6(depthwise(&self.depthwise, hidden)));
+        let out = self
+            .project
+            .forward(relu6(depthwise(&self.depthwise, hidden)));
         if self.residual { out + x } else { out }
     }
 }

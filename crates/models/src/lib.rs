@@ -6,10 +6,10 @@ mod catalog;
 pub mod depthwise;
 #[cfg(feature = "network")]
 mod efficientnet;
-#[cfg(feature = "network")]
-pub mod relu6;
 #[cfg(feature = "import")]
 pub mod import;
+#[cfg(feature = "network")]
+pub mod relu6;
 #[cfg(feature = "network")]
 mod weights;
 

@@ -7,11 +7,11 @@
 //! there the two ReLUs cost 12 launches per ReLU6 (forward and backward) and `clamp` fewer.
 
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+use burn::backend::ops::FloatTensorOps;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::Tensor;
-#[cfg(any(feature = "wgpu", feature = "webgpu"))]
-use burn::backend::ops::FloatTensorOps;
 
 #[backend_extension(
     Flex,
