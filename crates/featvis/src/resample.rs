@@ -47,29 +47,32 @@ impl<C: CheckpointStrategy> ResampleOps for Autodiff<burn::backend::Cube, C> {}
 impl ResampleOps for Flex {
     fn resample(image: FlexTensor, grid: FlexTensor) -> FlexTensor {
         let shape: [usize; 4] = image.shape().dims();
-        assert_eq!(
-            grid.shape()[0],
-            shape[0],
-            "resample: one grid per image of the batch"
-        );
-        let taps = Taps::new(&grid, [shape[2], shape[3]]);
-        let image = image.to_contiguous();
-        let output = taps.sample(image.storage(), shape[1]);
-        flex_tensor(output, [shape[0], shape[1], taps.size[0], taps.size[1]])
+        sample(image, &Taps::new(&grid, [shape[2], shape[3]]))
     }
+}
+
+fn sample(image: FlexTensor, taps: &Taps) -> FlexTensor {
+    let shape: [usize; 4] = image.shape().dims();
+    assert_eq!(
+        taps.taps.len(),
+        shape[0] * taps.pixels_out(),
+        "resample: one grid per image of the batch"
+    );
+    let image = image.to_contiguous();
+    let output = taps.sample(image.storage(), shape[1]);
+    flex_tensor(output, [shape[0], shape[1], taps.size[0], taps.size[1]])
 }
 
 #[derive(Debug)]
 struct Resample;
 
 impl Backward<Flex, 1> for Resample {
-    /// The grid and the image's shape.
-    type State = (FlexTensor, [usize; 4]);
+    /// The forward's taps and the image's shape.
+    type State = (Taps, [usize; 4]);
 
     fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
-        let (grid, shape) = ops.state;
+        let (taps, shape) = ops.state;
         unary::<Flex, _>(ops.parents, ops.node, grads, |output_grad| {
-            let taps = Taps::new(&grid, [shape[2], shape[3]]);
             let output_grad = output_grad.to_contiguous();
             flex_tensor(taps.spread(output_grad.storage(), shape), shape)
         });
@@ -86,8 +89,10 @@ impl<C: CheckpointStrategy> ResampleOps for Autodiff<Flex, C> {
             .stateful()
         {
             OpsKind::Tracked(prep) => {
-                let output = Flex::resample(image.into_primitive(), grid.clone());
-                prep.finish((grid, shape), output)
+                // The backward reuses the forward's taps.
+                let taps = Taps::new(&grid, [shape[2], shape[3]]);
+                let output = sample(image.into_primitive(), &taps);
+                prep.finish((taps, shape), output)
             }
             OpsKind::UnTracked(prep) => prep.finish(Flex::resample(image.into_primitive(), grid)),
         }
@@ -104,6 +109,7 @@ fn flex_tensor(values: Vec<f32>, shape: [usize; 4]) -> FlexTensor {
 
 /// For every output pixel of every batch item, its four bilinear neighbours in the input plane:
 /// (offset, weight), weight 0 for a neighbour outside the image.
+#[derive(Debug, Clone)]
 struct Taps {
     /// Output height and width.
     size: [usize; 2],

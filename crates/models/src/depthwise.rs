@@ -448,6 +448,37 @@ mod tests {
         }
     }
 
+    /// The README's claim: the AVX2 path makes the same bits as the portable one.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_avx2_path_makes_the_same_bits() {
+        if !std::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let floats = |n: usize, seed: usize| -> Vec<f32> {
+            (0..n)
+                .map(|i| ((i * 7919 + seed * 104_729) % 2000) as f32 / 997.0 - 1.0)
+                .collect()
+        };
+        for (stride, padding) in [(1, [2, 2]), (2, [1, 2])] {
+            let geometry = Geometry {
+                input: [29, 31],
+                output: [29usize.div_ceil(stride), 31usize.div_ceil(stride)],
+                kernel: [5, 5],
+                stride: [stride; 2],
+                padding,
+            };
+            let dy = floats(geometry.output[0] * geometry.output[1], 1);
+            let weight = floats(25, 2);
+            let [mut portable, mut avx2] = [vec![0.0; 29 * 31], vec![0.0; 29 * 31]];
+            plane_input_grad_with(&dy, &weight, &mut portable, &geometry);
+            // SAFETY: the CPU was just checked for AVX2.
+            unsafe { plane_input_grad_avx2(&dy, &weight, &mut avx2, &geometry) };
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&portable), bits(&avx2), "stride {stride}");
+        }
+    }
+
     #[test]
     fn a_kernel_wider_than_the_image_matches_too() {
         // 64 px images reach the deepest layers at 2×2, under 5×5 kernels.
