@@ -1,5 +1,6 @@
 //! `basis`: render, classify, list and benchmark with the same engine the browser app runs.
 
+mod allocator;
 mod backend;
 mod bench;
 mod captions;
@@ -68,12 +69,8 @@ enum Command {
     Examples(examples::Args),
 }
 
-/// glibc's allocator returns the step's large tensors to the kernel and faults them back in on the
-/// next step (a third of a CPU step at 224 px, block2); mimalloc keeps them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    allocator::keep_freed_memory();
     let cli = Cli::parse();
     let data = cli.data.as_deref();
     let result = match cli.command {
