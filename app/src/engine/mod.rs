@@ -133,7 +133,7 @@ impl Engine {
                 self.outbox.send(&Event::DeviceLost { message });
                 return;
             }
-            mailbox::yield_to_events(&self.scope).await;
+            inbox.let_messages_in().await;
         }
     }
 
