@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const DIST = process.env.BASIS_DIST ?? new URL('../../dist/', import.meta.url).pathname;
+export const DIST = process.env.BASIS_DIST ?? new URL('../../dist/', import.meta.url).pathname;
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
