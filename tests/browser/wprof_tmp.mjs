@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { serveDist, launch, ready, waitForStep } from './harness.mjs';
 const server = await serveDist({ dist: process.env.DIST });
-const browser = await launch({ webgpu: false });
+const browser = await launch({ webgpu: process.env.WEBGPU === '1' });
 const size = Number(process.env.SIZE ?? 64), steps = Number(process.env.STEPS ?? 62);
 const link = execFileSync(process.env.BASIS, ['link', '--layer', 'block8', '--channel', '10', '--size', String(size), '--steps', String(steps)]).toString().trim();
 const context = await browser.newContext();
