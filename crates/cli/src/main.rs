@@ -69,11 +69,33 @@ enum Command {
     Examples(examples::Args),
 }
 
+/// The stack the commands had on the process's main thread.
+const MAIN_STACK: usize = 8 << 20;
+
 fn main() -> ExitCode {
     allocator::keep_freed_memory();
     let cli = Cli::parse();
+    // The commands run on one of rayon's workers, not on the main thread: a parallel kernel called
+    // from outside the pool wakes the workers and puts the caller to sleep until they finish,
+    // every time; from inside, the caller takes its share and only the other worker is woken.
+    // 224 px `block8` on the CPU: 57.1/48.5/51.2 → 44.5/39.1/43.4 ms per step.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(MAIN_STACK)
+        .build_global();
+    let result = rayon::scope(|_| run(cli));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("basis: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one command.
+fn run(cli: Cli) -> anyhow::Result<()> {
     let data = cli.data.as_deref();
-    let result = match cli.command {
+    match cli.command {
         Command::SetupWeights(args) => {
             DataDir::for_setup(data).and_then(|dir| setup::run(args, &dir))
         }
@@ -92,12 +114,5 @@ fn main() -> ExitCode {
         Command::Predict(args) => predict::run(args, data),
         Command::Stats(args) => stats::run(args, data),
         Command::Examples(args) => examples::run(args, data),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("basis: error: {error:#}");
-            ExitCode::FAILURE
-        }
     }
 }
