@@ -3,7 +3,7 @@
 //! from high-frequency adversarial patterns.
 
 use burn::tensor::ops::PadMode;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use crate::resample::resample;
 use crate::rng::SeededRng;
@@ -134,21 +134,14 @@ fn scale_rotate(image: Tensor<4>, scale: f32, degrees: f32) -> Tensor<4> {
             grid.push(sin * u + cos * v);
         }
     }
-    let device: Device = image.device();
-    let grid = Tensor::<4>::from_data(TensorData::new(grid, [1, out_h, out_w, 2]), &device);
-    // A batch shares one draw: the same grid for every image.
-    let batch = image.dims()[0];
-    let grid = if batch > 1 {
-        grid.repeat_dim(0, batch)
-    } else {
-        grid
-    };
-    resample(image, grid)
+    // A batch shares one draw: the same taps for every image.
+    resample(image, &grid, [out_h, out_w])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use burn::tensor::{Device, TensorData};
 
     const SIZE: usize = 40;
 
