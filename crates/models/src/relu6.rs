@@ -4,11 +4,20 @@
 //! fastest: burn's autodiff has a fused ReLU backward, while `clamp` falls back to comparisons and
 //! masked fills (a fifth of a CPU step), and a hand-fused ReLU6 measured no faster. On a GPU
 //! (CubeCL) every operation is a kernel launch and a step is bound by launches, not arithmetic:
-//! there the two ReLUs cost 12 launches per ReLU6 (forward and backward) and `clamp` fewer.
+//! there the two ReLUs cost 12 launches per ReLU6 (forward and backward), burn's differentiated
+//! `clamp` 6, and the `clamp` kernel with its own backward 3.
 
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
+use burn::backend::autodiff::{
+    checkpoint::base::Checkpointer,
+    grads::Gradients,
+    ops::{Backward, Ops, OpsKind, unary},
+};
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
 use burn::backend::ops::FloatTensorOps;
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+use burn::backend::{Cube, TensorMetadata, get_or_init_device_settings};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::Tensor;
@@ -35,16 +44,47 @@ impl Relu6Ops for Flex {}
 impl<C: CheckpointStrategy> Relu6Ops for Autodiff<Flex, C> {}
 
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
-impl Relu6Ops for burn::backend::Cube {
+impl Relu6Ops for Cube {
     fn relu6(x: FloatTensor<Self>) -> FloatTensor<Self> {
         Self::float_clamp(x, 0.0.into(), 6.0.into())
     }
 }
 
+/// burn's autodiff would differentiate `clamp` as a minimum and a maximum, each a comparison and a
+/// masked fill forward and a masked fill backward: six launches. Here the forward is the one
+/// `clamp` kernel, and the backward passes the gradient where the clamp changed nothing (as
+/// burn's does: `0 ≤ x ≤ 6`), one comparison and one masked fill.
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
-impl<C: CheckpointStrategy> Relu6Ops for Autodiff<burn::backend::Cube, C> {
+impl<C: CheckpointStrategy> Relu6Ops for Autodiff<Cube, C> {
     fn relu6(x: FloatTensor<Self>) -> FloatTensor<Self> {
-        Self::float_clamp(x, 0.0.into(), 6.0.into())
+        match Unclipped.prepare::<C>([x.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let x = x.into_primitive();
+                let y = Cube::relu6(x.clone());
+                prep.finish((x, y.clone()), y)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(Cube::relu6(x.into_primitive())),
+        }
+    }
+}
+
+/// ReLU6's gradient on CubeCL: the output's gradient where `relu6(x) = x`, else 0.
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+#[derive(Debug)]
+struct Unclipped;
+
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+impl Backward<Cube, 1> for Unclipped {
+    /// The input and the output.
+    type State = (FloatTensor<Cube>, FloatTensor<Cube>);
+
+    fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let (x, y) = ops.state;
+        unary::<Cube, _>(ops.parents, ops.node, grads, |grad| {
+            let bool_dtype = get_or_init_device_settings::<Cube>(&x.device()).bool_dtype;
+            let clipped = Cube::float_not_equal(x, y, bool_dtype);
+            Cube::float_mask_fill(grad, clipped, 0.0.into())
+        });
     }
 }
 
