@@ -11,6 +11,8 @@
 //! and runs a gather, a product and a sum, forward, and the same three operations with the
 //! transposed taps (each input pixel's outputs) backward: no atomics, the same bits every run.
 
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+use burn::backend::Cube;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
@@ -60,21 +62,17 @@ fn gathered<B: Backend>(
     let weight = B::float_reshape(weight, Shape::new([1, 1, all]));
     let weight = B::float_expand(weight, Shape::new([batch, channels, all]));
     let weighted = B::float_mul(B::float_gather(2, planes, index), weight);
-    let weighted = B::float_reshape(
-        weighted,
-        Shape::new([batch, channels, taps, out_h * out_w]),
-    );
+    let weighted = B::float_reshape(weighted, Shape::new([batch, channels, taps, out_h * out_w]));
     let summed = B::float_sum_dim(weighted, 2);
     B::float_reshape(summed, Shape::new([batch, channels, out_h, out_w]))
 }
 
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
-impl ResampleOps for burn::backend::Cube {}
+impl ResampleOps for Cube {}
 
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
-impl<C: CheckpointStrategy> ResampleOps for Autodiff<burn::backend::Cube, C> {
+impl<C: CheckpointStrategy> ResampleOps for Autodiff<Cube, C> {
     fn resample(image: FloatTensor<Self>, taps: Taps) -> FloatTensor<Self> {
-        use burn::backend::Cube;
         match Transposed
             .prepare::<C>([image.node()])
             .compute_bound()
@@ -139,7 +137,11 @@ impl Backward<Flex, 1> for Spread {
 
 impl<C: CheckpointStrategy> ResampleOps for Autodiff<Flex, C> {
     fn resample(image: FloatTensor<Self>, taps: Taps) -> FloatTensor<Self> {
-        match Spread.prepare::<C>([image.node()]).compute_bound().stateful() {
+        match Spread
+            .prepare::<C>([image.node()])
+            .compute_bound()
+            .stateful()
+        {
             OpsKind::Tracked(prep) => {
                 let output = sample(image.into_primitive(), &taps);
                 prep.finish(taps, output)
@@ -173,7 +175,12 @@ pub struct Taps {
 impl Taps {
     /// Each output pixel's four bilinear neighbours at its `grid` point.
     fn bilinear(grid: &[f32], [in_h, in_w]: [usize; 2], [out_h, out_w]: [usize; 2]) -> Self {
-        assert_eq!(grid.len(), 2 * out_h * out_w, "resample: the grid is h′ × w′ × 2");
+        assert_eq!(
+            grid.len(),
+            2 * out_h * out_w,
+            "resample: the grid is h′ × w′ × 2"
+        );
+        // burn's convention without aligned corners: -1 and 1 are the image's outer edges.
         let pixel = |g: f32, size: usize| (g + 1.0) * size as f32 / 2.0 - 0.5;
         let taps = grid
             .chunks_exact(2)
@@ -336,7 +343,9 @@ mod tests {
     /// Forward and image gradient of `ours` (given the image, the grid and the output's gradient)
     /// and of burn's grid sample, on two images of three channels sharing a grid that reaches
     /// past the edges.
-    fn compare_with_burns_grid_sample(ours: impl Fn(Tensor<4>, &[f32], Tensor<4>) -> [TensorData; 2]) {
+    fn compare_with_burns_grid_sample(
+        ours: impl Fn(Tensor<4>, &[f32], Tensor<4>) -> [TensorData; 2],
+    ) {
         let device = Device::flex().autodiff();
         let image = values([2, 3, 7, 9], 1, 0.0, 1.0, &device);
         let grid = values([1, 5, 6, 2], 2, -1.2, 1.2, &device);

@@ -2,8 +2,8 @@
 //! direction after small random shifts, rescalings and rotations, which keeps the optimizer away
 //! from high-frequency adversarial patterns.
 
-use burn::tensor::ops::PadMode;
 use burn::tensor::Tensor;
+use burn::tensor::ops::PadMode;
 
 use crate::resample::resample;
 use crate::rng::SeededRng;

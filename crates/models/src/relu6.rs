@@ -16,10 +16,10 @@ use burn::backend::autodiff::{
 };
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
 use burn::backend::ops::FloatTensorOps;
-#[cfg(any(feature = "wgpu", feature = "webgpu"))]
-use burn::backend::{Cube, TensorMetadata, get_or_init_device_settings};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+use burn::backend::{Cube, TensorMetadata, get_or_init_device_settings};
 use burn::tensor::Tensor;
 
 #[backend_extension(
@@ -57,7 +57,11 @@ impl Relu6Ops for Cube {
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
 impl<C: CheckpointStrategy> Relu6Ops for Autodiff<Cube, C> {
     fn relu6(x: FloatTensor<Self>) -> FloatTensor<Self> {
-        match Unclipped.prepare::<C>([x.node()]).compute_bound().stateful() {
+        match Unclipped
+            .prepare::<C>([x.node()])
+            .compute_bound()
+            .stateful()
+        {
             OpsKind::Tracked(prep) => {
                 let x = x.into_primitive();
                 let y = Cube::relu6(x.clone());
