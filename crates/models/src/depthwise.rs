@@ -6,8 +6,9 @@
 //! for arithmetic that is k² multiply-adds per input pixel. Feature visualization needs exactly
 //! this gradient (the image's), so the model routes its depthwise convolutions through this
 //! backend extension: burn's own forward, and a backward node whose input gradient comes from
-//! [`DepthwiseOps::depthwise_x_backward`]. On burn-flex that is the direct kernel below; on every
-//! other backend it is burn's generic gradient, so the GPU path is unchanged.
+//! [`DepthwiseOps::depthwise_x_backward`]. On burn-flex that is the direct kernel below; on CubeCL
+//! it is burn's generic gradient, given the weight in the layout its kernels want (see
+//! `channels_last` below).
 
 use burn::backend::autodiff::NodeId;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
@@ -15,6 +16,8 @@ use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::ops::ConvOptions;
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+use burn::backend::ops::ModuleOps;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, backend_extension};
 use burn::tensor::Tensor;
@@ -62,7 +65,44 @@ pub fn depthwise_conv2d(
 }
 
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
-impl DepthwiseOps for burn::backend::Cube {}
+impl DepthwiseOps for burn::backend::Cube {
+    fn depthwise_conv2d(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+        options: ConvOptions<2>,
+    ) -> FloatTensor<Self> {
+        Self::conv2d(x, cube::channels_last(weight), Some(bias), options)
+    }
+
+    fn depthwise_x_backward(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        output_grad: FloatTensor<Self>,
+        options: ConvOptions<2>,
+    ) -> FloatTensor<Self> {
+        Self::conv2d_x_backward(x, cube::channels_last(weight), output_grad, options)
+    }
+}
+
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+mod cube {
+    use burn::backend::ops::FloatTensorOps;
+    use burn::backend::tensor::FloatTensor;
+    use burn::backend::{Cube, TensorMetadata};
+    use burn::tensor::Shape;
+
+    /// The same `[channels, 1, k, k]` weight as a view whose channels-last permutation is
+    /// contiguous. CubeCL's convolutions permute their weights to channels-last and copy them
+    /// unless the result is contiguous; with one input channel per filter, a plain layout's
+    /// size-1 dimension keeps a stride of k², which fails that test: one copy per depthwise
+    /// convolution and per gradient, every step. Reshaping and permuting are views: no launch.
+    pub fn channels_last(weight: FloatTensor<Cube>) -> FloatTensor<Cube> {
+        let [channels, one, kh, kw]: [usize; 4] = weight.shape().dims();
+        let weight = Cube::float_reshape(weight, Shape::new([channels, kh, kw, one]));
+        Cube::float_permute(weight, &[0, 3, 1, 2])
+    }
+}
 
 impl DepthwiseOps for burn::backend::Flex {
     fn depthwise_x_backward(
