@@ -1,9 +1,10 @@
 //! The controls beside the stage: what direction to visualize, and how the image is made.
 
-use basis_models::{LAYERS, TapId};
+use basis_models::TapId;
 use leptos::prelude::*;
 
 use super::controller::Controller;
+use super::layers::LayerOptions;
 use super::state::State;
 use super::{Ctl, hidden};
 
@@ -58,9 +59,7 @@ pub fn DirectionControls() -> impl IntoView {
                         r.channel = r.channel.min(channels_of(&layer) as u32 - 1);
                         r.layer = layer;
                     })) }>
-                    {LAYERS.iter().map(|layer| view! {
-                        <option value=layer.name>{format!("{} — {} channels", layer.name, layer.channels)}</option>
-                    }).collect_view()}
+                    <LayerOptions selected=Signal::derive(move || recipe.with(|r| r.layer.clone()))/>
                 </select>
             </div>
             <div class="control" data-control="channel" hidden=hidden("channel")>

@@ -12,6 +12,7 @@ use super::address::link_to;
 use super::batch::BatchEngine;
 use super::engine_bar::EngineBar;
 use super::grid::{SIZES, STEPS};
+use super::layers::groups;
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 
@@ -89,10 +90,27 @@ pub fn MakeQuizPage() -> impl IntoView {
             </fieldset>
             <fieldset class="controls">
                 <legend>"Layers"</legend>
-                {LAYERS.iter().map(|layer| {
-                    let name = layer.name;
-                    view! { <label class="layer-choice"><input type="checkbox" value=name prop:checked=move || layers.with(|l| l.iter().any(|x| x == name))
-                        on:change=move |ev| toggle(name, event_target_checked(&ev))/>{format!(" {name}")}</label> }
+                {groups().into_iter().map(|(group, members)| view! {
+                    <div class="layer-group">
+                        <span class="layer-group-name">{group}</span>
+                        {members.into_iter().map(|layer| {
+                            let name = layer.name;
+                            view! {
+                                <label
+                                    class="layer-choice"
+                                    title=layer.label()
+                                >
+                                    <input
+                                        type="checkbox"
+                                        value=name
+                                        prop:checked=move || layers.with(|l| l.iter().any(|x| x == name))
+                                        on:change=move |ev| toggle(name, event_target_checked(&ev))
+                                    />
+                                    {format!(" {} ({} · {})", layer.part(), layer.channels, layer.activation())}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
                 }).collect_view()}
             </fieldset>
             <fieldset class="controls">

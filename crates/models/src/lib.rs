@@ -13,8 +13,8 @@ pub mod relu6;
 #[cfg(feature = "network")]
 mod weights;
 
-pub use catalog::{LAYERS, Layer, MODEL_ID, TapId, UnknownLayer};
+pub use catalog::{LAYERS, Layer, MODEL_ID, Point, Site, TapId, UnknownLayer};
 #[cfg(feature = "network")]
-pub use efficientnet::{EfficientNetLite0, INPUT_SIZE, NUM_CLASSES};
+pub use efficientnet::{EfficientNetLite0, INPUT_SIZE, MbConv, NUM_CLASSES};
 #[cfg(feature = "network")]
 pub use weights::{WeightsError, load_weights, weights_hash};

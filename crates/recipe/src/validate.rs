@@ -54,6 +54,10 @@ impl Recipe {
 
     /// How many images like this one a batch may hold: together they stay within the budget
     /// of one image of [`MAX_NETWORK_INPUT`]² pixels (a batch's activations share one buffer).
+    /// The tap does not change it: the forward pass to any tap, however wide (1152 channels at
+    /// `block12.expand`…`block15.dw`), is a part of the pass to the head, whose largest
+    /// activations are the early, high-resolution ones (`block1.expand`'s 96 channels at half
+    /// the input's side).
     pub fn batch_capacity(&self) -> usize {
         let input = self.network_input().max(1);
         (MAX_NETWORK_INPUT * MAX_NETWORK_INPUT / (input * input)).clamp(1, MAX_BATCH)
