@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::state::{EngineStatus, PoolActivations, PoolCrops};
 use super::worker::{EngineWorker, Heard, NO_WORKER};
-use crate::protocol::{Backend, Command, Event, RunId};
+use crate::protocol::{Backend, Command, Event, Meter, RunId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Job {
@@ -57,6 +57,7 @@ impl Job {
 }
 
 type PoolListener = Box<dyn Fn(PoolUpdate)>;
+type MeterListener = Box<dyn Fn(String, Meter)>;
 
 /// What the engine reports of the photo pool.
 pub enum PoolUpdate {
@@ -135,6 +136,9 @@ pub struct BatchEngine {
     on_pool: RefCell<Option<PoolListener>>,
     /// Layers whose pool activations the page still waits for, asked one at a time.
     pool_layers: RefCell<Vec<String>>,
+    on_meter: RefCell<Option<MeterListener>>,
+    /// Layers whose meter the page still waits for.
+    meter_layers: RefCell<Vec<String>>,
     /// The main engine (first), whose state the page shows and which answers pool requests, and
     /// on the CPU helpers beside it: a wasm engine computes on one core, so each further core
     /// takes queued jobs of its own. A job's images do not depend on which engine makes them.
@@ -164,6 +168,8 @@ impl BatchEngine {
             on_update: Box::new(on_update),
             on_pool: RefCell::new(None),
             pool_layers: RefCell::default(),
+            on_meter: RefCell::new(None),
+            meter_layers: RefCell::default(),
             slots: RefCell::new(vec![Rc::default()]),
             jobs: RefCell::default(),
             queue: RefCell::default(),
@@ -243,6 +249,26 @@ impl BatchEngine {
             }
         }
         self.start_helpers();
+    }
+
+    /// Asks for the privileged-basis meter at each of `layers`; each arrives at `on_meter`.
+    /// Asked again of a new engine until it has arrived.
+    pub fn ask_meters(&self, layers: Vec<String>, on_meter: impl Fn(String, Meter) + 'static) {
+        *self.on_meter.borrow_mut() = Some(Box::new(on_meter));
+        *self.meter_layers.borrow_mut() = layers;
+        self.ask_meters_again();
+    }
+
+    fn ask_meters_again(&self) {
+        let main = self.main();
+        if main.ready.get() {
+            for layer in self.meter_layers.borrow().iter() {
+                let command = Command::Meter {
+                    layer: layer.clone(),
+                };
+                main.worker.post(&command, None);
+            }
+        }
     }
 
     /// Asks for the photo pool's activations at each of `layers`, in order; each arrives at
@@ -389,6 +415,7 @@ impl BatchEngine {
                 self.count_engines();
                 if main {
                     self.ask_next_layer();
+                    self.ask_meters_again();
                     self.start_helpers();
                 }
             }
@@ -413,6 +440,15 @@ impl BatchEngine {
             Event::DeviceLost { message } if main => self.fall_back_to_cpu(&message),
             Event::DeviceLost { message } | Event::Crashed { message } => {
                 self.on_death(index, slot, message)
+            }
+            Event::Meter { layer, meter } if main => {
+                let asked = self.meter_layers.borrow().contains(&layer);
+                if asked {
+                    self.meter_layers.borrow_mut().retain(|l| *l != layer);
+                    if let Some(on_meter) = self.on_meter.borrow().as_ref() {
+                        on_meter(layer, meter);
+                    }
+                }
             }
             Event::PoolProgress { done, total, .. } if main => {
                 self.pool(PoolUpdate::Progress(done, total))

@@ -2,7 +2,6 @@
 //! as batches, labelled or blind (shuffled, labels hidden until "Reveal"). Each tile links to its
 //! own single-direction page.
 
-use basis_models::LAYERS;
 use basis_recipe::{Link, Neurons, Recipe, RecipeError, Sheet, SheetTile, TileKind};
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -10,6 +9,7 @@ use leptos::prelude::*;
 use super::address::AddressBar;
 use super::batch::{self, BatchEngine, Tiles};
 use super::engine_bar::EngineBar;
+use super::layers::LayerOptions;
 use crate::protocol::Backend;
 
 const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
@@ -156,7 +156,7 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                 <legend>"Sheet"</legend>
                 <label>"Layer "
                     <select id="sheet-layer" on:change=move |ev| { let layer = event_target_value(&ev); edit(&|s| { s.base.layer = layer.clone(); s.neurons = Neurons::Seeded(s.channels().len()); }) }>
-                        {LAYERS.iter().map(|l| { let name = l.name; view! { <option value=name selected=move || sheet.get().is_some_and(|s| s.base.layer == name)>{name}</option> } }).collect_view()}
+                        <LayerOptions selected=Signal::derive(move || sheet.with(|s| s.as_ref().map(|s| s.base.layer.clone()).unwrap_or_default()))/>
                     </select>
                 </label>
                 <label>"Neurons "
@@ -198,7 +198,7 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
 }
 
 /// One tile; its label follows `labelled` without redrawing the canvas.
-fn tile_view(
+pub fn tile_view(
     i: usize,
     tile: SheetTile,
     labelled: Signal<bool>,

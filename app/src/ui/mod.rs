@@ -7,6 +7,7 @@ mod arms;
 mod batch;
 mod canvas;
 mod chart;
+mod contrast;
 mod controller;
 mod controls;
 mod engine_bar;
@@ -14,6 +15,7 @@ mod examples;
 mod grid;
 mod help;
 mod keys;
+mod layers;
 mod loaded;
 mod make_quiz;
 mod meter;
@@ -95,6 +97,9 @@ pub fn App() -> impl IntoView {
     match link.page.clone() {
         Page::Single => view! { <SinglePage link=link/> }.into_any(),
         Page::Sheet(sheet) => view! { <grid::GridPage sheet=sheet/> }.into_any(),
+        Page::Contrast(contrast) => {
+            view! { <contrast::ContrastPage contrast=contrast/> }.into_any()
+        }
         Page::Quiz(quiz) => view! { <quiz::QuizPage quiz=quiz/> }.into_any(),
         Page::Predict(test) => view! { <predict::PredictPage test=test/> }.into_any(),
         Page::Tally(test) => view! { <tally::TallyPage test=test/> }.into_any(),
@@ -135,6 +140,14 @@ fn SinglePage(link: Link) -> impl IntoView {
         )
     };
 
+    let contrast = move || {
+        let backend = match state.engine.get() {
+            state::EngineStatus::Ready { backend, .. } => Some(backend),
+            _ => None,
+        };
+        contrast::link_for(&state.recipe.get(), backend)
+    };
+
     view! {
         <main class:present=present>
             <header>
@@ -155,6 +168,7 @@ fn SinglePage(link: Link) -> impl IntoView {
                     <fieldset class="controls classroom-links" hidden=move || !state.ready()>
                         <legend>"Neurons vs random directions"</legend>
                         <p><a id="compare-link" href=compare>"Compare them side by side (a sheet, labelled or blind)"</a></p>
+                        <p hidden=move || contrast().is_none()><a id="contrast-link" href=move || contrast().unwrap_or_default()>"Inside a block and at its output: the same comparison at a ReLU6 layer and at the linear layer after it"</a></p>
                         <p><a id="make-quiz-link" href="#make-quiz">"Make a quiz for a class: “spot the neuron” or “predict the response”"</a></p>
                     </fieldset>
                 </div>

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use basis_featvis::{Frame, Session};
-use basis_recipe::{Neurons, Recipe, Sheet, SheetTile};
+use basis_recipe::{Contrast, Neurons, Recipe, Sheet, SheetTile};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -146,6 +146,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let line = json!({
         "sheet": sheet.encode(),
         "link": format!("#sheet={}", sheet.encode()),
+        // At a block's hidden ReLU6 tap, the page that sets this sheet beside the block's output.
+        "contrast": Contrast::new(sheet.clone()).ok().map(|c| format!("#{}", c.fragment())),
         "output": args.output.display().to_string(),
         "batches": batches.len(),
         "ms_per_image_step": ms_per_image_step,

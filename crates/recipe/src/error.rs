@@ -23,8 +23,14 @@ pub enum RecipeError {
     BadWeightsHash(String),
     #[error("weights: the recipe was made with weights {recipe}, but these weights are {loaded}")]
     WeightsMismatch { recipe: String, loaded: String },
-    #[error("layer: `{0}` is unknown (known: stem, block0..block15, head)")]
+    #[error(
+        "layer: `{0}` is unknown (known: stem, block0..block15, block0.dw..block15.dw, block1.expand..block15.expand, head)"
+    )]
     UnknownLayer(String),
+    #[error(
+        "layer: a contrast puts a block's hidden ReLU6 tap (e.g. block8.dw or block8.expand) beside its output; `{0}` is not one"
+    )]
+    NotHidden(String),
     #[error("channel: {channel} is out of range; layer {layer} has channels 0..{channels}")]
     ChannelOutOfRange {
         layer: String,
@@ -60,7 +66,7 @@ impl RecipeError {
             Self::UnknownVersion(_) => "version",
             Self::UnknownModel(_) => "model",
             Self::BadWeightsHash(_) | Self::WeightsMismatch { .. } => "weights",
-            Self::UnknownLayer(_) => "layer",
+            Self::UnknownLayer(_) | Self::NotHidden(_) => "layer",
             Self::ChannelOutOfRange { .. } => "channel",
             Self::TooCostly { .. } => "size",
             Self::NonFinite { field }

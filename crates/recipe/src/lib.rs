@@ -5,6 +5,7 @@
 
 mod code;
 mod codec;
+mod contrast;
 mod error;
 mod link;
 mod predict;
@@ -19,6 +20,7 @@ use basis_models::{MODEL_ID, TapId};
 
 pub use code::{Answer, ClassTest, CodeError, Graded, Key, PartScore, ResultCode, Score, Tally};
 pub use codec::MAX_ENCODED_LENGTH;
+pub use contrast::Contrast;
 pub use error::RecipeError;
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{Arm, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds};

@@ -1,10 +1,11 @@
 //! The URL fragment of a Basis page: `#r=RECIPE&hide=layer,seed&present`. The recipe is the
 //! permalink; `hide` and `present` prepare a page for a classroom projector. Other pages:
-//! `#sheet=SHEET` (neurons vs random directions), `#quiz=QUIZ` (spot the neuron),
+//! `#sheet=SHEET` (neurons vs random directions), `#contrast=SHEET` (a block's hidden ReLU6
+//! tap beside its linear output), `#quiz=QUIZ` (spot the neuron),
 //! `#predict=TEST` (predict the response), `#tally=QUIZ` and `#predict-tally=TEST` (a teacher's
 //! tally of a test's result codes) and `#make-quiz`.
 
-use crate::{ClassTest, Predict, Quiz, Recipe, RecipeError, Sheet};
+use crate::{ClassTest, Contrast, Predict, Quiz, Recipe, RecipeError, Sheet};
 
 /// Which page a fragment asks for.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13,6 +14,7 @@ pub enum Page {
     #[default]
     Single,
     Sheet(Result<Sheet, RecipeError>),
+    Contrast(Result<Contrast, RecipeError>),
     Quiz(Result<Quiz, RecipeError>),
     Predict(Result<Predict, RecipeError>),
     Tally(Result<ClassTest, RecipeError>),
@@ -69,6 +71,7 @@ impl Link {
             match key {
                 "r" => link.recipe = Some(Recipe::decode(value)),
                 "sheet" => link.page = Page::Sheet(Sheet::decode(value)),
+                "contrast" => link.page = Page::Contrast(Contrast::decode(value)),
                 "quiz" => link.page = Page::Quiz(Quiz::decode(value)),
                 "predict" => link.page = Page::Predict(Predict::decode(value)),
                 "tally" => link.page = Page::Tally(Quiz::decode(value).map(ClassTest::Spot)),
@@ -127,7 +130,16 @@ mod tests {
     fn sheet_and_quiz_pages_round_trip() {
         let sheet = Sheet::new(Recipe::new("0123456789abcdef"));
         let link = Link::parse(&format!("#sheet={}", sheet.encode()));
-        assert_eq!(link.page, Page::Sheet(Ok(sheet)));
+        assert_eq!(link.page, Page::Sheet(Ok(sheet.clone())));
+        assert_eq!(
+            Link::parse(&format!("#contrast={}", sheet.encode())).page,
+            Page::Contrast(Err(RecipeError::NotHidden("block8".into())))
+        );
+        let mut hidden = sheet;
+        hidden.base.layer = "block8.dw".into();
+        let contrast = Contrast::new(hidden).unwrap();
+        let link = Link::parse(&format!("#{}", contrast.fragment()));
+        assert_eq!(link.page, Page::Contrast(Ok(contrast)));
         let quiz = Quiz::new(Recipe::new("0123456789abcdef"), vec!["block8".into()], 10);
         let link = Link::parse(&format!("#quiz={}", quiz.encode()));
         assert_eq!(link.page, Page::Quiz(Ok(quiz.clone())));
