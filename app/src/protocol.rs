@@ -54,6 +54,10 @@ pub enum Command {
     },
     /// The privileged-basis meter of every layer, one `Meter` event per layer, stem first.
     Profile,
+    /// The privileged-basis meter of one layer (a `Meter` event), without its activations.
+    Meter {
+        layer: String,
+    },
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.
@@ -173,11 +177,20 @@ pub struct Interval {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meter {
     pub kurtosis_auc: Interval,
-    pub hoyer_auc: Interval,
+    /// The verdict in words, e.g. "can't tell on these 8 photos (0.41–0.66)".
+    pub verdict: String,
+    pub photos: usize,
+    pub positions: usize,
+    pub read_positions: usize,
+    /// Channels constant on the photos, not ranked, and how many of them are constant at 0.
+    pub constant: Vec<u32>,
+    pub silent: usize,
     pub vector_kurtosis: f64,
     pub vector_kurtosis_rotated: f64,
     /// Kurtosis AUC at t = 0, 0.1, …, 1 along the slider.
     pub slider: Vec<f64>,
+    /// The kurtosis of each ranked channel (`ranked[i]`'s is `basis_kurtosis[i]`).
+    pub ranked: Vec<u32>,
     pub basis_kurtosis: Vec<f64>,
     pub random_kurtosis: Vec<f64>,
 }

@@ -2,7 +2,9 @@
 // image size, and time from page load to the first frame with and without the weights cached.
 // Run: BASIS=<path to basis> node tests/browser/bench.mjs   (after `trunk build --release`)
 // Side by side: BENCH_DISTS=dirA,dirB BENCH_ROUNDS=3 interleaves builds round by round and prints
-// each round and the medians; BENCH_BACKENDS=cpu (or webgpu) keeps one backend.
+// each round and the medians; BENCH_BACKENDS=cpu (or webgpu) keeps one backend. BENCH_LAYERS
+// (default block8) lists the taps whose steps/s are measured; BENCH_MEMORY_LAYERS lists taps whose
+// dataset examples are computed on a fresh page, reporting the engine's wasm memory after.
 
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
@@ -13,16 +15,19 @@ const SIZES = (process.env.BENCH_SIZES ?? '64,128,224').split(',').map(Number);
 // SwiftShader takes seconds per step at 224 px: fewer steps there.
 const STEPS = { true: Number(process.env.BENCH_GPU_STEPS ?? 6), false: Number(process.env.BENCH_CPU_STEPS ?? 12) };
 
-function link(size, steps) {
-  return execFileSync(BASIS, ['link', '--layer', 'block8', '--channel', '10', '--size', String(size), '--steps', String(steps)])
+const LAYERS = (process.env.BENCH_LAYERS ?? 'block8').split(',');
+const MEMORY_LAYERS = (process.env.BENCH_MEMORY_LAYERS ?? '').split(',').filter(Boolean);
+
+function link(size, steps, layer = 'block8') {
+  return execFileSync(BASIS, ['link', '--layer', layer, '--channel', '10', '--size', String(size), '--steps', String(steps)])
     .toString()
     .trim();
 }
 
 /** Steps per second after two warm-up steps (which compile the GPU kernels), timed as seen by the page. */
-async function stepsPerSecond(context, origin, size, steps) {
+async function stepsPerSecond(context, origin, size, steps, layer) {
   const page = await context.newPage();
-  await page.goto(`${origin}/${link(size, steps)}`);
+  await page.goto(`${origin}/${link(size, steps, layer)}`);
   await ready(page);
   await waitForStep(page, 2);
   const started = Date.now();
@@ -30,6 +35,18 @@ async function stepsPerSecond(context, origin, size, steps) {
   const rate = ((steps - 2) * 1000) / (Date.now() - started);
   await page.close();
   return Number(rate.toFixed(2));
+}
+
+/** The engine worker's wasm memory in MB after computing `layer`'s dataset examples and meter. */
+async function poolMemory(context, origin, layer) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/${link(64, 1, layer)}`);
+  await ready(page);
+  await page.click('#examples-toggle');
+  await page.waitForSelector('#meter-auc', { state: 'visible', timeout: 1_200_000 });
+  const sizes = await Promise.all(page.workers().map((w) => w.evaluate(() => self.basisMemory?.buffer.byteLength ?? 0)));
+  await page.close();
+  return Math.round(Math.max(...sizes) / 2 ** 20);
 }
 
 /** Milliseconds from navigation to the first drawn frame. */
@@ -65,7 +82,10 @@ for (let round = 1; round <= ROUNDS; round++) {
       };
       add('first frame, nothing cached (ms)', uncached);
       add('first frame, weights cached (ms)', cached);
-      for (const size of SIZES) add(`steps/s at ${size} px`, await stepsPerSecond(context, server.origin, size, STEPS[webgpu]));
+      for (const layer of LAYERS) {
+        for (const size of SIZES) add(`steps/s at ${size} px, ${layer}`, await stepsPerSecond(context, server.origin, size, STEPS[webgpu], layer));
+      }
+      for (const layer of MEMORY_LAYERS) add(`wasm memory after ${layer}'s examples (MB)`, await poolMemory(context, server.origin, layer));
       await browser.close();
     }
     await server.close();

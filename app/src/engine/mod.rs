@@ -188,6 +188,7 @@ impl Engine {
             Command::Simulate { fault } => batch.fault(fault),
             Command::Examples { layer } => self.pool.ask_examples(layer),
             Command::Profile => self.pool.ask_profile(),
+            Command::Meter { layer } => self.pool.ask_meter(layer),
             Command::AddPhoto { name } => {
                 self.pool.ask_to_add(name, mail.bytes.unwrap_or_default())
             }

@@ -3,6 +3,7 @@
 //! and sent to the page, which ranks crops for any direction by itself.
 
 use basis_featvis::pool::{self, CROP};
+use basis_featvis::privileged;
 use basis_models::{EfficientNetLite0, TapId};
 use burn::tensor::Device;
 use image::RgbImage;
@@ -24,8 +25,9 @@ struct List {
     photos: Vec<String>,
 }
 
-/// What the activations cache may hold: the stem's (the largest) take 51 MB.
-const CACHE_BYTES: usize = 64 << 20;
+/// What the activations cache may hold. The widest map, `block1.expand`'s (96 channels at
+/// 112 × 112 per crop), takes 154 MB for the shipped pool; the newest entry is always kept.
+const CACHE_BYTES: usize = 160 << 20;
 
 /// Larger files are refused before decoding: a phone photo is a few MB.
 const MAX_FILE_BYTES: usize = 30_000_000;
@@ -34,8 +36,10 @@ const MAX_PIXELS: u64 = 50_000_000;
 #[derive(Default)]
 pub struct Pool {
     crops: Option<Vec<RgbImage>>,
-    /// The photo each crop came from.
+    /// The photo each crop came from: its name, and its index among the pool's photos (two of a
+    /// user's photos may share a name).
     names: Vec<String>,
+    photo_of_crop: Vec<usize>,
     last_layer: Option<String>,
     /// The user's photos the pool accepted in this visit, kept in this browser when `keep`.
     added: Vec<(String, Vec<u8>)>,
@@ -108,6 +112,11 @@ impl Pool {
             .rev()
             .map(|l| l.name.to_owned())
             .collect();
+    }
+
+    /// One layer's meter, before the rest of a profile still pending.
+    pub fn ask_meter(&mut self, layer: String) {
+        self.pending.profile.push(layer);
     }
 
     pub fn ask_to_add(&mut self, name: String, bytes: Vec<u8>) {
@@ -189,7 +198,7 @@ impl Pool {
         let acts = self.activations(outbox, model, device, layer, tap).await?;
         let meter = match self.meters.get(layer) {
             Some(meter) => meter.clone(),
-            None => measure(&acts),
+            None => measure(&acts, &self.photo_of_crop),
         };
         self.meters.insert(layer.to_owned(), meter.clone());
         outbox.send(&Event::Meter {
@@ -287,10 +296,12 @@ impl Pool {
 
     /// Cuts a photo into crops and adds them to the pool.
     fn add_crops(&mut self, name: &str, photo: &RgbImage) {
+        let index = self.photo_of_crop.last().map_or(0, |last| last + 1);
         let crops = self.crops.get_or_insert_with(Vec::new);
         for (_, crop) in pool::crops(std::slice::from_ref(photo), CROPS_PER_PHOTO, pool::SEED) {
             crops.push(crop);
             self.names.push(name.to_owned());
+            self.photo_of_crop.push(index);
         }
     }
 
@@ -301,9 +312,10 @@ impl Pool {
         outbox: &Outbox,
     ) -> Result<(), String> {
         if self.crops.is_none() {
-            let (crops, names) = load(scope).await?;
+            let (crops, names, photo_of_crop) = load(scope).await?;
             self.crops = Some(crops);
             self.names = names;
+            self.photo_of_crop = photo_of_crop;
             if self.keep {
                 let kept = kept::load(scope)
                     .await
@@ -372,25 +384,43 @@ impl Pool {
 }
 
 /// The privileged-basis meter of a layer's activations on the pool.
-fn measure(acts: &pool::Activations) -> Meter {
-    let profile = basis_featvis::privileged::profile(&acts.values, acts.channels, pool::SEED);
-    let interval = |a: basis_featvis::privileged::Auc| Interval {
-        value: a.value,
-        low: a.low,
-        high: a.high,
-    };
+fn measure(acts: &pool::Activations, photo_of_crop: &[usize]) -> Meter {
+    let profile = privileged::profile(
+        privileged::Sample {
+            values: &acts.values,
+            channels: acts.channels,
+            photo_of_crop,
+        },
+        pool::SEED,
+    );
+    let auc = profile.kurtosis_auc;
+    let as_u32 = |channels: &[usize]| channels.iter().map(|&c| c as u32).collect();
+    let constant: Vec<usize> = profile.constant.iter().map(|c| c.channel).collect();
     Meter {
-        kurtosis_auc: interval(profile.kurtosis_auc),
-        hoyer_auc: interval(profile.hoyer_auc),
+        kurtosis_auc: Interval {
+            value: auc.value,
+            low: auc.low,
+            high: auc.high,
+        },
+        verdict: profile.verdict.describe(&auc, profile.photos),
+        photos: profile.photos,
+        positions: profile.positions,
+        read_positions: profile.read_positions,
+        silent: profile.constant.iter().filter(|c| c.value == 0.0).count(),
+        constant: as_u32(&constant),
         vector_kurtosis: profile.vector_kurtosis,
         vector_kurtosis_rotated: profile.vector_kurtosis_rotated,
         slider: profile.slider,
+        ranked: as_u32(&profile.ranked),
         basis_kurtosis: profile.basis_kurtosis,
         random_kurtosis: profile.random_kurtosis,
     }
 }
 
-async fn load(scope: &DedicatedWorkerGlobalScope) -> Result<(Vec<RgbImage>, Vec<String>), String> {
+/// The shipped pool's crops, with each crop's photo name and photo index.
+type Loaded = (Vec<RgbImage>, Vec<String>, Vec<usize>);
+
+async fn load(scope: &DedicatedWorkerGlobalScope) -> Result<Loaded, String> {
     let list: List = serde_json::from_str(&download::text(scope, LIST_URL).await?)
         .map_err(|error| format!("{LIST_URL} is not a photo list: {error}"))?;
     let mut photos = Vec::with_capacity(list.photos.len());
@@ -405,5 +435,10 @@ async fn load(scope: &DedicatedWorkerGlobalScope) -> Result<(Vec<RgbImage>, Vec<
         .iter()
         .map(|(c, _)| list.photos[c.photo].clone())
         .collect();
-    Ok((crops.into_iter().map(|(_, image)| image).collect(), names))
+    let photo_of_crop = crops.iter().map(|(c, _)| c.photo).collect();
+    Ok((
+        crops.into_iter().map(|(_, image)| image).collect(),
+        names,
+        photo_of_crop,
+    ))
 }

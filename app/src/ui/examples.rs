@@ -34,6 +34,8 @@ struct Ranked {
     grid: usize,
     top: Vec<Example>,
     bottom: Vec<Example>,
+    silent: usize,
+    crops: usize,
 }
 
 fn rank(acts: &PoolActivations, recipe: &Recipe) -> Option<Ranked> {
@@ -42,12 +44,14 @@ fn rank(acts: &PoolActivations, recipe: &Recipe) -> Option<Ranked> {
     }
     let tap = recipe.tap().ok()?;
     let d = direction::of_recipe(recipe).ok()?;
-    let (top, bottom) = examples::top_and_bottom(&acts.acts, &d, COUNT);
+    let ranking = examples::top_and_bottom(&acts.acts, &d, COUNT);
     Some(Ranked {
         tap,
         grid: acts.acts.grid,
-        top,
-        bottom,
+        top: ranking.top,
+        bottom: ranking.bottom,
+        silent: ranking.silent,
+        crops: ranking.crops,
     })
 }
 
@@ -132,7 +136,7 @@ pub fn Examples() -> impl IntoView {
     let figure = move |i: usize| {
         let canvas = canvases.with_value(|c| c[i]);
         view! {
-            <figure class="example" data-crop=move || label(i).map(|(_, e)| format!("{}:{}:{}", e.crop, e.row, e.column))>
+            <figure class="example" hidden=move || label(i).is_none() data-crop=move || label(i).map(|(_, e)| format!("{}:{}:{}", e.crop, e.row, e.column))>
                 <canvas node_ref=canvas width="32" height="32"></canvas>
                 <figcaption>{move || label(i).map(|(photo, _)| photo).unwrap_or_default()}</figcaption>
             </figure>
@@ -161,6 +165,9 @@ pub fn Examples() -> impl IntoView {
                 None => "Preparing the photos…".to_owned(),
             }}</p>
             <div class="example-rows" hidden=waiting>
+                <p id="examples-silent" class="hint" hidden=move || ranked.with(|r| r.as_ref().is_none_or(|r| r.silent == 0))>
+                    {move || ranked.with(|r| r.as_ref().map(|r| format!("Silent on {} of {} crops: the direction is exactly 0 at every position there, so they are not ranked.", r.silent, r.crops)))}
+                </p>
                 <p class="example-title">"Responds most"</p>
                 <div id="examples-top" class="example-row">{(0..COUNT).map(figure).collect_view()}</div>
                 <p class="example-title">"Responds least"</p>

@@ -7,24 +7,58 @@ use basis_models::LAYERS;
 use leptos::prelude::*;
 
 use super::Ctl;
+use super::layers::groups;
 use super::state::State;
 use crate::protocol::Meter;
 
 const WIDTH: f64 = 320.0;
 
-fn verdict(meter: &Meter) -> &'static str {
+/// The meter's headline: the AUC, its interval and the verdict.
+pub fn auc_line(meter: &Meter) -> String {
     let auc = meter.kurtosis_auc;
-    if auc.low > 0.9 {
-        "the neurons are clearly special here (a privileged basis)"
-    } else if auc.low > 0.5 {
-        "the neurons are somewhat more heavy-tailed than random directions"
-    } else {
-        "the neurons are not measurably different from random directions"
-    }
+    format!(
+        "Kurtosis AUC {:.3} (95% interval {:.3}–{:.3}): {}.",
+        auc.value, auc.low, auc.high, meter.verdict
+    )
 }
 
-/// Kurtosis of each direction on a log axis: a row of ticks for neurons, one for random ones.
-fn strips(meter: &Meter) -> impl IntoView + use<> {
+/// Channels the meter does not rank, in words: "3 of 480 channels never respond on these 8
+/// photos (1 more are constant): they are not ranked.", or nothing when every channel varies.
+/// Where a budget cut the positions, constant means constant at the positions read.
+pub fn unranked(meter: &Meter, channels: usize) -> Option<String> {
+    let constant = meter.constant.len();
+    if constant == 0 {
+        return None;
+    }
+    let others = constant - meter.silent;
+    let at = if meter.read_positions < meter.positions {
+        " at the positions read"
+    } else {
+        ""
+    };
+    let mut words = format!(
+        "{} of {channels} channels never respond on these {} photos{at}",
+        meter.silent, meter.photos
+    );
+    if others > 0 {
+        words += &format!(" ({others} more are constant)");
+    }
+    Some(words + ": they are not ranked.")
+}
+
+/// The positions the statistics read, when a budget cut them.
+fn budget(meter: &Meter) -> Option<String> {
+    (meter.read_positions < meter.positions).then(|| {
+        format!(
+            "A seeded {} of the {} positions are read (the same number from every crop).",
+            meter.read_positions, meter.positions
+        )
+    })
+}
+
+/// Kurtosis of each direction on a log axis: a row of ticks for neurons, one for random ones, and
+/// a triangle at `own`, the current direction's kurtosis, when known.
+pub fn strips(meter: &Meter, id: &'static str, own: Signal<Option<f64>>) -> impl IntoView + use<> {
     let all = meter.basis_kurtosis.iter().chain(&meter.random_kurtosis);
     let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &k| {
         let k = k.max(1e-3).ln();
@@ -39,18 +73,29 @@ fn strips(meter: &Meter) -> impl IntoView + use<> {
             .collect_view()
     };
     view! {
-        <svg id="meter-strips" class="meter-chart" viewBox=format!("0 0 {WIDTH} 62") role="img" aria-label="Kurtosis of every neuron and every random direction">
+        <svg id=id class="meter-chart" viewBox=format!("0 0 {WIDTH} 62") role="img" aria-label="Kurtosis of every neuron and every random direction">
             <text x="0" y="18" class="chart-label">"neurons"</text>
             {row(&meter.basis_kurtosis, 14.0, "neuron-tick")}
             <text x="0" y="40" class="chart-label">"random"</text>
             {row(&meter.random_kurtosis, 36.0, "random-tick")}
+            <path
+                id=format!("{id}-own")
+                class="own-marker"
+                visibility=move || if own.get().is_some() { "visible" } else { "hidden" }
+                d=move || {
+                    let at = own.get().map_or(0.0, x);
+                    format!("M{:.1},24 l-5,-8 h10 z M{:.1},26 l-5,8 h10 z", at, at)
+                }
+            ></path>
             <text x="70" y="58" class="tick">{format!("kurtosis {:.1}", lo.exp())}</text>
             <text x=WIDTH - 10.0 y="58" class="tick end">{format!("{:.1} (log scale)", hi.exp())}</text>
         </svg>
     }
 }
 
-fn curve(meter: &Meter, t: Signal<f32>) -> impl IntoView + use<> {
+/// The population's AUC along the slider, and the current direction's standing among the random
+/// directions along the same path, when known.
+fn curve(meter: &Meter, t: Signal<f32>, own: Signal<Option<Vec<f64>>>) -> impl IntoView + use<> {
     let stops = meter.slider.len().saturating_sub(1).max(1) as f64;
     let x = |t: f64| 30.0 + t * (WIDTH - 40.0);
     let y = |auc: f64| 70.0 - auc * 60.0;
@@ -65,6 +110,19 @@ fn curve(meter: &Meter, t: Signal<f32>) -> impl IntoView + use<> {
         <svg id="meter-curve" class="meter-chart" viewBox=format!("0 0 {WIDTH} 86") role="img" aria-label="Kurtosis AUC along the slider">
             <line x1=x(0.0) x2=x(1.0) y1=y(0.5) y2=y(0.5) class="chance"></line>
             <polyline points=points class="curve"></polyline>
+            <polyline
+                id="meter-own-curve"
+                class="own-curve"
+                points=move || {
+                    own.get()
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &p)| format!("{:.1},{:.1}", x(i as f64 / stops), y(p)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+            ></polyline>
             <line x1=move || x(t.get() as f64) x2=move || x(t.get() as f64) y1=y(1.0) y2=y(0.0) class="marker"></line>
             <text x="0" y=y(1.0) + 4.0 class="tick">"1"</text>
             <text x="0" y=y(0.5) + 4.0 class="tick">"0.5"</text>
@@ -82,58 +140,123 @@ pub fn MeterView() -> impl IntoView {
         let layer = state.recipe.with(|r| r.layer.clone());
         state.meters.with(|m| m.get(&layer).cloned())
     };
+    // The current direction along the slider, from the pool's activations at its layer: computed
+    // again when the layer, neuron or seed changes, not when t does.
+    let key = Memo::new(move |_| state.recipe.with(|r| (r.layer.clone(), r.channel, r.seed)));
+    let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
+    // Only the current layer's meter: a profile filling in other layers does not recompute.
+    let random_kurtosis = Memo::new(move |_| {
+        let layer = layer.get();
+        state
+            .meters
+            .with(|m| m.get(&layer).map(|m| m.random_kurtosis.clone()))
+    });
+    let along = Memo::new(move |_| {
+        let (layer, channel, seed) = key.get();
+        let random = random_kurtosis.get()?;
+        let acts = state.pool_activations.get()?;
+        (acts.layer == layer).then(|| {
+            basis_featvis::privileged::along_slider(
+                &acts.acts.values,
+                acts.acts.channels,
+                channel as usize,
+                seed,
+                &random,
+            )
+        })
+    });
+    let own_kurtosis = Signal::derive(move || {
+        let stop = (t.get() as f64 * (basis_featvis::privileged::SLIDER_STOPS - 1) as f64).round()
+            as usize;
+        along.with(|a| a.as_ref().and_then(|a| a.get(stop)).map(|(k, _)| *k))
+    });
+    let own_curve = Signal::derive(move || {
+        along.with(|a| {
+            a.as_ref()
+                .map(|a| a.iter().map(|(_, standing)| *standing).collect())
+        })
+    });
     view! {
         <section id="meter" class="meter" hidden=move || current().is_none()>
             <h3>"Privileged-basis meter for this layer"</h3>
             {move || current().map(|m| {
-                let auc = m.kurtosis_auc;
+                let channels = state.recipe.with(|r| basis_models::TapId::from_name(&r.layer).map_or(0, |t| t.channels()));
                 view! {
-                    <p id="meter-auc">{format!("Kurtosis AUC {:.3} (95% interval {:.3}–{:.3}): {}.", auc.value, auc.low, auc.high, verdict(&m))}</p>
-                    <p class="hint">{format!("AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). Hoyer sparsity AUC {:.3}; activation vectors' kurtosis {:.2}, after a random rotation {:.2}.", m.hoyer_auc.value, m.vector_kurtosis, m.vector_kurtosis_rotated)}</p>
-                    {strips(&m)}
+                    <p id="meter-auc">{auc_line(&m)}</p>
+                    <p id="meter-unranked" class="hint" hidden=unranked(&m, channels).is_none()>{unranked(&m, channels)}</p>
+                    <p class="hint">{format!("AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). The interval resamples the {} photos, then the directions, so a few photos give a wide one. Activation vectors' kurtosis {:.2}, after a random rotation {:.2}. {}", m.photos, m.vector_kurtosis, m.vector_kurtosis_rotated, budget(&m).unwrap_or_default())}</p>
+                    {strips(&m, "meter-strips", own_kurtosis)}
                     <p class="example-title">"Along the slider: how fast the neuron's advantage fades"</p>
-                    {curve(&m, t)}
+                    {curve(&m, t, own_curve)}
+                    <p class="hint">"The thin line: this direction's own standing among the random directions (the chance it is more heavy-tailed than one of them) as the slider turns it; the triangles on the ticks mark its kurtosis now."</p>
                 }
             })}
         </section>
     }
 }
 
-/// The network's privileged-basis profile: one row per layer, filled in as the engine measures.
+/// How many ReLU6 taps and how many linear taps have their whole interval above 0.5, among the
+/// measured ones.
+fn tally(meters: &std::collections::HashMap<String, Meter>, activation: &str) -> String {
+    let measured: Vec<&Meter> = LAYERS
+        .iter()
+        .filter(|l| l.activation() == activation)
+        .filter_map(|l| meters.get(l.name))
+        .collect();
+    let above = measured.iter().filter(|m| m.kurtosis_auc.low > 0.5).count();
+    format!("{above} of {} {activation} taps", measured.len())
+}
+
+/// The network's privileged-basis profile: a group of rows per block, filled in as the engine
+/// measures.
 #[component]
 pub fn ProfileTable() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<Ctl>();
     let measured = move || state.meters.with(|m| m.len());
-    let rows = move || {
+    let row = move |layer: &'static basis_models::Layer| {
         state.meters.with(|meters| {
-            LAYERS
-                .iter()
-                .filter_map(|layer| {
-                    let m = meters.get(layer.name)?;
-                    let auc = m.kurtosis_auc;
-                    Some(view! {
-                        <tr data-layer=layer.name>
-                            <td>{layer.name}</td>
-                            <td>{layer.activation()}</td>
-                            <td>{layer.channels}</td>
-                            <td>{format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)}</td>
-                            <td>{format!("{:.3}", m.hoyer_auc.value)}</td>
-                            <td>{format!("{:.2} → {:.2}", m.vector_kurtosis, m.vector_kurtosis_rotated)}</td>
-                        </tr>
-                    })
-                })
-                .collect_view()
+            let m = meters.get(layer.name)?;
+            let auc = m.kurtosis_auc;
+            Some(view! {
+                <tr data-layer=layer.name>
+                    <td>{layer.name}</td>
+                    <td>{layer.activation()}</td>
+                    <td>{layer.channels}</td>
+                    <td>{format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)}</td>
+                    <td>{m.verdict.clone()}</td>
+                    <td>{m.constant.len()}</td>
+                    <td>{format!("{:.2} → {:.2}", m.vector_kurtosis, m.vector_kurtosis_rotated)}</td>
+                </tr>
+            })
+        })
+    };
+    let bodies = move || {
+        groups()
+            .into_iter()
+            .map(
+                |(_, layers)| view! { <tbody>{layers.into_iter().map(row).collect_view()}</tbody> },
+            )
+            .collect_view()
+    };
+    let summary = move || {
+        state.meters.with(|m| {
+            format!(
+                "Neurons more heavy-tailed than random directions (interval above 0.5): {}, {}. Every tap reads the same photos, so these are not independent findings.",
+                tally(m, "ReLU6"),
+                tally(m, "linear")
+            )
         })
     };
     view! {
         <section id="profile" class="profile">
             <button id="profile-all" prop:disabled=move || !state.ready() on:click=move |_| ctl.with_value(|c| c.request_profile())>"Profile every layer"</button>
-            <span id="profile-progress" class="hint">{move || format!(" {} of {} layers measured", measured(), LAYERS.len())}</span>
-            <p class="hint">"Taps after a ReLU6 (stem, head) against linear block outputs (a 1×1 projection plus the residual, no nonlinearity after it)."</p>
+            <span id="profile-progress" class="hint">{move || format!(" {} of {} taps measured", measured(), LAYERS.len())}</span>
+            <p class="hint">"Taps after a ReLU6 (the stem, each block's expansion and depthwise convolution, the head) against linear block outputs (a 1×1 projection plus the residual, no nonlinearity after it)."</p>
+            <p id="profile-summary" class="hint" hidden=move || measured() == 0>{summary}</p>
             <table id="profile-table" class="per-layer" hidden=move || measured() == 0>
-                <thead><tr><th>"Layer"</th><th>"After"</th><th>"Channels"</th><th>"Kurtosis AUC [95%]"</th><th>"Hoyer AUC"</th><th>"Vector kurtosis → rotated"</th></tr></thead>
-                <tbody>{rows}</tbody>
+                <thead><tr><th>"Tap"</th><th>"After"</th><th>"Channels"</th><th>"Kurtosis AUC [95%]"</th><th>"Verdict"</th><th>"Constant"</th><th>"Vector kurtosis → rotated"</th></tr></thead>
+                {bodies}
             </table>
         </section>
     }

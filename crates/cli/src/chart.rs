@@ -6,18 +6,32 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow};
 use basis_featvis::privileged::Profile;
-use basis_models::TapId;
+use basis_models::{Point, Site, TapId};
 use plotters::prelude::*;
 
 const RELU6: RGBColor = RGBColor(176, 0, 32);
 const LINEAR: RGBColor = RGBColor(52, 87, 213);
 
+/// A tap's short label on the x axis: "8e", "8d" and "8" for block 8's expansion, depthwise and
+/// output, "stem" and "head".
+fn short(tap: TapId) -> String {
+    match tap.site() {
+        Site::Block { index, point } => match point {
+            Point::Expand => format!("{index}e"),
+            Point::Depthwise => format!("{index}d"),
+            Point::Output => index.to_string(),
+        },
+        _ => tap.name().to_owned(),
+    }
+}
+
 pub fn draw(path: &Path, profiles: &[(TapId, Profile)]) -> Result<()> {
-    let root = SVGBackend::new(path, (960, 420)).into_drawing_area();
+    let width = 560u32.max(24 * profiles.len() as u32 + 80);
+    let root = SVGBackend::new(path, (width + 400, 420)).into_drawing_area();
     let error =
         |e: DrawingAreaErrorKind<std::io::Error>| anyhow!("drawing {}: {e}", path.display());
     root.fill(&WHITE).map_err(error)?;
-    let (left, right) = root.split_horizontally(560);
+    let (left, right) = root.split_horizontally(width);
 
     let n = profiles.len();
     let mut chart = ChartBuilder::on(&left)
@@ -35,11 +49,11 @@ pub fn draw(path: &Path, profiles: &[(TapId, Profile)]) -> Result<()> {
         .x_labels(n)
         .x_label_formatter(&|x| {
             let i = x.round() as usize;
-            profiles.get(i).map_or_else(String::new, |(tap, _)| {
-                tap.name().trim_start_matches("block").to_owned()
-            })
+            profiles
+                .get(i)
+                .map_or_else(String::new, |(tap, _)| short(*tap))
         })
-        .x_desc("layer (block number; stem first, head last)")
+        .x_desc("tap (block number; e: after the expansion, d: after the depthwise convolution)")
         .y_desc("P(kurtosis(neuron) > kurtosis(random))")
         .disable_x_mesh()
         .draw()
@@ -113,7 +127,7 @@ pub fn draw(path: &Path, profiles: &[(TapId, Profile)]) -> Result<()> {
     }
     slider
         .draw_series([Text::new(
-            "red: after ReLU6 (stem, head)",
+            "red: after a ReLU6 (stem, expansions, depthwise, head)",
             (0.03, 0.12),
             ("sans-serif", 13).into_font().color(&RELU6),
         )])

@@ -73,7 +73,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         |_| {},
     ))?;
     let d = direction::of_recipe(&recipe)?;
-    let (top, bottom) = examples::top_and_bottom(&acts, &d, args.count);
+    let ranking = examples::top_and_bottom(&acts, &d, args.count);
+    let (top, bottom) = (&ranking.top, &ranking.bottom);
 
     let describe = |e: &Example| {
         let (crop, _) = &pool.crops[e.crop];
@@ -102,7 +103,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         args.layer, args.channel, args.mix
     );
     caption(&mut canvas, &title, width / 2, 2);
-    for (row, set) in [&top, &bottom].into_iter().enumerate() {
+    for (row, set) in [top, bottom].into_iter().enumerate() {
         let y = LINE + row as u32 * (LINE + TILE + LINE + 4);
         caption(
             &mut canvas,
@@ -129,6 +130,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "receptive_field": tap.receptive_field(),
         "top": top.iter().map(describe).collect::<Vec<_>>(),
         "bottom": bottom.iter().map(describe).collect::<Vec<_>>(),
+        "silent": ranking.silent,
+        "crops": ranking.crops,
     });
     println!("{line}");
     Ok(())

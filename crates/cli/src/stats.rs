@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use basis_featvis::pool::{self, Activations};
-use basis_featvis::privileged::{self, Auc, Profile};
-use basis_models::{LAYERS, TapId};
+use basis_featvis::privileged::{self, Auc, Profile, Sample, Verdict};
+use basis_models::TapId;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -20,7 +20,7 @@ pub struct Args {
     /// Layers, comma-separated (default: block8).
     #[arg(long, value_delimiter = ',', conflicts_with = "all")]
     pub layer: Vec<String>,
-    /// Every layer: the network's privileged-basis profile.
+    /// Every tap, block by block: the network's privileged-basis profile.
     #[arg(long)]
     pub all: bool,
     /// Folder of photos (JPEG, PNG, WebP) to use instead of the shipped pool.
@@ -57,6 +57,11 @@ impl PhotoPool {
         Ok(Self { photos, crops })
     }
 
+    /// The photo each crop was cut from, by index.
+    pub fn photo_of_crop(&self) -> Vec<usize> {
+        self.crops.iter().map(|(crop, _)| crop.photo).collect()
+    }
+
     pub fn crop_images(&self) -> Vec<image::RgbImage> {
         self.crops.iter().map(|(_, image)| image.clone()).collect()
     }
@@ -91,9 +96,7 @@ fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
     let layers: Vec<TapId> = if args.all {
-        (0..LAYERS.len())
-            .map(|i| TapId::from_name(LAYERS[i].name).expect("a known layer"))
-            .collect()
+        TapId::all().collect()
     } else if args.layer.is_empty() {
         vec![TapId::from_name("block8").expect("a known layer")]
     } else {
@@ -118,16 +121,24 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     );
     if !args.json {
         println!(
-            "{} photos × {} crops of {} px; AUC = P(stat(neuron) > stat(random direction)), 95% bootstrap interval",
+            "{} photos × {} crops of {} px; AUC = P(kurtosis(neuron) > kurtosis(random direction)), 95% interval resampling photos, then directions",
             photos.len(),
             args.crops,
             pool::CROP
         );
         println!(
-            "{:<8} {:<6} {:>5} {:>9}  {:>22}  {:>22}  {:>17}  slider AUC t=0 / 0.5 / 1",
-            "layer", "after", "ch", "positions", "kurtosis AUC", "Hoyer AUC", "vector kurtosis"
+            "{:<14} {:<6} {:>5} {:>13} {:>5}  {:>22}  {:<12} {:>16}  slider AUC t=0 / 0.5 / 1",
+            "layer",
+            "after",
+            "ch",
+            "positions",
+            "const",
+            "kurtosis AUC",
+            "verdict",
+            "vector kurtosis"
         );
     }
+    let photo_of_crop = pool.photo_of_crop();
     let mut profiles = Vec::with_capacity(layers.len());
     for tap in layers {
         progress.set_message(tap.name().to_owned());
@@ -139,11 +150,19 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             tap,
             |done| progress.set_position(base + done as u64),
         ))?;
-        let profile = privileged::profile(&activations.values, activations.channels, args.seed);
+        let sample = Sample {
+            values: &activations.values,
+            channels: activations.channels,
+            photo_of_crop: &photo_of_crop,
+        };
+        let profile = privileged::profile(sample, args.seed);
         progress.suspend(|| print_profile(tap, &profile, args.json));
         profiles.push((tap, profile));
     }
     progress.finish_and_clear();
+    if !args.json && profiles.len() > 1 {
+        println!("{}", summary(&profiles));
+    }
     if let Some(path) = &args.chart {
         crate::chart::draw(path, &profiles)?;
     }
@@ -157,42 +176,74 @@ fn interval(auc: &Auc) -> String {
 fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
+    sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// How many ReLU6 taps and how many linear taps have their whole interval above 0.5.
+fn summary(profiles: &[(TapId, Profile)]) -> String {
+    let count = |activation: &str| {
+        let of_kind: Vec<_> = profiles
+            .iter()
+            .filter(|(tap, _)| tap.layer().activation() == activation)
+            .collect();
+        let above = of_kind
+            .iter()
+            .filter(|(_, p)| p.verdict == Verdict::NeuronsHeavier)
+            .count();
+        format!("{above} of {} {activation} taps", of_kind.len())
+    };
+    format!(
+        "Neurons more heavy-tailed than random directions (interval above 0.5): {}, {}. The taps read the same photos, so these are not independent findings.",
+        count("ReLU6"),
+        count("linear")
+    )
 }
 
 fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
     if as_json {
         let auc = |a: &Auc| json!({"value": a.value, "low": a.low, "high": a.high});
+        let constant: Vec<_> = p
+            .constant
+            .iter()
+            .map(|c| json!({"channel": c.channel, "value": c.value}))
+            .collect();
         println!(
             "{}",
             json!({
                 "layer": tap.name(),
+                "block": tap.layer().block(),
                 "after": tap.layer().activation(),
                 "channels": p.channels,
+                "photos": p.photos,
                 "positions": p.positions,
+                "read_positions": p.read_positions,
+                "constant_channels": constant,
+                "ranked_channels": p.ranked,
+                "at_zero": p.at_zero,
+                "at_six": p.at_six,
                 "kurtosis_auc": auc(&p.kurtosis_auc),
-                "hoyer_auc": auc(&p.hoyer_auc),
+                "verdict": p.verdict.key(),
+                "verdict_text": p.verdict.describe(&p.kurtosis_auc, p.photos),
+                "random_draws": p.random_draws,
                 "median_kurtosis": {"basis": median(&p.basis_kurtosis), "random": median(&p.random_kurtosis)},
-                "median_hoyer": {"basis": median(&p.basis_hoyer), "random": median(&p.random_hoyer)},
                 "vector_kurtosis": {"basis": p.vector_kurtosis, "rotated": p.vector_kurtosis_rotated},
                 "slider_kurtosis_auc": p.slider,
                 "basis_kurtosis": p.basis_kurtosis,
                 "random_kurtosis": p.random_kurtosis,
-                "basis_hoyer": p.basis_hoyer,
-                "random_hoyer": p.random_hoyer,
             })
         );
         return;
     }
     let last = p.slider.len() - 1;
     println!(
-        "{:<8} {:<6} {:>5} {:>9}  {:>22}  {:>22}  {:>7.2} → {:>6.2}  {:.2} / {:.2} / {:.2}",
+        "{:<14} {:<6} {:>5} {:>13} {:>5}  {:>22}  {:<12} {:>7.2} → {:>6.2}  {:.2} / {:.2} / {:.2}",
         tap.name(),
         tap.layer().activation(),
         p.channels,
-        p.positions,
+        format!("{}/{}", p.read_positions, p.positions),
+        p.constant.len(),
         interval(&p.kurtosis_auc),
-        interval(&p.hoyer_auc),
+        p.verdict.key(),
         p.vector_kurtosis,
         p.vector_kurtosis_rotated,
         p.slider[0],

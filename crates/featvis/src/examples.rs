@@ -17,12 +17,22 @@ pub struct Example {
     pub value: f32,
 }
 
-/// The `k` crops with the highest and the `k` with the lowest best projection on `direction`.
-pub fn top_and_bottom(
-    acts: &Activations,
-    direction: &[f32],
-    k: usize,
-) -> (Vec<Example>, Vec<Example>) {
+/// What a direction's examples show: the strongest and the weakest crops, and how many crops it
+/// is silent on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub top: Vec<Example>,
+    pub bottom: Vec<Example>,
+    /// Crops where the direction's projection is exactly 0 at every position (a ReLU6 neuron that
+    /// never fires there): they tie, so they are counted instead of ranked by their order.
+    pub silent: usize,
+    pub crops: usize,
+}
+
+/// The `k` crops with the highest best projection on `direction`, and the `k` with the lowest
+/// weakest projection (ties broken by the lower best projection: among crops that a ReLU6 neuron
+/// leaves at 0 somewhere, the ones it barely responds to); silent crops are in neither.
+pub fn top_and_bottom(acts: &Activations, direction: &[f32], k: usize) -> Ranking {
     let c = acts.channels;
     let per_crop = acts.grid * acts.grid;
     let projections: Vec<f32> = acts
@@ -30,12 +40,13 @@ pub fn top_and_bottom(
         .chunks_exact(c)
         .map(|a| a.iter().zip(direction).map(|(x, d)| x * d).sum())
         .collect();
-    let extreme = |highest: bool| -> Vec<Example> {
-        let mut best: Vec<Example> = projections
-            .chunks_exact(per_crop)
-            .enumerate()
-            .map(|(crop, values)| {
-                let pick = values
+    // Each crop's strongest and weakest positions; the first one wins a tie within a crop.
+    let extremes: Vec<(Example, Example)> = projections
+        .chunks_exact(per_crop)
+        .enumerate()
+        .map(|(crop, values)| {
+            let pick = |highest: bool| {
+                let (at, value) = values
                     .iter()
                     .enumerate()
                     .reduce(|a, b| {
@@ -48,23 +59,35 @@ pub fn top_and_bottom(
                     .expect("a crop has positions");
                 Example {
                     crop,
-                    row: pick.0 / acts.grid,
-                    column: pick.0 % acts.grid,
-                    value: *pick.1,
+                    row: at / acts.grid,
+                    column: at % acts.grid,
+                    value: *value,
                 }
-            })
-            .collect();
-        best.sort_by(|a, b| {
-            if highest {
-                b.value.total_cmp(&a.value)
-            } else {
-                a.value.total_cmp(&b.value)
-            }
-        });
-        best.truncate(k);
-        best
-    };
-    (extreme(true), extreme(false))
+            };
+            (pick(true), pick(false))
+        })
+        .collect();
+    let silent = |(high, low): &&(Example, Example)| high.value == 0.0 && low.value == 0.0;
+    let mut top: Vec<Example> = extremes
+        .iter()
+        .filter(|e| !silent(e))
+        .map(|(high, _)| *high)
+        .collect();
+    top.sort_by(|a, b| b.value.total_cmp(&a.value));
+    top.truncate(k);
+    let mut bottom: Vec<(Example, f32)> = extremes
+        .iter()
+        .filter(|e| !silent(e))
+        .map(|(high, low)| (*low, high.value))
+        .collect();
+    bottom.sort_by(|a, b| a.0.value.total_cmp(&b.0.value).then(a.1.total_cmp(&b.1)));
+    bottom.truncate(k);
+    Ranking {
+        top,
+        bottom: bottom.into_iter().map(|(low, _)| low).collect(),
+        silent: extremes.iter().filter(silent).count(),
+        crops: extremes.len(),
+    }
 }
 
 /// The square of the crop (x, y, side, in crop pixels) that a position of `tap` sees: its
@@ -132,7 +155,13 @@ mod tests {
             .collect();
         let a = acts(values, channels, grid);
         let d: Vec<f32> = (0..channels).map(|_| rng.normal() as f32).collect();
-        let (top, bottom) = top_and_bottom(&a, &d, 8);
+        let Ranking {
+            top,
+            bottom,
+            silent,
+            crops: counted,
+        } = top_and_bottom(&a, &d, 8);
+        assert_eq!((silent, counted), (0, crops));
         let as_pairs = |e: &[Example]| e.iter().map(|e| (e.crop, e.value)).collect::<Vec<_>>();
         assert_eq!(as_pairs(&top), brute_force(&a, &d, 8, true));
         assert_eq!(as_pairs(&bottom), brute_force(&a, &d, 8, false));
@@ -140,6 +169,25 @@ mod tests {
         let e = top[0];
         let row = &a.values[((e.crop * grid + e.row) * grid + e.column) * channels..][..channels];
         assert_eq!(row.iter().zip(&d).map(|(x, y)| x * y).sum::<f32>(), e.value);
+    }
+
+    #[test]
+    fn silent_crops_are_counted_not_ranked_and_ties_at_zero_go_by_the_strongest_response() {
+        // One channel, a 2 × 2 grid, 5 crops: 0 and 3 silent; 1, 2 and 4 touch 0 somewhere.
+        let values = vec![
+            0.0, 0.0, 0.0, 0.0, // crop 0: silent
+            0.0, 3.0, 0.0, 0.0, // crop 1: best 3
+            0.0, 0.5, 0.0, 0.0, // crop 2: best 0.5
+            0.0, 0.0, 0.0, 0.0, // crop 3: silent
+            2.0, 0.0, 1.0, 0.0, // crop 4: best 2
+        ];
+        let ranking = top_and_bottom(&acts(values, 1, 2), &[1.0], 2);
+        assert_eq!((ranking.silent, ranking.crops), (2, 5));
+        let crops = |e: &[Example]| e.iter().map(|e| e.crop).collect::<Vec<_>>();
+        assert_eq!(crops(&ranking.top), [1, 4]);
+        // All three weakest responses are 0: the crop with the weakest best response comes first.
+        assert_eq!(crops(&ranking.bottom), [2, 4]);
+        assert!(ranking.bottom.iter().all(|e| e.value == 0.0));
     }
 
     #[test]

@@ -1,43 +1,93 @@
-//! Is a layer's basis privileged? Statistics of the projections of real activations on the basis
-//! directions (single neurons) against seeded Haar-random directions of the same space: kurtosis
-//! and Hoyer sparsity per direction, the AUC P(stat(basis) > stat(random)) with a bootstrap
-//! interval, the mean kurtosis of activation vectors before and after a random rotation (≈ 3 when
-//! nothing singles out the axes: Anthropic, "Privileged Bases in the Transformer Residual
-//! Stream", 2023), and the AUC along the slider from each neuron to a random direction.
-//! Plain f64 arithmetic on the host: the inputs are small (positions × channels).
+//! Is a layer's basis privileged? The kurtosis of real activations projected on each basis
+//! direction (single neurons) against seeded Haar-random directions of the same space: the AUC
+//! P(kurtosis(neuron) > kurtosis(random)) with an interval that resamples photos, then
+//! directions; a three-way verdict from that interval; the mean kurtosis of activation vectors
+//! before and after a random rotation (≈ 3 when nothing singles out the axes: Anthropic,
+//! "Privileged Bases in the Transformer Residual Stream", 2023); and the AUC along the slider
+//! from each neuron to a random direction.
+//!
+//! What the meter does not rank: channels that are constant on the photos (at a ReLU6, channels
+//! that never respond) have no kurtosis; they are counted and named instead. Each channel's
+//! fraction of positions at exactly 0 and at exactly 6 is reported beside.
+//!
+//! Plain f64 arithmetic on the host. Wide, dense taps are read at a seeded budget of positions
+//! per crop ([`POSITION_BUDGET`]), so the cost stays bounded; the profile says how many it read.
 
 use crate::rng::SeededRng;
 
 const HAAR_STREAM: u64 = 31;
 const BOOTSTRAP_STREAM: u64 = 32;
+const POSITION_STREAM: u64 = 33;
+
+/// Positions × channels the statistics read at most (8 MB of f64): on the 8-photo pool's 32
+/// crops, every position of the taps up to 640 channels on a 7 × 7 grid (and of the narrow deep
+/// ones on larger grids), a seeded subset per crop of the rest (e.g. the head: 25 of 49).
+pub const POSITION_BUDGET: usize = 1 << 20;
+/// The random arm holds at least this many directions, from as many Haar draws as that takes:
+/// one draw of a 16-channel layer is too few directions to compare against.
+pub const MIN_RANDOM_DIRECTIONS: usize = 1024;
+const BOOTSTRAP_ROUNDS: usize = 1000;
+/// The slider's stops: t = 0, 0.1, …, 1.
+pub const SLIDER_STOPS: usize = 11;
 
 /// Centred kurtosis m4 / m2²: 3 for a Gaussian, larger for heavy tails and sparse codes.
 /// 0 when the values are all equal.
 pub fn kurtosis(xs: &[f64]) -> f64 {
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let (m2, m4) = xs.iter().fold((0.0, 0.0), |(m2, m4), x| {
-        let d = (x - mean) * (x - mean);
-        (m2 + d, m4 + d * d)
-    });
-    let (m2, m4) = (m2 / n, m4 / n);
-    if m2 <= f64::MIN_POSITIVE {
-        0.0
-    } else {
-        m4 / (m2 * m2)
-    }
+    let mut sums = Sums::default();
+    let shift = xs.iter().sum::<f64>() / xs.len() as f64;
+    xs.iter().for_each(|&x| sums.add(x - shift));
+    sums.kurtosis()
 }
 
-/// Hoyer's sparsity of |x|: (√n − ‖x‖₁/‖x‖₂) / (√n − 1); 0 when all entries are equal in
-/// magnitude, 1 when one entry holds everything.
-pub fn hoyer(xs: &[f64]) -> f64 {
-    let n = xs.len() as f64;
-    let l1: f64 = xs.iter().map(|x| x.abs()).sum();
-    let l2 = xs.iter().map(|x| x * x).sum::<f64>().sqrt();
-    if l2 == 0.0 || n < 2.0 {
-        return 0.0;
+/// Power sums of values about a fixed shift: the kurtosis of any weighted union of samples
+/// follows from a few numbers per sample, which is what lets the bootstrap resample photos
+/// without revisiting positions.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    n: f64,
+    s1: f64,
+    s2: f64,
+    s3: f64,
+    s4: f64,
+}
+
+impl Sums {
+    fn add(&mut self, x: f64) {
+        let x2 = x * x;
+        self.n += 1.0;
+        self.s1 += x;
+        self.s2 += x2;
+        self.s3 += x2 * x;
+        self.s4 += x2 * x2;
     }
-    (n.sqrt() - l1 / l2) / (n.sqrt() - 1.0)
+
+    fn add_weighted(&mut self, other: &Sums, weight: f64) {
+        self.n += weight * other.n;
+        self.s1 += weight * other.s1;
+        self.s2 += weight * other.s2;
+        self.s3 += weight * other.s3;
+        self.s4 += weight * other.s4;
+    }
+
+    fn kurtosis(&self) -> f64 {
+        if self.n == 0.0 {
+            return 0.0;
+        }
+        let (mean, e2, e3, e4) = (
+            self.s1 / self.n,
+            self.s2 / self.n,
+            self.s3 / self.n,
+            self.s4 / self.n,
+        );
+        let m2 = e2 - mean * mean;
+        let m4 = e4 - 4.0 * mean * e3 + 6.0 * mean * mean * e2 - 3.0 * mean.powi(4);
+        // Relative to the raw second moment: values constant up to rounding have no kurtosis.
+        if m2 <= 1e-12 * e2 || m2 <= f64::MIN_POSITIVE {
+            0.0
+        } else {
+            m4 / (m2 * m2)
+        }
+    }
 }
 
 /// P(a > b) + ½ P(a = b) for a drawn from `a` and b from `b` (the Mann–Whitney AUC), by ranks.
@@ -64,33 +114,44 @@ pub fn auc(a: &[f64], b: &[f64]) -> f64 {
     (rank_sum - na * (na + 1.0) / 2.0) / (na * nb)
 }
 
-/// A 95% percentile-bootstrap interval for [`auc`]: both groups resampled with replacement.
-pub fn auc_interval(a: &[f64], b: &[f64], rounds: usize, seed: u64) -> (f64, f64) {
-    let mut rng = SeededRng::new(seed, BOOTSTRAP_STREAM);
-    let mut draw =
-        |xs: &[f64]| -> Vec<f64> { (0..xs.len()).map(|_| xs[rng.below(xs.len())]).collect() };
-    let mut values: Vec<f64> = (0..rounds).map(|_| auc(&draw(a), &draw(b))).collect();
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-    (at(0.025), at(0.975))
-}
-
 /// A Haar-random orthogonal n × n matrix, column-major (column j = `q[j*n..(j+1)*n]`): Gram–Schmidt
 /// of i.i.d. Gaussian columns, which is Haar because its R has a positive diagonal (Mezzadri 2007).
 /// Twice-orthogonalized Gram–Schmidt keeps QᵀQ = I to ~1e-15.
 pub fn haar(n: usize, seed: u64) -> Vec<f64> {
-    let mut rng = SeededRng::new(seed, HAAR_STREAM);
+    haar_from(&mut SeededRng::new(seed, HAAR_STREAM), n)
+}
+
+/// a·b with four partial sums, which the compiler turns into vector instructions (a single
+/// running sum must keep its order and stays scalar): the meter's time is mostly dot products.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut partial = [0.0; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4
+        .remainder()
+        .iter()
+        .zip(b4.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a4.zip(b4) {
+        for k in 0..4 {
+            partial[k] += x[k] * y[k];
+        }
+    }
+    partial.iter().sum::<f64>() + tail
+}
+
+fn haar_from(rng: &mut SeededRng, n: usize) -> Vec<f64> {
     let mut q = vec![0.0; n * n];
     for j in 0..n {
         let mut v: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
         for _pass in 0..2 {
             for k in 0..j {
                 let column = &q[k * n..(k + 1) * n];
-                let dot: f64 = column.iter().zip(&v).map(|(a, b)| a * b).sum();
-                v.iter_mut().zip(column).for_each(|(x, c)| *x -= dot * c);
+                let along = dot(column, &v);
+                v.iter_mut().zip(column).for_each(|(x, c)| *x -= along * c);
             }
         }
-        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let norm = dot(&v, &v).sqrt();
         q[j * n..(j + 1) * n]
             .iter_mut()
             .zip(&v)
@@ -99,7 +160,7 @@ pub fn haar(n: usize, seed: u64) -> Vec<f64> {
     q
 }
 
-/// An AUC with its bootstrap interval.
+/// An AUC with its 95% bootstrap interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Auc {
     pub value: f64,
@@ -107,109 +168,365 @@ pub struct Auc {
     pub high: f64,
 }
 
-impl Auc {
-    fn of(a: &[f64], b: &[f64], seed: u64) -> Self {
-        let (low, high) = auc_interval(a, b, BOOTSTRAP_ROUNDS, seed);
-        Self {
-            value: auc(a, b),
-            low,
-            high,
+/// What the kurtosis AUC's interval says, three ways: an interval that straddles 0.5 is not the
+/// same finding as one that lies below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The whole interval lies above 0.5.
+    NeuronsHeavier,
+    /// The whole interval lies below 0.5.
+    NeuronsLighter,
+    /// The interval holds 0.5: these photos cannot tell.
+    CannotTell,
+}
+
+impl Verdict {
+    pub fn of(auc: &Auc) -> Self {
+        if auc.low > 0.5 {
+            Self::NeuronsHeavier
+        } else if auc.high < 0.5 {
+            Self::NeuronsLighter
+        } else {
+            Self::CannotTell
+        }
+    }
+
+    /// In words, for `photos` photos, e.g. "can't tell on these 8 photos (0.41–0.66)".
+    pub fn describe(&self, auc: &Auc, photos: usize) -> String {
+        match self {
+            Self::NeuronsHeavier => "neurons are more heavy-tailed than random directions".into(),
+            Self::NeuronsLighter => "neurons are less heavy-tailed than random directions".into(),
+            Self::CannotTell => format!(
+                "can't tell on these {photos} photos ({:.2}–{:.2})",
+                auc.low, auc.high
+            ),
+        }
+    }
+
+    /// A short, stable name for machine-readable output.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::NeuronsHeavier => "heavier",
+            Self::NeuronsLighter => "lighter",
+            Self::CannotTell => "cannot-tell",
         }
     }
 }
 
-const BOOTSTRAP_ROUNDS: usize = 1000;
-/// The slider's stops: t = 0, 0.1, …, 1.
-pub const SLIDER_STOPS: usize = 11;
+/// A channel with the same value at every position of every photo.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Constant {
+    pub channel: usize,
+    pub value: f32,
+}
+
+/// The activations of crops at one tap, as the meter reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample<'a> {
+    /// `positions × channels`, row-major; each crop's positions together, crops in order.
+    pub values: &'a [f32],
+    pub channels: usize,
+    /// The photo each crop was cut from: crops of one photo are not independent observations,
+    /// so the interval resamples photos.
+    pub photo_of_crop: &'a [usize],
+}
 
 /// Everything the meter shows for one layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub channels: usize,
+    pub photos: usize,
+    /// Every position of every crop.
     pub positions: usize,
-    /// Per direction, over all positions: basis (channel c) and random (Haar column c).
+    /// The positions the statistics read (all of them, or a seeded budget per crop).
+    pub read_positions: usize,
+    /// Channels constant at the positions read (at a ReLU6 tap, usually never responding): not
+    /// ranked.
+    pub constant: Vec<Constant>,
+    /// Per channel, the fraction of positions at exactly 0 and at exactly 6 (ReLU6's floor and
+    /// ceiling), over every position.
+    pub at_zero: Vec<f64>,
+    pub at_six: Vec<f64>,
+    /// The channels that are ranked, and each one's kurtosis.
+    pub ranked: Vec<usize>,
     pub basis_kurtosis: Vec<f64>,
+    /// Haar draws in the random arm, and the kurtosis of each of their directions.
+    pub random_draws: usize,
     pub random_kurtosis: Vec<f64>,
-    pub basis_hoyer: Vec<f64>,
-    pub random_hoyer: Vec<f64>,
     pub kurtosis_auc: Auc,
-    pub hoyer_auc: Auc,
-    /// Mean over positions of the kurtosis of an activation vector's components.
+    pub verdict: Verdict,
+    /// Mean over positions of the kurtosis of an activation vector's components, before and
+    /// after the first Haar rotation.
     pub vector_kurtosis: f64,
     pub vector_kurtosis_rotated: f64,
-    /// Kurtosis AUC of slerp(e_c, r_c, t) against the random directions, t = 0, 0.1, …, 1.
+    /// Kurtosis AUC of slerp(e_c, r_c, t) against the random arm, t = 0, 0.1, …, 1, where r_c is
+    /// column c of the first draw.
     pub slider: Vec<f64>,
 }
 
-/// `activations`: `positions × channels`, row-major.
-pub fn profile(activations: &[f32], channels: usize, seed: u64) -> Profile {
-    let c = channels;
-    let positions = activations.len() / c;
-    let a: Vec<f64> = activations.iter().map(|&x| x as f64).collect();
-    let q = haar(c, seed);
-    // Rotated activations R = A·Q: column j is the projection on random direction j.
-    let mut rotated = vec![0.0; positions * c];
-    for p in 0..positions {
-        let row = &a[p * c..(p + 1) * c];
-        for j in 0..c {
-            let column = &q[j * c..(j + 1) * c];
-            rotated[p * c + j] = row.iter().zip(column).map(|(x, y)| x * y).sum();
+/// Which positions of each crop the statistics read: all of them when the budget allows, else
+/// the same seeded number from every crop.
+fn positions_to_read(crops: usize, per_crop: usize, channels: usize, seed: u64) -> Vec<usize> {
+    let budget = (POSITION_BUDGET / (crops * channels).max(1)).clamp(1, per_crop);
+    if budget == per_crop {
+        return (0..crops * per_crop).collect();
+    }
+    let mut rng = SeededRng::new(seed, POSITION_STREAM);
+    let mut read = Vec::with_capacity(crops * budget);
+    let mut order: Vec<usize> = (0..per_crop).collect();
+    for crop in 0..crops {
+        // A partial Fisher–Yates shuffle: the first `budget` are a uniform draw without repeats.
+        for i in 0..budget {
+            let j = i + rng.below(per_crop - i);
+            order.swap(i, j);
+        }
+        let mut chosen = order[..budget].to_vec();
+        chosen.sort_unstable();
+        read.extend(chosen.into_iter().map(|p| crop * per_crop + p));
+    }
+    read
+}
+
+/// The slerp weights (on e_c, on r_c) at `t`, for the angle whose cosine is `cos`.
+fn slerp_weights(cos: f64, t: f64) -> (f64, f64) {
+    let omega = cos.clamp(-1.0, 1.0).acos();
+    if omega.sin().abs() < 1e-9 {
+        (1.0 - t, t)
+    } else {
+        (
+            ((1.0 - t) * omega).sin() / omega.sin(),
+            (t * omega).sin() / omega.sin(),
+        )
+    }
+}
+
+pub fn profile(sample: Sample, seed: u64) -> Profile {
+    let c = sample.channels;
+    let crops = sample.photo_of_crop.len();
+    let positions = sample.values.len() / c;
+    assert!(
+        crops > 0 && positions % crops == 0,
+        "{positions} positions are not whole crops of {crops}"
+    );
+    let per_crop = positions / crops;
+    let photos = sample.photo_of_crop.iter().max().map_or(0, |&p| p + 1);
+    let photo_of = |position: usize| sample.photo_of_crop[position / per_crop];
+
+    // How often each channel sits at 0 and at 6, over every position.
+    let (mut zeros, mut sixes) = (vec![0usize; c], vec![0usize; c]);
+    for row in sample.values.chunks_exact(c) {
+        for (j, &x) in row.iter().enumerate() {
+            zeros[j] += usize::from(x == 0.0);
+            sixes[j] += usize::from(x == 6.0);
         }
     }
-    let column =
-        |m: &[f64], j: usize| -> Vec<f64> { (0..positions).map(|p| m[p * c + j]).collect() };
-    let basis: Vec<Vec<f64>> = (0..c).map(|j| column(&a, j)).collect();
-    let random: Vec<Vec<f64>> = (0..c).map(|j| column(&rotated, j)).collect();
-    let stat =
-        |set: &[Vec<f64>], f: fn(&[f64]) -> f64| -> Vec<f64> { set.iter().map(|x| f(x)).collect() };
-    let (basis_kurtosis, random_kurtosis) = (stat(&basis, kurtosis), stat(&random, kurtosis));
-    let (basis_hoyer, random_hoyer) = (stat(&basis, hoyer), stat(&random, hoyer));
-    let per_vector = |m: &[f64]| -> f64 {
-        (0..positions)
-            .map(|p| kurtosis(&m[p * c..(p + 1) * c]))
-            .sum::<f64>()
-            / positions as f64
-    };
-    // slerp(e_c, q_c, t) = wa·e_c + wb·q_c, so its projection is wa·a_c + wb·(A q_c); kurtosis
-    // does not see the overall scale, so no normalization is needed.
-    let slider = (0..SLIDER_STOPS)
-        .map(|stop| {
-            let t = stop as f64 / (SLIDER_STOPS - 1) as f64;
-            let mixed: Vec<f64> = (0..c)
-                .map(|j| {
-                    let omega = q[j * c + j].clamp(-1.0, 1.0).acos();
-                    let (wa, wb) = if omega.sin().abs() < 1e-9 {
-                        (1.0 - t, t)
-                    } else {
-                        (
-                            ((1.0 - t) * omega).sin() / omega.sin(),
-                            (t * omega).sin() / omega.sin(),
-                        )
-                    };
-                    let x: Vec<f64> = basis[j]
-                        .iter()
-                        .zip(&random[j])
-                        .map(|(e, r)| wa * e + wb * r)
-                        .collect();
-                    kurtosis(&x)
-                })
-                .collect();
-            auc(&mixed, &random_kurtosis)
+    // Which channels are constant where the statistics read: those have no kurtosis to rank.
+    let read = positions_to_read(crops, per_crop, c, seed);
+    let (mut low, mut high) = (vec![f32::INFINITY; c], vec![f32::NEG_INFINITY; c]);
+    for &p in &read {
+        for (j, &x) in sample.values[p * c..(p + 1) * c].iter().enumerate() {
+            low[j] = low[j].min(x);
+            high[j] = high[j].max(x);
+        }
+    }
+    let constant: Vec<Constant> = (0..c)
+        .filter(|&j| low[j] == high[j])
+        .map(|j| Constant {
+            channel: j,
+            value: low[j],
         })
         .collect();
+    let ranked: Vec<usize> = (0..c).filter(|&j| low[j] != high[j]).collect();
+    let fraction = |counts: Vec<usize>| -> Vec<f64> {
+        counts
+            .into_iter()
+            .map(|n| n as f64 / positions as f64)
+            .collect()
+    };
+
+    let row = |p: usize| -> Vec<f64> {
+        sample.values[p * c..(p + 1) * c]
+            .iter()
+            .map(|&x| x as f64)
+            .collect()
+    };
+    let mean: Vec<f64> = read.iter().fold(vec![0.0; c], |mut acc, &p| {
+        acc.iter_mut()
+            .zip(&sample.values[p * c..(p + 1) * c])
+            .for_each(|(a, &x)| *a += x as f64 / read.len() as f64);
+        acc
+    });
+
+    let draws = MIN_RANDOM_DIRECTIONS.div_ceil(c).max(1);
+    let mut rng = SeededRng::new(seed, HAAR_STREAM);
+    let haars: Vec<Vec<f64>> = (0..draws).map(|_| haar_from(&mut rng, c)).collect();
+    let column = |d: usize, j: usize| &haars[d][j * c..(j + 1) * c];
+    // Each direction's power sums per photo, about its mean over the read positions (a
+    // projection's mean is the projection of the mean): basis directions, then random ones.
+    let basis_shift: Vec<f64> = ranked.iter().map(|&j| mean[j]).collect();
+    let random_shift: Vec<f64> = (0..draws * c)
+        .map(|k| dot(&mean, column(k / c, k % c)))
+        .collect();
+    let mut basis_sums = vec![vec![Sums::default(); photos]; ranked.len()];
+    let mut random_sums = vec![vec![Sums::default(); photos]; draws * c];
+    let weights: Vec<Vec<(f64, f64)>> = (0..SLIDER_STOPS)
+        .map(|stop| {
+            let t = stop as f64 / (SLIDER_STOPS - 1) as f64;
+            ranked
+                .iter()
+                .map(|&j| slerp_weights(column(0, j)[j], t))
+                .collect()
+        })
+        .collect();
+    let mut slider_sums = vec![vec![Sums::default(); ranked.len()]; SLIDER_STOPS];
+    let (mut vector, mut rotated_vector) = (0.0, 0.0);
+    let mut projections = vec![0.0; draws * c];
+    for &p in &read {
+        let (a, photo) = (row(p), photo_of(p));
+        for (k, y) in projections.iter_mut().enumerate() {
+            *y = dot(&a, column(k / c, k % c));
+            random_sums[k][photo].add(*y - random_shift[k]);
+        }
+        for (r, &j) in ranked.iter().enumerate() {
+            basis_sums[r][photo].add(a[j] - basis_shift[r]);
+        }
+        for (stop, sums) in weights.iter().zip(&mut slider_sums) {
+            for (r, &j) in ranked.iter().enumerate() {
+                let (wa, wb) = stop[r];
+                sums[r].add(wa * (a[j] - basis_shift[r]) + wb * (projections[j] - random_shift[j]));
+            }
+        }
+        vector += kurtosis(&a);
+        rotated_vector += kurtosis(&projections[..c]);
+    }
+
+    let total = |per_photo: &[Sums]| -> Sums {
+        per_photo.iter().fold(Sums::default(), |mut acc, s| {
+            acc.add_weighted(s, 1.0);
+            acc
+        })
+    };
+    let basis_kurtosis: Vec<f64> = basis_sums.iter().map(|s| total(s).kurtosis()).collect();
+    let random_kurtosis: Vec<f64> = random_sums.iter().map(|s| total(s).kurtosis()).collect();
+    let slider = slider_sums
+        .iter()
+        .map(|stop| {
+            let mixed: Vec<f64> = stop.iter().map(Sums::kurtosis).collect();
+            // With no ranked channel there is nothing to compare: no difference.
+            if mixed.is_empty() {
+                0.5
+            } else {
+                auc(&mixed, &random_kurtosis)
+            }
+        })
+        .collect();
+    let kurtosis_auc = if ranked.is_empty() {
+        // Nothing to rank: the AUC says nothing, and the interval says so.
+        Auc {
+            value: 0.5,
+            low: 0.0,
+            high: 1.0,
+        }
+    } else {
+        let mut resampled = photo_bootstrap(&basis_sums, &random_sums, photos, seed);
+        resampled.sort_by(f64::total_cmp);
+        let at = |q: f64| resampled[((resampled.len() - 1) as f64 * q).round() as usize];
+        Auc {
+            value: auc(&basis_kurtosis, &random_kurtosis),
+            low: at(0.025),
+            high: at(0.975),
+        }
+    };
     Profile {
         channels: c,
+        photos,
         positions,
-        kurtosis_auc: Auc::of(&basis_kurtosis, &random_kurtosis, seed),
-        hoyer_auc: Auc::of(&basis_hoyer, &random_hoyer, seed.wrapping_add(1)),
+        read_positions: read.len(),
+        constant,
+        at_zero: fraction(zeros),
+        at_six: fraction(sixes),
+        ranked,
         basis_kurtosis,
+        random_draws: draws,
         random_kurtosis,
-        basis_hoyer,
-        random_hoyer,
-        vector_kurtosis: per_vector(&a),
-        vector_kurtosis_rotated: per_vector(&rotated),
+        verdict: Verdict::of(&kurtosis_auc),
+        kurtosis_auc,
+        vector_kurtosis: vector / read.len() as f64,
+        vector_kurtosis_rotated: rotated_vector / read.len() as f64,
         slider,
     }
+}
+
+/// One direction along the app's slider — slerp(e_channel, r_seed, t) for t = 0, 0.1, …, 1, as
+/// [`crate::direction::mix`] turns it — as (its kurtosis on `values`, its standing among the
+/// random arm: P(kurtosis(this direction) > kurtosis(random direction))). It reads every
+/// position, the profile a budget of them on the widest taps: close samples, not the same one.
+pub fn along_slider(
+    values: &[f32],
+    channels: usize,
+    channel: usize,
+    seed: u64,
+    random_kurtosis: &[f64],
+) -> Vec<(f64, f64)> {
+    let r = crate::direction::random_unit(channels, seed);
+    let (on_channel, on_random): (Vec<f64>, Vec<f64>) = values
+        .chunks_exact(channels)
+        .map(|a| {
+            let a: Vec<f64> = a.iter().map(|&x| x as f64).collect();
+            (a[channel], dot(&a, &r))
+        })
+        .unzip();
+    (0..SLIDER_STOPS)
+        .map(|stop| {
+            let t = stop as f64 / (SLIDER_STOPS - 1) as f64;
+            let (wa, wb) = slerp_weights(r[channel], t);
+            let projected: Vec<f64> = on_channel
+                .iter()
+                .zip(&on_random)
+                .map(|(c, r)| wa * c + wb * r)
+                .collect();
+            let k = kurtosis(&projected);
+            (k, auc(&[k], random_kurtosis))
+        })
+        .collect()
+}
+
+/// The kurtosis AUC of [`BOOTSTRAP_ROUNDS`] resamples of photos, then directions: each round
+/// draws the photos with replacement, recomputes every direction's kurtosis on them, then draws
+/// each arm's directions with replacement. Positions of one photo move together, so a tail that
+/// one photo carries widens the spread instead of counting as many observations. The profile
+/// reports the 2.5th and 97.5th percentiles. Near the ceiling the resamples fall below the
+/// estimate (noise in the kurtosis can only lower an AUC close to 1), so the interval may end
+/// just under it: the cautious side for the verdict.
+fn photo_bootstrap(
+    basis: &[Vec<Sums>],
+    random: &[Vec<Sums>],
+    photos: usize,
+    seed: u64,
+) -> Vec<f64> {
+    let mut rng = SeededRng::new(seed, BOOTSTRAP_STREAM);
+    let mut values = Vec::with_capacity(BOOTSTRAP_ROUNDS);
+    let mut weights = vec![0.0; photos];
+    for _ in 0..BOOTSTRAP_ROUNDS {
+        weights.iter_mut().for_each(|w| *w = 0.0);
+        (0..photos).for_each(|_| weights[rng.below(photos)] += 1.0);
+        let kurtosis_of = |per_photo: &Vec<Sums>| {
+            let mut sums = Sums::default();
+            per_photo
+                .iter()
+                .zip(&weights)
+                .filter(|(_, w)| **w > 0.0)
+                .for_each(|(s, &w)| sums.add_weighted(s, w));
+            sums.kurtosis()
+        };
+        let basis_k: Vec<f64> = basis.iter().map(kurtosis_of).collect();
+        let random_k: Vec<f64> = random.iter().map(kurtosis_of).collect();
+        let mut draw =
+            |ks: &[f64]| -> Vec<f64> { (0..ks.len()).map(|_| ks[rng.below(ks.len())]).collect() };
+        let (a, b) = (draw(&basis_k), draw(&random_k));
+        values.push(auc(&a, &b));
+    }
+    values
 }
 
 #[cfg(test)]
@@ -219,6 +536,19 @@ mod tests {
     fn gaussian(n: usize, seed: u64) -> Vec<f64> {
         let mut rng = SeededRng::new(seed, 0);
         (0..n).map(|_| rng.normal()).collect()
+    }
+
+    /// `photos` photos of `per_photo` positions each, one crop per photo.
+    fn photos(n: usize) -> Vec<usize> {
+        (0..n).collect()
+    }
+
+    fn sample<'a>(values: &'a [f32], channels: usize, photo_of_crop: &'a [usize]) -> Sample<'a> {
+        Sample {
+            values,
+            channels,
+            photo_of_crop,
+        }
     }
 
     #[test]
@@ -236,14 +566,23 @@ mod tests {
         assert_eq!(kurtosis(&[2.0; 10]), 0.0);
         // Exact small case: {0, 0, 0, 4}: mean 1, m2 = 3, m4 = (1+1+1+81)/4 = 21 → 21/9.
         assert!((kurtosis(&[0.0, 0.0, 0.0, 4.0]) - 21.0 / 9.0).abs() < 1e-12);
+        // Far from the origin, the power sums about the mean keep their precision.
+        assert!((kurtosis(&[1e6, 1e6, 1e6, 1e6 + 4.0]) - 21.0 / 9.0).abs() < 1e-6);
     }
 
     #[test]
-    fn hoyer_sparsity_spans_zero_to_one() {
-        assert!(hoyer(&[1.0, -1.0, 1.0, -1.0]).abs() < 1e-12);
-        assert!((hoyer(&[0.0, 0.0, 5.0, 0.0]) - 1.0).abs() < 1e-12);
-        // n = 4, x = (1, 1, 0, 0): (2 − 2/√2) / (2 − 1) = 2 − √2.
-        assert!((hoyer(&[1.0, 1.0, 0.0, 0.0]) - (2.0 - 2f64.sqrt())).abs() < 1e-12);
+    fn power_sums_of_weighted_photos_give_the_kurtosis_of_the_repeated_values() {
+        let (a, b) = ([0.0, 1.0, 5.0], [2.0, -1.0]);
+        let sums = |xs: &[f64]| {
+            let mut s = Sums::default();
+            xs.iter().for_each(|&x| s.add(x));
+            s
+        };
+        let mut union = Sums::default();
+        union.add_weighted(&sums(&a), 2.0);
+        union.add_weighted(&sums(&b), 1.0);
+        let repeated = [0.0, 1.0, 5.0, 0.0, 1.0, 5.0, 2.0, -1.0];
+        assert!((union.kurtosis() - kurtosis(&repeated)).abs() < 1e-12);
     }
 
     #[test]
@@ -255,16 +594,6 @@ mod tests {
         // Pairs: (2>1) (2<3) (2=2 → ½) over 3 → 1.5 / 3.
         assert_eq!(auc(&[2.0], &[1.0, 3.0, 2.0]), 0.5);
         assert_eq!(auc(&[2.0, 5.0], &[1.0, 3.0]), 0.75);
-    }
-
-    #[test]
-    fn the_bootstrap_interval_contains_the_truth_on_a_synthetic_case() {
-        // Two normals one standard deviation apart: the true AUC is Φ(1/√2) = 0.7602.
-        let a: Vec<f64> = gaussian(300, 4).iter().map(|x| x + 1.0).collect();
-        let b = gaussian(300, 5);
-        let (low, high) = auc_interval(&a, &b, 1000, 6);
-        assert!(low < 0.7602 && 0.7602 < high, "({low}, {high})");
-        assert!(high - low < 0.15, "({low}, {high})");
     }
 
     #[test]
@@ -282,44 +611,208 @@ mod tests {
         assert_ne!(haar(n, 8), q);
     }
 
+    /// `photos` photos of 500 positions, `channels` channels, from `value(photo, channel, rng)`.
+    fn code(
+        photos: usize,
+        channels: usize,
+        seed: u64,
+        mut value: impl FnMut(usize, usize, &mut SeededRng) -> f64,
+    ) -> Vec<f32> {
+        let mut rng = SeededRng::new(seed, 0);
+        let mut values = Vec::with_capacity(photos * 500 * channels);
+        for photo in 0..photos {
+            for _ in 0..500 {
+                values.extend((0..channels).map(|j| value(photo, j, &mut rng) as f32));
+            }
+        }
+        values
+    }
+
+    /// Sparse non-negative activity: `rate` of the positions, like a ReLU's.
+    fn sparse(rng: &mut SeededRng, rate: f64) -> f64 {
+        if rng.uniform() < rate {
+            1.0 + rng.normal().abs()
+        } else {
+            0.0
+        }
+    }
+
     #[test]
     fn a_sparse_axis_aligned_code_is_privileged_and_a_rotated_one_is_not() {
-        // 4000 positions, 16 channels, each position active in one channel: the basis is special.
-        let (positions, c) = (4000, 16);
-        let mut rng = SeededRng::new(9, 0);
-        let mut sparse = vec![0.0f32; positions * c];
-        for p in 0..positions {
-            sparse[p * c + rng.below(c)] = 1.0 + rng.normal().abs() as f32;
-        }
-        let p = profile(&sparse, c, 1);
+        let values = code(8, 16, 9, |_, _, rng| sparse(rng, 1.0 / 16.0));
+        let p = profile(sample(&values, 16, &photos(8)), 1);
+        assert_eq!(p.verdict, Verdict::NeuronsHeavier, "{:?}", p.kurtosis_auc);
+        assert!(p.kurtosis_auc.value > 0.95, "{:?}", p.kurtosis_auc);
+        assert!(p.vector_kurtosis > p.vector_kurtosis_rotated + 3.0);
+        // 16 channels: 64 Haar draws make the random arm's 1024 directions.
+        assert_eq!((p.random_draws, p.random_kurtosis.len()), (64, 1024));
+        assert_eq!(p.slider.len(), SLIDER_STOPS);
+        assert!(p.slider[0] > 0.95, "{:?}", p.slider);
         assert!(
-            p.kurtosis_auc.value > 0.95 && p.kurtosis_auc.low > 0.8,
+            (p.slider[10] - 0.5).abs() < 0.1,
+            "at t = 1, random against random: {:?}",
+            p.slider
+        );
+        assert!(
+            p.slider.windows(2).all(|w| w[1] <= w[0] + 0.02),
+            "{:?}",
+            p.slider
+        );
+
+        // An isotropic Gaussian code: no direction is special, and the meter says it can't tell.
+        let values = code(8, 16, 10, |_, _, rng| rng.normal());
+        let g = profile(sample(&values, 16, &photos(8)), 1);
+        assert_eq!(g.verdict, Verdict::CannotTell, "{:?}", g.kurtosis_auc);
+        assert!((g.vector_kurtosis - g.vector_kurtosis_rotated).abs() < 0.2);
+        assert!(
+            Verdict::CannotTell
+                .describe(&g.kurtosis_auc, 8)
+                .starts_with("can't tell on these 8 photos (")
+        );
+    }
+
+    #[test]
+    fn independent_binary_neurons_are_less_heavy_tailed_than_their_mixtures() {
+        // ±1 coins have kurtosis 1; any mixture of many is nearly Gaussian (3).
+        let values = code(
+            8,
+            32,
+            11,
+            |_, _, rng| if rng.uniform() < 0.5 { -1.0 } else { 1.0 },
+        );
+        let p = profile(sample(&values, 32, &photos(8)), 2);
+        assert_eq!(p.verdict, Verdict::NeuronsLighter, "{:?}", p.kurtosis_auc);
+        assert!(p.kurtosis_auc.high < 0.1, "{:?}", p.kurtosis_auc);
+    }
+
+    #[test]
+    fn a_half_dense_half_sparse_code_splits_the_neurons_and_the_auc_sits_near_a_half() {
+        // Channels 0–7 sparse, 8–15 Gaussian. A random direction mixes both, so it is a little
+        // heavier than a Gaussian: the sparse neurons beat every random direction and the dense
+        // ones lose to nearly all, and the AUC — a mean over pairs — lands near ½.
+        let values = code(8, 16, 12, |_, j, rng| {
+            if j < 8 {
+                sparse(rng, 0.05)
+            } else {
+                rng.normal()
+            }
+        });
+        let p = profile(sample(&values, 16, &photos(8)), 3);
+        let mut random = p.random_kurtosis.clone();
+        random.sort_by(f64::total_cmp);
+        let (median, top) = (random[random.len() / 2], random[random.len() - 1]);
+        assert!(
+            p.basis_kurtosis[..8].iter().all(|&k| k > top),
+            "{:?}",
+            p.basis_kurtosis
+        );
+        assert!(
+            p.basis_kurtosis[8..].iter().all(|&k| k < median),
+            "{:?}",
+            p.basis_kurtosis
+        );
+        assert!(
+            (0.45..0.65).contains(&p.kurtosis_auc.value),
             "{:?}",
             p.kurtosis_auc
         );
         assert!(
-            p.vector_kurtosis > p.vector_kurtosis_rotated + 3.0,
-            "{} vs {}",
-            p.vector_kurtosis,
-            p.vector_kurtosis_rotated
+            p.at_zero[..8].iter().all(|&z| z > 0.9) && p.at_zero[8..].iter().all(|&z| z == 0.0)
         );
-        assert_eq!(p.slider.len(), SLIDER_STOPS);
+    }
+
+    #[test]
+    fn a_dead_channel_is_reported_not_ranked_and_saturation_is_counted() {
+        let values = code(4, 8, 13, |_, j, rng| match j {
+            0 => 0.0,
+            1 => 6.0f64.min(sparse(rng, 0.5) * 4.0),
+            _ => rng.normal(),
+        });
+        let p = profile(sample(&values, 8, &photos(4)), 4);
+        assert_eq!(
+            p.constant,
+            vec![Constant {
+                channel: 0,
+                value: 0.0
+            }]
+        );
+        assert_eq!(p.ranked, (1..8).collect::<Vec<_>>());
+        assert_eq!(p.basis_kurtosis.len(), 7);
+        assert_eq!(p.at_zero[0], 1.0);
+        assert!(p.at_six[1] > 0.05 && p.at_six[2] == 0.0, "{:?}", p.at_six);
+    }
+
+    #[test]
+    fn the_interval_widens_when_one_photo_carries_the_tail() {
+        // Every channel sparse on every photo: the photos agree, and the interval is narrow.
+        let spread = code(8, 16, 14, |_, _, rng| {
+            sparse(rng, 0.02) * 5.0 + rng.normal()
+        });
+        let spread = profile(sample(&spread, 16, &photos(8)), 5);
+        // As many spikes, all on photo 0: a third of the resamples leave that photo out, and
+        // without it the neurons are Gaussian.
+        let one = code(8, 16, 14, |photo, _, rng| {
+            (if photo == 0 {
+                sparse(rng, 0.16) * 5.0
+            } else {
+                0.0
+            }) + rng.normal()
+        });
+        let one = profile(sample(&one, 16, &photos(8)), 5);
+        let width = |a: &Auc| a.high - a.low;
+        assert!(spread.kurtosis_auc.low > 0.9, "{:?}", spread.kurtosis_auc);
+        assert!(one.kurtosis_auc.value > 0.9, "{:?}", one.kurtosis_auc);
+        assert!(one.kurtosis_auc.low < 0.6, "{:?}", one.kurtosis_auc);
         assert!(
-            p.slider[0] > 0.95 && (p.slider[10] - 0.5).abs() < 1e-9,
-            "{:?}",
-            p.slider
+            width(&one.kurtosis_auc) > 3.0 * width(&spread.kurtosis_auc),
+            "{:?} vs {:?}",
+            one.kurtosis_auc,
+            spread.kurtosis_auc
         );
-        // An isotropic Gaussian code: no direction is special.
-        let gaussian: Vec<f32> = gaussian(positions * c, 10)
-            .iter()
-            .map(|&x| x as f32)
+    }
+
+    #[test]
+    fn one_direction_along_the_slider_starts_at_its_neuron_and_ends_at_its_random_direction() {
+        let values = code(2, 8, 15, |_, j, rng| {
+            if j == 3 {
+                sparse(rng, 0.05)
+            } else {
+                rng.normal()
+            }
+        });
+        let random = [3.0, 3.1, 2.9, 50.0];
+        let curve = along_slider(&values, 8, 3, 9, &random);
+        assert_eq!(curve.len(), SLIDER_STOPS);
+        let column: Vec<f64> = values.chunks_exact(8).map(|a| a[3] as f64).collect();
+        assert!((curve[0].0 - kurtosis(&column)).abs() < 1e-9);
+        // The sparse neuron beats three of the four random kurtoses.
+        assert_eq!(curve[0].1, 0.75);
+        let r = crate::direction::random_unit(8, 9);
+        let projected: Vec<f64> = values
+            .chunks_exact(8)
+            .map(|a| a.iter().zip(&r).map(|(&x, y)| x as f64 * y).sum())
             .collect();
-        let g = profile(&gaussian, c, 1);
         assert!(
-            g.kurtosis_auc.low < 0.5 && 0.5 < g.kurtosis_auc.high,
-            "{:?}",
-            g.kurtosis_auc
+            (curve[10].0 - kurtosis(&projected)).abs() < 1e-6,
+            "{curve:?}"
         );
-        assert!((g.vector_kurtosis - g.vector_kurtosis_rotated).abs() < 0.2);
+    }
+
+    #[test]
+    fn wide_taps_are_read_at_a_seeded_budget_of_positions_per_crop() {
+        let read = positions_to_read(10, 1000, 1024, 6);
+        // 2²⁰ / (10 × 1024) = 102 positions of each crop's 1000, none twice.
+        assert_eq!(read.len(), 1020);
+        for crop in 0..10 {
+            let mine: Vec<_> = read.iter().filter(|&&p| p / 1000 == crop).collect();
+            assert_eq!(mine.len(), 102);
+            assert!(mine.windows(2).all(|w| w[0] < w[1]));
+        }
+        assert_eq!(read, positions_to_read(10, 1000, 1024, 6));
+        assert_ne!(read, positions_to_read(10, 1000, 1024, 7));
+        assert_eq!(
+            positions_to_read(4, 49, 1280, 6),
+            (0..196).collect::<Vec<_>>()
+        );
     }
 }
