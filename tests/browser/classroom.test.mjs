@@ -240,6 +240,8 @@ test('same-block contrast: a hidden ReLU6 tap beside its output, each with the m
     assert.equal(await page.locator(`#contrast-${side}-strips line`).count(), stats.ranked_channels.length + stats.random_kurtosis.length);
   }
   assert.ok(hidden.kurtosis_auc.value > output.kurtosis_auc.value, 'inside the block the neurons are more special than at its output');
+  const axis = (side) => page.$$eval(`#contrast-${side}-strips text.tick`, (ts) => ts.map((t) => t.textContent));
+  assert.deepEqual(await axis('hidden'), await axis('output'), 'both sides share one kurtosis axis');
   assert.equal(new URL(page.url()).hash, sheet.contrast, 'the page keeps its permalink');
   await page.selectOption('#contrast-layer', 'block5.expand');
   await page.waitForFunction(() => document.querySelector('#contrast-output h2')?.textContent.startsWith('block5 · output'));

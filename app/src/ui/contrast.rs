@@ -11,7 +11,7 @@ use super::address::AddressBar;
 use super::batch::{self, BatchEngine, Tiles};
 use super::engine_bar::EngineBar;
 use super::grid::{sheet_for, tile_view};
-use super::meter::{auc_line, strips, unranked};
+use super::meter::{auc_line, log_range, strips, unranked};
 use crate::protocol::Meter;
 
 const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
@@ -60,6 +60,8 @@ fn Side(
     side: &'static str,
     sheet: Signal<Option<Sheet>>,
     meter: Signal<Option<Meter>>,
+    /// The kurtosis axis both sides share, so their ticks compare by position.
+    range: Signal<Option<(f64, f64)>>,
     labelled: Signal<bool>,
     canvases: StoredValue<Vec<NodeRef<Canvas>>, LocalStorage>,
 ) -> impl IntoView {
@@ -97,7 +99,12 @@ fn Side(
             >
                 {move || meter.with(|m| m.as_ref().and_then(|m| unranked(m, channels())))}
             </p>
-            {move || meter.get().map(|m| strips(&m, strips_id, Signal::derive(|| None)))}
+            {move || {
+                meter
+                    .get()
+                    .zip(range.get())
+                    .map(|(m, range)| strips(&m, strips_id, range, Signal::derive(|| None)))
+            }}
             <div class="sheet">
                 {move || {
                     tiles()
@@ -231,6 +238,12 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
     let hidden_sheet =
         Signal::derive(move || contrast.with(|c| c.as_ref().map(|c| c.hidden().clone())));
     let output_sheet = Signal::derive(move || contrast.with(|c| c.as_ref().map(Contrast::output)));
+    let range = Signal::derive(move || {
+        meters.with(|(h, o)| {
+            let shown: Vec<&Meter> = h.iter().chain(o.iter()).collect();
+            (!shown.is_empty()).then(|| log_range(shown))
+        })
+    });
     let selected = move || {
         contrast.with(|c| {
             c.as_ref()
@@ -308,6 +321,7 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                     side="hidden"
                     sheet=hidden_sheet
                     meter=Signal::derive(move || meters.with(|m| m.0.clone()))
+                    range=range
                     labelled=labelled
                     canvases=hidden_canvases
                 />
@@ -315,6 +329,7 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                     side="output"
                     sheet=output_sheet
                     meter=Signal::derive(move || meters.with(|m| m.1.clone()))
+                    range=range
                     labelled=labelled
                     canvases=output_canvases
                 />

@@ -56,14 +56,28 @@ fn budget(meter: &Meter) -> Option<String> {
     })
 }
 
-/// Kurtosis of each direction on a log axis: a row of ticks for neurons, one for random ones, and
-/// a triangle at `own`, the current direction's kurtosis, when known.
-pub fn strips(meter: &Meter, id: &'static str, own: Signal<Option<f64>>) -> impl IntoView + use<> {
-    let all = meter.basis_kurtosis.iter().chain(&meter.random_kurtosis);
-    let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &k| {
-        let k = k.max(1e-3).ln();
-        (lo.min(k), hi.max(k))
-    });
+/// The natural-log range of every direction's kurtosis in `meters`: one axis for meters shown
+/// side by side.
+pub fn log_range<'a>(meters: impl IntoIterator<Item = &'a Meter>) -> (f64, f64) {
+    meters
+        .into_iter()
+        .flat_map(|m| m.basis_kurtosis.iter().chain(&m.random_kurtosis))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &k| {
+            let k = k.max(1e-3).ln();
+            (lo.min(k), hi.max(k))
+        })
+}
+
+/// Kurtosis of each direction on a log axis spanning `range` (see [`log_range`]): a row of ticks
+/// for neurons, one for random ones, and a triangle at `own`, the current direction's kurtosis,
+/// when known.
+pub fn strips(
+    meter: &Meter,
+    id: &'static str,
+    range: (f64, f64),
+    own: Signal<Option<f64>>,
+) -> impl IntoView + use<> {
+    let (lo, hi) = range;
     let span = (hi - lo).max(1e-9);
     let x = move |k: f64| 70.0 + (k.max(1e-3).ln() - lo) / span * (WIDTH - 80.0);
     let row = move |values: &[f64], y: f64, class: &'static str| {
@@ -185,7 +199,7 @@ pub fn MeterView() -> impl IntoView {
                     <p id="meter-auc">{auc_line(&m)}</p>
                     <p id="meter-unranked" class="hint" hidden=unranked(&m, channels).is_none()>{unranked(&m, channels)}</p>
                     <p class="hint">{format!("AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). The interval resamples the {} photos, then the directions, so a few photos give a wide one. Activation vectors' kurtosis {:.2}, after a random rotation {:.2}. {}", m.photos, m.vector_kurtosis, m.vector_kurtosis_rotated, budget(&m).unwrap_or_default())}</p>
-                    {strips(&m, "meter-strips", own_kurtosis)}
+                    {strips(&m, "meter-strips", log_range([&m]), own_kurtosis)}
                     <p class="example-title">"Along the slider: how fast the neuron's advantage fades"</p>
                     {curve(&m, t, own_curve)}
                     <p class="hint">"The thin line: this direction's own standing among the random directions (the chance it is more heavy-tailed than one of them) as the slider turns it; the triangles on the ticks mark its kurtosis now."</p>
