@@ -185,6 +185,9 @@ pub struct Meter {
     /// Channels constant on the photos, not ranked, and how many of them are constant at 0.
     pub constant: Vec<u32>,
     pub silent: usize,
+    /// Per channel, the fraction of positions at exactly 0 and at exactly 6.
+    pub at_zero: Vec<f64>,
+    pub at_six: Vec<f64>,
     pub vector_kurtosis: f64,
     pub vector_kurtosis_rotated: f64,
     /// Kurtosis AUC at t = 0, 0.1, …, 1 along the slider.

@@ -289,6 +289,8 @@ test('dataset examples: the photos a direction responds to, following the slider
   const meter = await page.textContent('#meter-auc');
   assert.match(meter, new RegExp(`^Kurtosis AUC ${stats.kurtosis_auc.value.toFixed(3)} `));
   assert.ok(meter.endsWith(`): ${stats.verdict_text}.`), `${meter} vs ${stats.verdict_text}`);
+  const percent = (x) => (100 * x).toFixed(1);
+  assert.equal(await page.textContent('#meter-saturation'), `Neuron 7 is at 0 on ${percent(stats.at_zero[7])}% of the positions and at 6 on ${percent(stats.at_six[7])}%.`);
   assert.equal(await page.locator('#meter-strips line').count(), stats.ranked_channels.length + stats.random_kurtosis.length, 'one tick per ranked neuron and per random direction');
 
   // The whole network's profile, a row per tap, block by block, as `basis stats --all` prints it.

@@ -408,6 +408,8 @@ fn measure(acts: &pool::Activations, photo_of_crop: &[usize]) -> Meter {
         read_positions: profile.read_positions,
         silent: profile.constant.iter().filter(|c| c.value == 0.0).count(),
         constant: as_u32(&constant),
+        at_zero: profile.at_zero,
+        at_six: profile.at_six,
         vector_kurtosis: profile.vector_kurtosis,
         vector_kurtosis_rotated: profile.vector_kurtosis_rotated,
         slider: profile.slider,

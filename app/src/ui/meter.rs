@@ -46,6 +46,17 @@ pub fn unranked(meter: &Meter, channels: usize) -> Option<String> {
     Some(words + ": they are not ranked.")
 }
 
+/// How often the current neuron sits at ReLU6's floor and ceiling, e.g. "Neuron 7 is at 0 on
+/// 71.3% of the positions and at 6 on 0.2%."
+fn saturation(meter: &Meter, channel: usize) -> Option<String> {
+    let (zero, six) = (meter.at_zero.get(channel)?, meter.at_six.get(channel)?);
+    Some(format!(
+        "Neuron {channel} is at 0 on {:.1}% of the positions and at 6 on {:.1}%.",
+        100.0 * zero,
+        100.0 * six
+    ))
+}
+
 /// The positions the statistics read, when a budget cut them.
 fn budget(meter: &Meter) -> Option<String> {
     (meter.read_positions < meter.positions).then(|| {
@@ -198,6 +209,10 @@ pub fn MeterView() -> impl IntoView {
                 view! {
                     <p id="meter-auc">{auc_line(&m)}</p>
                     <p id="meter-unranked" class="hint" hidden=unranked(&m, channels).is_none()>{unranked(&m, channels)}</p>
+                    <p id="meter-saturation" class="hint">{
+                        let m = m.clone();
+                        move || state.recipe.with(|r| saturation(&m, r.channel as usize))
+                    }</p>
                     <p class="hint">{format!("AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). The interval resamples the {} photos, then the directions, so a few photos give a wide one. Activation vectors' kurtosis {:.2}, after a random rotation {:.2}. {}", m.photos, m.vector_kurtosis, m.vector_kurtosis_rotated, budget(&m).unwrap_or_default())}</p>
                     {strips(&m, "meter-strips", log_range([&m]), own_kurtosis)}
                     <p class="example-title">"Along the slider: how fast the neuron's advantage fades"</p>
