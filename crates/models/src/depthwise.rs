@@ -488,7 +488,7 @@ mod tests {
         }
     }
 
-    /// The README's claim: the AVX2 path makes the same bits as the portable one.
+    /// docs/performance.md's claim: the AVX2 path makes the same bits as the portable one.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn the_avx2_path_makes_the_same_bits() {
