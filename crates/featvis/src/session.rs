@@ -3,6 +3,7 @@
 //! app's slider morph a picture instead of restarting from noise.
 
 use basis_models::EfficientNetLite0;
+use basis_models::relu6::Gradient;
 use basis_recipe::{Recipe, RecipeError};
 use burn::optim::{Adam, AdamConfig, AdamState, Optimizer};
 use burn::tensor::{Device, Tensor, TensorData};
@@ -18,6 +19,9 @@ const LEARNING_RATE: f64 = 0.05;
 /// PyTorch's and TensorFlow 1's Adam epsilon (burn's default is 1e-5).
 const ADAM_EPSILON: f32 = 1e-8;
 
+/// Steps whose ReLU6s pass a redirected gradient, so a neuron at 0 on the starting image still
+/// moves; Lucid's `redirected_relu_grad` uses its first 16 steps.
+const REDIRECTED_STEPS: usize = 16;
 const IMAGE_STREAM: u64 = 2;
 const TRANSFORM_STREAM: u64 = 3;
 
@@ -308,7 +312,12 @@ impl Session {
         let images = self
             .transforms
             .apply(self.image.rgb(params.clone()), &mut self.rng);
-        let activations = self.model.forward_to(images, self.tap());
+        let gradient = if self.steps < REDIRECTED_STEPS {
+            Gradient::Redirected
+        } else {
+            Gradient::Exact
+        };
+        let activations = self.model.forward_with(images, self.tap(), gradient);
         let values = batch_values(&self.objectives, activations.clone());
         let mut total = values.clone().sum();
         if let Some(diversity) = &self.diversity {

@@ -171,3 +171,18 @@ fn a_checkpoint_restored_in_a_new_session_shows_the_same_image() {
         "wrong length"
     );
 }
+
+#[test]
+fn a_neuron_silent_on_the_starting_image_still_rises() {
+    // block14.dw channel 114 is 0 at every position of the near-grey start: without the
+    // redirected ReLU6 gradient it gets no gradient and stays 0 (measured before the fix).
+    let tap = TapId::from_name("block14.dw").unwrap();
+    let mut session = start(
+        Objective::channel(tap, 114),
+        Parametrization::Fft { decay_power: 1.0 },
+        0,
+    );
+    let (before, after) = run(&mut session);
+    assert_eq!(before, 0.0, "the case needs a neuron silent at the start");
+    assert!(after > 1.0, "block14.dw:114: {before} → {after}");
+}

@@ -10,7 +10,7 @@ use burn::tensor::{Device, Tensor};
 
 use crate::catalog::{BLOCKS, BlockSpec, HEAD_CHANNELS, Point, STEM_CHANNELS, Site, TapId};
 use crate::depthwise::depthwise_conv2d;
-use crate::relu6::relu6;
+use crate::relu6::{Gradient, relu6};
 
 pub const NUM_CLASSES: usize = 1000;
 /// The resolution the classifier was trained at.
@@ -90,20 +90,20 @@ impl MbConv {
         }
     }
 
-    fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_to(x, Point::Output)
+    fn forward(&self, x: Tensor<4>, gradient: Gradient) -> Tensor<4> {
+        self.forward_to(x, Point::Output, gradient)
     }
 
     /// The block's activations at `point`; nothing after it is computed.
-    fn forward_to(&self, x: Tensor<4>, point: Point) -> Tensor<4> {
+    fn forward_to(&self, x: Tensor<4>, point: Point, gradient: Gradient) -> Tensor<4> {
         let hidden = match &self.expand {
-            Some(expand) => relu6(expand.forward(x.clone())),
+            Some(expand) => relu6(expand.forward(x.clone()), gradient),
             None => x.clone(),
         };
         if point == Point::Expand {
             return hidden;
         }
-        let spatial = relu6(depthwise(&self.depthwise, hidden));
+        let spatial = relu6(depthwise(&self.depthwise, hidden), gradient);
         if point == Point::Depthwise {
             return spatial;
         }
@@ -142,21 +142,32 @@ impl EfficientNetLite0 {
     /// Activations at `tap` for RGB images in [0, 1], shape `[batch, 3, h, w]`. Nothing past the
     /// tap is computed.
     pub fn forward_to(&self, rgb: Tensor<4>, tap: TapId) -> Tensor<4> {
-        let x = relu6(self.stem.forward(Self::normalize(rgb)));
+        self.forward_with(rgb, tap, Gradient::Exact)
+    }
+
+    /// [`Self::forward_to`], with every ReLU6 passing its gradient back as `gradient` says.
+    pub fn forward_with(&self, rgb: Tensor<4>, tap: TapId, gradient: Gradient) -> Tensor<4> {
+        let x = relu6(self.stem.forward(Self::normalize(rgb)), gradient);
         match tap.site() {
             Site::Stem => x,
-            Site::Block { index, point } => {
-                self.blocks[index].forward_to(self.blocks_before(x, index), point)
-            }
-            Site::Head => relu6(self.head.forward(self.blocks_before(x, self.blocks.len()))),
+            Site::Block { index, point } => self.blocks[index].forward_to(
+                self.blocks_before(x, index, gradient),
+                point,
+                gradient,
+            ),
+            Site::Head => relu6(
+                self.head
+                    .forward(self.blocks_before(x, self.blocks.len(), gradient)),
+                gradient,
+            ),
         }
     }
 
     /// The input of block `index`, from the stem's output.
-    fn blocks_before(&self, stem: Tensor<4>, index: usize) -> Tensor<4> {
+    fn blocks_before(&self, stem: Tensor<4>, index: usize, gradient: Gradient) -> Tensor<4> {
         self.blocks[..index]
             .iter()
-            .fold(stem, |x, block| block.forward(x))
+            .fold(stem, |x, block| block.forward(x, gradient))
     }
 
     /// The MBConv blocks, in forward order (for tests that check one block's parts against its
