@@ -1,10 +1,11 @@
 //! Where the generated data lives: one folder holding `model/` (weights, manifest, labels — the
-//! app serves it as is) and `photos/`. An installed `basis` is told where it is by `--data DIR` or
+//! app serves it as is) `photos/` and `pool/`. An installed `basis` is told where it is by `--data DIR` or
 //! `BASIS_DATA`; in a checkout's root, `public/` is found by itself.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
 
 /// The environment variable naming the data folder.
 pub const DATA_VARIABLE: &str = "BASIS_DATA";
@@ -84,6 +85,16 @@ impl DataDir {
     pub fn photos_dir(&self) -> PathBuf {
         self.0.join("photos")
     }
+
+    /// The large photo pool (see `debian_photos`), scaled once at set-up.
+    pub fn pool_dir(&self) -> PathBuf {
+        self.0.join("pool")
+    }
+
+    /// The large pool's photos with their sources, licences and halves.
+    pub fn pool_list(&self) -> PathBuf {
+        self.model_dir().join("pool.json")
+    }
 }
 
 /// Downloaded wheels, kept between runs so set-up is fast when nothing changed.
@@ -93,6 +104,20 @@ pub fn wheel_cache() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/basis")))
         .unwrap_or_else(|| std::env::temp_dir().join("basis-cache"));
     base.join("wheels")
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(hex::encode(Sha256::digest(bytes)))
+}
+
+/// Writes beside the target, then renames: a reader never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temporary = path.with_extension("partial");
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("writing {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 /// Reads a weights file, with the hint a first-time user needs.

