@@ -119,7 +119,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 });
                 if missing {
                     message.set(Some(format!(
-                        "The photo pool has too few crops at {} for two photos per round.",
+                        "At {}, no two crops of the photo pool differ enough in their response to a round's direction (too few crops, or all respond alike): that round cannot be shown.",
                         acts.layer
                     )));
                 }
@@ -293,8 +293,12 @@ fn PredictEnd(
                 };
                 let photos = shown.map_or("…".to_owned(), |s| {
                     format!(
-                        "{} ({:.2}) over {} ({:.2})",
-                        s.strong_photo, s.queries.strong_value, s.weak_photo, s.queries.weak_value
+                        "{} ({:.2}) over {} ({:.2}; gap at least {:.2})",
+                        s.strong_photo,
+                        s.queries.strong_value,
+                        s.weak_photo,
+                        s.queries.weak_value,
+                        s.queries.min_gap
                     )
                 });
                 let link = format!("#{}", Link::fragment(&trial.direction, &[], false));

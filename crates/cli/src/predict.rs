@@ -75,7 +75,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 trial.strong_rank,
                 trial.weak_rank,
             )
-            .context("the photo pool has too few crops for a round's two photos")
+            .context("no two crops of the photo pool differ enough in their response to this round's direction to make a round (too few crops, or all respond alike)")
         })
         .collect::<Result<_>>()?;
     if let Some(out) = &args.render {
@@ -107,6 +107,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 "strong": if trial.strong_left { "left" } else { "right" },
                 "strong_crop": crop(q.strong, q.strong_value),
                 "weak_crop": crop(q.weak, q.weak_value),
+                "min_gap": q.min_gap,
             })
         })
         .collect();
