@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use basis_featvis::pool::{self, Activations};
-use basis_featvis::privileged::{self, Auc, Profile, Sample, Verdict};
+use basis_featvis::pool;
+use basis_featvis::privileged::{Auc, Gathered, Profile, Verdict};
 use basis_models::TapId;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -143,19 +143,23 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     for tap in layers {
         progress.set_message(tap.name().to_owned());
         let base = progress.position();
-        let activations: Activations = pollster::block_on(pool::activations(
+        // Gathered batch by batch: a big pool's wide taps do not fit in memory whole.
+        let mut gathered = None;
+        pollster::block_on(pool::each_batch(
             &network.model,
             &network.device,
             &crops,
             tap,
+            |grid, rows| {
+                gathered
+                    .get_or_insert_with(|| {
+                        Gathered::new(&photo_of_crop, grid * grid, tap.channels(), args.seed)
+                    })
+                    .push(rows)
+            },
             |done| progress.set_position(base + done as u64),
         ))?;
-        let sample = Sample {
-            values: &activations.values,
-            channels: activations.channels,
-            photo_of_crop: &photo_of_crop,
-        };
-        let profile = privileged::profile(sample, args.seed);
+        let profile = gathered.context("no crops to read")?.profile(args.seed);
         progress.suspend(|| print_profile(tap, &profile, args.json));
         profiles.push((tap, profile));
     }

@@ -77,10 +77,37 @@ pub async fn activations(
     device: &Device,
     images: &[RgbImage],
     tap: TapId,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<Activations, SessionError> {
-    let channels = tap.channels();
     let mut values = Vec::new();
+    let grid = each_batch(
+        model,
+        device,
+        images,
+        tap,
+        |_, rows| values.extend_from_slice(rows),
+        progress,
+    )
+    .await?;
+    Ok(Activations {
+        channels: tap.channels(),
+        grid,
+        crops: images.len(),
+        values,
+    })
+}
+
+/// The crops' activations at `tap`, a batch of crops at a time, for callers that keep only part
+/// of them: `batch` gets the grid and the batch's `positions × channels` rows (crops in order,
+/// row-major within a crop). Returns the grid.
+pub async fn each_batch(
+    model: &EfficientNetLite0,
+    device: &Device,
+    images: &[RgbImage],
+    tap: TapId,
+    mut batch: impl FnMut(usize, &[f32]),
+    mut progress: impl FnMut(usize),
+) -> Result<usize, SessionError> {
     let mut grid = 0;
     for (done, chunk) in images.chunks(BATCH).enumerate() {
         let mut data = Vec::with_capacity(chunk.len() * 3 * (CROP * CROP) as usize);
@@ -101,13 +128,8 @@ pub async fn activations(
             .map_err(|e| SessionError::Read(e.to_string()))?
             .try_to_vec::<f32>()
             .map_err(|e| SessionError::Read(format!("{e:?}")))?;
-        values.extend(rows);
+        batch(grid, &rows);
         progress((done + 1) * BATCH.min(chunk.len()));
     }
-    Ok(Activations {
-        channels,
-        grid,
-        crops: images.len(),
-        values,
-    })
+    Ok(grid)
 }

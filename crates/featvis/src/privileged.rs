@@ -300,6 +300,69 @@ fn slerp_weights(cos: f64, t: f64) -> (f64, f64) {
     }
 }
 
+/// A layer's activations on the pool as the statistics need them, gathered a few crops at a time so
+/// that a wide tap on a big pool never sits in memory whole (1152 channels × 49 positions × 2000
+/// crops is 450 MB of f32): the rows of the positions the statistics read, and every channel's
+/// count at 0 and at 6 over every position.
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    channels: usize,
+    per_crop: usize,
+    photo_of_crop: Vec<usize>,
+    /// The positions to keep, ascending, as [`positions_to_read`] draws them.
+    read: Vec<usize>,
+    seen: usize,
+    rows: Vec<f32>,
+    zeros: Vec<usize>,
+    sixes: Vec<usize>,
+}
+
+impl Gathered {
+    /// Ready for `per_crop` positions of each crop of `photo_of_crop`, `channels` wide.
+    pub fn new(photo_of_crop: &[usize], per_crop: usize, channels: usize, seed: u64) -> Self {
+        let read = positions_to_read(photo_of_crop.len(), per_crop, channels, seed);
+        Self {
+            channels,
+            per_crop,
+            photo_of_crop: photo_of_crop.to_vec(),
+            rows: Vec::with_capacity(read.len() * channels),
+            read,
+            seen: 0,
+            zeros: vec![0; channels],
+            sixes: vec![0; channels],
+        }
+    }
+
+    /// The next positions' rows (`positions × channels`, row-major), continuing in crop order.
+    pub fn push(&mut self, values: &[f32]) {
+        let c = self.channels;
+        let kept = self.rows.len() / c;
+        let mut next = self.read.get(kept).copied();
+        for row in values.chunks_exact(c) {
+            for (j, &x) in row.iter().enumerate() {
+                self.zeros[j] += usize::from(x == 0.0);
+                self.sixes[j] += usize::from(x == 6.0);
+            }
+            if next == Some(self.seen) {
+                self.rows.extend_from_slice(row);
+                next = self.read.get(self.rows.len() / c).copied();
+            }
+            self.seen += 1;
+        }
+    }
+
+    /// The meter's numbers; every position of every crop must have been pushed.
+    pub fn profile(self, seed: u64) -> Profile {
+        let positions = self.photo_of_crop.len() * self.per_crop;
+        assert_eq!(
+            self.seen, positions,
+            "{} of {positions} positions were gathered",
+            self.seen
+        );
+        profile_of(self, seed)
+    }
+}
+
 pub fn profile(sample: Sample, seed: u64) -> Profile {
     let c = sample.channels;
     let crops = sample.photo_of_crop.len();
@@ -308,23 +371,32 @@ pub fn profile(sample: Sample, seed: u64) -> Profile {
         crops > 0 && positions % crops == 0,
         "{positions} positions are not whole crops of {crops}"
     );
-    let per_crop = positions / crops;
-    let photos = sample.photo_of_crop.iter().max().map_or(0, |&p| p + 1);
-    let photo_of = |position: usize| sample.photo_of_crop[position / per_crop];
+    let mut gathered = Gathered::new(sample.photo_of_crop, positions / crops, c, seed);
+    gathered.push(sample.values);
+    gathered.profile(seed)
+}
 
-    // How often each channel sits at 0 and at 6, over every position.
-    let (mut zeros, mut sixes) = (vec![0usize; c], vec![0usize; c]);
-    for row in sample.values.chunks_exact(c) {
-        for (j, &x) in row.iter().enumerate() {
-            zeros[j] += usize::from(x == 0.0);
-            sixes[j] += usize::from(x == 6.0);
-        }
-    }
+fn profile_of(gathered: Gathered, seed: u64) -> Profile {
+    let Gathered {
+        channels: c,
+        per_crop,
+        photo_of_crop,
+        read,
+        rows,
+        zeros,
+        sixes,
+        ..
+    } = gathered;
+    let positions = photo_of_crop.len() * per_crop;
+    let photos = photo_of_crop.iter().max().map_or(0, |&p| p + 1);
+    let photo_of = |position: usize| photo_of_crop[position / per_crop];
+    // The kept rows, in the order of `read`.
+    let kept = |i: usize| &rows[i * c..(i + 1) * c];
+
     // Which channels are constant where the statistics read: those have no kurtosis to rank.
-    let read = positions_to_read(crops, per_crop, c, seed);
     let (mut low, mut high) = (vec![f32::INFINITY; c], vec![f32::NEG_INFINITY; c]);
-    for &p in &read {
-        for (j, &x) in sample.values[p * c..(p + 1) * c].iter().enumerate() {
+    for i in 0..read.len() {
+        for (j, &x) in kept(i).iter().enumerate() {
             low[j] = low[j].min(x);
             high[j] = high[j].max(x);
         }
@@ -344,15 +416,10 @@ pub fn profile(sample: Sample, seed: u64) -> Profile {
             .collect()
     };
 
-    let row = |p: usize| -> Vec<f64> {
-        sample.values[p * c..(p + 1) * c]
-            .iter()
-            .map(|&x| x as f64)
-            .collect()
-    };
-    let mean: Vec<f64> = read.iter().fold(vec![0.0; c], |mut acc, &p| {
+    let row = |i: usize| -> Vec<f64> { kept(i).iter().map(|&x| x as f64).collect() };
+    let mean: Vec<f64> = (0..read.len()).fold(vec![0.0; c], |mut acc, i| {
         acc.iter_mut()
-            .zip(&sample.values[p * c..(p + 1) * c])
+            .zip(kept(i))
             .for_each(|(a, &x)| *a += x as f64 / read.len() as f64);
         acc
     });
@@ -381,8 +448,8 @@ pub fn profile(sample: Sample, seed: u64) -> Profile {
     let mut slider_sums = vec![vec![Sums::default(); ranked.len()]; SLIDER_STOPS];
     let (mut vector, mut rotated_vector) = (0.0, 0.0);
     let mut projections = vec![0.0; draws * c];
-    for &p in &read {
-        let (a, photo) = (row(p), photo_of(p));
+    for (i, &p) in read.iter().enumerate() {
+        let (a, photo) = (row(i), photo_of(p));
         for (k, y) in projections.iter_mut().enumerate() {
             *y = dot(&a, column(k / c, k % c));
             random_sums[k][photo].add(*y - random_shift[k]);
@@ -635,6 +702,29 @@ mod tests {
         } else {
             0.0
         }
+    }
+
+    #[test]
+    fn gathering_a_few_crops_at_a_time_gives_the_profile_of_the_whole_sample() {
+        // 4 photos × 500 positions × 600 channels is over the position budget: a subset is read.
+        let values = code(4, 600, 5, |_, _, rng| sparse(rng, 0.2));
+        let whole = profile(sample(&values, 600, &photos(4)), 3);
+        assert!(whole.read_positions < whole.positions, "{whole:?}");
+        let mut gathered = Gathered::new(&photos(4), 500, 600, 3);
+        // Uneven pieces, not aligned with crops.
+        for piece in values.chunks(600 * 317) {
+            gathered.push(piece);
+        }
+        assert_eq!(gathered.profile(3), whole);
+    }
+
+    #[test]
+    #[should_panic(expected = "1999 of 2000 positions were gathered")]
+    fn a_profile_of_part_of_the_pool_is_refused() {
+        let values = code(4, 2, 5, |_, _, rng| rng.normal());
+        let mut gathered = Gathered::new(&photos(4), 500, 2, 3);
+        gathered.push(&values[..values.len() - 2]);
+        gathered.profile(3);
     }
 
     #[test]
