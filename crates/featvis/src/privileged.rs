@@ -368,7 +368,7 @@ pub fn profile(sample: Sample, seed: u64) -> Profile {
     let crops = sample.photo_of_crop.len();
     let positions = sample.values.len() / c;
     assert!(
-        crops > 0 && positions % crops == 0,
+        crops > 0 && positions.is_multiple_of(crops),
         "{positions} positions are not whole crops of {crops}"
     );
     let mut gathered = Gathered::new(sample.photo_of_crop, positions / crops, c, seed);
