@@ -97,13 +97,40 @@ impl DataDir {
     }
 }
 
-/// Downloaded wheels, kept between runs so set-up is fast when nothing changed.
-pub fn wheel_cache() -> PathBuf {
+/// Downloaded wheels and Debian packages, kept between runs so set-up is fast when nothing changed.
+pub fn download_cache() -> PathBuf {
     let base = std::env::var_os("BASIS_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/basis")))
         .unwrap_or_else(|| std::env::temp_dir().join("basis-cache"));
     base.join("wheels")
+}
+
+/// `file` from the download cache if its SHA-256 is `sha256`; else `download` fetches it into the
+/// cache folder it is given and returns the path it wrote, which is checked before use.
+pub fn pinned_download(
+    file: &str,
+    sha256: &str,
+    download: impl FnOnce(&Path) -> Result<PathBuf>,
+) -> Result<PathBuf> {
+    let cache = download_cache();
+    let path = cache.join(file);
+    if path.exists() && sha256_file(&path)? == sha256 {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
+    let written = download(&cache)?;
+    let found = sha256_file(&written)
+        .with_context(|| format!("the download did not produce {}", written.display()))?;
+    if found != sha256 {
+        std::fs::remove_file(&written).ok();
+        bail!("{file} has sha256 {found}, expected {sha256}; refusing to use it");
+    }
+    if written != path {
+        std::fs::rename(&written, &path)
+            .with_context(|| format!("moving the download to {}", path.display()))?;
+    }
+    Ok(path)
 }
 
 pub fn sha256_file(path: &Path) -> Result<String> {

