@@ -194,8 +194,10 @@ pub fn setup(data: &DataDir, force: bool) -> Result<()> {
     if up_to_date && !force {
         return Ok(());
     }
-    fs::create_dir_all(data.pool_dir())
-        .with_context(|| format!("creating {}", data.pool_dir().display()))?;
+    // On a fresh clone neither folder exists yet: the pool is set up before the weights.
+    for folder in [data.pool_dir(), data.model_dir()] {
+        fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+    }
     for deb in &DEBS {
         let wanted: Vec<&Entry> = entries
             .iter()
