@@ -2,8 +2,11 @@
 """Trunk post-build hook: tell the service worker which files make this release.
 
 Fills app/sw.js's FILE_LIST with every file of the built site (relative URLs, the page itself as
-"./") and BUILD_HASH with a SHA-256 over their names and contents, so the browser sees a new
-service worker, and a new cache, exactly when a file changed.
+"./") but the large photo pool, and BUILD_HASH with a SHA-256 over their names and contents, so
+the browser sees a new service worker, and a new cache, exactly when a file changed. The pool
+(pool/, hundreds of photos) is cached by the engine worker once a feature downloads it, in a cache
+of its own named by POOL_HASH, the pool's stamp (as the worker reads it from model/pool.json), so
+a new release keeps it when the pool did not change.
 """
 
 import hashlib
@@ -17,26 +20,42 @@ def main() -> int:
     sw_path = os.path.join(root, "sw.js")
     with open(sw_path, encoding="utf-8") as file:
         sw = file.read()
-    if "BUILD_HASH" not in sw or "['FILE_LIST']" not in sw:
+    if "BUILD_HASH" not in sw or "POOL_HASH" not in sw or "['FILE_LIST']" not in sw:
         print(f"cache_manifest: {sw_path} lacks its placeholders", file=sys.stderr)
         return 1
-    files = sorted(
+    every = sorted(
         os.path.relpath(os.path.join(folder, name), root)
         for folder, _, names in os.walk(root)
         for name in names
         if name != "sw.js"
     )
-    digest = hashlib.sha256()
-    for name in files:
-        digest.update(name.encode())
-        with open(os.path.join(root, name), "rb") as file:
-            digest.update(hashlib.sha256(file.read()).digest())
+    files = [name for name in every if not name.startswith("pool/")]
     urls = ["./" if name == "index.html" else f"./{name}" for name in files]
-    sw = sw.replace("'BUILD_HASH'", json.dumps(digest.hexdigest()[:16]))
+    sw = sw.replace("'BUILD_HASH'", json.dumps(digest(root, files)))
+    sw = sw.replace("'POOL_HASH'", json.dumps(pool_stamp(root)))
     sw = sw.replace("['FILE_LIST']", json.dumps(urls))
     with open(sw_path, "w", encoding="utf-8") as file:
         file.write(sw)
     return 0
+
+
+def pool_stamp(root: str) -> str:
+    """The first 16 characters of the large pool's stamp; "none" when the site has no pool."""
+    try:
+        with open(os.path.join(root, "model", "pool.json"), encoding="utf-8") as file:
+            return json.load(file)["stamp"][:16]
+    except FileNotFoundError:
+        return "none"
+
+
+def digest(root: str, names: list[str]) -> str:
+    """A short SHA-256 over the files' names and contents."""
+    hashed = hashlib.sha256()
+    for name in names:
+        hashed.update(name.encode())
+        with open(os.path.join(root, name), "rb") as file:
+            hashed.update(hashlib.sha256(file.read()).digest())
+    return hashed.hexdigest()[:16]
 
 
 if __name__ == "__main__":

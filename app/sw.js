@@ -1,11 +1,16 @@
 // The app's service worker: after the first visit, the page, the wasm and the weights come from
 // the browser's Cache Storage, so a second visit downloads nothing and a classroom whose network
-// drops keeps working. BUILD and FILES are filled in by app/cache_manifest.py after each build:
-// BUILD is a hash of every file, so a new release installs a new cache and drops the old one.
+// drops keeps working. BUILD, POOL and FILES are filled in by app/cache_manifest.py after each
+// build: BUILD is a hash of every file but the large photo pool's, so a new release installs a new
+// cache and drops the old one. The pool (hundreds of photos under pool/) is not fetched at install:
+// the engine worker keeps its photos as it first downloads them, in a cache named by POOL (the
+// pool's stamp in model/pool.json), which a release with the same pool keeps.
 
 const BUILD = 'BUILD_HASH';
+const POOL = 'POOL_HASH';
 const FILES = ['FILE_LIST'];
 const CACHE = `basis-${BUILD}`;
+const POOL_CACHE = `basis-pool-${POOL}`;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -16,7 +21,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((names) => Promise.all(names.filter((n) => n.startsWith('basis-') && n !== CACHE).map((n) => caches.delete(n))))
+      .then((names) => Promise.all(names.filter((n) => n.startsWith('basis-') && n !== CACHE && n !== POOL_CACHE).map((n) => caches.delete(n))))
       .then(() => self.clients.claim()),
   );
 });

@@ -53,10 +53,15 @@ pub enum Command {
         keep: bool,
     },
     /// The privileged-basis meter of every layer, one `Meter` event per layer, stem first.
-    Profile,
+    Profile {
+        #[serde(default)]
+        photos: Photos,
+    },
     /// The privileged-basis meter of one layer (a `Meter` event), without its activations.
     Meter {
         layer: String,
+        #[serde(default)]
+        photos: Photos,
     },
     Pause,
     Resume,
@@ -80,6 +85,18 @@ pub enum Fault {
     LoseDevice,
     /// The engine panics, which kills the worker.
     Crash,
+}
+
+/// The photos a meter reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Photos {
+    /// The few photos shipped with the page, and the user's own once added: quick to measure.
+    #[default]
+    Shipped,
+    /// The large pool `basis setup-weights` prepares (hundreds of photos), downloaded when first
+    /// asked for: intervals narrow enough to decide.
+    Large,
 }
 
 /// Which device computes.
@@ -134,9 +151,15 @@ pub enum Event {
     /// Preparing the photo pool: `done` of `total` crops through the network.
     PoolProgress {
         layer: String,
+        #[serde(default)]
+        photos: Photos,
         done: u32,
         total: u32,
     },
+    /// Downloading the large photo pool: `done` of `total` photos.
+    LargePoolDownload { done: u32, total: u32 },
+    /// The large pool could not be downloaded or measured; what was asked of it is dropped.
+    LargePoolFailed { message: String },
     /// The pool's crops, `count` RGBA images of `size × size` one after the other beside this
     /// message; `photos[i]` names crop i's photo.
     PoolCrops { size: u32, photos: Vec<String> },
@@ -149,7 +172,12 @@ pub enum Event {
     },
     /// The privileged-basis meter at `layer`, from the pool's activations (see
     /// `basis_featvis::privileged`).
-    Meter { layer: String, meter: Meter },
+    Meter {
+        layer: String,
+        #[serde(default)]
+        photos: Photos,
+        meter: Meter,
+    },
     /// The names of the photos kept in this browser, after `KeepPhotos` or a photo added.
     Kept { names: Vec<String> },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the

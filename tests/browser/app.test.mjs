@@ -5,9 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   serveDist, launch, ready, waitForStep, waitForDone, pixels, meanAbsoluteDifference,
-  checkedPages, readFileBytes, step, shownRun, waitForRunAfter, simulate, decodePng, VIEWPORTS,
+  checkedPages, readFileBytes, step, shownRun, waitForRunAfter, simulate, decodePng, VIEWPORTS, DIST,
 } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
@@ -422,6 +425,53 @@ test('a second visit downloads nothing and the app works offline', async (t) => 
   assert.equal(await ready(page), 'CPU');
   await waitForDone(page);
   assert.equal(await page.inputValue('#channel'), '6', 'offline, the link still renders');
+  await page.context().setOffline(false);
+  await close();
+});
+
+test('the large photo pool: downloaded when a meter asks, measured as basis stats measures it, kept offline', async (t) => {
+  // Five of the pool's photos, so the test stays short; the stamp (and so the offline cache) is the pool's.
+  const list = JSON.parse(readFileSync(join(DIST, 'model/pool.json'), 'utf8'));
+  const photos = list.photos.slice(0, 5);
+  const folder = mkdtempSync(join(tmpdir(), 'basis-large-pool-'));
+  for (const photo of photos) copyFileSync(join(DIST, 'pool', photo.name), join(folder, photo.name));
+  const stats = JSON.parse(execFileSync(BASIS, ['stats', '--layer', 'block3.dw', '--photos', folder, '--json']).toString());
+  const expected = `On the large pool (5 photos): Kurtosis AUC ${stats.kurtosis_auc.value.toFixed(3)} (95% interval ${stats.kurtosis_auc.low.toFixed(3)}–${stats.kurtosis_auc.high.toFixed(3)}): ${stats.verdict_text}.`;
+
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const own = await serveDist({ overrides: { '/model/pool.json': () => JSON.stringify({ ...list, photos }) } });
+  t.after(() => own.close());
+  const { page, close } = await open(browser, fragment('--layer', 'block3.dw', '--channel', '5'), { origin: own.origin });
+  const measure = async () => {
+    await ready(page);
+    await page.click('#examples-toggle');
+    await page.waitForSelector('#large-meter-ask', { state: 'visible', timeout: 300_000 });
+    assert.equal(await page.isVisible('#large-meter-auc'), false, 'measured only when asked for');
+    await page.click('#large-meter-ask');
+    await page.waitForSelector('#large-meter-progress', { state: 'visible', timeout: 60_000 });
+    assert.match(await page.textContent('#large-meter-progress'), /^(Downloading the large pool: \d of 5 photos|Measuring block3\.dw on the large pool: \d+ of 20 crops)…$/);
+    await page.waitForSelector('#large-meter-auc', { state: 'visible', timeout: 600_000 });
+    return page.textContent('#large-meter-auc');
+  };
+  const pooled = () => own.served.filter((p) => p.startsWith('/pool/'));
+  assert.equal(await measure(), expected);
+  assert.deepEqual(pooled(), photos.map((p) => `/pool/${p.name}`), 'each photo downloaded once, only when asked for');
+  const row = await page.$$eval('#profile-table tr[data-layer="block3.dw"] td', (tds) => tds.map((td) => td.textContent));
+  assert.ok(row[7].startsWith(stats.kurtosis_auc.value.toFixed(3)), `the profile's large-pool column: ${row[7]}`);
+  const kept = await page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith('basis-pool-'));
+    return Promise.all(names.map(async (n) => [n, (await (await caches.open(n)).keys()).length]));
+  });
+  assert.deepEqual(kept, [[`basis-pool-${list.stamp.slice(0, 16)}`, 5]], 'the photos are kept in the offline cache');
+
+  // Offline, the pool comes from the cache and gives the same meter.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
+  own.served.length = 0;
+  await page.context().setOffline(true);
+  await page.reload();
+  assert.equal(await measure(), expected);
+  assert.deepEqual(pooled(), [], 'nothing downloaded offline');
   await page.context().setOffline(false);
   await close();
 });

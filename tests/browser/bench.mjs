@@ -4,7 +4,9 @@
 // Side by side: BENCH_DISTS=dirA,dirB BENCH_ROUNDS=3 interleaves builds round by round and prints
 // each round and the medians; BENCH_BACKENDS=cpu (or webgpu) keeps one backend. BENCH_LAYERS
 // (default block8) lists the taps whose steps/s are measured; BENCH_MEMORY_LAYERS lists taps whose
-// dataset examples are computed on a fresh page, reporting the engine's wasm memory after.
+// dataset examples are computed on a fresh page, reporting the engine's wasm memory after;
+// BENCH_LARGE_POOL_LAYERS lists taps measured on the whole large photo pool on a fresh page,
+// reporting the seconds from the ask to the meter (download included) and the wasm memory after.
 
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
@@ -17,6 +19,7 @@ const STEPS = { true: Number(process.env.BENCH_GPU_STEPS ?? 6), false: Number(pr
 
 const LAYERS = (process.env.BENCH_LAYERS ?? 'block8').split(',');
 const MEMORY_LAYERS = (process.env.BENCH_MEMORY_LAYERS ?? '').split(',').filter(Boolean);
+const LARGE_POOL_LAYERS = (process.env.BENCH_LARGE_POOL_LAYERS ?? '').split(',').filter(Boolean);
 
 function link(size, steps, layer = 'block8') {
   return execFileSync(BASIS, ['link', '--layer', layer, '--channel', '10', '--size', String(size), '--steps', String(steps)])
@@ -44,9 +47,32 @@ async function poolMemory(context, origin, layer) {
   await ready(page);
   await page.click('#examples-toggle');
   await page.waitForSelector('#meter-auc', { state: 'visible', timeout: 1_200_000 });
-  const sizes = await Promise.all(page.workers().map((w) => w.evaluate(() => self.basisMemory?.buffer.byteLength ?? 0)));
+  const memory = await workerMemory(page);
   await page.close();
+  return memory;
+}
+
+/** The engine worker's largest wasm memory in MB. */
+async function workerMemory(page) {
+  const sizes = await Promise.all(page.workers().map((w) => w.evaluate(() => self.basisMemory?.buffer.byteLength ?? 0)));
   return Math.round(Math.max(...sizes) / 2 ** 20);
+}
+
+/** Seconds from asking for `layer`'s meter on the large pool to its arrival, and the memory after. */
+async function largePool(context, origin, layer) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/${link(64, 1, layer)}`);
+  await ready(page);
+  await page.click('#examples-toggle');
+  await page.waitForSelector('#large-meter-ask', { state: 'visible', timeout: 1_200_000 });
+  const started = Date.now();
+  await page.click('#large-meter-ask');
+  await page.waitForSelector('#large-meter-auc', { state: 'visible', timeout: 3_600_000 });
+  const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
+  const memory = await workerMemory(page);
+  console.log(await page.textContent('#large-meter-auc'));
+  await page.close();
+  return { seconds, memory };
 }
 
 /** Milliseconds from navigation to the first drawn frame. */
@@ -86,6 +112,11 @@ for (let round = 1; round <= ROUNDS; round++) {
         for (const size of SIZES) add(`steps/s at ${size} px, ${layer}`, await stepsPerSecond(context, server.origin, size, STEPS[webgpu], layer));
       }
       for (const layer of MEMORY_LAYERS) add(`wasm memory after ${layer}'s examples (MB)`, await poolMemory(context, server.origin, layer));
+      for (const layer of LARGE_POOL_LAYERS) {
+        const { seconds, memory } = await largePool(context, server.origin, layer);
+        add(`${layer}'s meter on the large pool (s)`, seconds);
+        add(`wasm memory after ${layer}'s large-pool meter (MB)`, memory);
+      }
       await browser.close();
     }
     await server.close();

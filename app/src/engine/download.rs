@@ -6,7 +6,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, ReadableStreamDefaultReader, Response};
+use web_sys::{Cache, DedicatedWorkerGlobalScope, ReadableStreamDefaultReader, Response};
 
 use super::mailbox::Outbox;
 use crate::protocol::Event;
@@ -77,6 +77,39 @@ async fn fetch(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Response
 
 pub async fn bytes(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Vec<u8>, String> {
     let response = fetch(scope, url).await?;
+    let buffer = JsFuture::from(response.array_buffer().map_err(error_text)?)
+        .await
+        .map_err(|error| format!("downloading {url}: {}", error_text(error)))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// `url`'s bytes from the Cache Storage cache `cache`, downloaded and put there the first time, so
+/// files the service worker does not fetch at install (the large pool's photos) stay for offline
+/// use. Where the browser offers no Cache Storage, they are simply downloaded.
+pub async fn kept_bytes(
+    scope: &DedicatedWorkerGlobalScope,
+    cache: &str,
+    url: &str,
+) -> Result<Vec<u8>, String> {
+    let Ok(storage) = scope.caches() else {
+        return bytes(scope, url).await;
+    };
+    let cache: Cache = JsFuture::from(storage.open(cache))
+        .await
+        .map_err(|error| format!("cannot open the offline cache: {}", error_text(error)))?
+        .unchecked_into();
+    let hit = JsFuture::from(cache.match_with_str(url))
+        .await
+        .map_err(|error| format!("cannot read the offline cache: {}", error_text(error)))?;
+    let response: Response = if hit.is_undefined() {
+        let response = fetch(scope, url).await?;
+        let copy = response.clone().map_err(error_text)?;
+        // A full disk only costs offline use: the photo itself is here.
+        let _ = JsFuture::from(cache.put_with_str(url, &copy)).await;
+        response
+    } else {
+        hit.unchecked_into()
+    };
     let buffer = JsFuture::from(response.array_buffer().map_err(error_text)?)
         .await
         .map_err(|error| format!("downloading {url}: {}", error_text(error)))?;

@@ -6,6 +6,7 @@ mod batch;
 mod device;
 mod download;
 mod kept;
+mod large_pool;
 mod log;
 mod mailbox;
 mod pool;
@@ -20,7 +21,7 @@ use js_sys::{Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::DedicatedWorkerGlobalScope;
 
-use crate::protocol::{Backend, Command, Event, Fault, RunId};
+use crate::protocol::{Backend, Command, Event, Fault, Photos, RunId};
 use mailbox::{Inbox, Mail, Outbox};
 use rate::StepRate;
 use runs::{Batch, Request, Runs, Start};
@@ -79,6 +80,9 @@ struct Engine {
     /// A batch being optimized instead of a single image.
     job: Option<batch::Job>,
     pool: pool::Pool,
+    large_pool: large_pool::LargePool,
+    /// Whether the large pool had the last turn.
+    large_turn: bool,
 }
 
 impl Engine {
@@ -108,6 +112,8 @@ impl Engine {
             first_step: None,
             job: None,
             pool: pool::Pool::default(),
+            large_pool: large_pool::LargePool::default(),
+            large_turn: false,
         })
     }
 
@@ -123,7 +129,8 @@ impl Engine {
             }
             let idle = self.runs.due(self.steps_done()).is_none()
                 && self.job.is_none()
-                && !self.pool.has_work();
+                && !self.pool.has_work()
+                && !self.large_pool.has_work();
             if batch.is_empty() && idle {
                 inbox.wait().await;
                 continue;
@@ -146,6 +153,17 @@ impl Engine {
                 .await;
             return Ok(());
         }
+        // The large pool takes every other turn while the engine steps: the live view goes on,
+        // slower, while a meter reads hundreds of photos.
+        let stepping = self.job.is_some() || self.runs.due(self.steps_done()).is_some();
+        if self.large_pool.has_work() && (!stepping || !self.large_turn) {
+            self.large_turn = true;
+            self.large_pool
+                .work(&self.scope, &self.outbox, &self.model, &self.device)
+                .await;
+            return Ok(());
+        }
+        self.large_turn = false;
         if self.job.is_some() {
             return self.step_job().await;
         }
@@ -187,8 +205,20 @@ impl Engine {
             Command::Resume => batch.pause(false),
             Command::Simulate { fault } => batch.fault(fault),
             Command::Examples { layer } => self.pool.ask_examples(layer),
-            Command::Profile => self.pool.ask_profile(),
-            Command::Meter { layer } => self.pool.ask_meter(layer),
+            Command::Profile {
+                photos: Photos::Shipped,
+            } => self.pool.ask_profile(),
+            Command::Profile {
+                photos: Photos::Large,
+            } => self.large_pool.ask_profile(),
+            Command::Meter {
+                layer,
+                photos: Photos::Shipped,
+            } => self.pool.ask_meter(layer),
+            Command::Meter {
+                layer,
+                photos: Photos::Large,
+            } => self.large_pool.ask_meter(layer),
             Command::AddPhoto { name } => {
                 self.pool.ask_to_add(name, mail.bytes.unwrap_or_default())
             }

@@ -14,11 +14,11 @@ use web_sys::DedicatedWorkerGlobalScope;
 use super::download;
 use super::kept;
 use super::mailbox::Outbox;
-use crate::protocol::{Event, Interval, Meter};
+use crate::protocol::{Event, Interval, Meter, Photos};
 
 const LIST_URL: &str = "model/photos.json";
 /// The CLI's defaults, so the app shows what `basis examples` prints.
-const CROPS_PER_PHOTO: usize = 4;
+pub const CROPS_PER_PHOTO: usize = 4;
 
 #[derive(Deserialize)]
 struct List {
@@ -191,6 +191,7 @@ impl Pool {
         if !examples && let Some(meter) = self.meters.get(layer) {
             outbox.send(&Event::Meter {
                 layer: layer.to_owned(),
+                photos: Photos::Shipped,
                 meter: meter.clone(),
             });
             return Ok(());
@@ -203,6 +204,7 @@ impl Pool {
         self.meters.insert(layer.to_owned(), meter.clone());
         outbox.send(&Event::Meter {
             layer: layer.to_owned(),
+            photos: Photos::Shipped,
             meter,
         });
         if !examples {
@@ -274,6 +276,7 @@ impl Pool {
         let acts = pool::activations(model, device, crops, tap, |done| {
             outbox.send(&Event::PoolProgress {
                 layer: layer.to_owned(),
+                photos: Photos::Shipped,
                 done: done.min(total as usize) as u32,
                 total,
             })
@@ -385,14 +388,18 @@ impl Pool {
 
 /// The privileged-basis meter of a layer's activations on the pool.
 fn measure(acts: &pool::Activations, photo_of_crop: &[usize]) -> Meter {
-    let profile = privileged::profile(
+    meter_of(privileged::profile(
         privileged::Sample {
             values: &acts.values,
             channels: acts.channels,
             photo_of_crop,
         },
         pool::SEED,
-    );
+    ))
+}
+
+/// What the page shows of a profile.
+pub fn meter_of(profile: privileged::Profile) -> Meter {
     let auc = profile.kurtosis_auc;
     let as_u32 = |channels: &[usize]| channels.iter().map(|&c| c as u32).collect();
     let constant: Vec<usize> = profile.constant.iter().map(|c| c.channel).collect();

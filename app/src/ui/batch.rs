@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::state::{EngineStatus, PoolActivations, PoolCrops};
 use super::worker::{EngineWorker, Heard, NO_WORKER};
-use crate::protocol::{Backend, Command, Event, Meter, RunId};
+use crate::protocol::{Backend, Command, Event, Meter, Photos, RunId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Job {
@@ -265,6 +265,7 @@ impl BatchEngine {
             for layer in self.meter_layers.borrow().iter() {
                 let command = Command::Meter {
                     layer: layer.clone(),
+                    photos: Photos::Shipped,
                 };
                 main.worker.post(&command, None);
             }
@@ -441,7 +442,11 @@ impl BatchEngine {
             Event::DeviceLost { message } | Event::Crashed { message } => {
                 self.on_death(index, slot, message)
             }
-            Event::Meter { layer, meter } if main => {
+            Event::Meter {
+                layer,
+                photos: Photos::Shipped,
+                meter,
+            } if main => {
                 let asked = self.meter_layers.borrow().contains(&layer);
                 if asked {
                     self.meter_layers.borrow_mut().retain(|l| *l != layer);
@@ -450,9 +455,12 @@ impl BatchEngine {
                     }
                 }
             }
-            Event::PoolProgress { done, total, .. } if main => {
-                self.pool(PoolUpdate::Progress(done, total))
-            }
+            Event::PoolProgress {
+                done,
+                total,
+                photos: Photos::Shipped,
+                ..
+            } if main => self.pool(PoolUpdate::Progress(done, total)),
             Event::PoolCrops { size, photos } if main => {
                 if let Some(crops) = PoolCrops::from_event(size, photos, attachment) {
                     self.pool(PoolUpdate::Crops(crops));

@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::address::{AddressBar, link_to};
-use super::state::{EngineStatus, PoolActivations, PoolCrops, Progress, State};
+use super::state::{EngineStatus, LargeProgress, PoolActivations, PoolCrops, Progress, State};
 use super::worker::{EngineWorker, Heard, NO_WORKER};
-use crate::protocol::{Backend, Command, Event, Fault, Resume, RunId};
+use crate::protocol::{Backend, Command, Event, Fault, Photos, Resume, RunId};
 
 /// How the next render request starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,9 +203,17 @@ impl Controller {
         self.post(&Command::KeepPhotos { keep });
     }
 
-    /// Asks the engine for the privileged-basis meter of every layer.
-    pub fn request_profile(&self) {
-        self.post(&Command::Profile);
+    /// Asks the engine for the privileged-basis meter of every layer on `photos`.
+    pub fn request_profile(&self, photos: Photos) {
+        self.post(&Command::Profile { photos });
+    }
+
+    /// Asks the engine for `layer`'s meter on the large photo pool (downloaded the first time).
+    pub fn request_large_meter(&self, layer: &str) {
+        self.post(&Command::Meter {
+            layer: layer.to_owned(),
+            photos: Photos::Large,
+        });
     }
 
     pub fn simulate(&self, fault: Fault) {
@@ -292,9 +300,29 @@ impl Controller {
             Event::Failed { run, message } if run.is_none_or(|run| self.is_latest(run)) => {
                 self.state.message.set(Some(message))
             }
-            Event::PoolProgress { done, total, .. } => {
-                self.state.pool_progress.set(Some((done, total)))
+            Event::PoolProgress {
+                done,
+                total,
+                photos: Photos::Shipped,
+                ..
+            } => self.state.pool_progress.set(Some((done, total))),
+            Event::PoolProgress {
+                layer,
+                done,
+                total,
+                photos: Photos::Large,
+            } => self
+                .state
+                .large_progress
+                .set(Some(LargeProgress::Measuring { layer, done, total })),
+            Event::LargePoolFailed { message } => {
+                self.state.large_progress.set(None);
+                self.state.message.set(Some(message));
             }
+            Event::LargePoolDownload { done, total } => self
+                .state
+                .large_progress
+                .set(Some(LargeProgress::Downloading { done, total })),
             Event::PoolCrops { size, photos } => {
                 if let Some(crops) = PoolCrops::from_event(size, photos, attachment) {
                     self.state.pool_crops.set(Some(Rc::new(crops)));
@@ -311,9 +339,23 @@ impl Controller {
                 }
             }
             Event::Kept { names } => self.state.kept_photos.set(Some(names)),
-            Event::Meter { layer, meter } => self.state.meters.update(|m| {
+            Event::Meter {
+                layer,
+                photos: Photos::Shipped,
+                meter,
+            } => self.state.meters.update(|m| {
                 m.insert(layer, meter);
             }),
+            Event::Meter {
+                layer,
+                photos: Photos::Large,
+                meter,
+            } => {
+                self.state.large_progress.set(None);
+                self.state.large_meters.update(|m| {
+                    m.insert(layer, meter);
+                })
+            }
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
             Event::Crashed { message } => self.on_death(message),
             // Events of superseded runs.
@@ -328,6 +370,8 @@ impl Controller {
     fn on_ready(&self, backend: Backend, notice: Option<String>, weights: String) {
         let first = self.weights.borrow().is_none();
         *self.weights.borrow_mut() = Some(weights.clone());
+        // A new engine has none of the old one's large-pool work; the buttons ask again.
+        self.state.large_progress.set(None);
         super::loaded::announce_loaded();
         self.state
             .engine

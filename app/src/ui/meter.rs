@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use super::Ctl;
 use super::layers::groups;
 use super::state::State;
-use crate::protocol::Meter;
+use std::collections::HashMap;
+
+use crate::protocol::{Meter, Photos};
 
 const WIDTH: f64 = 320.0;
 
@@ -165,6 +167,12 @@ pub fn MeterView() -> impl IntoView {
         let layer = state.recipe.with(|r| r.layer.clone());
         state.meters.with(|m| m.get(&layer).cloned())
     };
+    // One axis for this layer's meters on both pools, so their ticks compare.
+    let range = move |shipped: &Meter| {
+        let layer = state.recipe.with(|r| r.layer.clone());
+        let large = state.large_meters.with(|m| m.get(&layer).cloned());
+        log_range([shipped].into_iter().chain(large.as_ref()))
+    };
     // The current direction along the slider, from the pool's activations at its layer: computed
     // again when the layer, neuron or seed changes, not when t does.
     let key = Memo::new(move |_| state.recipe.with(|r| (r.layer.clone(), r.channel, r.seed)));
@@ -214,19 +222,73 @@ pub fn MeterView() -> impl IntoView {
                         move || state.recipe.with(|r| saturation(&m, r.channel as usize))
                     }</p>
                     <p class="hint">{format!("AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). The interval resamples the {} photos, then the directions, so a few photos give a wide one. Activation vectors' kurtosis {:.2}, after a random rotation {:.2}. {}", m.photos, m.vector_kurtosis, m.vector_kurtosis_rotated, budget(&m).unwrap_or_default())}</p>
-                    {strips(&m, "meter-strips", log_range([&m]), own_kurtosis)}
+                    {strips(&m, "meter-strips", range(&m), own_kurtosis)}
                     <p class="example-title">"Along the slider: how fast the neuron's advantage fades"</p>
                     {curve(&m, t, own_curve)}
                     <p class="hint">"The thin line: this direction's own standing among the random directions (the chance it is more heavy-tailed than one of them) as the slider turns it; the triangles on the ticks mark its kurtosis now."</p>
                 }
             })}
+            <LargeMeter />
         </section>
+    }
+}
+
+/// The current layer's meter on the large photo pool, when the user asks: hundreds of photos
+/// narrow the interval that a few photos leave wide.
+#[component]
+fn LargeMeter() -> impl IntoView {
+    let state = expect_context::<State>();
+    let ctl = expect_context::<Ctl>();
+    let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
+    let large = move || state.large_meters.with(|m| m.get(&layer.get()).cloned());
+    let channels = move || basis_models::TapId::from_name(&layer.get()).map_or(0, |t| t.channels());
+    let shown = move || {
+        large().map(|m| {
+            let shipped = state.meters.with(|s| s.get(&layer.get()).cloned());
+            let range = log_range(shipped.iter().chain([&m]));
+            view! {
+                <p id="large-meter-auc">
+                    {format!("On the large pool ({} photos): {}", m.photos, auc_line(&m))}
+                </p>
+                <p
+                    id="large-meter-unranked"
+                    class="hint"
+                    hidden=unranked(&m, channels()).is_none()
+                >
+                    {unranked(&m, channels())}
+                </p>
+                <p class="hint">{budget(&m)}</p>
+                {strips(&m, "large-meter-strips", range, Signal::derive(|| None))}
+            }
+        })
+    };
+    view! {
+        <div id="large-meter">
+            <button
+                id="large-meter-ask"
+                prop:disabled=move || !state.ready() || large().is_some()
+                on:click=move |_| ctl.with_value(|c| c.request_large_meter(&layer.get_untracked()))
+            >
+                "Measure this layer on the large photo pool"
+            </button>
+            <span class="hint">
+                " Hundreds of photos from Debian packages (see the README for each one's licence), downloaded the first time and then kept for offline use."
+            </span>
+            <p
+                id="large-meter-progress"
+                class="hint"
+                hidden=move || state.large_progress.with(Option::is_none)
+            >
+                {move || state.large_progress.get().map(|p| p.describe())}
+            </p>
+            {shown}
+        </div>
     }
 }
 
 /// How many ReLU6 taps and how many linear taps have their whole interval above 0.5, among the
 /// measured ones.
-fn tally(meters: &std::collections::HashMap<String, Meter>, activation: &str) -> String {
+fn tally(meters: &HashMap<String, Meter>, activation: &str) -> String {
     let measured: Vec<&Meter> = LAYERS
         .iter()
         .filter(|l| l.activation() == activation)
@@ -236,28 +298,44 @@ fn tally(meters: &std::collections::HashMap<String, Meter>, activation: &str) ->
     format!("{above} of {} {activation} taps", measured.len())
 }
 
+fn interval(m: &Meter) -> String {
+    let auc = m.kurtosis_auc;
+    format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)
+}
+
 /// The network's privileged-basis profile: a group of rows per block, filled in as the engine
-/// measures.
+/// measures, on the shipped photos and, when asked, on the large pool.
 #[component]
 pub fn ProfileTable() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<Ctl>();
-    let measured = move || state.meters.with(|m| m.len());
+    let measured = move || state.meters.with(|m| m.len()) + state.large_meters.with(|m| m.len());
     let row = move |layer: &'static basis_models::Layer| {
-        state.meters.with(|meters| {
-            let m = meters.get(layer.name)?;
-            let auc = m.kurtosis_auc;
-            Some(view! {
-                <tr data-layer=layer.name>
-                    <td>{layer.name}</td>
-                    <td>{layer.activation()}</td>
-                    <td>{layer.channels}</td>
-                    <td>{format!("{:.3} [{:.3}, {:.3}]", auc.value, auc.low, auc.high)}</td>
-                    <td>{m.verdict.clone()}</td>
-                    <td>{m.constant.len()}</td>
-                    <td>{format!("{:.2} → {:.2}", m.vector_kurtosis, m.vector_kurtosis_rotated)}</td>
-                </tr>
-            })
+        let shipped = state.meters.with(|m| m.get(layer.name).cloned());
+        let large = state.large_meters.with(|m| m.get(layer.name).cloned());
+        if shipped.is_none() && large.is_none() {
+            return None;
+        }
+        let cell = |m: &Option<Meter>, text: fn(&Meter) -> String| {
+            m.as_ref().map_or_else(|| "—".to_owned(), text)
+        };
+        Some(view! {
+            <tr data-layer=layer.name>
+                <td>{layer.name}</td>
+                <td>{layer.activation()}</td>
+                <td>{layer.channels}</td>
+                <td>{cell(&shipped, interval)}</td>
+                <td>{cell(&shipped, |m| m.verdict.clone())}</td>
+                <td>{cell(&shipped, |m| m.constant.len().to_string())}</td>
+                <td>
+                    {cell(
+                        &shipped,
+                        |m| format!("{:.2} → {:.2}", m.vector_kurtosis, m.vector_kurtosis_rotated),
+                    )}
+                </td>
+                <td>{cell(&large, interval)}</td>
+                <td>{cell(&large, |m| m.verdict.clone())}</td>
+            </tr>
         })
     };
     let bodies = move || {
@@ -269,22 +347,62 @@ pub fn ProfileTable() -> impl IntoView {
             .collect_view()
     };
     let summary = move || {
+        let on_large = state.large_meters.with(|m| {
+            (!m.is_empty()).then(|| {
+                format!(
+                    " On the large pool: {}, {}.",
+                    tally(m, "ReLU6"),
+                    tally(m, "linear")
+                )
+            })
+        });
         state.meters.with(|m| {
             format!(
-                "Neurons more heavy-tailed than random directions (interval above 0.5): {}, {}. Every tap reads the same photos, so these are not independent findings.",
+                "Neurons more heavy-tailed than random directions (interval above 0.5): {}, {}.{} Every tap reads the same photos, so these are not independent findings.",
                 tally(m, "ReLU6"),
-                tally(m, "linear")
+                tally(m, "linear"),
+                on_large.unwrap_or_default()
             )
         })
     };
     view! {
         <section id="profile" class="profile">
-            <button id="profile-all" prop:disabled=move || !state.ready() on:click=move |_| ctl.with_value(|c| c.request_profile())>"Profile every layer"</button>
-            <span id="profile-progress" class="hint">{move || format!(" {} of {} taps measured", measured(), LAYERS.len())}</span>
+            <button
+                id="profile-all"
+                prop:disabled=move || !state.ready()
+                on:click=move |_| ctl.with_value(|c| c.request_profile(Photos::Shipped))
+            >
+                "Profile every layer"
+            </button>
+            <button
+                id="profile-all-large"
+                prop:disabled=move || !state.ready()
+                on:click=move |_| ctl.with_value(|c| c.request_profile(Photos::Large))
+            >
+                "Profile every layer on the large photo pool"
+            </button>
+            <span
+                id="profile-progress"
+                class="hint"
+            >
+                {move || {
+                    let taps = LAYERS.len();
+                    let large = state.large_meters.with(|m| m.len());
+                    let on_large = if large > 0 { format!(", {large} of {taps} on the large pool") } else { String::new() };
+                    format!(" {} of {taps} taps measured{on_large}", state.meters.with(|m| m.len()))
+                }}
+            </span>
+            <p
+                id="profile-large-progress"
+                class="hint"
+                hidden=move || state.large_progress.with(Option::is_none)
+            >
+                {move || state.large_progress.get().map(|p| p.describe())}
+            </p>
             <p class="hint">"Taps after a ReLU6 (the stem, each block's expansion and depthwise convolution, the head) against linear block outputs (a 1×1 projection plus the residual, no nonlinearity after it)."</p>
             <p id="profile-summary" class="hint" hidden=move || measured() == 0>{summary}</p>
             <table id="profile-table" class="per-layer" hidden=move || measured() == 0>
-                <thead><tr><th>"Tap"</th><th>"After"</th><th>"Channels"</th><th>"Kurtosis AUC [95%]"</th><th>"Verdict"</th><th>"Constant"</th><th>"Vector kurtosis → rotated"</th></tr></thead>
+                <thead><tr><th>"Tap"</th><th>"After"</th><th>"Channels"</th><th>"Kurtosis AUC [95%]"</th><th>"Verdict"</th><th>"Constant"</th><th>"Vector kurtosis → rotated"</th><th>"Large pool: AUC [95%]"</th><th>"Large pool: verdict"</th></tr></thead>
                 {bodies}
             </table>
         </section>

@@ -118,6 +118,35 @@ pub struct State {
     pub kept_photos: RwSignal<Option<Vec<String>>>,
     /// The privileged-basis meter of each layer measured so far.
     pub meters: RwSignal<std::collections::HashMap<String, crate::protocol::Meter>>,
+    /// The same on the large photo pool, for the layers asked.
+    pub large_meters: RwSignal<std::collections::HashMap<String, crate::protocol::Meter>>,
+    pub large_progress: RwSignal<Option<LargeProgress>>,
+}
+
+/// Where the large pool's work stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LargeProgress {
+    /// Photos downloaded, of all.
+    Downloading { done: u32, total: u32 },
+    /// Crops through the network to `layer`, of all.
+    Measuring {
+        layer: String,
+        done: u32,
+        total: u32,
+    },
+}
+
+impl LargeProgress {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Downloading { done, total } => {
+                format!("Downloading the large pool: {done} of {total} photos…")
+            }
+            Self::Measuring { layer, done, total } => {
+                format!("Measuring {layer} on the large pool: {done} of {total} crops…")
+            }
+        }
+    }
 }
 
 impl State {
@@ -140,6 +169,8 @@ impl State {
             pool_progress: RwSignal::new(None),
             kept_photos: RwSignal::new(None),
             meters: RwSignal::new(Default::default()),
+            large_meters: RwSignal::new(Default::default()),
+            large_progress: RwSignal::new(None),
         }
     }
 

@@ -176,7 +176,9 @@ fn stamp() -> String {
     for deb in &DEBS {
         hash.update(deb.sha256);
     }
-    hash.update(format!("short-side-{SHORT_SIDE} jpeg-{JPEG_QUALITY}"));
+    hash.update(format!(
+        "short-side-{SHORT_SIDE} jpeg-{JPEG_QUALITY} listed-by-name"
+    ));
     hex::encode(hash.finalize())
 }
 
@@ -230,7 +232,8 @@ pub fn setup(data: &DataDir, force: bool) -> Result<()> {
         fs::remove_dir_all(&unpacked)
             .with_context(|| format!("removing {}", unpacked.display()))?;
     }
-    let photos: Vec<Listed> = entries
+    // In name order, as `--photos` reads a folder, so the app and the CLI cut the same crops.
+    let mut photos: Vec<Listed> = entries
         .iter()
         .map(|entry| Listed {
             name: entry.name(),
@@ -238,6 +241,7 @@ pub fn setup(data: &DataDir, force: bool) -> Result<()> {
             entry,
         })
         .collect();
+    photos.sort_by(|a, b| a.name.cmp(&b.name));
     let list = serde_json::json!({
         "stamp": stamp(),
         "short_side": SHORT_SIDE,

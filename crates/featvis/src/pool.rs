@@ -30,9 +30,30 @@ pub struct Crop {
 
 /// `per_photo` crops of each photo: the centre crop first, then crops at seeded offsets.
 pub fn crops(photos: &[RgbImage], per_photo: usize, seed: u64) -> Vec<(Crop, RgbImage)> {
-    let mut rng = SeededRng::new(seed, CROP_STREAM);
-    let mut out = Vec::with_capacity(photos.len() * per_photo);
-    for (index, photo) in photos.iter().enumerate() {
+    let mut cropper = Cropper::new(per_photo, seed);
+    photos.iter().flat_map(|photo| cropper.cut(photo)).collect()
+}
+
+/// [`crops`] one photo at a time, for a pool too big to hold as crops: the same crops, in order.
+pub struct Cropper {
+    rng: SeededRng,
+    per_photo: usize,
+    photos: usize,
+}
+
+impl Cropper {
+    pub fn new(per_photo: usize, seed: u64) -> Self {
+        Self {
+            rng: SeededRng::new(seed, CROP_STREAM),
+            per_photo,
+            photos: 0,
+        }
+    }
+
+    /// The next photo's crops.
+    pub fn cut(&mut self, photo: &RgbImage) -> Vec<(Crop, RgbImage)> {
+        let index = self.photos;
+        self.photos += 1;
         let (w, h) = photo.dimensions();
         let scale = SHORT_SIDE as f64 / w.min(h) as f64;
         let (sw, sh) = (
@@ -40,20 +61,21 @@ pub fn crops(photos: &[RgbImage], per_photo: usize, seed: u64) -> Vec<(Crop, Rgb
             ((h as f64 * scale).round() as u32).max(CROP),
         );
         let scaled = imageops::resize(photo, sw, sh, FilterType::Triangle);
-        for k in 0..per_photo {
-            let (x, y) = if k == 0 {
-                ((sw - CROP) / 2, (sh - CROP) / 2)
-            } else {
-                (
-                    rng.below((sw - CROP + 1) as usize) as u32,
-                    rng.below((sh - CROP + 1) as usize) as u32,
-                )
-            };
-            let crop = imageops::crop_imm(&scaled, x, y, CROP, CROP).to_image();
-            out.push((Crop { photo: index, x, y }, crop));
-        }
+        (0..self.per_photo)
+            .map(|k| {
+                let (x, y) = if k == 0 {
+                    ((sw - CROP) / 2, (sh - CROP) / 2)
+                } else {
+                    (
+                        self.rng.below((sw - CROP + 1) as usize) as u32,
+                        self.rng.below((sh - CROP + 1) as usize) as u32,
+                    )
+                };
+                let crop = imageops::crop_imm(&scaled, x, y, CROP, CROP).to_image();
+                (Crop { photo: index, x, y }, crop)
+            })
+            .collect()
     }
-    out
 }
 
 /// Activations of the crops at `tap`: `values` is `positions × channels`, row-major, positions in
@@ -132,4 +154,38 @@ pub async fn each_batch(
         progress((done + 1) * BATCH.min(chunk.len()));
     }
     Ok(grid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(w: u32, h: u32, shade: u8) -> RgbImage {
+        RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([shade, (x % 251) as u8, (y % 241) as u8])
+        })
+    }
+
+    #[test]
+    fn a_pool_cut_one_photo_at_a_time_gets_the_same_crops() {
+        let photos = [
+            photo(400, 300, 10),
+            photo(256, 512, 90),
+            photo(300, 300, 200),
+        ];
+        let whole = crops(&photos, 3, 5);
+        let mut cropper = Cropper::new(3, 5);
+        let one_by_one: Vec<_> = photos.iter().flat_map(|p| cropper.cut(p)).collect();
+        assert_eq!(whole, one_by_one);
+        assert_eq!(
+            whole.iter().map(|(c, _)| c.photo).collect::<Vec<_>>(),
+            [0, 0, 0, 1, 1, 1, 2, 2, 2]
+        );
+        // The centre crop first, then seeded offsets that differ from it.
+        assert_eq!(
+            (whole[0].0.x, whole[0].0.y),
+            ((341 - 224) / 2, (256 - 224) / 2)
+        );
+        assert_ne!(whole[1].0, whole[2].0);
+    }
 }
