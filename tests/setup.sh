@@ -18,6 +18,7 @@ export BASIS_DATA="$ROOT/public"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
+LEPTOSFMT_VERSION=0.1.33
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -55,6 +56,24 @@ ensure_web_toolchain() {
     step "installing trunk $TRUNK_VERSION"
     cargo install --locked trunk --version "$TRUNK_VERSION" --force
   fi
+}
+
+# The gates every change passes before the tests: rustfmt, leptosfmt (the view! macros rustfmt
+# skips; leptosfmt.toml) and clippy with warnings as errors, natively and for the app's wasm-only
+# code.
+check_style() {
+  ensure_web_toolchain
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+  if [ "$(leptosfmt --version 2>/dev/null)" != "leptosfmt $LEPTOSFMT_VERSION" ]; then
+    step "installing leptosfmt $LEPTOSFMT_VERSION"
+    cargo install --locked leptosfmt --version "$LEPTOSFMT_VERSION" --force
+  fi
+  step "format and lint gates (cargo fmt, leptosfmt, clippy -D warnings)"
+  cargo fmt --all --check
+  leptosfmt --quiet --check app/src
+  cargo clippy --release --locked --all-targets -- -D warnings
+  cargo clippy --release --locked --target wasm32-unknown-unknown -p basis-app --all-targets -- -D warnings
 }
 
 # dist/: the static site, with the real weights.

@@ -176,7 +176,7 @@ pub enum Event {
         layer: String,
         #[serde(default)]
         photos: Photos,
-        meter: Meter,
+        meter: Box<Meter>,
     },
     /// The names of the photos kept in this browser, after `KeepPhotos` or a photo added.
     Kept { names: Vec<String> },

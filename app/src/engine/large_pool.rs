@@ -193,7 +193,7 @@ fn send_meter(outbox: &Outbox, layer: &str, meter: Meter) {
     outbox.send(&Event::Meter {
         layer: layer.to_owned(),
         photos: Photos::Large,
-        meter,
+        meter: Box::new(meter),
     });
 }
 

@@ -192,7 +192,7 @@ impl Pool {
             outbox.send(&Event::Meter {
                 layer: layer.to_owned(),
                 photos: Photos::Shipped,
-                meter: meter.clone(),
+                meter: Box::new(meter.clone()),
             });
             return Ok(());
         }
@@ -205,7 +205,7 @@ impl Pool {
         outbox.send(&Event::Meter {
             layer: layer.to_owned(),
             photos: Photos::Shipped,
-            meter,
+            meter: Box::new(meter),
         });
         if !examples {
             return Ok(());

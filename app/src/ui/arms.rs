@@ -42,5 +42,11 @@ pub fn verdict(score: &Score) -> Option<String> {
 
 #[component]
 pub fn ArmVerdict(score: Score) -> impl IntoView {
-    verdict(&score).map(|text| view! { <p id="arm-verdict" class="verdict">{text}</p> })
+    verdict(&score).map(|text| {
+        view! {
+            <p id="arm-verdict" class="verdict">
+                {text}
+            </p>
+        }
+    })
 }

@@ -451,7 +451,7 @@ impl BatchEngine {
                 if asked {
                     self.meter_layers.borrow_mut().retain(|l| *l != layer);
                     if let Some(on_meter) = self.on_meter.borrow().as_ref() {
-                        on_meter(layer, meter);
+                        on_meter(layer, *meter);
                     }
                 }
             }

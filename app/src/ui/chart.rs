@@ -55,27 +55,51 @@ pub fn AccuracyChart(rows: Vec<Row>) -> impl IntoView {
         .map(|(i, row)| {
             let y = 14.0 + ROW * i as f64;
             let (lo, hi) = wilson(row.correct, row.total, Z_95);
-            let p = if row.total == 0 { 0.5 } else { row.correct as f64 / row.total as f64 };
+            let p = if row.total == 0 {
+                0.5
+            } else {
+                row.correct as f64 / row.total as f64
+            };
             view! {
                 <g class="chart-row">
-                    <text x="0" y=y + 4.0 class="chart-label">{row.label.clone()}</text>
+                    <text x="0" y=y + 4.0 class="chart-label">
+                        {row.label.clone()}
+                    </text>
                     <line x1=x(lo) x2=x(hi) y1=y y2=y class="interval"></line>
                     <line x1=x(lo) x2=x(lo) y1=y - 5.0 y2=y + 5.0 class="interval"></line>
                     <line x1=x(hi) x2=x(hi) y1=y - 5.0 y2=y + 5.0 class="interval"></line>
                     <circle cx=x(p) cy=y r="5" class="estimate"></circle>
-                    <title>{format!("{}: {}/{} = {}", row.label, row.correct, row.total, describe(row.correct, row.total))}</title>
+                    <title>
+                        {format!(
+                            "{}: {}/{} = {}",
+                            row.label,
+                            row.correct,
+                            row.total,
+                            describe(row.correct, row.total),
+                        )}
+                    </title>
                 </g>
             }
         })
         .collect_view();
     view! {
-        <svg class="accuracy-chart" viewBox=format!("0 0 {} {height}", LEFT + WIDTH + 20.0) role="img"
-            aria-label="Accuracy with 95% Wilson intervals; the dashed line is chance, 50%">
+        <svg
+            class="accuracy-chart"
+            viewBox=format!("0 0 {} {height}", LEFT + WIDTH + 20.0)
+            role="img"
+            aria-label="Accuracy with 95% Wilson intervals; the dashed line is chance, 50%"
+        >
             <line x1=x(0.5) x2=x(0.5) y1="0" y2=bottom class="chance"></line>
             <line x1=x(0.0) x2=x(1.0) y1=bottom y2=bottom class="axis"></line>
-            <text x=x(0.0) y=height - 6.0 class="tick">"0%"</text>
-            <text x=x(0.5) y=height - 6.0 class="tick">"50% = chance"</text>
-            <text x=x(1.0) y=height - 6.0 class="tick">"100%"</text>
+            <text x=x(0.0) y=height - 6.0 class="tick">
+                "0%"
+            </text>
+            <text x=x(0.5) y=height - 6.0 class="tick">
+                "50% = chance"
+            </text>
+            <text x=x(1.0) y=height - 6.0 class="tick">
+                "100%"
+            </text>
             {bars}
         </svg>
     }

@@ -82,21 +82,18 @@ fn Side(
     };
     let tiles = move || sheet.with(|s| s.as_ref().map(Sheet::tiles).unwrap_or_default());
     view! {
-        <section
-            class="contrast-side"
-            id=format!("contrast-{side}")
-        >
+        <section class="contrast-side" id=format!("contrast-{side}")>
             <h2>{heading}</h2>
-            <p
-                id=auc_id
-                class="meter-auc"
-            >
-                {move || meter.with(|m| m.as_ref().map_or_else(|| "Measuring on the photos…".to_owned(), auc_line))}
+            <p id=auc_id class="meter-auc">
+                {move || {
+                    meter
+                        .with(|m| {
+                            m.as_ref()
+                                .map_or_else(|| "Measuring on the photos…".to_owned(), auc_line)
+                        })
+                }}
             </p>
-            <p
-                id=unranked_id
-                class="hint"
-            >
+            <p id=unranked_id class="hint">
                 {move || meter.with(|m| m.as_ref().and_then(|m| unranked(m, channels())))}
             </p>
             {move || {
@@ -110,7 +107,12 @@ fn Side(
                     tiles()
                         .into_iter()
                         .enumerate()
-                        .map(|(i, tile)| tile_view(i, tile, labelled, canvases.with_value(|c| c[i])))
+                        .map(|(i, tile)| tile_view(
+                            i,
+                            tile,
+                            labelled,
+                            canvases.with_value(|c| c[i]),
+                        ))
                         .collect_view()
                 }}
             </div>
@@ -265,36 +267,20 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                     <a href="#make-quiz">"Make a quiz"</a>
                 </nav>
             </header>
-            <p
-                class="message"
-                role="alert"
-                hidden=move || message.with(Option::is_none)
-            >
+            <p class="message" role="alert" hidden=move || message.with(Option::is_none)>
                 {move || message.get().unwrap_or_default()}
             </p>
-            <EngineBar
-                view=view
-                engine=engine
-            />
-            <fieldset
-                class="controls"
-                prop:disabled=move || contrast.with(Option::is_none)
-            >
+            <EngineBar view=view engine=engine />
+            <fieldset class="controls" prop:disabled=move || contrast.with(Option::is_none)>
                 <legend>"Contrast"</legend>
                 <label>
                     "Hidden layer "
-                    <select
-                        id="contrast-layer"
-                        on:change=move |ev| choose(event_target_value(&ev))
-                    >
+                    <select id="contrast-layer" on:change=move |ev| choose(event_target_value(&ev))>
                         {hidden_taps()
                             .map(|layer| {
                                 let name = layer.name;
                                 view! {
-                                    <option
-                                        value=name
-                                        selected=move || selected() == name
-                                    >
+                                    <option value=name selected=move || selected() == name>
                                         {layer.label()}
                                     </option>
                                 }
@@ -310,10 +296,7 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                     "Reveal"
                 </button>
             </fieldset>
-            <p
-                id="contrast-progress"
-                class="hint"
-            >
+            <p id="contrast-progress" class="hint">
                 {move || if done.get() { "Done." } else { "Drawing…" }}
             </p>
             <div class="contrast">

@@ -344,7 +344,7 @@ impl Controller {
                 photos: Photos::Shipped,
                 meter,
             } => self.state.meters.update(|m| {
-                m.insert(layer, meter);
+                m.insert(layer, *meter);
             }),
             Event::Meter {
                 layer,
@@ -353,7 +353,7 @@ impl Controller {
             } => {
                 self.state.large_progress.set(None);
                 self.state.large_meters.update(|m| {
-                    m.insert(layer, meter);
+                    m.insert(layer, *meter);
                 })
             }
             Event::DeviceLost { message } => self.fall_back_to_cpu(&message),

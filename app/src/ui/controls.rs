@@ -54,43 +54,119 @@ pub fn DirectionControls() -> impl IntoView {
             <legend>"Direction"</legend>
             <div class="control" data-control="layer" hidden=hidden("layer")>
                 <label for="layer">"Layer"</label>
-                <select id="layer" prop:value=move || recipe.with(|r| r.layer.clone())
-                    on:change=move |ev| { let layer = event_target_value(&ev); ctl.with_value(|c| c.change(|r| {
-                        r.channel = r.channel.min(channels_of(&layer) as u32 - 1);
-                        r.layer = layer;
-                    })) }>
-                    <LayerOptions selected=Signal::derive(move || recipe.with(|r| r.layer.clone()))/>
+                <select
+                    id="layer"
+                    prop:value=move || recipe.with(|r| r.layer.clone())
+                    on:change=move |ev| {
+                        let layer = event_target_value(&ev);
+                        ctl.with_value(|c| {
+                            c.change(|r| {
+                                r.channel = r.channel.min(channels_of(&layer) as u32 - 1);
+                                r.layer = layer;
+                            })
+                        })
+                    }
+                >
+                    <LayerOptions selected=Signal::derive(move || {
+                        recipe.with(|r| r.layer.clone())
+                    }) />
                 </select>
             </div>
             <div class="control" data-control="channel" hidden=hidden("channel")>
                 <label for="channel">"Neuron (channel)"</label>
-                <button id="channel-prev" title="Previous channel (←)" on:click=move |_| ctl.with_value(|c| step_channel(c, -1))>"◀"</button>
-                <input id="channel" type="number" min="0" max=move || channels() - 1 prop:value=move || recipe.with(|r| r.channel)
-                    on:change=move |ev| if let Ok(channel) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.channel = channel)) } />
-                <button id="channel-next" title="Next channel (→)" on:click=move |_| ctl.with_value(|c| step_channel(c, 1))>"▶"</button>
-                <button id="channel-random" on:click=move |_| ctl.with_value(|c| random_channel(c))>"Random neuron"</button>
+                <button
+                    id="channel-prev"
+                    title="Previous channel (←)"
+                    on:click=move |_| ctl.with_value(|c| step_channel(c, -1))
+                >
+                    "◀"
+                </button>
+                <input
+                    id="channel"
+                    type="number"
+                    min="0"
+                    max=move || channels() - 1
+                    prop:value=move || recipe.with(|r| r.channel)
+                    on:change=move |ev| {
+                        if let Ok(channel) = event_target_value(&ev).parse() {
+                            ctl.with_value(|c| c.change(|r| r.channel = channel))
+                        }
+                    }
+                />
+                <button
+                    id="channel-next"
+                    title="Next channel (→)"
+                    on:click=move |_| ctl.with_value(|c| step_channel(c, 1))
+                >
+                    "▶"
+                </button>
+                <button id="channel-random" on:click=move |_| ctl.with_value(|c| random_channel(c))>
+                    "Random neuron"
+                </button>
                 <span class="hint">{move || format!("of {}", channels())}</span>
             </div>
             <div class="control" data-control="seed" hidden=hidden("seed")>
                 <label for="seed">"Random direction seed"</label>
-                <input id="seed" type="number" min="0" prop:value=move || recipe.with(|r| r.seed)
-                    on:change=move |ev| if let Ok(seed) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.seed = seed)) } />
-                <button id="reroll" title="New random direction (r)" on:click=move |_| ctl.with_value(|c| reroll(c))>"Re-roll"</button>
+                <input
+                    id="seed"
+                    type="number"
+                    min="0"
+                    prop:value=move || recipe.with(|r| r.seed)
+                    on:change=move |ev| {
+                        if let Ok(seed) = event_target_value(&ev).parse() {
+                            ctl.with_value(|c| c.change(|r| r.seed = seed))
+                        }
+                    }
+                />
+                <button
+                    id="reroll"
+                    title="New random direction (r)"
+                    on:click=move |_| ctl.with_value(|c| reroll(c))
+                >
+                    "Re-roll"
+                </button>
             </div>
             <div class="control" data-control="cospower" hidden=hidden("cospower")>
                 <label for="cospower">"Cosine power"</label>
-                <input id="cospower" type="number" min="0" max="16" step="0.5" prop:value=move || recipe.with(|r| r.cos_power)
-                    on:change=move |ev| if let Ok(p) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.cos_power = p)) } />
-                <span class="hint">"0: push along the direction; higher: also point the same way"</span>
+                <input
+                    id="cospower"
+                    type="number"
+                    min="0"
+                    max="16"
+                    step="0.5"
+                    prop:value=move || recipe.with(|r| r.cos_power)
+                    on:change=move |ev| {
+                        if let Ok(p) = event_target_value(&ev).parse() {
+                            ctl.with_value(|c| c.change(|r| r.cos_power = p))
+                        }
+                    }
+                />
+                <span class="hint">
+                    "0: push along the direction; higher: also point the same way"
+                </span>
             </div>
             <div class="control" data-control="negative" hidden=hidden("negative")>
-                <input id="negative" type="checkbox" prop:checked=move || recipe.with(|r| r.negative)
-                    on:change=move |ev| { let on = event_target_checked(&ev); ctl.with_value(|c| c.change(|r| r.negative = on)) } />
+                <input
+                    id="negative"
+                    type="checkbox"
+                    prop:checked=move || recipe.with(|r| r.negative)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ctl.with_value(|c| c.change(|r| r.negative = on))
+                    }
+                />
                 <label for="negative">"Negative (what suppresses it)"</label>
             </div>
             <div class="control" data-control="centre" hidden=hidden("centre")>
-                <input id="centre" type="checkbox" prop:checked=move || recipe.with(|r| r.centre)
-                    on:change=move |ev| { let on = event_target_checked(&ev); ctl.with_value(|c| c.change(|r| r.centre = on)) } />
+                <input
+                    id="centre"
+                    type="checkbox"
+                    prop:checked=move || recipe.with(|r| r.centre)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ctl.with_value(|c| c.change(|r| r.centre = on))
+                    }
+                />
                 <label for="centre">"Centre position only"</label>
             </div>
         </fieldset>
@@ -108,23 +184,59 @@ pub fn ImageControls() -> impl IntoView {
             <legend>"Image"</legend>
             <div class="control" data-control="size" hidden=hidden("size")>
                 <label for="size">"Size"</label>
-                <select id="size" prop:value=move || size().to_string()
-                    on:change=move |ev| if let Ok(size) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.image.size = size)) }>
-                    {move || size_choices(size()).into_iter().map(|s| view! {
-                        <option value=s.to_string() selected=s == size()>{format!("{s} px")}</option>
-                    }).collect_view()}
+                <select
+                    id="size"
+                    prop:value=move || size().to_string()
+                    on:change=move |ev| {
+                        if let Ok(size) = event_target_value(&ev).parse() {
+                            ctl.with_value(|c| c.change(|r| r.image.size = size))
+                        }
+                    }
+                >
+                    {move || {
+                        size_choices(size())
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=s.to_string() selected=s == size()>
+                                        {format!("{s} px")}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="control" data-control="steps" hidden=hidden("steps")>
                 <label for="steps">"Steps"</label>
-                <input id="steps" type="number" min="1" max="4096" prop:value=move || recipe.with(|r| r.steps)
-                    on:change=move |ev| if let Ok(steps) = event_target_value(&ev).parse() { ctl.with_value(|c| c.change(|r| r.steps = steps)) } />
+                <input
+                    id="steps"
+                    type="number"
+                    min="1"
+                    max="4096"
+                    prop:value=move || recipe.with(|r| r.steps)
+                    on:change=move |ev| {
+                        if let Ok(steps) = event_target_value(&ev).parse() {
+                            ctl.with_value(|c| c.change(|r| r.steps = steps))
+                        }
+                    }
+                />
             </div>
             <div class="control" data-control="playback" hidden=hidden("playback")>
-                <button id="pause" title="Pause or resume (space)" on:click=move |_| ctl.with_value(|c| c.toggle_pause())>
+                <button
+                    id="pause"
+                    title="Pause or resume (space)"
+                    on:click=move |_| ctl.with_value(|c| c.toggle_pause())
+                >
                     {move || if state.paused.get() { "Resume" } else { "Pause" }}
                 </button>
-                <button id="restart" title="Start again from noise" on:click=move |_| ctl.with_value(|c| c.restart())>"Restart"</button>
+                <button
+                    id="restart"
+                    title="Start again from noise"
+                    on:click=move |_| ctl.with_value(|c| c.restart())
+                >
+                    "Restart"
+                </button>
             </div>
         </fieldset>
     }

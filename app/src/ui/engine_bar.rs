@@ -28,22 +28,56 @@ pub fn EngineBar(
     view! {
         <section class="backend">
             <span hidden=move || loading().is_none()>
-                <label for="weights-progress">"Starting the engine: downloading the network's weights "</label>
-                <progress id="weights-progress" max=move || loading().map_or(1, |(_, t)| t.max(1)) value=move || loading().map_or(0, |(l, _)| l)></progress>
+                <label for="weights-progress">
+                    "Starting the engine: downloading the network's weights "
+                </label>
+                <progress
+                    id="weights-progress"
+                    max=move || loading().map_or(1, |(_, t)| t.max(1))
+                    value=move || loading().map_or(0, |(l, _)| l)
+                ></progress>
             </span>
-            <span hidden=move || view.backend().is_none()>
-                "Computing on: " <strong id="backend">{move || view.backend().map(|b| b.label()).unwrap_or_default()}</strong>
-                <span id="engines" hidden=move || view.engines.get() < 2>{move || format!(", {} engines side by side (one per core)", view.engines.get())}</span>
+            <span hidden=move || {
+                view.backend().is_none()
+            }>
+                "Computing on: "
+                <strong id="backend">
+                    {move || view.backend().map(|b| b.label()).unwrap_or_default()}
+                </strong> <span id="engines" hidden=move || view.engines.get() < 2>
+                    {move || {
+                        format!(", {} engines side by side (one per core)", view.engines.get())
+                    }}
+                </span>
             </span>
-            <span id="backend-notice" class="notice" hidden=move || notice().is_none()>{move || notice().unwrap_or_default()}</span>
-            <span id="fallback" class="notice" hidden=move || view.fallback.with(Option::is_none)>{move || view.fallback.get().unwrap_or_default()}</span>
+            <span id="backend-notice" class="notice" hidden=move || notice().is_none()>
+                {move || notice().unwrap_or_default()}
+            </span>
+            <span id="fallback" class="notice" hidden=move || view.fallback.with(Option::is_none)>
+                {move || view.fallback.get().unwrap_or_default()}
+            </span>
         </section>
-        <p class="message" role="alert" id="job-error" hidden=move || view.error.with(Option::is_none)>
+        <p
+            class="message"
+            role="alert"
+            id="job-error"
+            hidden=move || view.error.with(Option::is_none)
+        >
             {move || view.error.get().unwrap_or_default()}
         </p>
-        <section id="engine-stopped" class="message" role="alert" hidden=move || stopped().is_none()>
-            <p>"The engine stopped: " <span id="engine-error">{move || stopped().unwrap_or_default()}</span>". Nothing else is lost."</p>
-            <button id="restart-engine" on:click=move |_| engine.with_value(|e| e.restart())>"Restart the engine"</button>
+        <section
+            id="engine-stopped"
+            class="message"
+            role="alert"
+            hidden=move || stopped().is_none()
+        >
+            <p>
+                "The engine stopped: "
+                <span id="engine-error">{move || stopped().unwrap_or_default()}</span>
+                ". Nothing else is lost."
+            </p>
+            <button id="restart-engine" on:click=move |_| engine.with_value(|e| e.restart())>
+                "Restart the engine"
+            </button>
         </section>
     }
 }

@@ -136,9 +136,17 @@ pub fn Examples() -> impl IntoView {
     let figure = move |i: usize| {
         let canvas = canvases.with_value(|c| c[i]);
         view! {
-            <figure class="example" hidden=move || label(i).is_none() data-crop=move || label(i).map(|(_, e)| format!("{}:{}:{}", e.crop, e.row, e.column))>
+            <figure
+                class="example"
+                hidden=move || label(i).is_none()
+                data-crop=move || {
+                    label(i).map(|(_, e)| format!("{}:{}:{}", e.crop, e.row, e.column))
+                }
+            >
                 <canvas node_ref=canvas width="32" height="32"></canvas>
-                <figcaption>{move || label(i).map(|(photo, _)| photo).unwrap_or_default()}</figcaption>
+                <figcaption>
+                    {move || label(i).map(|(photo, _)| photo).unwrap_or_default()}
+                </figcaption>
             </figure>
         }
     };
@@ -153,56 +161,115 @@ pub fn Examples() -> impl IntoView {
         })
     };
     view! {
-        <details id="examples" class="examples" on:toggle=move |ev| {
-            use wasm_bindgen::JsCast;
-            let details = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
-            open.set(details.is_some_and(|d| d.open()));
-        }>
-            <summary id="examples-toggle">"Photos this direction responds to (dataset examples)"</summary>
-            <p class="hint">"The crops of " <span id="pool-size">{move || format!("{} photos", photo_count())}</span> " (4 crops each) whose strongest position projects most (top row) and least (bottom row) on the current direction, each shown as the part of the photo that position sees. Szegedy et al. (2013) compared these for neurons and random directions and saw no difference; move the slider and judge for yourself."</p>
-            <p id="examples-progress" hidden=move || !waiting()>{move || match state.pool_progress.get() {
-                Some((done, total)) => format!("Running the photos through the network: {done} of {total} crops…"),
-                None => "Preparing the photos…".to_owned(),
-            }}</p>
+        <details
+            id="examples"
+            class="examples"
+            on:toggle=move |ev| {
+                use wasm_bindgen::JsCast;
+                let details = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
+                open.set(details.is_some_and(|d| d.open()));
+            }
+        >
+            <summary id="examples-toggle">
+                "Photos this direction responds to (dataset examples)"
+            </summary>
+            <p class="hint">
+                "The crops of "
+                <span id="pool-size">{move || format!("{} photos", photo_count())}</span>
+                " (4 crops each) whose strongest position projects most (top row) and least (bottom row) on the current direction, each shown as the part of the photo that position sees. Szegedy et al. (2013) compared these for neurons and random directions and saw no difference; move the slider and judge for yourself."
+            </p>
+            <p id="examples-progress" hidden=move || !waiting()>
+                {move || match state.pool_progress.get() {
+                    Some((done, total)) => {
+                        format!(
+                            "Running the photos through the network: {done} of {total} crops…",
+                        )
+                    }
+                    None => "Preparing the photos…".to_owned(),
+                }}
+            </p>
             <div class="example-rows" hidden=waiting>
-                <p id="examples-silent" class="hint" hidden=move || ranked.with(|r| r.as_ref().is_none_or(|r| r.silent == 0))>
-                    {move || ranked.with(|r| r.as_ref().map(|r| format!("Silent on {} of {} crops: the direction is exactly 0 at every position there, so they are not ranked.", r.silent, r.crops)))}
+                <p
+                    id="examples-silent"
+                    class="hint"
+                    hidden=move || ranked.with(|r| r.as_ref().is_none_or(|r| r.silent == 0))
+                >
+                    {move || {
+                        ranked
+                            .with(|r| {
+                                r.as_ref()
+                                    .map(|r| {
+                                        format!(
+                                            "Silent on {} of {} crops: the direction is exactly 0 at every position there, so they are not ranked.",
+                                            r.silent,
+                                            r.crops,
+                                        )
+                                    })
+                            })
+                    }}
                 </p>
                 <p class="example-title">"Responds most"</p>
-                <div id="examples-top" class="example-row">{(0..COUNT).map(figure).collect_view()}</div>
+                <div id="examples-top" class="example-row">
+                    {(0..COUNT).map(figure).collect_view()}
+                </div>
                 <p class="example-title">"Responds least"</p>
-                <div id="examples-bottom" class="example-row">{(COUNT..2 * COUNT).map(figure).collect_view()}</div>
+                <div id="examples-bottom" class="example-row">
+                    {(COUNT..2 * COUNT).map(figure).collect_view()}
+                </div>
             </div>
-            <div id="photo-drop" class="photo-drop"
+            <div
+                id="photo-drop"
+                class="photo-drop"
                 on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
                 on:drop=move |ev: web_sys::DragEvent| {
                     ev.prevent_default();
                     if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
                         add_files(ctl, files);
                     }
-                }>
-                <label for="add-photos">"Add your photos (JPEG, PNG or WebP; or drop them here): "</label>
-                <input id="add-photos" type="file" accept="image/jpeg,image/png,image/webp" multiple
+                }
+            >
+                <label for="add-photos">
+                    "Add your photos (JPEG, PNG or WebP; or drop them here): "
+                </label>
+                <input
+                    id="add-photos"
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp"
+                    multiple
                     on:change=move |ev| {
                         use wasm_bindgen::JsCast;
-                        let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                        let input = ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
                         if let Some(files) = input.as_ref().and_then(|i| i.files()) {
                             add_files(ctl, files);
                         }
                         if let Some(input) = input {
                             input.set_value("");
                         }
-                    }/>
-                <label><input id="keep-photos" type="checkbox" prop:checked=move || keep.get()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        keep.set(on);
-                        ctl.with_value(|c| c.keep_photos(on));
-                    }/>" Keep my photos in this browser for my next visits"</label>
-                <p id="kept-photos" class="hint">{move || kept_text(keep.get(), state.kept_photos.get())}</p>
+                    }
+                />
+                <label>
+                    <input
+                        id="keep-photos"
+                        type="checkbox"
+                        prop:checked=move || keep.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            keep.set(on);
+                            ctl.with_value(|c| c.keep_photos(on));
+                        }
+                    />
+                    " Keep my photos in this browser for my next visits"
+                </label>
+                <p id="kept-photos" class="hint">
+                    {move || kept_text(keep.get(), state.kept_photos.get())}
+                </p>
             </div>
-            <super::meter::MeterView/>
-            <super::meter::ProfileTable/>
+            <super::meter::MeterView />
+            <super::meter::ProfileTable />
         </details>
     }
 }

@@ -147,51 +147,191 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         <main class="grid-page">
             <header>
                 <h1>"Basis: neurons vs random directions"</h1>
-                <p class="tagline">"The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"</p>
-                <nav><a href="#">"Single direction"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+                <p class="tagline">
+                    "The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"
+                </p>
+                <nav>
+                    <a href="#">"Single direction"</a>
+                    " · "
+                    <a href="#make-quiz">"Make a quiz"</a>
+                </nav>
             </header>
-            <p class="message" role="alert" hidden=move || message.with(Option::is_none)>{move || message.get().unwrap_or_default()}</p>
-            <EngineBar view=view engine=engine/>
-            <fieldset class="controls sheet-controls" prop:disabled=move || sheet.with(Option::is_none)>
+            <p class="message" role="alert" hidden=move || message.with(Option::is_none)>
+                {move || message.get().unwrap_or_default()}
+            </p>
+            <EngineBar view=view engine=engine />
+            <fieldset
+                class="controls sheet-controls"
+                prop:disabled=move || sheet.with(Option::is_none)
+            >
                 <legend>"Sheet"</legend>
-                <label>"Layer "
-                    <select id="sheet-layer" on:change=move |ev| { let layer = event_target_value(&ev); edit(&|s| { s.base.layer = layer.clone(); s.neurons = Neurons::Seeded(s.channels().len()); }) }>
-                        <LayerOptions selected=Signal::derive(move || sheet.with(|s| s.as_ref().map(|s| s.base.layer.clone()).unwrap_or_default()))/>
+                <label>
+                    "Layer "
+                    <select
+                        id="sheet-layer"
+                        on:change=move |ev| {
+                            let layer = event_target_value(&ev);
+                            edit(
+                                &|s| {
+                                    s.base.layer = layer.clone();
+                                    s.neurons = Neurons::Seeded(s.channels().len());
+                                },
+                            )
+                        }
+                    >
+                        <LayerOptions selected=Signal::derive(move || {
+                            sheet
+                                .with(|s| {
+                                    s.as_ref().map(|s| s.base.layer.clone()).unwrap_or_default()
+                                })
+                        }) />
                     </select>
                 </label>
-                <label>"Neurons "
-                    <input id="sheet-neurons" type="number" min="0" max="8" prop:value=move || neuron_count().to_string()
-                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { edit(&|s| s.neurons = Neurons::Seeded(n)) } }/>
+                <label>
+                    "Neurons "
+                    <input
+                        id="sheet-neurons"
+                        type="number"
+                        min="0"
+                        max="8"
+                        prop:value=move || neuron_count().to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                edit(&|s| s.neurons = Neurons::Seeded(n))
+                            }
+                        }
+                    />
                 </label>
-                <label>"Random directions "
-                    <input id="sheet-random" type="number" min="0" max="8" prop:value=move || sheet.get().map_or(0, |s| s.random).to_string()
-                        on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { edit(&|s| s.random = n) } }/>
+                <label>
+                    "Random directions "
+                    <input
+                        id="sheet-random"
+                        type="number"
+                        min="0"
+                        max="8"
+                        prop:value=move || sheet.get().map_or(0, |s| s.random).to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                edit(&|s| s.random = n)
+                            }
+                        }
+                    />
                 </label>
-                <label>"Size "
-                    <select id="sheet-size" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { edit(&|s| s.base.image.size = n) } }>
-                        {SIZES.iter().map(|&n| view! { <option value=n.to_string() selected=move || sheet.get().is_some_and(|s| s.base.image.size == n)>{format!("{n} px")}</option> }).collect_view()}
+                <label>
+                    "Size "
+                    <select
+                        id="sheet-size"
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                edit(&|s| s.base.image.size = n)
+                            }
+                        }
+                    >
+                        {SIZES
+                            .iter()
+                            .map(|&n| {
+                                view! {
+                                    <option
+                                        value=n.to_string()
+                                        selected=move || {
+                                            sheet.get().is_some_and(|s| s.base.image.size == n)
+                                        }
+                                    >
+                                        {format!("{n} px")}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
-                <label>"Steps "
-                    <select id="sheet-steps" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(&|s| s.base.steps = n) } }>
-                        {STEPS.iter().map(|&n| view! { <option value=n.to_string() selected=move || sheet.get().is_some_and(|s| s.base.steps == n)>{n.to_string()}</option> }).collect_view()}
+                <label>
+                    "Steps "
+                    <select
+                        id="sheet-steps"
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u32>() {
+                                edit(&|s| s.base.steps = n)
+                            }
+                        }
+                    >
+                        {STEPS
+                            .iter()
+                            .map(|&n| {
+                                view! {
+                                    <option
+                                        value=n.to_string()
+                                        selected=move || {
+                                            sheet.get().is_some_and(|s| s.base.steps == n)
+                                        }
+                                    >
+                                        {n.to_string()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
-                <label><input id="sheet-blind" type="checkbox" prop:checked=blind on:change=move |ev| { let on = event_target_checked(&ev); edit(&|s| s.blind = on) }/>" Blind"</label>
-                <button id="sheet-redraw" on:click=move |_| edit(&|s| s.base.seed = s.base.seed.wrapping_add(1))>"New draw"</button>
-                <button id="reveal" hidden=move || !blind() || revealed.get() on:click=move |_| revealed.set(true)>"Reveal"</button>
+                <label>
+                    <input
+                        id="sheet-blind"
+                        type="checkbox"
+                        prop:checked=blind
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            edit(&|s| s.blind = on)
+                        }
+                    />
+                    " Blind"
+                </label>
+                <button
+                    id="sheet-redraw"
+                    on:click=move |_| edit(&|s| s.base.seed = s.base.seed.wrapping_add(1))
+                >
+                    "New draw"
+                </button>
+                <button
+                    id="reveal"
+                    hidden=move || !blind() || revealed.get()
+                    on:click=move |_| revealed.set(true)
+                >
+                    "Reveal"
+                </button>
             </fieldset>
-            <p id="sheet-progress" class="hint">{move || {
-                let p = progress.get();
-                if p.done { "Done.".to_owned() }
-                else if p.jobs == 0 || p.target == 0 { "Preparing…".to_owned() }
-                else { format!("Batch {} of {}: step {} of {}, {:.1} steps/s", p.job + 1, p.jobs, p.step, p.target, p.steps_per_second) }
-            }}</p>
+            <p id="sheet-progress" class="hint">
+                {move || {
+                    let p = progress.get();
+                    if p.done {
+                        "Done.".to_owned()
+                    } else if p.jobs == 0 || p.target == 0 {
+                        "Preparing…".to_owned()
+                    } else {
+                        format!(
+                            "Batch {} of {}: step {} of {}, {:.1} steps/s",
+                            p.job + 1,
+                            p.jobs,
+                            p.step,
+                            p.target,
+                            p.steps_per_second,
+                        )
+                    }
+                }}
+            </p>
             <p id="cpu-notice" class="notice" hidden=move || view.backend() != Some(Backend::Cpu)>
                 "No GPU here: the sheet is computed on the CPU, which is slow. Small images (64 px) and fewer steps keep it usable."
             </p>
             <div id="sheet" class="sheet">
-                {move || tiles().into_iter().enumerate().map(|(i, tile)| tile_view(i, tile, shows_labels, canvases.with_value(|c| c[i]))).collect_view()}
+                {move || {
+                    tiles()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, tile)| tile_view(
+                            i,
+                            tile,
+                            shows_labels,
+                            canvases.with_value(|c| c[i]),
+                        ))
+                        .collect_view()
+                }}
             </div>
         </main>
     }

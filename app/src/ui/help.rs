@@ -12,14 +12,27 @@ pub fn Help() -> impl IntoView {
             <h2>"What am I looking at?"</h2>
             <dl>
                 <dt>"Neuron"</dt>
-                <dd>"One channel of a layer. The picture is optimized, pixel pattern by pixel pattern, to make that channel respond as strongly as possible."</dd>
+                <dd>
+                    "One channel of a layer. The picture is optimized, pixel pattern by pixel pattern, to make that channel respond as strongly as possible."
+                </dd>
                 <dt>"Direction"</dt>
-                <dd>"A layer's response at a point is a list of numbers, one per channel: a point in a space with one axis per neuron. A direction is any arrow in that space. A neuron is the arrow along one axis — a basis direction."</dd>
+                <dd>
+                    "A layer's response at a point is a list of numbers, one per channel: a point in a space with one axis per neuron. A direction is any arrow in that space. A neuron is the arrow along one axis — a basis direction."
+                </dd>
                 <dt>"Random mixture"</dt>
-                <dd>"An arrow pointing somewhere random: every channel mixed in with a random weight. Slide from neuron to random and judge for yourself whether the neuron's picture is more meaningful. The angle under the slider says how far the arrow has turned away from the neuron."</dd>
+                <dd>
+                    "An arrow pointing somewhere random: every channel mixed in with a random weight. Slide from neuron to random and judge for yourself whether the neuron's picture is more meaningful. The angle under the slider says how far the arrow has turned away from the neuron."
+                </dd>
             </dl>
-            <p class="hint">"Keys (when no control has focus): ← → change neuron · space pauses · r re-rolls the random direction."</p>
-            <p class="hint">{format!("Link options for a classroom: hide= followed by any of {} (comma-separated), and present for a projector.", CONTROLS.join(", "))}</p>
+            <p class="hint">
+                "Keys (when no control has focus): ← → change neuron · space pauses · r re-rolls the random direction."
+            </p>
+            <p class="hint">
+                {format!(
+                    "Link options for a classroom: hide= followed by any of {} (comma-separated), and present for a projector.",
+                    CONTROLS.join(", "),
+                )}
+            </p>
         </section>
     }
 }

@@ -32,10 +32,7 @@ pub fn LayerOptions(#[prop(into)] selected: Signal<String>) -> impl IntoView {
                         .map(|layer| {
                             let name = layer.name;
                             view! {
-                                <option
-                                    value=name
-                                    selected=move || selected.with(|s| s == name)
-                                >
+                                <option value=name selected=move || selected.with(|s| s == name)>
                                     {layer.label()}
                                 </option>
                             }

@@ -80,67 +80,189 @@ pub fn MakeQuizPage() -> impl IntoView {
         <main class="make-quiz-page">
             <header>
                 <h1>"Make a quiz"</h1>
-                <nav><a href="#">"Basis"</a></nav>
+                <nav>
+                    <a href="#">"Basis"</a>
+                </nav>
             </header>
-            <EngineBar view=view engine=engine/>
+            <EngineBar view=view engine=engine />
             <fieldset class="controls">
                 <legend>"Which quiz"</legend>
-                <label><input id="kind-spot" type="radio" name="kind" prop:checked=move || !predict.get() on:change=move |_| predict.set(false)/>" Spot the neuron: which of two images excites a single neuron?"</label>
-                <label><input id="kind-predict" type="radio" name="kind" prop:checked=move || predict.get() on:change=move |_| predict.set(true)/>" Predict the response: from a direction's images, which of two photos excites it more? Half neurons, half random directions, blind (an even number of rounds)."</label>
+                <label>
+                    <input
+                        id="kind-spot"
+                        type="radio"
+                        name="kind"
+                        prop:checked=move || !predict.get()
+                        on:change=move |_| predict.set(false)
+                    />
+                    " Spot the neuron: which of two images excites a single neuron?"
+                </label>
+                <label>
+                    <input
+                        id="kind-predict"
+                        type="radio"
+                        name="kind"
+                        prop:checked=move || predict.get()
+                        on:change=move |_| predict.set(true)
+                    />
+                    " Predict the response: from a direction's images, which of two photos excites it more? Half neurons, half random directions, blind (an even number of rounds)."
+                </label>
             </fieldset>
             <fieldset class="controls">
                 <legend>"Layers"</legend>
-                {groups().into_iter().map(|(group, members)| view! {
-                    <div class="layer-group">
-                        <span class="layer-group-name">{group}</span>
-                        {members.into_iter().map(|layer| {
-                            let name = layer.name;
-                            view! {
-                                <label
-                                    class="layer-choice"
-                                    title=layer.label()
-                                >
-                                    <input
-                                        type="checkbox"
-                                        value=name
-                                        prop:checked=move || layers.with(|l| l.iter().any(|x| x == name))
-                                        on:change=move |ev| toggle(name, event_target_checked(&ev))
-                                    />
-                                    {format!(" {} ({} · {})", layer.part(), layer.channels, layer.activation())}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                }).collect_view()}
+                {groups()
+                    .into_iter()
+                    .map(|(group, members)| {
+                        view! {
+                            <div class="layer-group">
+                                <span class="layer-group-name">{group}</span>
+                                {members
+                                    .into_iter()
+                                    .map(|layer| {
+                                        let name = layer.name;
+                                        view! {
+                                            <label class="layer-choice" title=layer.label()>
+                                                <input
+                                                    type="checkbox"
+                                                    value=name
+                                                    prop:checked=move || {
+                                                        layers.with(|l| l.iter().any(|x| x == name))
+                                                    }
+                                                    on:change=move |ev| toggle(name, event_target_checked(&ev))
+                                                />
+                                                {format!(
+                                                    " {} ({} · {})",
+                                                    layer.part(),
+                                                    layer.channels,
+                                                    layer.activation(),
+                                                )}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }
+                    })
+                    .collect_view()}
             </fieldset>
             <fieldset class="controls">
                 <legend>"Rounds and images"</legend>
-                <label>"Rounds "<input id="quiz-rounds" type="number" min="2" max="40" prop:value=move || rounds.get().to_string()
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { rounds.set(n) } }/></label>
-                <label>"Size "<select id="quiz-size" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { size.set(n) } }>
-                    {SIZES.iter().map(|&n| view! { <option value=n.to_string() selected=move || size.get() == n>{format!("{n} px")}</option> }).collect_view()}
-                </select></label>
-                <label>"Steps "<select id="quiz-steps" on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { steps.set(n) } }>
-                    {STEPS.iter().map(|&n| view! { <option value=n.to_string() selected=move || steps.get() == n>{n.to_string()}</option> }).collect_view()}
-                </select></label>
-                <label>"Seed "<input id="quiz-seed" type="number" min="0" prop:value=move || seed.get().to_string()
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse() { seed.set(n) } }/></label>
+                <label>
+                    "Rounds "
+                    <input
+                        id="quiz-rounds"
+                        type="number"
+                        min="2"
+                        max="40"
+                        prop:value=move || rounds.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse() {
+                                rounds.set(n)
+                            }
+                        }
+                    />
+                </label>
+                <label>
+                    "Size "
+                    <select
+                        id="quiz-size"
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse() {
+                                size.set(n)
+                            }
+                        }
+                    >
+                        {SIZES
+                            .iter()
+                            .map(|&n| {
+                                view! {
+                                    <option value=n.to_string() selected=move || size.get() == n>
+                                        {format!("{n} px")}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Steps "
+                    <select
+                        id="quiz-steps"
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse() {
+                                steps.set(n)
+                            }
+                        }
+                    >
+                        {STEPS
+                            .iter()
+                            .map(|&n| {
+                                view! {
+                                    <option value=n.to_string() selected=move || steps.get() == n>
+                                        {n.to_string()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Seed "
+                    <input
+                        id="quiz-seed"
+                        type="number"
+                        min="0"
+                        prop:value=move || seed.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse() {
+                                seed.set(n)
+                            }
+                        }
+                    />
+                </label>
                 <button on:click=move |_| seed.update(|s| *s += 1)>"New rounds"</button>
             </fieldset>
-            <p class="message" role="alert" id="make-quiz-error" hidden=move || link().is_ok()>{move || link().err().unwrap_or_default()}</p>
+            <p class="message" role="alert" id="make-quiz-error" hidden=move || link().is_ok()>
+                {move || link().err().unwrap_or_default()}
+            </p>
             <section class="quiz-link" hidden=move || link().is_err()>
                 <h2>"The quiz link"</h2>
-                <input id="quiz-link" type="text" readonly prop:value=move || link().unwrap_or_default()/>
-                <p><a id="take-quiz" href=move || link().ok().and_then(|l| l.split_once('#').map(|(_, f)| format!("#{f}"))).unwrap_or_default()>"Take the quiz"</a></p>
-                <div id="quiz-qr" class="qr" inner_html=move || link().map(|l| qr_svg(&l)).unwrap_or_default()></div>
+                <input
+                    id="quiz-link"
+                    type="text"
+                    readonly
+                    prop:value=move || link().unwrap_or_default()
+                />
+                <p>
+                    <a
+                        id="take-quiz"
+                        href=move || {
+                            link()
+                                .ok()
+                                .and_then(|l| l.split_once('#').map(|(_, f)| format!("#{f}")))
+                                .unwrap_or_default()
+                        }
+                    >
+                        "Take the quiz"
+                    </a>
+                </p>
+                <div
+                    id="quiz-qr"
+                    class="qr"
+                    inner_html=move || link().map(|l| qr_svg(&l)).unwrap_or_default()
+                ></div>
                 <h2>"Your tally page"</h2>
                 <p>"Keep this link for yourself: paste the class's result codes there."</p>
-                <input id="tally-url" type="text" readonly prop:value=tally/>
-                <p class="fairness">{move || if predict.get() {
-                    "Every round shows four images of one direction and two photo crops, one among the direction's 3 strongest responses in the shipped photos and one among its 3 weakest. Neuron and random-direction rounds are interleaved blind; the tally compares them. Every student gets the same rounds in the same order."
-                } else {
-                    "Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction). Every student gets the same rounds in the same order."
-                }}</p>
+                <input id="tally-url" type="text" readonly prop:value=tally />
+                <p class="fairness">
+                    {move || {
+                        if predict.get() {
+                            "Every round shows four images of one direction and two photo crops, one among the direction's 3 strongest responses in the shipped photos and one among its 3 weakest. Neuron and random-direction rounds are interleaved blind; the tally compares them. Every student gets the same rounds in the same order."
+                        } else {
+                            "Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction). Every student gets the same rounds in the same order."
+                        }
+                    }}
+                </p>
             </section>
         </main>
     }

@@ -100,10 +100,20 @@ pub fn strips(
             .collect_view()
     };
     view! {
-        <svg id=id class="meter-chart" viewBox=format!("0 0 {WIDTH} 62") role="img" aria-label="Kurtosis of every neuron and every random direction">
-            <text x="0" y="18" class="chart-label">"neurons"</text>
+        <svg
+            id=id
+            class="meter-chart"
+            viewBox=format!("0 0 {WIDTH} 62")
+            role="img"
+            aria-label="Kurtosis of every neuron and every random direction"
+        >
+            <text x="0" y="18" class="chart-label">
+                "neurons"
+            </text>
             {row(&meter.basis_kurtosis, 14.0, "neuron-tick")}
-            <text x="0" y="40" class="chart-label">"random"</text>
+            <text x="0" y="40" class="chart-label">
+                "random"
+            </text>
             {row(&meter.random_kurtosis, 36.0, "random-tick")}
             <path
                 id=format!("{id}-own")
@@ -114,8 +124,12 @@ pub fn strips(
                     format!("M{:.1},24 l-5,-8 h10 z M{:.1},26 l-5,8 h10 z", at, at)
                 }
             ></path>
-            <text x="70" y="58" class="tick">{format!("kurtosis {:.1}", lo.exp())}</text>
-            <text x=WIDTH - 10.0 y="58" class="tick end">{format!("{:.1} (log scale)", hi.exp())}</text>
+            <text x="70" y="58" class="tick">
+                {format!("kurtosis {:.1}", lo.exp())}
+            </text>
+            <text x=WIDTH - 10.0 y="58" class="tick end">
+                {format!("{:.1} (log scale)", hi.exp())}
+            </text>
         </svg>
     }
 }
@@ -134,7 +148,13 @@ fn curve(meter: &Meter, t: Signal<f32>, own: Signal<Option<Vec<f64>>>) -> impl I
         .collect::<Vec<_>>()
         .join(" ");
     view! {
-        <svg id="meter-curve" class="meter-chart" viewBox=format!("0 0 {WIDTH} 86") role="img" aria-label="Kurtosis AUC along the slider">
+        <svg
+            id="meter-curve"
+            class="meter-chart"
+            viewBox=format!("0 0 {WIDTH} 86")
+            role="img"
+            aria-label="Kurtosis AUC along the slider"
+        >
             <line x1=x(0.0) x2=x(1.0) y1=y(0.5) y2=y(0.5) class="chance"></line>
             <polyline points=points class="curve"></polyline>
             <polyline
@@ -150,11 +170,25 @@ fn curve(meter: &Meter, t: Signal<f32>, own: Signal<Option<Vec<f64>>>) -> impl I
                         .join(" ")
                 }
             ></polyline>
-            <line x1=move || x(t.get() as f64) x2=move || x(t.get() as f64) y1=y(1.0) y2=y(0.0) class="marker"></line>
-            <text x="0" y=y(1.0) + 4.0 class="tick">"1"</text>
-            <text x="0" y=y(0.5) + 4.0 class="tick">"0.5"</text>
-            <text x=x(0.0) y="84" class="tick">"t = 0 (neuron)"</text>
-            <text x=x(1.0) y="84" class="tick end">"1 (random)"</text>
+            <line
+                x1=move || x(t.get() as f64)
+                x2=move || x(t.get() as f64)
+                y1=y(1.0)
+                y2=y(0.0)
+                class="marker"
+            ></line>
+            <text x="0" y=y(1.0) + 4.0 class="tick">
+                "1"
+            </text>
+            <text x="0" y=y(0.5) + 4.0 class="tick">
+                "0.5"
+            </text>
+            <text x=x(0.0) y="84" class="tick">
+                "t = 0 (neuron)"
+            </text>
+            <text x=x(1.0) y="84" class="tick end">
+                "1 (random)"
+            </text>
         </svg>
     }
 }
@@ -212,22 +246,51 @@ pub fn MeterView() -> impl IntoView {
     view! {
         <section id="meter" class="meter" hidden=move || current().is_none()>
             <h3>"Privileged-basis meter for this layer"</h3>
-            {move || current().map(|m| {
-                let channels = state.recipe.with(|r| basis_models::TapId::from_name(&r.layer).map_or(0, |t| t.channels()));
-                view! {
-                    <p id="meter-auc">{auc_line(&m)}</p>
-                    <p id="meter-unranked" class="hint" hidden=unranked(&m, channels).is_none()>{unranked(&m, channels)}</p>
-                    <p id="meter-saturation" class="hint">{
-                        let m = m.clone();
-                        move || state.recipe.with(|r| saturation(&m, r.channel as usize))
-                    }</p>
-                    <p class="hint">{format!("AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). The interval resamples the {} photos, then the directions, so a few photos give a wide one. Activation vectors' kurtosis {:.2}, after a random rotation {:.2}. {}", m.photos, m.vector_kurtosis, m.vector_kurtosis_rotated, budget(&m).unwrap_or_default())}</p>
-                    {strips(&m, "meter-strips", range(&m), own_kurtosis)}
-                    <p class="example-title">"Along the slider: how fast the neuron's advantage fades"</p>
-                    {curve(&m, t, own_curve)}
-                    <p class="hint">"The thin line: this direction's own standing among the random directions (the chance it is more heavy-tailed than one of them) as the slider turns it; the triangles on the ticks mark its kurtosis now."</p>
-                }
-            })}
+            {move || {
+                current()
+                    .map(|m| {
+                        let channels = state
+                            .recipe
+                            .with(|r| {
+                                basis_models::TapId::from_name(&r.layer).map_or(0, |t| t.channels())
+                            });
+                        view! {
+                            <p id="meter-auc">{auc_line(&m)}</p>
+                            <p
+                                id="meter-unranked"
+                                class="hint"
+                                hidden=unranked(&m, channels).is_none()
+                            >
+                                {unranked(&m, channels)}
+                            </p>
+                            <p id="meter-saturation" class="hint">
+                                {
+                                    let m = m.clone();
+                                    move || {
+                                        state.recipe.with(|r| saturation(&m, r.channel as usize))
+                                    }
+                                }
+                            </p>
+                            <p class="hint">
+                                {format!(
+                                    "AUC = the chance that a neuron's projection of the photos' activations is more heavy-tailed than a random direction's (0.5: no difference). The interval resamples the {} photos, then the directions, so a few photos give a wide one. Activation vectors' kurtosis {:.2}, after a random rotation {:.2}. {}",
+                                    m.photos,
+                                    m.vector_kurtosis,
+                                    m.vector_kurtosis_rotated,
+                                    budget(&m).unwrap_or_default(),
+                                )}
+                            </p>
+                            {strips(&m, "meter-strips", range(&m), own_kurtosis)}
+                            <p class="example-title">
+                                "Along the slider: how fast the neuron's advantage fades"
+                            </p>
+                            {curve(&m, t, own_curve)}
+                            <p class="hint">
+                                "The thin line: this direction's own standing among the random directions (the chance it is more heavy-tailed than one of them) as the slider turns it; the triangles on the ticks mark its kurtosis now."
+                            </p>
+                        }
+                    })
+            }}
             <LargeMeter />
         </section>
     }
@@ -250,11 +313,7 @@ fn LargeMeter() -> impl IntoView {
                 <p id="large-meter-auc">
                     {format!("On the large pool ({} photos): {}", m.photos, auc_line(&m))}
                 </p>
-                <p
-                    id="large-meter-unranked"
-                    class="hint"
-                    hidden=unranked(&m, channels()).is_none()
-                >
+                <p id="large-meter-unranked" class="hint" hidden=unranked(&m, channels()).is_none()>
                     {unranked(&m, channels())}
                 </p>
                 <p class="hint">{budget(&m)}</p>
@@ -381,14 +440,15 @@ pub fn ProfileTable() -> impl IntoView {
             >
                 "Profile every layer on the large photo pool"
             </button>
-            <span
-                id="profile-progress"
-                class="hint"
-            >
+            <span id="profile-progress" class="hint">
                 {move || {
                     let taps = LAYERS.len();
                     let large = state.large_meters.with(|m| m.len());
-                    let on_large = if large > 0 { format!(", {large} of {taps} on the large pool") } else { String::new() };
+                    let on_large = if large > 0 {
+                        format!(", {large} of {taps} on the large pool")
+                    } else {
+                        String::new()
+                    };
                     format!(" {} of {taps} taps measured{on_large}", state.meters.with(|m| m.len()))
                 }}
             </span>
@@ -399,10 +459,26 @@ pub fn ProfileTable() -> impl IntoView {
             >
                 {move || state.large_progress.get().map(|p| p.describe())}
             </p>
-            <p class="hint">"Taps after a ReLU6 (the stem, each block's expansion and depthwise convolution, the head) against linear block outputs (a 1×1 projection plus the residual, no nonlinearity after it)."</p>
-            <p id="profile-summary" class="hint" hidden=move || measured() == 0>{summary}</p>
+            <p class="hint">
+                "Taps after a ReLU6 (the stem, each block's expansion and depthwise convolution, the head) against linear block outputs (a 1×1 projection plus the residual, no nonlinearity after it)."
+            </p>
+            <p id="profile-summary" class="hint" hidden=move || measured() == 0>
+                {summary}
+            </p>
             <table id="profile-table" class="per-layer" hidden=move || measured() == 0>
-                <thead><tr><th>"Tap"</th><th>"After"</th><th>"Channels"</th><th>"Kurtosis AUC [95%]"</th><th>"Verdict"</th><th>"Constant"</th><th>"Vector kurtosis → rotated"</th><th>"Large pool: AUC [95%]"</th><th>"Large pool: verdict"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th>"Tap"</th>
+                        <th>"After"</th>
+                        <th>"Channels"</th>
+                        <th>"Kurtosis AUC [95%]"</th>
+                        <th>"Verdict"</th>
+                        <th>"Constant"</th>
+                        <th>"Vector kurtosis → rotated"</th>
+                        <th>"Large pool: AUC [95%]"</th>
+                        <th>"Large pool: verdict"</th>
+                    </tr>
+                </thead>
                 {bodies}
             </table>
         </section>

@@ -95,15 +95,15 @@ pub fn App() -> impl IntoView {
         let _ = window().location().reload();
     });
     match link.page.clone() {
-        Page::Single => view! { <SinglePage link=link/> }.into_any(),
-        Page::Sheet(sheet) => view! { <grid::GridPage sheet=sheet/> }.into_any(),
+        Page::Single => view! { <SinglePage link=link /> }.into_any(),
+        Page::Sheet(sheet) => view! { <grid::GridPage sheet=sheet /> }.into_any(),
         Page::Contrast(contrast) => {
-            view! { <contrast::ContrastPage contrast=contrast/> }.into_any()
+            view! { <contrast::ContrastPage contrast=contrast /> }.into_any()
         }
-        Page::Quiz(quiz) => view! { <quiz::QuizPage quiz=quiz/> }.into_any(),
-        Page::Predict(test) => view! { <predict::PredictPage test=test/> }.into_any(),
-        Page::Tally(test) => view! { <tally::TallyPage test=test/> }.into_any(),
-        Page::MakeQuiz => view! { <make_quiz::MakeQuizPage/> }.into_any(),
+        Page::Quiz(quiz) => view! { <quiz::QuizPage quiz=quiz /> }.into_any(),
+        Page::Predict(test) => view! { <predict::PredictPage test=test /> }.into_any(),
+        Page::Tally(test) => view! { <tally::TallyPage test=test /> }.into_any(),
+        Page::MakeQuiz => view! { <make_quiz::MakeQuizPage /> }.into_any(),
     }
 }
 
@@ -152,29 +152,43 @@ fn SinglePage(link: Link) -> impl IntoView {
         <main class:present=present>
             <header>
                 <h1>"Basis"</h1>
-                <p class="tagline">"What does a neuron of an image network respond to — and is a neuron more meaningful than a random direction?"</p>
+                <p class="tagline">
+                    "What does a neuron of an image network respond to — and is a neuron more meaningful than a random direction?"
+                </p>
             </header>
-            <notices::Message/>
-            <notices::InsecureNotice/>
-            <notices::EngineStopped/>
-            <notices::Loading/>
-            <notices::Backend/>
+            <notices::Message />
+            <notices::InsecureNotice />
+            <notices::EngineStopped />
+            <notices::Loading />
+            <notices::Backend />
             <div class="workspace">
-                <stage::Stage/>
+                <stage::Stage />
                 <div class="panel">
-                    <controls::DirectionControls/>
-                    <controls::ImageControls/>
-                    <share::Share/>
+                    <controls::DirectionControls />
+                    <controls::ImageControls />
+                    <share::Share />
                     <fieldset class="controls classroom-links" hidden=move || !state.ready()>
                         <legend>"Neurons vs random directions"</legend>
-                        <p><a id="compare-link" href=compare>"Compare them side by side (a sheet, labelled or blind)"</a></p>
-                        <p hidden=move || contrast().is_none()><a id="contrast-link" href=move || contrast().unwrap_or_default()>"Inside a block and at its output: the same comparison at a ReLU6 layer and at the linear layer after it"</a></p>
-                        <p><a id="make-quiz-link" href="#make-quiz">"Make a quiz for a class: “spot the neuron” or “predict the response”"</a></p>
+                        <p>
+                            <a id="compare-link" href=compare>
+                                "Compare them side by side (a sheet, labelled or blind)"
+                            </a>
+                        </p>
+                        <p hidden=move || contrast().is_none()>
+                            <a id="contrast-link" href=move || contrast().unwrap_or_default()>
+                                "Inside a block and at its output: the same comparison at a ReLU6 layer and at the linear layer after it"
+                            </a>
+                        </p>
+                        <p>
+                            <a id="make-quiz-link" href="#make-quiz">
+                                "Make a quiz for a class: “spot the neuron” or “predict the response”"
+                            </a>
+                        </p>
                     </fieldset>
                 </div>
             </div>
-            <examples::Examples/>
-            <help::Help/>
+            <examples::Examples />
+            <help::Help />
         </main>
     }
 }

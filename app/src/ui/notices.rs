@@ -39,9 +39,20 @@ pub fn Loading() -> impl IntoView {
     };
     view! {
         <section class="loading" hidden=move || loading().is_none()>
-            <label for="weights-progress">"Starting the engine: downloading the network's weights"</label>
-            <progress id="weights-progress" max=move || loading().map_or(1, |(_, t)| t.max(1)) value=move || loading().map_or(0, |(l, _)| l)></progress>
-            <span id="weights-bytes">{move || { let (l, t) = loading().unwrap_or_default(); format!("{:.1} / {:.1} MB", l as f64 / 1e6, t as f64 / 1e6) }}</span>
+            <label for="weights-progress">
+                "Starting the engine: downloading the network's weights"
+            </label>
+            <progress
+                id="weights-progress"
+                max=move || loading().map_or(1, |(_, t)| t.max(1))
+                value=move || loading().map_or(0, |(l, _)| l)
+            ></progress>
+            <span id="weights-bytes">
+                {move || {
+                    let (l, t) = loading().unwrap_or_default();
+                    format!("{:.1} / {:.1} MB", l as f64 / 1e6, t as f64 / 1e6)
+                }}
+            </span>
         </section>
     }
 }
@@ -61,7 +72,8 @@ pub fn Backend() -> impl IntoView {
     };
     view! {
         <section class="backend" data-control="status" hidden=hidden("status")>
-            "Computing on: " <strong id="backend">{backend}</strong>
+            "Computing on: "
+            <strong id="backend">{backend}</strong>
             <span id="backend-notice" class="notice" hidden=move || notice().is_none()>
                 {move || notice().unwrap_or_default()}
             </span>
@@ -82,10 +94,20 @@ pub fn EngineStopped() -> impl IntoView {
         _ => None,
     };
     view! {
-        <section id="engine-stopped" class="message" role="alert" hidden=move || stopped().is_none()>
-            <p>"The engine stopped: " <span id="engine-error">{move || stopped().unwrap_or_default()}</span>
-               ". Your settings and the last image are kept."</p>
-            <button id="restart-engine" on:click=move |_| ctl.with_value(|c| c.restart_engine())>"Restart the engine"</button>
+        <section
+            id="engine-stopped"
+            class="message"
+            role="alert"
+            hidden=move || stopped().is_none()
+        >
+            <p>
+                "The engine stopped: "
+                <span id="engine-error">{move || stopped().unwrap_or_default()}</span>
+                ". Your settings and the last image are kept."
+            </p>
+            <button id="restart-engine" on:click=move |_| ctl.with_value(|c| c.restart_engine())>
+                "Restart the engine"
+            </button>
         </section>
     }
 }

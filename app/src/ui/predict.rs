@@ -54,8 +54,8 @@ fn crop_pixels(crops: &PoolCrops, index: usize) -> Option<&[u8]> {
 #[component]
 pub fn PredictPage(test: Result<Predict, RecipeError>) -> impl IntoView {
     match test {
-        Ok(test) => view! { <PredictRun test=test/> }.into_any(),
-        Err(error) => view! { <BadLink title="Predict the response" error=error/> }.into_any(),
+        Ok(test) => view! { <PredictRun test=test /> }.into_any(),
+        Err(error) => view! { <BadLink title="Predict the response" error=error /> }.into_any(),
     }
 }
 
@@ -207,54 +207,158 @@ fn PredictRun(test: Predict) -> impl IntoView {
         <main class="quiz-page predict-page">
             <header>
                 <h1>"Predict the response"</h1>
-                <nav><a href="#">"Basis"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+                <nav>
+                    <a href="#">"Basis"</a>
+                    " · "
+                    <a href="#make-quiz">"Make a quiz"</a>
+                </nav>
             </header>
-            <p class="message" role="alert" id="quiz-message" hidden=move || message.with(Option::is_none)>{move || message.get().unwrap_or_default()}</p>
-            <EngineBar view=view engine=engine/>
+            <p
+                class="message"
+                role="alert"
+                id="quiz-message"
+                hidden=move || message.with(Option::is_none)
+            >
+                {move || message.get().unwrap_or_default()}
+            </p>
+            <EngineBar view=view engine=engine />
             <section class="prepare" hidden=move || phase.get() == Phase::End>
                 <label for="prepare-progress">"Preparing the images: "</label>
-                <progress id="prepare-progress" max=total_steps value=move || prepared_steps.get()></progress>
-                <span id="rounds-ready">{move || format!("{} of {count} rounds ready", (0..count).filter(|&r| ready(r)).count())}</span>
-                <span id="pool-progress" hidden=move || pool_progress.get().is_none()>{move || pool_progress.get().map(|(done, total)| format!(" · photos through the network: {done} of {total} crops")).unwrap_or_default()}</span>
+                <progress
+                    id="prepare-progress"
+                    max=total_steps
+                    value=move || prepared_steps.get()
+                ></progress>
+                <span id="rounds-ready">
+                    {move || {
+                        format!(
+                            "{} of {count} rounds ready",
+                            (0..count).filter(|&r| ready(r)).count(),
+                        )
+                    }}
+                </span>
+                <span id="pool-progress" hidden=move || pool_progress.get().is_none()>
+                    {move || {
+                        pool_progress
+                            .get()
+                            .map(|(done, total)| {
+                                format!(" · photos through the network: {done} of {total} crops")
+                            })
+                            .unwrap_or_default()
+                    }}
+                </span>
             </section>
             {move || match phase.get() {
-                Phase::Intro => view! {
-                    <section id="quiz-intro" class="intro">
-                        <p>{format!("{count} rounds, layers {layers} of an image network (EfficientNet-Lite0). Each round shows four feature visualizations of one direction of a layer — images made to excite it — and two photos. Which photo makes that direction respond more? Pick one and say how sure you are.")}</p>
-                        <p>"Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order fixed by the link; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."</p>
-                        <p class="fairness" id="protocol">{format!("The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. Every student who opens this link gets the same rounds.", photo_count())}</p>
-                        <button id="start-quiz" prop:disabled=move || !ready(0) on:click=move |_| phase.set(Phase::Round(0))>
-                            {move || if ready(0) { "Start" } else { "Start (preparing the first round…)" }}
-                        </button>
-                    </section>
-                }.into_any(),
+                Phase::Intro => {
+                    view! {
+                        <section id="quiz-intro" class="intro">
+                            <p>
+                                {format!(
+                                    "{count} rounds, layers {layers} of an image network (EfficientNet-Lite0). Each round shows four feature visualizations of one direction of a layer — images made to excite it — and two photos. Which photo makes that direction respond more? Pick one and say how sure you are.",
+                                )}
+                            </p>
+                            <p>
+                                "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order fixed by the link; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
+                            </p>
+                            <p class="fairness" id="protocol">
+                                {format!(
+                                    "The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. Every student who opens this link gets the same rounds.",
+                                    photo_count(),
+                                )}
+                            </p>
+                            <button
+                                id="start-quiz"
+                                prop:disabled=move || !ready(0)
+                                on:click=move |_| phase.set(Phase::Round(0))
+                            >
+                                {move || {
+                                    if ready(0) {
+                                        "Start"
+                                    } else {
+                                        "Start (preparing the first round…)"
+                                    }
+                                }}
+                            </button>
+                        </section>
+                    }
+                        .into_any()
+                }
                 Phase::Round(round) => {
                     let layer = trials.with_value(|t| t[round].layer.clone());
-                    let data_crops = move || sides(round).map(|[l, r]| format!("{l},{r}")).unwrap_or_default();
+                    let data_crops = move || {
+                        sides(round).map(|[l, r]| format!("{l},{r}")).unwrap_or_default()
+                    };
                     view! {
-                        <section id="quiz-round" class="round" data-round=round.to_string() data-crops=data_crops>
+                        <section
+                            id="quiz-round"
+                            class="round"
+                            data-round=round.to_string()
+                            data-crops=data_crops
+                        >
                             <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
                             <p hidden=move || ready(round)>"Preparing this round…"</p>
                             <div hidden=move || !ready(round)>
                                 <p>"Feature visualizations of this direction:"</p>
                                 <div class="references">
-                                    {reference_canvases.into_iter().enumerate().map(|(i, node)| view! {
-                                        <canvas id=format!("reference-{i}") node_ref=node width="64" height="64"></canvas>
-                                    }).collect_view()}
+                                    {reference_canvases
+                                        .into_iter()
+                                        .enumerate()
+                                        .map(|(i, node)| {
+                                            view! {
+                                                <canvas
+                                                    id=format!("reference-{i}")
+                                                    node_ref=node
+                                                    width="64"
+                                                    height="64"
+                                                ></canvas>
+                                            }
+                                        })
+                                        .collect_view()}
                                 </div>
-                                <p class="question">"Which photo makes this direction respond more?"</p>
+                                <p class="question">
+                                    "Which photo makes this direction respond more?"
+                                </p>
                                 <div class="pair">
-                                    <figure><canvas id="left-image" node_ref=photo_canvases[0] width="224" height="224"></canvas><figcaption>"Left photo"</figcaption></figure>
-                                    <figure><canvas id="right-image" node_ref=photo_canvases[1] width="224" height="224"></canvas><figcaption>"Right photo"</figcaption></figure>
+                                    <figure>
+                                        <canvas
+                                            id="left-image"
+                                            node_ref=photo_canvases[0]
+                                            width="224"
+                                            height="224"
+                                        ></canvas>
+                                        <figcaption>"Left photo"</figcaption>
+                                    </figure>
+                                    <figure>
+                                        <canvas
+                                            id="right-image"
+                                            node_ref=photo_canvases[1]
+                                            width="224"
+                                            height="224"
+                                        ></canvas>
+                                        <figcaption>"Right photo"</figcaption>
+                                    </figure>
                                 </div>
                             </div>
-                            <AnswerPicker sitting=sitting ready=Signal::derive(move || ready(round)) labels=["The left photo", "The right photo"]/>
+                            <AnswerPicker
+                                sitting=sitting
+                                ready=Signal::derive(move || ready(round))
+                                labels=["The left photo", "The right photo"]
+                            />
                         </section>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
-                Phase::End => view! {
-                    <PredictEnd test=test.get_value() trials=trials.get_value() code=sitting.code() shown=Signal::derive(key_rows)/>
-                }.into_any(),
+                Phase::End => {
+                    view! {
+                        <PredictEnd
+                            test=test.get_value()
+                            trials=trials.get_value()
+                            code=sitting.code()
+                            shown=Signal::derive(key_rows)
+                        />
+                    }
+                        .into_any()
+                }
             }}
         </main>
     }
@@ -303,12 +407,24 @@ fn PredictEnd(
                 });
                 let link = format!("#{}", Link::fragment(&trial.direction, &[], false));
                 view! {
-                    <tr class=if right { "right" } else { "wrong" } data-arm=if trial.arm == Arm::Neuron { "neuron" } else { "random" }>
+                    <tr
+                        class=if right { "right" } else { "wrong" }
+                        data-arm=if trial.arm == Arm::Neuron { "neuron" } else { "random" }
+                    >
                         <td>{i + 1}</td>
                         <td>{trial.layer.clone()}</td>
-                        <td><a href=link>{direction}</a></td>
+                        <td>
+                            <a href=link>{direction}</a>
+                        </td>
                         <td>{format!("{}: {photos}", side(trial.strong_left))}</td>
-                        <td>{format!("{} {}, confidence {}", side(answer.left), if right { "✓" } else { "✗" }, answer.confidence)}</td>
+                        <td>
+                            {format!(
+                                "{} {}, confidence {}",
+                                side(answer.left),
+                                if right { "✓" } else { "✗" },
+                                answer.confidence,
+                            )}
+                        </td>
                     </tr>
                 }
             })
@@ -317,16 +433,38 @@ fn PredictEnd(
     view! {
         <section id="quiz-end" class="results">
             <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
-            <p id="accuracy">{format!("Accuracy {}. Guessing gives 50%.", describe(score.correct, score.total))}</p>
-            <ArmVerdict score=score.clone()/>
-            <AccuracyChart rows=chart/>
+            <p id="accuracy">
+                {format!("Accuracy {}. Guessing gives 50%.", describe(score.correct, score.total))}
+            </p>
+            <ArmVerdict score=score.clone() />
+            <AccuracyChart rows=chart />
             <h3>"Your result code"</h3>
-            <p>"Hand this code to your teacher. It holds your answers (not your name) and a checksum."</p>
-            <input id="result-code" class="result-code" type="text" readonly prop:value=code.encode()/>
-            <p class="hint">"Teachers: count a class's codes on the "<a id="tally-link" href=tally>"tally page"</a>"; it compares neurons with random directions over the whole class."</p>
+            <p>
+                "Hand this code to your teacher. It holds your answers (not your name) and a checksum."
+            </p>
+            <input
+                id="result-code"
+                class="result-code"
+                type="text"
+                readonly
+                prop:value=code.encode()
+            />
+            <p class="hint">
+                "Teachers: count a class's codes on the "<a id="tally-link" href=tally>
+                    "tally page"
+                </a>"; it compares neurons with random directions over the whole class."
+            </p>
             <h3>"Answer key"</h3>
             <table id="answer-key" class="answer-key">
-                <thead><tr><th>"Round"</th><th>"Layer"</th><th>"Direction"</th><th>"Stronger photo (mean response)"</th><th>"You said"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th>"Round"</th>
+                        <th>"Layer"</th>
+                        <th>"Direction"</th>
+                        <th>"Stronger photo (mean response)"</th>
+                        <th>"You said"</th>
+                    </tr>
+                </thead>
                 <tbody>{key}</tbody>
             </table>
         </section>

@@ -49,8 +49,8 @@ fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
 #[component]
 pub fn QuizPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
     match quiz {
-        Ok(quiz) => view! { <QuizRun quiz=quiz/> }.into_any(),
-        Err(error) => view! { <BadLink title="Spot the neuron" error=error/> }.into_any(),
+        Ok(quiz) => view! { <QuizRun quiz=quiz /> }.into_any(),
+        Err(error) => view! { <BadLink title="Spot the neuron" error=error /> }.into_any(),
     }
 }
 
@@ -131,26 +131,71 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         <main class="quiz-page">
             <header>
                 <h1>"Spot the neuron"</h1>
-                <nav><a href="#">"Basis"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+                <nav>
+                    <a href="#">"Basis"</a>
+                    " · "
+                    <a href="#make-quiz">"Make a quiz"</a>
+                </nav>
             </header>
-            <p class="message" role="alert" id="quiz-message" hidden=move || message.with(Option::is_none)>{move || message.get().unwrap_or_default()}</p>
-            <EngineBar view=view engine=engine/>
+            <p
+                class="message"
+                role="alert"
+                id="quiz-message"
+                hidden=move || message.with(Option::is_none)
+            >
+                {move || message.get().unwrap_or_default()}
+            </p>
+            <EngineBar view=view engine=engine />
             <section class="prepare" hidden=move || phase.get() == Phase::End>
                 <label for="prepare-progress">"Preparing the images: "</label>
-                <progress id="prepare-progress" max=total_steps value=move || prepared_steps.get()></progress>
-                <span id="rounds-ready">{move || format!("{} of {count} rounds ready", ready.with(|r| r.iter().filter(|&&x| x).count()))}</span>
+                <progress
+                    id="prepare-progress"
+                    max=total_steps
+                    value=move || prepared_steps.get()
+                ></progress>
+                <span id="rounds-ready">
+                    {move || {
+                        format!(
+                            "{} of {count} rounds ready",
+                            ready.with(|r| r.iter().filter(|&&x| x).count()),
+                        )
+                    }}
+                </span>
             </section>
             {move || match phase.get() {
-                Phase::Intro => view! {
-                    <section id="quiz-intro" class="intro">
-                        <p>{format!("{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. The other was made to excite a random direction: a random mix of all the layer's channels.")}</p>
-                        <p>"Which one is the single neuron? Pick a side and say how sure you are. At the end you get your score and a code to hand in."</p>
-                        <p class="fairness">{format!("Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. Every student who opens this link gets the same rounds in the same order.")}</p>
-                        <button id="start-quiz" prop:disabled=move || !ready.with(|r| r[0]) on:click=move |_| phase.set(Phase::Round(0))>
-                            {move || if ready.with(|r| r[0]) { "Start" } else { "Start (preparing the first round…)" }}
-                        </button>
-                    </section>
-                }.into_any(),
+                Phase::Intro => {
+                    view! {
+                        <section id="quiz-intro" class="intro">
+                            <p>
+                                {format!(
+                                    "{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. The other was made to excite a random direction: a random mix of all the layer's channels.",
+                                )}
+                            </p>
+                            <p>
+                                "Which one is the single neuron? Pick a side and say how sure you are. At the end you get your score and a code to hand in."
+                            </p>
+                            <p class="fairness">
+                                {format!(
+                                    "Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. Every student who opens this link gets the same rounds in the same order.",
+                                )}
+                            </p>
+                            <button
+                                id="start-quiz"
+                                prop:disabled=move || !ready.with(|r| r[0])
+                                on:click=move |_| phase.set(Phase::Round(0))
+                            >
+                                {move || {
+                                    if ready.with(|r| r[0]) {
+                                        "Start"
+                                    } else {
+                                        "Start (preparing the first round…)"
+                                    }
+                                }}
+                            </button>
+                        </section>
+                    }
+                        .into_any()
+                }
                 Phase::Round(round) => {
                     let layer = rounds.with_value(|r| r[round].layer.clone());
                     view! {
@@ -158,18 +203,39 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                             <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
                             <p hidden=move || ready.with(|r| r[round])>"Preparing this round…"</p>
                             <div class="pair" hidden=move || !ready.with(|r| r[round])>
-                                <figure><canvas id="left-image" node_ref=left width="64" height="64"></canvas><figcaption>"Left"</figcaption></figure>
-                                <figure><canvas id="right-image" node_ref=right width="64" height="64"></canvas><figcaption>"Right"</figcaption></figure>
+                                <figure>
+                                    <canvas
+                                        id="left-image"
+                                        node_ref=left
+                                        width="64"
+                                        height="64"
+                                    ></canvas>
+                                    <figcaption>"Left"</figcaption>
+                                </figure>
+                                <figure>
+                                    <canvas
+                                        id="right-image"
+                                        node_ref=right
+                                        width="64"
+                                        height="64"
+                                    ></canvas>
+                                    <figcaption>"Right"</figcaption>
+                                </figure>
                             </div>
                             <p class="question">"Which one is a single neuron?"</p>
-                            <AnswerPicker sitting=sitting ready=Signal::derive(move || ready.with(|r| r[round])) labels=["Left is the neuron", "Right is the neuron"]/>
+                            <AnswerPicker
+                                sitting=sitting
+                                ready=Signal::derive(move || ready.with(|r| r[round]))
+                                labels=["Left is the neuron", "Right is the neuron"]
+                            />
                         </section>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
                 Phase::End => {
                     let quiz = quiz_for_end.get_value();
                     let rounds = rounds_for_end.get_value();
-                    view! { <QuizEnd quiz=quiz rounds=rounds code=sitting.code()/> }.into_any()
+                    view! { <QuizEnd quiz=quiz rounds=rounds code=sitting.code() /> }.into_any()
                 }
             }}
         </main>
@@ -195,14 +261,29 @@ fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
         .map(|(i, (round, answer))| {
             let right = answer.left == round.neuron_left;
             let side = |left: bool| if left { "left" } else { "right" };
-            let [l, r] = round.shown().map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
+            let [l, r] = round
+                .shown()
+                .map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
             view! {
                 <tr class=if right { "right" } else { "wrong" }>
                     <td>{i + 1}</td>
                     <td>{round.layer.clone()}</td>
-                    <td>{format!("{} (channel {})", side(round.neuron_left), round.neuron.channel)}</td>
-                    <td>{format!("{} {}, confidence {}", side(answer.left), if right { "✓" } else { "✗" }, answer.confidence)}</td>
-                    <td><a href=l>"left"</a>" · "<a href=r>"right"</a></td>
+                    <td>
+                        {format!("{} (channel {})", side(round.neuron_left), round.neuron.channel)}
+                    </td>
+                    <td>
+                        {format!(
+                            "{} {}, confidence {}",
+                            side(answer.left),
+                            if right { "✓" } else { "✗" },
+                            answer.confidence,
+                        )}
+                    </td>
+                    <td>
+                        <a href=l>"left"</a>
+                        " · "
+                        <a href=r>"right"</a>
+                    </td>
                 </tr>
             }
         })
@@ -210,15 +291,40 @@ fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
     view! {
         <section id="quiz-end" class="results">
             <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
-            <p id="accuracy">{format!("Accuracy {}. Guessing gives 50%; an interval that lies above 50% means you really can tell neurons from random directions at these layers.", describe(score.correct, score.total))}</p>
-            <AccuracyChart rows=chart/>
+            <p id="accuracy">
+                {format!(
+                    "Accuracy {}. Guessing gives 50%; an interval that lies above 50% means you really can tell neurons from random directions at these layers.",
+                    describe(score.correct, score.total),
+                )}
+            </p>
+            <AccuracyChart rows=chart />
             <h3>"Your result code"</h3>
-            <p>"Hand this code to your teacher. It holds your answers (not your name) and a checksum."</p>
-            <input id="result-code" class="result-code" type="text" readonly prop:value=code.clone()/>
-            <p class="hint">"Teachers: count a class's codes on the "<a id="tally-link" href=tally>"tally page"</a>"."</p>
+            <p>
+                "Hand this code to your teacher. It holds your answers (not your name) and a checksum."
+            </p>
+            <input
+                id="result-code"
+                class="result-code"
+                type="text"
+                readonly
+                prop:value=code.clone()
+            />
+            <p class="hint">
+                "Teachers: count a class's codes on the "<a id="tally-link" href=tally>
+                    "tally page"
+                </a>"."
+            </p>
             <h3>"Answer key"</h3>
             <table id="answer-key" class="answer-key">
-                <thead><tr><th>"Round"</th><th>"Layer"</th><th>"Neuron was"</th><th>"You said"</th><th>"Images"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th>"Round"</th>
+                        <th>"Layer"</th>
+                        <th>"Neuron was"</th>
+                        <th>"You said"</th>
+                        <th>"Images"</th>
+                    </tr>
+                </thead>
                 <tbody>{key}</tbody>
             </table>
         </section>

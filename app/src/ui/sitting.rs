@@ -105,11 +105,23 @@ fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
     view! {
         <fieldset class="confidence">
             <legend>"How sure are you?"</legend>
-            {[(1u8, "Guessing"), (2, "Fairly sure"), (3, "Sure")].into_iter().map(|(level, text)| view! {
-                <label><input type="radio" name="confidence" value=level.to_string()
-                    prop:checked=move || confidence.get() == Some(level)
-                    on:change=move |_| confidence.set(Some(level))/>{format!(" {text}")}</label>
-            }).collect_view()}
+            {[(1u8, "Guessing"), (2, "Fairly sure"), (3, "Sure")]
+                .into_iter()
+                .map(|(level, text)| {
+                    view! {
+                        <label>
+                            <input
+                                type="radio"
+                                name="confidence"
+                                value=level.to_string()
+                                prop:checked=move || confidence.get() == Some(level)
+                                on:change=move |_| confidence.set(Some(level))
+                            />
+                            {format!(" {text}")}
+                        </label>
+                    }
+                })
+                .collect_view()}
         </fieldset>
     }
 }
@@ -125,10 +137,18 @@ pub fn AnswerPicker(
     let confidence = sitting.confidence;
     let disabled = move || confidence.get().is_none() || !ready.get();
     view! {
-        <ConfidencePicker confidence=confidence/>
+        <ConfidencePicker confidence=confidence />
         <div class="choices">
-            <button id="answer-left" prop:disabled=disabled on:click=move |_| sitting.answer(true)>{labels[0]}</button>
-            <button id="answer-right" prop:disabled=disabled on:click=move |_| sitting.answer(false)>{labels[1]}</button>
+            <button id="answer-left" prop:disabled=disabled on:click=move |_| sitting.answer(true)>
+                {labels[0]}
+            </button>
+            <button
+                id="answer-right"
+                prop:disabled=disabled
+                on:click=move |_| sitting.answer(false)
+            >
+                {labels[1]}
+            </button>
         </div>
     }
 }
@@ -139,7 +159,11 @@ pub fn BadLink(title: &'static str, error: basis_recipe::RecipeError) -> impl In
     view! {
         <main class="quiz-page">
             <h1>{title}</h1>
-            <p class="message" role="alert" id="quiz-error">{format!("This quiz link could not be read: {error}. Ask for the link again, or ")}<a href="#make-quiz">"make a quiz"</a>"."</p>
+            <p class="message" role="alert" id="quiz-error">
+                {format!("This quiz link could not be read: {error}. Ask for the link again, or ")}
+                <a href="#make-quiz">"make a quiz"</a>
+                "."
+            </p>
         </main>
     }
 }

@@ -28,11 +28,17 @@ pub fn Stage() -> impl IntoView {
     let canvas = ctl.with_value(|c| c.canvas);
     view! {
         <figure class="stage">
-            <canvas id="canvas" node_ref=canvas width="64" height="64" role="img"
+            <canvas
+                id="canvas"
+                node_ref=canvas
+                width="64"
+                height="64"
+                role="img"
                 data-run=move || state.shown_run.get()
-                aria-label="The image optimized to excite the chosen direction"></canvas>
-            <Slider/>
-            <Status/>
+                aria-label="The image optimized to excite the chosen direction"
+            ></canvas>
+            <Slider />
+            <Status />
         </figure>
     }
 }
@@ -49,17 +55,28 @@ fn Slider() -> impl IntoView {
             <label for="direction">"Direction: from the neuron to a random mixture"</label>
             <div class="slider-track">
                 <span class="end">"neuron"</span>
-                <input id="direction" type="range" min="0" max="1" step="0.01"
+                <input
+                    id="direction"
+                    type="range"
+                    min="0"
+                    max="1"
+                    step="0.01"
                     prop:value=move || recipe.with(|r| r.mix)
                     prop:disabled=move || !state.ready()
-                    on:input=move |ev| if let Ok(mix) = event_target_value(&ev).parse() {
-                        ctl.with_value(|c| c.change(|r| r.mix = mix))
-                    } />
+                    on:input=move |ev| {
+                        if let Ok(mix) = event_target_value(&ev).parse() {
+                            ctl.with_value(|c| c.change(|r| r.mix = mix))
+                        }
+                    }
+                />
                 <span class="end">"random"</span>
             </div>
             <p class="slider-readout">
-                "t = " <output id="direction-value">{move || format!("{:.2}", recipe.with(|r| r.mix))}</output>
-                " · " <output id="direction-angle">{move || format!("{:.1}°", angle.get())}</output>
+                "t = "
+                <output id="direction-value">
+                    {move || format!("{:.2}", recipe.with(|r| r.mix))}
+                </output> " · "
+                <output id="direction-angle">{move || format!("{:.1}°", angle.get())}</output>
                 " from the neuron"
             </p>
         </div>
@@ -72,11 +89,26 @@ fn Status() -> impl IntoView {
     let progress = state.progress;
     view! {
         <figcaption id="status" data-control="status" hidden=hidden("status")>
-            <span>"Step " <output id="step">{move || progress.get().step}</output> " / " {move || progress.get().target}</span>
-            <span>" · objective " <output id="objective">{move || format!("{:.3}", progress.get().objective)}</output></span>
-            <span>" · " <output id="rate">{move || format!("{:.1}", progress.get().steps_per_second)}</output> " steps/s"</span>
-            <span id="done" hidden=move || !progress.get().done>" · done"</span>
-            <span id="paused" hidden=move || !state.paused.get()>" · paused"</span>
+            <span>
+                "Step " <output id="step">{move || progress.get().step}</output> " / "
+                {move || progress.get().target}
+            </span>
+            <span>
+                " · objective "
+                <output id="objective">{move || format!("{:.3}", progress.get().objective)}</output>
+            </span>
+            <span>
+                " · "
+                <output id="rate">
+                    {move || format!("{:.1}", progress.get().steps_per_second)}
+                </output> " steps/s"
+            </span>
+            <span id="done" hidden=move || !progress.get().done>
+                " · done"
+            </span>
+            <span id="paused" hidden=move || !state.paused.get()>
+                " · paused"
+            </span>
         </figcaption>
     }
 }

@@ -34,7 +34,11 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             return view! {
                 <main class="tally-page">
                     <h1>"Class tally"</h1>
-                    <p class="message" role="alert" id="tally-error">{format!("This tally link could not be read: {error}. Open the tally link of your quiz (from the quiz's end screen or the make-a-quiz page).")}</p>
+                    <p class="message" role="alert" id="tally-error">
+                        {format!(
+                            "This tally link could not be read: {error}. Open the tally link of your quiz (from the quiz's end screen or the make-a-quiz page).",
+                        )}
+                    </p>
                 </main>
             }
             .into_any();
@@ -86,17 +90,43 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                 .iter()
                 .map(|(_, part)| part)
                 .chain(&score.layers)
-                .map(|l| view! { <tr><td>{l.label.clone()}</td><td>{format!("{} / {}", l.correct, l.total)}</td><td>{describe(l.correct, l.total)}</td></tr> })
+                .map(|l| view! {
+                    <tr>
+                        <td>{l.label.clone()}</td>
+                        <td>{format!("{} / {}", l.correct, l.total)}</td>
+                        <td>{describe(l.correct, l.total)}</td>
+                    </tr>
+                })
                 .collect_view();
             view! {
                 <section id="tally-summary">
-                    <p id="tally-students">{format!("{} students, {} answers: {} correct.", tally.students(), score.total, score.correct)}</p>
-                    <p id="tally-accuracy">{format!("Class accuracy {}.", describe(score.correct, score.total))}</p>
+                    <p id="tally-students">
+                        {format!(
+                            "{} students, {} answers: {} correct.",
+                            tally.students(),
+                            score.total,
+                            score.correct,
+                        )}
+                    </p>
+                    <p id="tally-accuracy">
+                        {format!("Class accuracy {}.", describe(score.correct, score.total))}
+                    </p>
                     <p id="tally-verdict">{verdict}</p>
-                    <ArmVerdict score=score.clone()/>
-                    <AccuracyChart rows=rows/>
-                    <table class="per-layer"><thead><tr><th>"Part"</th><th>"Correct"</th><th>"Accuracy"</th></tr></thead><tbody>{table}</tbody></table>
-                    <p class="hint">"Every student saw the same rounds, so answers are not independent draws: read the intervals and the test as describing this class on these images."</p>
+                    <ArmVerdict score=score.clone() />
+                    <AccuracyChart rows=rows />
+                    <table class="per-layer">
+                        <thead>
+                            <tr>
+                                <th>"Part"</th>
+                                <th>"Correct"</th>
+                                <th>"Accuracy"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{table}</tbody>
+                    </table>
+                    <p class="hint">
+                        "Every student saw the same rounds, so answers are not independent draws: read the intervals and the test as describing this class on these images."
+                    </p>
                 </section>
             }
         })
@@ -105,19 +135,55 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
         <main class="tally-page">
             <header>
                 <h1>{title(&test)}</h1>
-                <nav><a href="#">"Basis"</a>" · "<a href=format!("#{}", test.fragment())>"The quiz"</a>" · "<a href="#make-quiz">"Make a quiz"</a></nav>
+                <nav>
+                    <a href="#">"Basis"</a>
+                    " · "
+                    <a href=format!("#{}", test.fragment())>"The quiz"</a>
+                    " · "
+                    <a href="#make-quiz">"Make a quiz"</a>
+                </nav>
             </header>
-            <p>{format!("Quiz {}: {} rounds, layers {}. Paste the students' result codes, one per line. Nothing leaves this browser.", test.id(), test.rounds(), test.layers().join(", "))}</p>
-            <textarea id="codes" rows="8" cols="40" prop:value=move || codes.get() on:input=move |ev| codes.set(event_target_value(&ev))></textarea>
-            <div><button id="count-codes" on:click=count>"Count"</button></div>
+            <p>
+                {format!(
+                    "Quiz {}: {} rounds, layers {}. Paste the students' result codes, one per line. Nothing leaves this browser.",
+                    test.id(),
+                    test.rounds(),
+                    test.layers().join(", "),
+                )}
+            </p>
+            <textarea
+                id="codes"
+                rows="8"
+                cols="40"
+                prop:value=move || codes.get()
+                on:input=move |ev| codes.set(event_target_value(&ev))
+            ></textarea>
+            <div>
+                <button id="count-codes" on:click=count>
+                    "Count"
+                </button>
+            </div>
             <ul id="checked-codes" class="checked">
-                {move || checked.get().into_iter().map(|c| {
-                    let (class, text) = match &c.outcome {
-                        Ok(()) => ("accepted", format!("line {}: {} — counted", c.line, c.code)),
-                        Err(why) => ("refused", format!("line {}: {} — refused: {why}", c.line, c.code)),
-                    };
-                    view! { <li class=class>{text}</li> }
-                }).collect_view()}
+                {move || {
+                    checked
+                        .get()
+                        .into_iter()
+                        .map(|c| {
+                            let (class, text) = match &c.outcome {
+                                Ok(()) => {
+                                    ("accepted", format!("line {}: {} — counted", c.line, c.code))
+                                }
+                                Err(why) => {
+                                    (
+                                        "refused",
+                                        format!("line {}: {} — refused: {why}", c.line, c.code),
+                                    )
+                                }
+                            };
+                            view! { <li class=class>{text}</li> }
+                        })
+                        .collect_view()
+                }}
             </ul>
             {summary}
         </main>

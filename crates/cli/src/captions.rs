@@ -41,11 +41,12 @@ impl DrawTarget for Canvas<'_> {
         pixels: I,
     ) -> Result<(), Self::Error> {
         for Pixel(point, color) in pixels {
-            if let (Ok(x), Ok(y)) = (u32::try_from(point.x), u32::try_from(point.y)) {
-                if x < self.0.width() && y < self.0.height() {
-                    self.0
-                        .put_pixel(x, y, Rgb([color.r(), color.g(), color.b()]));
-                }
+            if let (Ok(x), Ok(y)) = (u32::try_from(point.x), u32::try_from(point.y))
+                && x < self.0.width()
+                && y < self.0.height()
+            {
+                self.0
+                    .put_pixel(x, y, Rgb([color.r(), color.g(), color.b()]));
             }
         }
         Ok(())

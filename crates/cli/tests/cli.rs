@@ -51,7 +51,7 @@ fn assert_clean_error(output: &Output, needle: &str) {
 /// Top-3 labels per image, in order.
 fn top3(output: &str) -> Vec<Vec<String>> {
     output
-        .split(|c| c == '\n')
+        .split('\n')
         .collect::<Vec<_>>()
         .chunks(6)
         .filter(|chunk| chunk.len() == 6)

@@ -51,6 +51,10 @@ pub struct ImageParam {
 }
 
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per image parameterization, made once per session and never moved in bulk"
+)]
 enum Kind {
     /// Parameters are `[3, 2h, batch, wf]`: real parts stacked over imaginary parts, `wf = w/2 + 1`.
     /// The inverse real 2-D DFT is two matrix products (no power-of-two restriction, and the same
@@ -242,7 +246,7 @@ mod tests {
         for mut row in rows {
             // A real signal's DC and Nyquist bins are real: their imaginary parts carry nothing.
             row[0].im = 0.0;
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 row[wf - 1].im = 0.0;
             }
             let mut out = vec![0.0; n];

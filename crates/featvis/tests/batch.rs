@@ -80,11 +80,9 @@ fn assert_batch_matches_singles(tiles: Vec<Tile>) {
     let last_alone: Vec<f32> = singles.iter().map(|s| s[STEPS][0]).collect();
     assert_eq!(ranking(&batched[STEPS]), ranking(&last_alone));
     // The run did something: every image's objective rose.
-    for image in 0..tiles.len() {
-        assert!(
-            batched[STEPS][image] > batched[0][image],
-            "image {image} did not rise"
-        );
+    assert_eq!(batched[STEPS].len(), tiles.len());
+    for (image, (end, start)) in batched[STEPS].iter().zip(&batched[0]).enumerate() {
+        assert!(end > start, "image {image} did not rise");
     }
 }
 

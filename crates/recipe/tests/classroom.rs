@@ -9,6 +9,9 @@ use basis_recipe::{
     Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind, reference_seeds,
 };
 
+/// A malformed input and a check that its error is the expected one.
+type Case = (String, fn(&RecipeError) -> bool);
+
 const WEIGHTS: &str = "0123456789abcdef";
 
 fn sheet() -> Sheet {
@@ -131,7 +134,7 @@ fn hostile_sheet_strings_are_refused_with_a_reason() {
     let valid = sheet().encode();
     let mut trailing = URL_SAFE_NO_PAD.decode(&valid).unwrap();
     trailing.push(0);
-    let cases: Vec<(String, fn(&RecipeError) -> bool)> = vec![
+    let cases: Vec<Case> = vec![
         ("".into(), |e| *e == Empty),
         ("\t".into(), |e| *e == Empty),
         ("A".repeat(600), |e| matches!(e, TooLong { .. })),
@@ -278,7 +281,7 @@ const PINNED_ID: &str = "FDNQH1";
 fn hostile_quiz_strings_are_refused_with_a_reason() {
     use RecipeError::*;
     let valid = quiz().encode();
-    let cases: Vec<(String, fn(&RecipeError) -> bool)> = vec![
+    let cases: Vec<Case> = vec![
         ("".into(), |e| *e == Empty),
         ("A".repeat(513), |e| matches!(e, TooLong { .. })),
         ("quiz=1".into(), |e| *e == NotBase64),

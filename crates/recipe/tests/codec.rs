@@ -5,6 +5,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use basis_recipe::wire::v1;
 use basis_recipe::{MAX_ENCODED_LENGTH, MAX_NETWORK_INPUT, Parametrization, Recipe, RecipeError};
 
+/// A malformed input and a check that its error is the expected one.
+type Case = (String, fn(&RecipeError) -> bool);
+
 const WEIGHTS: &str = "0123456789abcdef";
 
 fn recipe() -> Recipe {
@@ -68,7 +71,7 @@ fn each_malformed_string_gets_the_right_typed_error() {
         bad_bool.len() - postcard_size(&(r.centre, r.steps, r.image, r.transforms)) - 1;
     bad_bool[negative_at] = 2;
 
-    let cases: Vec<(String, fn(&RecipeError) -> bool)> = vec![
+    let cases: Vec<Case> = vec![
         ("".into(), |e| *e == Empty),
         ("   ".into(), |e| *e == Empty),
         ("A".repeat(MAX_ENCODED_LENGTH + 1), |e| {
