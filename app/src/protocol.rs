@@ -183,6 +183,8 @@ pub enum Event {
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.
     Checkpoint { run: RunId, step: u32, target: u32 },
+    /// A `Pause` or `Resume` took effect after `step` steps of the current image.
+    Paused { paused: bool, step: u32 },
     /// The recipe's steps are done; the worker idles until the next command.
     Done { run: RunId, step: u32 },
     /// A request could not be carried out; the engine lives on.

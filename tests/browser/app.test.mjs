@@ -150,17 +150,19 @@ test('CPU fallback: every control, every failure', async (t) => {
     await close();
   });
 
-  await t.test('pause stops the step counter; resume goes on', async () => {
+  await t.test('pause: the engine says where it stopped and the counter shows it; resume goes on', async () => {
+    // That a paused run takes no step is pinned in app/src/engine/runs.rs; here, the wiring.
     const { page, close } = await open(browser, fragment('--layer', 'block2', '--channel', '1', '--steps', '2000'));
     await ready(page);
     await waitForStep(page, 3);
     await page.click('#pause');
     assert.equal(await page.textContent('#pause'), 'Resume');
-    await page.waitForTimeout(300);
-    const paused = await step(page);
-    await page.waitForTimeout(1500);
-    assert.equal(await step(page), paused, 'no step while paused');
+    await page.waitForFunction(() => /^ · paused at step \d+$/.test(document.querySelector('#paused').textContent), null, { timeout: 60_000 });
+    const paused = Number((await page.textContent('#paused')).match(/\d+/)[0]);
+    assert.ok(paused >= 3, `paused at step ${paused}`);
+    await page.waitForFunction((n) => Number(document.querySelector('#step').textContent) === n, paused, { timeout: 60_000 });
     await page.click('#pause');
+    assert.equal(await page.isVisible('#paused'), false);
     await waitForStep(page, paused + 3);
     await close();
   });
@@ -307,53 +309,18 @@ test('CPU fallback: every control, every failure', async (t) => {
     await close();
   });
 
-  await t.test('malformed, truncated, out-of-range, costly and hostile links show a message and the defaults', async () => {
+  await t.test('malformed, truncated, hostile and unknown links show a message and the defaults', async () => {
+    // One case per way a link reaches the page wrong; every field's range and the cost budget are
+    // pinned byte by byte in crates/recipe/tests/codec.rs.
     const valid = fragment('--layer', 'block2', '--channel', '5').slice('#r='.length);
-    // Well-formed encodings with one field out of range: patch the bytes of a valid recipe.
-    // Its layout is the Recipe's field order: ... layer string, channel varint, seed varint, mix f32 ...
-    const bytes = Buffer.from(valid, 'base64url');
-    const layerAt = bytes.indexOf(Buffer.from('block2'));
-    const patched = (edit) => {
-      const copy = Buffer.from(bytes);
-      edit(copy);
-      return `#r=${copy.toString('base64url')}`;
-    };
-    // The last bytes are size varint (64 = 0x40), parametrization (0 = Fft) + decay f32, init_sd f32,
-    // then pad varint, jitter varint, scale_min f32, scale_max f32, rotate varint, final jitter varint.
-    const tail = bytes.length - (1 + 1 + 4 + 4 + 1 + 1 + 4 + 4 + 1 + 1);
-    const costly = Buffer.concat([
-      bytes.subarray(0, tail),
-      Buffer.from([0x80, 0x04, 0x00]), // size 512, Fft
-      bytes.subarray(tail + 2, tail + 10), // decay power, init_sd
-      Buffer.from([0x40, 0x00]), // pad 64, jitter 0
-      bytes.subarray(tail + 12, tail + 16), // scale_min
-      (() => { const b = Buffer.alloc(4); b.writeFloatLE(2); return b; })(), // scale_max 2
-      bytes.subarray(tail + 20), // rotate, final jitter
-    ]);
     const cases = [
       ['#r=', /empty/],
-      ['#r=%%%', /outside A–Z/],
       ['#r=<img src=x onerror=alert(1)>', /outside A–Z/],
-      ['#r=<script>alert(1)</script>', /outside A–Z/],
-      ['#r=AQ', /cut short/],
-      [`#r=${valid.slice(0, Math.floor(valid.length / 2))}`, /cut short/],
       [`#r=${valid.slice(0, -3)}`, /cut short/],
-      [`#r=${valid}AAAA`, /after its end/],
-      [`#r=${'A'.repeat(600)}`, /characters long/],
       [`#${'x'.repeat(3000)}`, /characters long/],
       ['#r=Ag', /version: 2/],
-      ['#r=_w', /version: 255/],
-      [patched((b) => b.write('blockX', layerAt)), /layer: `blockX` is unknown/],
-      [patched((b) => { b[layerAt + 6] = 0x7f; }), /channel: 127 is out of range/],
-      [patched((b) => b.writeFloatLE(1.5, layerAt + 8)), /mix: 1.5 is out of range/],
-      [patched((b) => b.writeFloatLE(NaN, layerAt + 8)), /mix: the value is not a finite number/],
-      [patched((b) => b.writeFloatLE(-1, layerAt + 12)), /cos_power: -1 is out of range/],
-      [patched((b) => { b[layerAt - 17] = 0x47; }), /weights: .* is not a weights hash/],
-      [`#r=${costly.toString('base64url')}`, /size: 512 px with pad 64 .* 1280×1280 px/],
-      ['#hide=<b>bold</b>', /Ignored parts/],
       ['#utm_source=x&hide=seed,nonsense', /Ignored parts.*utm_source.*nonsense/],
     ];
-    assert.ok(cases.length >= 20, `${cases.length} cases`);
 
     for (const [hash, pattern] of cases) {
       const { page, record, close } = await open(browser, hash);

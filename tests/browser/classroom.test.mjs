@@ -109,8 +109,13 @@ test('WebGPU: a sheet renders as one batch', async (t) => {
   t.after(() => browser.close());
   const sheet = basisJson('sheet', '--layer', 'block2', '--neurons', '1', '--random', '1', '--size', '64', '--steps', '2', '-o', '/tmp/basis-browser-sheet-gpu.png');
   const { page, close } = await open(browser, sheet.link);
+  const batches = [];
+  page.on('console', (message) => {
+    if (message.text().includes('basis engine: a batch of')) batches.push(message.text());
+  });
   assert.equal(await ready(page), 'WebGPU');
   await sheetDone(page);
+  assert.deepEqual(batches, ['basis engine: a batch of 2 images at 64 px'], 'both tiles in one batch job');
   assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), sheet.tiles.map((tile) => tile.label));
   for (let i = 1; i <= 2; i++) assert.ok(await colours(page, `.tile:nth-child(${i}) canvas`) > 50);
   await close();

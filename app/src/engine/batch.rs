@@ -52,6 +52,12 @@ impl Job {
             ));
         }
         let target = first.steps as usize;
+        // The browser tests count these lines: a sheet must be one batch, not one run per tile.
+        log::info!(
+            "basis engine: a batch of {} images at {} px",
+            recipes.len(),
+            first.image.size
+        );
         let session = Session::for_recipes(model.clone(), device, &recipes, transform_seed, None)
             .map_err(|error| error.to_string())?;
         Ok(Self {

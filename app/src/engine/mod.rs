@@ -24,7 +24,7 @@ use web_sys::DedicatedWorkerGlobalScope;
 use crate::protocol::{Backend, Command, Event, Fault, Photos, RunId};
 use mailbox::{Inbox, Mail, Outbox};
 use rate::StepRate;
-use runs::{Batch, Request, Runs, Start};
+use runs::{Burst, Request, Runs, Start};
 
 /// Steps between two checkpoints the page keeps for recovery.
 const CHECKPOINT_EVERY: u32 = 8;
@@ -123,19 +123,19 @@ impl Engine {
 
     async fn serve(mut self, inbox: Inbox) {
         loop {
-            let mut batch = Batch::default();
+            let mut burst = Burst::default();
             while let Some(mail) = inbox.try_next() {
-                self.collect(&mut batch, mail);
+                self.collect(&mut burst, mail);
             }
             let idle = self.runs.due(self.steps_done()).is_none()
                 && self.job.is_none()
                 && !self.pool.has_work()
                 && !self.large_pool.has_work();
-            if batch.is_empty() && idle {
+            if burst.is_empty() && idle {
                 inbox.wait().await;
                 continue;
             }
-            if let Err(message) = self.turn(batch).await {
+            if let Err(message) = self.turn(burst).await {
                 // The page restarts the engine on the CPU; this one has nothing left to do.
                 self.outbox.send(&Event::DeviceLost { message });
                 return;
@@ -145,8 +145,8 @@ impl Engine {
     }
 
     /// Applies what the queue held, then takes one step if one is due. `Err` when the GPU is gone.
-    async fn turn(&mut self, batch: Batch) -> Result<(), String> {
-        self.apply(batch).await?;
+    async fn turn(&mut self, burst: Burst) -> Result<(), String> {
+        self.apply(burst).await?;
         if self.pool.has_work() {
             self.pool
                 .work(&self.scope, &self.outbox, &self.model, &self.device)
@@ -198,12 +198,12 @@ impl Engine {
         }
     }
 
-    /// Adds one command to the batch; a request that cannot be carried out is answered now.
-    fn collect(&mut self, batch: &mut Batch, mail: Mail) {
+    /// Adds one command to the burst; a request that cannot be carried out is answered now.
+    fn collect(&mut self, burst: &mut Burst, mail: Mail) {
         match mail.command {
-            Command::Pause => batch.pause(true),
-            Command::Resume => batch.pause(false),
-            Command::Simulate { fault } => batch.fault(fault),
+            Command::Pause => burst.pause(true),
+            Command::Resume => burst.pause(false),
+            Command::Simulate { fault } => burst.fault(fault),
             Command::Examples { layer } => self.pool.ask_examples(layer),
             Command::Profile {
                 photos: Photos::Shipped,
@@ -241,7 +241,7 @@ impl Engine {
             } => match self.request(run, &recipe, warm, resume, mail.attachment) {
                 Ok(request) => {
                     self.job = None;
-                    batch.request(request)
+                    burst.request(request)
                 }
                 Err(message) => self.outbox.send(&Event::Failed {
                     run: Some(run),
@@ -301,8 +301,8 @@ impl Engine {
     }
 
     /// `Err` when the GPU is gone (see [`Engine::step`]).
-    async fn apply(&mut self, batch: Batch) -> Result<(), String> {
-        for fault in batch.faults {
+    async fn apply(&mut self, burst: Burst) -> Result<(), String> {
+        for fault in burst.faults {
             match fault {
                 // As when the browser reports the device lost: at once, busy or idle.
                 Fault::LoseDevice if self.backend == Backend::WebGpu => {
@@ -315,9 +315,13 @@ impl Engine {
                 Fault::Crash => panic!("the engine crashed on purpose (a simulated fault)"),
             }
         }
-        if let Some(paused) = batch.paused {
+        if let Some(paused) = burst.paused {
             self.runs.set_paused(paused);
             self.rate.reset();
+            self.outbox.send(&Event::Paused {
+                paused,
+                step: self.steps_done(),
+            });
             // A paused image is shown as it is, not as it was at the last frame read back.
             if let (true, Some(run)) = (paused, self.runs.current().map(|c| c.run))
                 && self.session.is_some()
@@ -326,7 +330,7 @@ impl Engine {
                 self.post_frame(run).await?;
             }
         }
-        if let Some(request) = batch.request {
+        if let Some(request) = burst.request {
             let run = request.run;
             if let Err(message) = self.begin(request).await {
                 self.runs.abandon();

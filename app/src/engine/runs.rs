@@ -17,16 +17,14 @@ pub struct Request {
 
 /// Everything the queue held between two steps, reduced to what must still happen.
 #[derive(Debug, Default, PartialEq)]
-pub struct Batch {
+pub struct Burst {
     /// Only the newest request is worth starting: each one replaces the image's target anyway.
     pub request: Option<Request>,
-    /// Requests that never ran because a newer one replaced them.
-    pub superseded: Vec<RunId>,
     pub paused: Option<bool>,
     pub faults: Vec<Fault>,
 }
 
-impl Batch {
+impl Burst {
     pub fn is_empty(&self) -> bool {
         self.request.is_none() && self.paused.is_none() && self.faults.is_empty()
     }
@@ -39,7 +37,6 @@ impl Batch {
             if request.resume.is_none() {
                 request.resume = replaced.resume;
             }
-            self.superseded.push(replaced.run);
         }
         self.request = Some(request);
     }
@@ -220,33 +217,32 @@ mod tests {
 
     #[test]
     fn a_burst_of_requests_collapses_to_the_newest() {
-        let mut batch = Batch::default();
-        assert!(batch.is_empty());
+        let mut burst = Burst::default();
+        assert!(burst.is_empty());
         for (run, mix) in [(1, 0.1), (2, 0.2), (3, 0.3)] {
-            batch.request(request(run, true, |r| r.mix = mix));
+            burst.request(request(run, true, |r| r.mix = mix));
         }
-        let newest = batch.request.as_ref().unwrap();
+        let newest = burst.request.as_ref().unwrap();
         assert_eq!((newest.run, newest.recipe.mix, newest.warm), (3, 0.3, true));
-        assert_eq!(batch.superseded, vec![1, 2]);
     }
 
     #[test]
     fn a_cold_request_inside_a_burst_keeps_the_burst_cold() {
-        let mut batch = Batch::default();
-        batch.request(request(1, true, |_| {}));
-        batch.request(request(2, false, |_| {}));
-        batch.request(request(3, true, |r| r.mix = 1.0));
-        let newest = batch.request.unwrap();
+        let mut burst = Burst::default();
+        burst.request(request(1, true, |_| {}));
+        burst.request(request(2, false, |_| {}));
+        burst.request(request(3, true, |r| r.mix = 1.0));
+        let newest = burst.request.unwrap();
         assert_eq!((newest.run, newest.warm), (3, false));
     }
 
     #[test]
     fn pause_and_resume_in_one_burst_end_as_the_last_one_said() {
-        let mut batch = Batch::default();
-        batch.pause(true);
-        batch.pause(false);
-        assert_eq!(batch.paused, Some(false));
-        batch.fault(Fault::LoseDevice);
-        assert_eq!(batch.faults, vec![Fault::LoseDevice]);
+        let mut burst = Burst::default();
+        burst.pause(true);
+        burst.pause(false);
+        assert_eq!(burst.paused, Some(false));
+        burst.fault(Fault::LoseDevice);
+        assert_eq!(burst.faults, vec![Fault::LoseDevice]);
     }
 }

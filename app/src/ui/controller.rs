@@ -177,6 +177,7 @@ impl Controller {
     pub fn toggle_pause(&self) {
         let paused = !self.state.paused.get_untracked();
         self.state.paused.set(paused);
+        self.state.paused_at.set(None);
         self.post(if paused {
             &Command::Pause
         } else {
@@ -339,6 +340,7 @@ impl Controller {
                 }
             }
             Event::Kept { names } => self.state.kept_photos.set(Some(names)),
+            Event::Paused { paused, step } => self.state.paused_at.set(paused.then_some(step)),
             Event::Meter {
                 layer,
                 photos: Photos::Shipped,

@@ -107,7 +107,10 @@ fn Status() -> impl IntoView {
                 " · done"
             </span>
             <span id="paused" hidden=move || !state.paused.get()>
-                " · paused"
+                {move || match state.paused_at.get() {
+                    Some(step) => format!(" · paused at step {step}"),
+                    None => " · pausing…".to_owned(),
+                }}
             </span>
         </figcaption>
     }

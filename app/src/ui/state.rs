@@ -101,6 +101,8 @@ pub struct State {
     pub engine: RwSignal<EngineStatus>,
     pub progress: RwSignal<Progress>,
     pub paused: RwSignal<bool>,
+    /// The step the engine says it stopped at, once it has (`None` while it runs or is told to).
+    pub paused_at: RwSignal<Option<u32>>,
     /// A problem the user should read (a bad link, a failed render); cleared by the next edit.
     pub message: RwSignal<Option<String>>,
     /// Why the engine moved to the CPU during this visit, if it did.
@@ -159,6 +161,7 @@ impl State {
             }),
             progress: RwSignal::new(Progress::default()),
             paused: RwSignal::new(false),
+            paused_at: RwSignal::new(None),
             message: RwSignal::new(message),
             fallback: RwSignal::new(None),
             share_note: RwSignal::new(None),
