@@ -27,11 +27,6 @@ struct Progress {
     done: bool,
 }
 
-/// The fragment for a sheet page.
-pub fn fragment(sheet: &Sheet) -> String {
-    format!("sheet={}", sheet.encode())
-}
-
 /// A sheet of the recipe's layer with its seed, sized for the device.
 pub fn sheet_for(recipe: &Recipe, backend: Option<Backend>) -> Sheet {
     let mut base = recipe.clone();
@@ -103,7 +98,7 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     // The sheet drives everything: the address, the jobs, the hidden labels.
     Effect::new(move |_| {
         let Some(current) = sheet.get() else { return };
-        address.write(fragment(&current));
+        address.write(current.fragment());
         revealed.set(false);
         let recipes: Vec<Recipe> = current.tiles().into_iter().map(|t| t.recipe).collect();
         let jobs = batch::jobs(&recipes, current.base.seed);

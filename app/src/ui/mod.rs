@@ -136,7 +136,7 @@ fn SinglePage(link: Link) -> impl IntoView {
         };
         format!(
             "#{}",
-            grid::fragment(&grid::sheet_for(&state.recipe.get(), backend))
+            grid::sheet_for(&state.recipe.get(), backend).fragment()
         )
     };
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use basis_recipe::{DEFAULT_ROUNDS, Link, Quiz, Recipe};
+use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Link, Quiz, Recipe};
 use serde_json::json;
 
 use crate::files::{self, DataDir};
@@ -58,11 +58,14 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             })
         })
         .collect();
+    let code = quiz.encode();
+    let id = quiz.id();
+    let test = ClassTest::Spot(quiz);
     let line = json!({
-        "quiz": quiz.encode(),
-        "id": quiz.id(),
-        "link": format!("#quiz={}", quiz.encode()),
-        "tally": format!("#tally={}", quiz.encode()),
+        "quiz": code,
+        "id": id,
+        "link": format!("#{}", test.fragment()),
+        "tally": format!("#{}", test.tally_fragment()),
         "key": key,
     });
     println!("{line}");

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use basis_featvis::{Frame, Session};
-use basis_recipe::{Contrast, Neurons, Recipe, Sheet, SheetTile};
+use basis_recipe::{Contrast, Link, Neurons, Recipe, Sheet, SheetTile};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -139,13 +139,13 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             json!({
                 "position": i + 1,
                 "label": tile.label(),
-                "link": format!("#r={}", tile.recipe.encode()),
+                "link": format!("#{}", Link::fragment(&tile.recipe, &[], false)),
             })
         })
         .collect();
     let line = json!({
         "sheet": sheet.encode(),
-        "link": format!("#sheet={}", sheet.encode()),
+        "link": format!("#{}", sheet.fragment()),
         // At a block's hidden ReLU6 tap, the page that sets this sheet beside the block's output.
         "contrast": Contrast::new(sheet.clone()).ok().map(|c| format!("#{}", c.fragment())),
         "output": args.output.display().to_string(),

@@ -6,11 +6,9 @@
 
 use thiserror::Error;
 
+use crate::fingerprint::{ALPHABET, base32, fnv1a};
 use crate::predict::{Arm, Predict};
-use crate::quiz::{Quiz, fnv1a};
-
-/// Crockford's base 32: no I, L, O or U, so a code read off a screen is not misread.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+use crate::quiz::Quiz;
 const NONCE_CHARS: usize = 4;
 const CHECK_CHARS: usize = 2;
 const ID_CHARS: usize = 6;
@@ -136,14 +134,6 @@ impl ResultCode {
     }
 }
 
-/// `value`'s lowest `5 · chars` bits in [`ALPHABET`], most significant first.
-pub(crate) fn base32(value: u64, chars: usize) -> String {
-    (0..chars)
-        .rev()
-        .map(|i| ALPHABET[((value >> (5 * i)) & 31) as usize] as char)
-        .collect()
-}
-
 /// A test a class answers round by round and hands in as result codes.
 pub trait Graded {
     /// The fingerprint every result code carries.
@@ -224,22 +214,6 @@ impl ClassTest {
         match self {
             ClassTest::Spot(quiz) => quiz.rounds,
             ClassTest::Predict(predict) => predict.rounds,
-        }
-    }
-
-    /// The fragment of the test's own page.
-    pub fn fragment(&self) -> String {
-        match self {
-            ClassTest::Spot(quiz) => format!("quiz={}", quiz.encode()),
-            ClassTest::Predict(predict) => format!("predict={}", predict.encode()),
-        }
-    }
-
-    /// The fragment of its tally page.
-    pub fn tally_fragment(&self) -> String {
-        match self {
-            ClassTest::Spot(quiz) => format!("tally={}", quiz.encode()),
-            ClassTest::Predict(predict) => format!("predict-tally={}", predict.encode()),
         }
     }
 }

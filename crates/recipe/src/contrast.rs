@@ -49,11 +49,6 @@ impl Contrast {
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
         Self::new(Sheet::decode(text)?)
     }
-
-    /// The fragment (without `#`) of its page.
-    pub fn fragment(&self) -> String {
-        format!("contrast={}", self.encode())
-    }
 }
 
 #[cfg(test)]

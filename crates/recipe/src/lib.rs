@@ -7,6 +7,7 @@ mod code;
 mod codec;
 mod contrast;
 mod error;
+mod fingerprint;
 mod link;
 mod predict;
 mod quiz;

@@ -21,6 +21,76 @@ pub enum Page {
     MakeQuiz,
 }
 
+/// Each page's key in a fragment, the one table [`Link::parse`] and [`Page::fragment`] read.
+mod key {
+    pub const RECIPE: &str = "r";
+    pub const SHEET: &str = "sheet";
+    pub const CONTRAST: &str = "contrast";
+    pub const QUIZ: &str = "quiz";
+    pub const PREDICT: &str = "predict";
+    pub const TALLY: &str = "tally";
+    pub const PREDICT_TALLY: &str = "predict-tally";
+    pub const MAKE_QUIZ: &str = "make-quiz";
+    pub const HIDE: &str = "hide";
+    pub const PRESENT: &str = "present";
+}
+
+impl Page {
+    /// The fragment (without `#`) that [`Link::parse`] reads back as this page. `None` for a
+    /// page that holds a decoding error, and for the single view, whose fragment is a recipe's
+    /// ([`Link::fragment`]).
+    pub fn fragment(&self) -> Option<String> {
+        let pair = |key: &str, code: String| Some(format!("{key}={code}"));
+        match self {
+            Page::Single => None,
+            Page::Sheet(Ok(sheet)) => pair(key::SHEET, sheet.encode()),
+            Page::Contrast(Ok(contrast)) => pair(key::CONTRAST, contrast.encode()),
+            Page::Quiz(Ok(quiz)) => pair(key::QUIZ, quiz.encode()),
+            Page::Predict(Ok(test)) => pair(key::PREDICT, test.encode()),
+            Page::Tally(Ok(ClassTest::Spot(quiz))) => pair(key::TALLY, quiz.encode()),
+            Page::Tally(Ok(ClassTest::Predict(test))) => pair(key::PREDICT_TALLY, test.encode()),
+            Page::MakeQuiz => Some(key::MAKE_QUIZ.to_owned()),
+            Page::Sheet(Err(_))
+            | Page::Contrast(Err(_))
+            | Page::Quiz(Err(_))
+            | Page::Predict(Err(_))
+            | Page::Tally(Err(_)) => None,
+        }
+    }
+}
+
+impl Sheet {
+    /// The fragment (without `#`) of its page.
+    pub fn fragment(&self) -> String {
+        format!("{}={}", key::SHEET, self.encode())
+    }
+}
+
+impl Contrast {
+    /// The fragment (without `#`) of its page.
+    pub fn fragment(&self) -> String {
+        format!("{}={}", key::CONTRAST, self.encode())
+    }
+}
+
+impl ClassTest {
+    /// The fragment (without `#`) of the test's own page.
+    pub fn fragment(&self) -> String {
+        match self {
+            ClassTest::Spot(quiz) => format!("{}={}", key::QUIZ, quiz.encode()),
+            ClassTest::Predict(test) => format!("{}={}", key::PREDICT, test.encode()),
+        }
+    }
+
+    /// The fragment of its tally page.
+    pub fn tally_fragment(&self) -> String {
+        match self {
+            ClassTest::Spot(quiz) => format!("{}={}", key::TALLY, quiz.encode()),
+            ClassTest::Predict(test) => format!("{}={}", key::PREDICT_TALLY, test.encode()),
+        }
+    }
+}
+
 /// Controls a link may hide, by the names a teacher writes in `hide=`.
 pub const CONTROLS: [&str; 13] = [
     "layer",
@@ -69,18 +139,18 @@ impl Link {
         for part in fragment.split('&').filter(|part| !part.is_empty()) {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
             match key {
-                "r" => link.recipe = Some(Recipe::decode(value)),
-                "sheet" => link.page = Page::Sheet(Sheet::decode(value)),
-                "contrast" => link.page = Page::Contrast(Contrast::decode(value)),
-                "quiz" => link.page = Page::Quiz(Quiz::decode(value)),
-                "predict" => link.page = Page::Predict(Predict::decode(value)),
-                "tally" => link.page = Page::Tally(Quiz::decode(value).map(ClassTest::Spot)),
-                "predict-tally" => {
+                key::RECIPE => link.recipe = Some(Recipe::decode(value)),
+                key::SHEET => link.page = Page::Sheet(Sheet::decode(value)),
+                key::CONTRAST => link.page = Page::Contrast(Contrast::decode(value)),
+                key::QUIZ => link.page = Page::Quiz(Quiz::decode(value)),
+                key::PREDICT => link.page = Page::Predict(Predict::decode(value)),
+                key::TALLY => link.page = Page::Tally(Quiz::decode(value).map(ClassTest::Spot)),
+                key::PREDICT_TALLY => {
                     link.page = Page::Tally(Predict::decode(value).map(ClassTest::Predict))
                 }
-                "make-quiz" => link.page = Page::MakeQuiz,
-                "present" => link.present = true,
-                "hide" => {
+                key::MAKE_QUIZ => link.page = Page::MakeQuiz,
+                key::PRESENT => link.present = true,
+                key::HIDE => {
                     for name in value.split(',').filter(|name| !name.is_empty()) {
                         match CONTROLS.iter().find(|control| **control == name) {
                             Some(control) => link.hide.push(control),
@@ -99,13 +169,12 @@ impl Link {
 
     /// The fragment (without `#`) for a recipe and these presentation settings.
     pub fn fragment(recipe: &Recipe, hide: &[&str], present: bool) -> String {
-        let mut fragment = format!("r={}", recipe.encode());
+        let mut fragment = format!("{}={}", key::RECIPE, recipe.encode());
         if !hide.is_empty() {
-            fragment.push_str("&hide=");
-            fragment.push_str(&hide.join(","));
+            fragment.push_str(&format!("&{}={}", key::HIDE, hide.join(",")));
         }
         if present {
-            fragment.push_str("&present");
+            fragment.push_str(&format!("&{}", key::PRESENT));
         }
         fragment
     }
@@ -152,6 +221,36 @@ mod tests {
         assert_eq!(link.page, Page::Predict(Ok(predict)));
         let link = Link::parse(&format!("#{}", test.tally_fragment()));
         assert_eq!(link.page, Page::Tally(Ok(test)));
+    }
+
+    #[test]
+    fn every_page_s_fragment_parses_back_to_the_page() {
+        let base = Recipe::new("0123456789abcdef");
+        let sheet = Sheet::new(base.clone());
+        let mut hidden = sheet.clone();
+        hidden.base.layer = "block8.dw".into();
+        let quiz = Quiz::new(base.clone(), vec!["block8".into()], 10);
+        let predict = Predict::new(base, vec!["block8".into()], 10);
+        let pages = [
+            Page::Sheet(Ok(sheet)),
+            Page::Contrast(Ok(Contrast::new(hidden).unwrap())),
+            Page::Quiz(Ok(quiz.clone())),
+            Page::Predict(Ok(predict.clone())),
+            Page::Tally(Ok(ClassTest::Spot(quiz))),
+            Page::Tally(Ok(ClassTest::Predict(predict))),
+            Page::MakeQuiz,
+        ];
+        for page in pages {
+            let fragment = page.fragment().expect("a fragment");
+            let link = Link::parse(&format!("#{fragment}"));
+            assert_eq!(link.page, page, "{fragment}");
+            assert!(
+                link.ignored.is_empty() && link.recipe.is_none(),
+                "{fragment}"
+            );
+        }
+        assert_eq!(Page::Single.fragment(), None);
+        assert_eq!(Page::Quiz(Err(RecipeError::Empty)).fragment(), None);
     }
 
     #[test]

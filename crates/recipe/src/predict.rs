@@ -6,9 +6,8 @@
 //! seed. The link fixes everything but the crops' pixels, which the model picks by rank; grading
 //! needs no model, because which side holds the strong crop is drawn here.
 
-use crate::quiz::{
-    FreshChannels, canonical_base, decode_quiz, encode_quiz, fingerprint, validate_quiz,
-};
+use crate::fingerprint::fingerprint;
+use crate::quiz::{FreshChannels, canonical_base, decode_quiz, encode_quiz, validate_quiz};
 use crate::seeded::Choices;
 use crate::{Recipe, RecipeError};
 

@@ -4,6 +4,7 @@
 //! direction differs (a basis vector or a seeded random unit vector).
 
 use crate::codec::{base_recipe, decode_v1, encode_bytes};
+use crate::fingerprint::fingerprint;
 use crate::seeded::Choices;
 use crate::validate::within;
 use crate::wire::v1;
@@ -190,15 +191,4 @@ impl FreshChannels {
         self.used.push((layer.clone(), channel));
         channel
     }
-}
-
-/// 30 bits of FNV-1a of a link's code as 6 base-32 characters.
-pub(crate) fn fingerprint(text: &str) -> String {
-    crate::code::base32(fnv1a(text.as_bytes()) >> 34, 6)
-}
-
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
 }
