@@ -4,6 +4,14 @@ use anyhow::{Result, anyhow};
 use burn::tensor::Device;
 use clap::ValueEnum;
 
+/// The `--backend` flag every command that runs the network takes.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Compute {
+    /// Which burn device computes.
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: Backend,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Backend {
     /// burn-flex: pure Rust, multithreaded, SIMD; also what the browser falls back to.

@@ -1,30 +1,23 @@
-//! `basis`: render, classify, list and benchmark with the same engine the browser app runs.
+//! `basis`: the page's every feature from the command line (set-up, render, sheets, class tests,
+//! dataset examples, the meter, classify, benchmark), with the engine the browser app runs.
 
 mod allocator;
 mod backend;
-mod bench;
 mod captions;
 mod chart;
-mod classify;
+mod commands;
 mod debian_photos;
-mod examples;
 mod files;
-mod link;
 mod photo;
-mod predict;
-mod quiz;
 mod rcc;
 mod recipe_args;
-mod render;
-mod setup;
-mod sheet;
-mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use commands::{bench, classify, examples, link, predict, quiz, render, setup, sheet, stats};
 use files::DataDir;
 
 #[derive(Parser)]

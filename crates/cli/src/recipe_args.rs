@@ -8,7 +8,7 @@ use basis_models::EfficientNetLite0;
 use basis_recipe::{Parametrization, Recipe, RecipeError};
 use burn::tensor::Device;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, Compute};
 use crate::files::{self, DataDir};
 
 #[derive(clap::Args, Debug)]
@@ -44,8 +44,8 @@ pub struct RecipeArgs {
     /// Optimize pixels directly instead of a Fourier spectrum.
     #[arg(long)]
     pub pixel: bool,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: Backend,
+    #[command(flatten)]
+    pub compute: Compute,
     /// Weights file made by `basis setup-weights` (default: the data folder's).
     #[arg(long)]
     pub weights: Option<PathBuf>,
@@ -102,7 +102,7 @@ impl RecipeArgs {
     }
 
     pub fn prepare(&self, data: Option<&Path>) -> Result<Prepared> {
-        let network = Network::load(&self.weights_path(data)?, self.backend)?;
+        let network = Network::load(&self.weights_path(data)?, self.compute.backend)?;
         Ok(Prepared {
             recipe: self.recipe(&network.weights)?,
             model: network.model,

@@ -10,9 +10,9 @@ use basis_models::TapId;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use crate::backend::Backend;
+use crate::backend::Compute;
 use crate::files::DataDir;
-use crate::photo;
+use crate::photo::PhotoPool;
 use crate::recipe_args::Network;
 
 #[derive(clap::Args, Debug)]
@@ -35,62 +35,11 @@ pub struct Args {
     /// One JSON line per layer, with every direction's statistics, instead of the table.
     #[arg(long)]
     pub json: bool,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: Backend,
+    #[command(flatten)]
+    pub compute: Compute,
     /// Also draw the profile as an SVG chart here.
     #[arg(long)]
     pub chart: Option<PathBuf>,
-}
-
-/// The photos of a folder and their crops, as the app cuts them.
-pub struct PhotoPool {
-    /// File names and images, in file-name order.
-    pub photos: Vec<(String, image::RgbImage)>,
-    pub crops: Vec<(pool::Crop, image::RgbImage)>,
-}
-
-impl PhotoPool {
-    pub fn load(dir: &Path, per_photo: usize, seed: u64) -> Result<Self> {
-        let photos = read_pool(dir)?;
-        let images: Vec<image::RgbImage> = photos.iter().map(|(_, image)| image.clone()).collect();
-        let crops = pool::crops(&images, per_photo, seed);
-        Ok(Self { photos, crops })
-    }
-
-    /// The photo each crop was cut from, by index.
-    pub fn photo_of_crop(&self) -> Vec<usize> {
-        self.crops.iter().map(|(crop, _)| crop.photo).collect()
-    }
-
-    pub fn crop_images(&self) -> Vec<image::RgbImage> {
-        self.crops.iter().map(|(_, image)| image.clone()).collect()
-    }
-
-    /// The name of the photo crop `index` was cut from.
-    pub fn photo_of(&self, index: usize) -> &str {
-        &self.photos[self.crops[index].0.photo].0
-    }
-}
-
-fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read the photo folder {}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file())
-        .collect();
-    paths.sort();
-    if paths.is_empty() {
-        bail!("{} holds no photos", dir.display());
-    }
-    paths
-        .iter()
-        .map(|path| {
-            let name = path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            Ok((name, photo::open(path)?.to_rgb8()))
-        })
-        .collect()
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
@@ -113,7 +62,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         args.crops,
         args.seed,
     )?;
-    let network = Network::load(&dir.weights(), args.backend)?;
+    let network = Network::load(&dir.weights(), args.compute.backend)?;
     let photos = &pool.photos;
     let crops = pool.crop_images();
     let progress = ProgressBar::new((layers.len() * crops.len()) as u64).with_style(

@@ -16,11 +16,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, Compute};
 use crate::captions::{CHAR_WIDTH, LINE, caption};
 use crate::files::DataDir;
+use crate::photo::PhotoPool;
 use crate::recipe_args::Network;
-use crate::stats::PhotoPool;
 
 /// Crops per photo: the app's and `basis examples`' pool.
 const CROPS_PER_PHOTO: usize = 4;
@@ -28,9 +28,9 @@ const CROPS_PER_PHOTO: usize = 4;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
-    pub test: crate::quiz::Args,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: Backend,
+    pub test: super::quiz::Args,
+    #[command(flatten)]
+    pub compute: Compute,
     /// Also write each round as DIR/round-NN.png (the four references, then photos A and B).
     #[arg(long, value_name = "DIR")]
     pub render: Option<PathBuf>,
@@ -38,7 +38,7 @@ pub struct Args {
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
-    let network = Network::load(&dir.weights(), args.backend)?;
+    let network = Network::load(&dir.weights(), args.compute.backend)?;
     let test = Predict::new(
         args.test.base(network.weights.clone()),
         args.test.layers.clone(),
@@ -81,7 +81,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     if let Some(out) = &args.render {
         render(
             &network,
-            args.backend,
+            args.compute.backend,
             &test,
             &trials,
             &shown,

@@ -80,7 +80,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
 fn print_line(args: &Args, recipe: &Recipe, timing: serde_json::Value) {
     let mut line = json!({
         "recipe": recipe.encode(),
-        "backend": args.recipe.backend.name(),
+        "backend": args.recipe.compute.backend.name(),
         "layer": recipe.layer,
         "size": recipe.image.size,
         "batch": args.batch,

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, Compute};
 use crate::captions::caption;
 use crate::files::DataDir;
 use crate::recipe_args::Network;
@@ -45,8 +45,8 @@ pub struct Args {
     pub size: Option<usize>,
     #[arg(long)]
     pub steps: Option<u32>,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: Backend,
+    #[command(flatten)]
+    pub compute: Compute,
     /// Where to write the PNG.
     #[arg(short, long)]
     pub output: PathBuf,
@@ -83,14 +83,14 @@ impl Args {
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
-    let network = Network::load(&DataDir::locate(data)?.weights(), args.backend)?;
+    let network = Network::load(&DataDir::locate(data)?.weights(), args.compute.backend)?;
     let sheet = args.sheet(&network.weights)?;
     let tiles = sheet.tiles();
     let recipes: Vec<Recipe> = tiles.iter().map(|t| t.recipe.clone()).collect();
     let steps = sheet.base.steps as u64;
     // On the CPU a batch costs what its images cost one by one and runs on one core, so each
     // image runs on its own, as many at once as there are cores; a GPU takes whole batches.
-    let batches: Vec<&[Recipe]> = match args.backend {
+    let batches: Vec<&[Recipe]> = match args.compute.backend {
         Backend::Cpu => recipes.chunks(1).collect(),
         _ => recipes.chunks(sheet.base.batch_capacity()).collect(),
     };
@@ -118,7 +118,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         }
         Ok(pollster::block_on(session.frames())?)
     };
-    let frames: Vec<Frame> = match args.backend {
+    let frames: Vec<Frame> = match args.compute.backend {
         Backend::Cpu => batches.par_iter().map(run).collect::<Result<Vec<_>>>()?,
         _ => batches.iter().map(run).collect::<Result<Vec<_>>>()?,
     }

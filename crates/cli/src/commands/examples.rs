@@ -12,11 +12,11 @@ use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use serde_json::json;
 
-use crate::backend::Backend;
+use crate::backend::Compute;
 use crate::captions::{LINE, caption};
 use crate::files::DataDir;
+use crate::photo::PhotoPool;
 use crate::recipe_args::Network;
-use crate::stats::PhotoPool;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -39,8 +39,8 @@ pub struct Args {
     /// Folder of photos (JPEG, PNG, WebP) to use instead of the shipped pool.
     #[arg(long)]
     pub photos: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: Backend,
+    #[command(flatten)]
+    pub compute: Compute,
     #[arg(short, long)]
     pub output: PathBuf,
 }
@@ -49,7 +49,7 @@ const TILE: u32 = 96;
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
-    let network = Network::load(&dir.weights(), args.backend)?;
+    let network = Network::load(&dir.weights(), args.compute.backend)?;
     // The direction as a recipe holds it, so bad flags get the recipe's messages.
     let recipe = Recipe {
         layer: args.layer.clone(),

@@ -7,7 +7,7 @@ use basis_models::{INPUT_SIZE, NUM_CLASSES};
 use burn::tensor::{Tensor, TensorData};
 use image::imageops::FilterType;
 
-use crate::backend::Backend;
+use crate::backend::Compute;
 use crate::files::{self, DataDir};
 
 #[derive(clap::Args, Debug)]
@@ -17,8 +17,8 @@ pub struct Args {
     pub images: Vec<PathBuf>,
     #[arg(long, default_value_t = 5)]
     pub top: usize,
-    #[arg(long, value_enum, default_value = "cpu")]
-    pub backend: Backend,
+    #[command(flatten)]
+    pub compute: Compute,
     /// Weights file (default: the data folder's).
     #[arg(long)]
     pub weights: Option<PathBuf>,
@@ -44,7 +44,7 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
         );
     }
     let weights = args.weights.clone().unwrap_or_else(|| data.weights());
-    let device = args.backend.device()?;
+    let device = args.compute.backend.device()?;
     let model = basis_models::load_weights(files::read_weights(&weights)?, &device)
         .with_context(|| format!("loading {}", weights.display()))?;
 

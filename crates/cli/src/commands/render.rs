@@ -47,7 +47,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let line = json!({
         "recipe": recipe.encode(),
         "output": args.output,
-        "backend": args.recipe.backend.name(),
+        "backend": args.recipe.compute.backend.name(),
         "objective_first": first,
         "objective_last": last,
         "ms_per_step": ms_per_step,

@@ -1,0 +1,12 @@
+//! One module per `basis` subcommand: its flags (`Args`) and its `run`.
+
+pub mod bench;
+pub mod classify;
+pub mod examples;
+pub mod link;
+pub mod predict;
+pub mod quiz;
+pub mod render;
+pub mod setup;
+pub mod sheet;
+pub mod stats;
