@@ -4,34 +4,10 @@
 use crate::rng::SeededRng;
 use burn::tensor::{Device, Tensor, TensorData};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Parametrization {
-    /// Spectrum scaled by 1 / frequency^decay_power: decorrelates pixels, so the optimizer sees
-    /// an image whose every frequency matters as much.
-    Fft {
-        decay_power: f32,
-    },
-    Pixel,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ImageSettings {
-    /// Width and height in pixels.
-    pub size: usize,
-    pub parametrization: Parametrization,
-    /// Standard deviation of the initial Gaussian parameters.
-    pub init_sd: f32,
-}
-
-impl Default for ImageSettings {
-    fn default() -> Self {
-        Self {
-            size: 128,
-            parametrization: Parametrization::Fft { decay_power: 1.0 },
-            init_sd: 0.01,
-        }
-    }
-}
+/// The recipe crate's: one set of fields and defaults, which `wire::v1` pins for links. The Fourier
+/// parametrization's 1/f scaling decorrelates pixels, so the optimizer sees an image whose every
+/// frequency matters as much.
+pub use basis_recipe::{ImageSettings, Parametrization};
 
 /// Square root of the colour covariance of ImageNet, as in Lucid (`color_correlation_svd_sqrt`).
 const COLOR_CORRELATION_SVD_SQRT: [[f32; 3]; 3] =

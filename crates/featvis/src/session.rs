@@ -12,7 +12,7 @@ use crate::diversity::Diversity;
 use crate::objective::{Objective, batch_values};
 use crate::param::{ImageParam, ImageSettings};
 use crate::rng::SeededRng;
-use crate::transforms::TransformSettings;
+use crate::transforms::{self, TransformSettings};
 
 /// Lucid's and lucent's learning rate.
 const LEARNING_RATE: f64 = 0.05;
@@ -193,8 +193,8 @@ impl Session {
         Self::batch(
             model,
             device,
-            first.image.into(),
-            first.transforms.into(),
+            first.image,
+            first.transforms,
             tiles,
             transform_seed,
             diversity,
@@ -222,8 +222,8 @@ impl Session {
         Self::batch(
             model,
             device,
-            direction.image.into(),
-            direction.transforms.into(),
+            direction.image,
+            direction.transforms,
             tiles,
             direction.seed,
             Some(Diversity {
@@ -309,9 +309,11 @@ impl Session {
     /// does not depend on when it is read.
     pub fn advance(&mut self) {
         let params = self.params.clone().require_grad();
-        let images = self
-            .transforms
-            .apply(self.image.rgb(params.clone()), &mut self.rng);
+        let images = transforms::apply(
+            &self.transforms,
+            self.image.rgb(params.clone()),
+            &mut self.rng,
+        );
         let gradient = if self.steps < REDIRECTED_STEPS {
             Gradient::Redirected
         } else {

@@ -8,34 +8,9 @@ use burn::tensor::ops::PadMode;
 use crate::resample::resample;
 use crate::rng::SeededRng;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TransformSettings {
-    /// Border added on each side before anything moves, filled with grey (0.5).
-    pub pad: usize,
-    /// First random crop: up to this many pixels off in x and y.
-    pub jitter: usize,
-    /// Scale factors are drawn from 11 evenly spaced values in [scale_min, scale_max].
-    pub scale_min: f32,
-    pub scale_max: f32,
-    /// Rotation in whole degrees from −max…max, with max/2 extra chances of 0°, as Lucid's list.
-    pub rotate_max_degrees: u32,
-    /// Second random crop, after scaling and rotating.
-    pub final_jitter: usize,
-}
-
-impl Default for TransformSettings {
-    /// Lucid's `standard_transforms`.
-    fn default() -> Self {
-        Self {
-            pad: 12,
-            jitter: 8,
-            scale_min: 0.9,
-            scale_max: 1.1,
-            rotate_max_degrees: 10,
-            final_jitter: 4,
-        }
-    }
-}
+/// The recipe crate's: one set of fields and defaults (Lucid's `standard_transforms`), which
+/// `wire::v1` pins for links.
+pub use basis_recipe::TransformSettings;
 
 const PAD_VALUE: f32 = 0.5;
 const SCALE_CHOICES: usize = 11;
@@ -51,40 +26,38 @@ pub struct Draw {
     pub final_offset: (usize, usize),
 }
 
-impl TransformSettings {
-    /// Draws the numbers for one step, in Lucid's order.
-    pub fn draw(&self, rng: &mut SeededRng) -> Draw {
-        let offset = crop_offset(self.jitter, rng);
-        let t = rng.below(SCALE_CHOICES) as f32 / (SCALE_CHOICES - 1) as f32;
-        let scale = self.scale_min + t * (self.scale_max - self.scale_min);
-        let degrees = rotation(self.rotate_max_degrees, rng);
-        let final_offset = crop_offset(self.final_jitter, rng);
-        Draw {
-            offset,
-            scale,
-            degrees,
-            final_offset,
-        }
+/// Draws the numbers for one step, in Lucid's order.
+pub fn draw(settings: &TransformSettings, rng: &mut SeededRng) -> Draw {
+    let offset = crop_offset(settings.jitter, rng);
+    let t = rng.below(SCALE_CHOICES) as f32 / (SCALE_CHOICES - 1) as f32;
+    let scale = settings.scale_min + t * (settings.scale_max - settings.scale_min);
+    let degrees = rotation(settings.rotate_max_degrees, rng);
+    let final_offset = crop_offset(settings.final_jitter, rng);
+    Draw {
+        offset,
+        scale,
+        degrees,
+        final_offset,
     }
+}
 
-    /// Applies one random draw of the transforms to `[n, 3, h, w]`.
-    pub fn apply(&self, image: Tensor<4>, rng: &mut SeededRng) -> Tensor<4> {
-        let draw = self.draw(rng);
-        self.apply_draw(image, &draw)
-    }
+/// Applies one random draw of the transforms to `[n, 3, h, w]`.
+pub fn apply(settings: &TransformSettings, image: Tensor<4>, rng: &mut SeededRng) -> Tensor<4> {
+    let draw = draw(settings, rng);
+    apply_draw(settings, image, &draw)
+}
 
-    /// Pads, crops, scales and rotates, crops again, exactly as `draw` says.
-    pub fn apply_draw(&self, image: Tensor<4>, draw: &Draw) -> Tensor<4> {
-        let p = self.pad;
-        let image = if p > 0 {
-            image.pad((p, p, p, p), PadMode::Constant(PAD_VALUE))
-        } else {
-            image
-        };
-        let image = crop(image, self.jitter, draw.offset);
-        let image = scale_rotate(image, draw.scale, draw.degrees);
-        crop(image, self.final_jitter, draw.final_offset)
-    }
+/// Pads, crops, scales and rotates, crops again, exactly as `draw` says.
+pub fn apply_draw(settings: &TransformSettings, image: Tensor<4>, draw: &Draw) -> Tensor<4> {
+    let p = settings.pad;
+    let image = if p > 0 {
+        image.pad((p, p, p, p), PadMode::Constant(PAD_VALUE))
+    } else {
+        image
+    };
+    let image = crop(image, settings.jitter, draw.offset);
+    let image = scale_rotate(image, draw.scale, draw.degrees);
+    crop(image, settings.final_jitter, draw.final_offset)
 }
 
 /// Lucid's angle list `range(−max, max + 1) + (max/2)·[0]`: a little extra weight on upright.
@@ -200,7 +173,7 @@ mod tests {
             degrees: 0.0,
             final_offset: (2, 3),
         };
-        let (at, side) = brightest(settings.apply_draw(dot(10, 20), &draw));
+        let (at, side) = brightest(apply_draw(&settings, dot(10, 20), &draw));
         assert_eq!(side, SIZE + 2 * 5 - 6 - 3);
         assert_eq!(at, (10 + 5 - 4 - 2, 20 + 5 - 1 - 3));
     }
@@ -227,7 +200,7 @@ mod tests {
                 degrees,
                 final_offset: (0, 0),
             };
-            let ((row, col), side) = brightest(settings.apply_draw(dot(y, x), &draw));
+            let ((row, col), side) = brightest(apply_draw(&settings, dot(y, x), &draw));
             assert_eq!(side, (scale * SIZE as f32) as usize);
             let (ey, ex) = resampled(y, x, SIZE, scale, degrees);
             assert!(
@@ -243,7 +216,7 @@ mod tests {
         let mut rng = SeededRng::new(5, 0);
         let mut zero_degrees = 0;
         for _ in 0..2000 {
-            let draw = settings.draw(&mut rng);
+            let draw = draw(&settings, &mut rng);
             assert!(draw.offset.0 <= 8 && draw.offset.1 <= 8);
             assert!(draw.final_offset.0 <= 4 && draw.final_offset.1 <= 4);
             let step = (draw.scale - 0.9) / 0.02;

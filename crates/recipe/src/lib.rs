@@ -1,7 +1,8 @@
 //! The Recipe: everything that determines an image, as one value. It is the CLI's input, the
 //! app's state and — encoded as a short URL-safe string — the permalink. The string's layout is
-//! pinned in [`wire`], versioned, and independent of the engine's types, which convert from these
-//! (`From` impls in `basis-featvis`).
+//! pinned in [`wire`], versioned, and independent of these types' in-memory layout; the engine
+//! (`basis-featvis`) optimizes with [`ImageSettings`] and [`TransformSettings`] as they are, so
+//! their defaults live here only.
 
 mod code;
 mod codec;
