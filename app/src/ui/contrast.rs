@@ -12,6 +12,7 @@ use super::batch::{self, BatchEngine, Tiles};
 use super::engine_bar::EngineBar;
 use super::grid::{sheet_for, tile_view};
 use super::meter::{auc_line, log_range, strips, unranked};
+use super::page_header::{PageHeader, PageMessage};
 use crate::protocol::Meter;
 
 const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
@@ -256,20 +257,11 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
 
     view! {
         <main class="contrast-page">
-            <header>
-                <h1>"Basis: inside a block and at its output"</h1>
-                <p class="tagline">
-                    "Left, a layer right after a ReLU6 inside an MBConv block; right, the same block's output, a linear projection with nothing after it. Each side shows neurons and random directions of its layer, drawn alike, and how much more heavy-tailed the neurons' responses to real photos are than the random directions'."
-                </p>
-                <nav>
-                    <a href="#">"Single direction"</a>
-                    " · "
-                    <a href="#make-quiz">"Make a quiz"</a>
-                </nav>
-            </header>
-            <p class="message" role="alert" hidden=move || message.with(Option::is_none)>
-                {move || message.get().unwrap_or_default()}
-            </p>
+            <PageHeader
+                title="Basis: inside a block and at its output"
+                tagline="Left, a layer right after a ReLU6 inside an MBConv block; right, the same block's output, a linear projection with nothing after it. Each side shows neurons and random directions of its layer, drawn alike, and how much more heavy-tailed the neurons' responses to real photos are than the random directions'."
+            />
+            <PageMessage message=message />
             <EngineBar view=view engine=engine />
             <fieldset class="controls" prop:disabled=move || contrast.with(Option::is_none)>
                 <legend>"Contrast"</legend>

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::batch::{BatchEngine, EngineView};
+use super::notices::EngineStopped;
 use super::state::EngineStatus;
 
 #[component]
@@ -15,10 +16,6 @@ pub fn EngineBar(
 ) -> impl IntoView {
     let loading = move || match view.status.get() {
         EngineStatus::Starting { loaded, total } => Some((loaded, total)),
-        _ => None,
-    };
-    let stopped = move || match view.status.get() {
-        EngineStatus::Stopped { message } => Some(message),
         _ => None,
     };
     let notice = move || match view.status.get() {
@@ -64,20 +61,10 @@ pub fn EngineBar(
         >
             {move || view.error.get().unwrap_or_default()}
         </p>
-        <section
-            id="engine-stopped"
-            class="message"
-            role="alert"
-            hidden=move || stopped().is_none()
-        >
-            <p>
-                "The engine stopped: "
-                <span id="engine-error">{move || stopped().unwrap_or_default()}</span>
-                ". Nothing else is lost."
-            </p>
-            <button id="restart-engine" on:click=move |_| engine.with_value(|e| e.restart())>
-                "Restart the engine"
-            </button>
-        </section>
+        <EngineStopped
+            status=view.status
+            kept="Nothing else is lost."
+            restart=Callback::new(move |_| engine.with_value(|e| e.restart()))
+        />
     }
 }

@@ -10,6 +10,7 @@ use super::address::AddressBar;
 use super::batch::{self, BatchEngine, Tiles};
 use super::engine_bar::EngineBar;
 use super::layers::LayerOptions;
+use super::page_header::{PageHeader, PageMessage};
 use crate::protocol::Backend;
 
 const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
@@ -140,20 +141,11 @@ pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
 
     view! {
         <main class="grid-page">
-            <header>
-                <h1>"Basis: neurons vs random directions"</h1>
-                <p class="tagline">
-                    "The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"
-                </p>
-                <nav>
-                    <a href="#">"Single direction"</a>
-                    " · "
-                    <a href="#make-quiz">"Make a quiz"</a>
-                </nav>
-            </header>
-            <p class="message" role="alert" hidden=move || message.with(Option::is_none)>
-                {move || message.get().unwrap_or_default()}
-            </p>
+            <PageHeader
+                title="Basis: neurons vs random directions"
+                tagline="The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"
+            />
+            <PageMessage message=message />
             <EngineBar view=view engine=engine />
             <fieldset
                 class="controls sheet-controls"

@@ -13,6 +13,7 @@ use super::batch::BatchEngine;
 use super::engine_bar::EngineBar;
 use super::grid::{SIZES, STEPS};
 use super::layers::groups;
+use super::page_header::PageHeader;
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 
@@ -78,12 +79,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     };
     view! {
         <main class="make-quiz-page">
-            <header>
-                <h1>"Make a quiz"</h1>
-                <nav>
-                    <a href="#">"Basis"</a>
-                </nav>
-            </header>
+            <PageHeader title="Make a quiz" quiz_maker=false />
             <EngineBar view=view engine=engine />
             <fieldset class="controls">
                 <legend>"Which quiz"</legend>

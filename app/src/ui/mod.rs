@@ -13,6 +13,7 @@ mod controls;
 mod engine_bar;
 mod examples;
 mod grid;
+mod hand_in;
 mod help;
 mod keys;
 mod layers;
@@ -20,6 +21,7 @@ mod loaded;
 mod make_quiz;
 mod meter;
 mod notices;
+mod page_header;
 mod predict;
 mod quiz;
 mod share;
@@ -158,7 +160,11 @@ fn SinglePage(link: Link) -> impl IntoView {
             </header>
             <notices::Message />
             <notices::InsecureNotice />
-            <notices::EngineStopped />
+            <notices::EngineStopped
+                status=state.engine
+                kept="Your settings and the last image are kept."
+                restart=Callback::new(move |_| ctl.with_value(|c| c.restart_engine()))
+            />
             <notices::Loading />
             <notices::Backend />
             <div class="workspace">

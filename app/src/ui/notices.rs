@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::state::{EngineStatus, State};
-use super::{Ctl, hidden};
+use super::hidden;
 
 #[component]
 pub fn Message() -> impl IntoView {
@@ -84,12 +84,15 @@ pub fn Backend() -> impl IntoView {
     }
 }
 
-/// The engine died and did not come back: say why, keep everything, offer a restart.
+/// The engine died and did not come back: say why and what is `kept`, and offer a restart.
+/// Every page shows this one.
 #[component]
-pub fn EngineStopped() -> impl IntoView {
-    let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
-    let stopped = move || match state.engine.get() {
+pub fn EngineStopped(
+    #[prop(into)] status: Signal<EngineStatus>,
+    kept: &'static str,
+    restart: Callback<()>,
+) -> impl IntoView {
+    let stopped = move || match status.get() {
         EngineStatus::Stopped { message } => Some(message),
         _ => None,
     };
@@ -102,10 +105,9 @@ pub fn EngineStopped() -> impl IntoView {
         >
             <p>
                 "The engine stopped: "
-                <span id="engine-error">{move || stopped().unwrap_or_default()}</span>
-                ". Your settings and the last image are kept."
+                <span id="engine-error">{move || stopped().unwrap_or_default()}</span> ". " {kept}
             </p>
-            <button id="restart-engine" on:click=move |_| ctl.with_value(|c| c.restart_engine())>
+            <button id="restart-engine" on:click=move |_| restart.run(())>
                 "Restart the engine"
             </button>
         </section>

@@ -16,6 +16,8 @@ use super::arms::ArmVerdict;
 use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
+use super::hand_in::HandIn;
+use super::page_header::{PageHeader, PageMessage};
 use super::sitting::{AnswerPicker, BadLink, Phase, Sitting};
 use super::state::{PoolActivations, PoolCrops};
 
@@ -205,22 +207,8 @@ fn PredictRun(test: Predict) -> impl IntoView {
 
     view! {
         <main class="quiz-page predict-page">
-            <header>
-                <h1>"Predict the response"</h1>
-                <nav>
-                    <a href="#">"Basis"</a>
-                    " · "
-                    <a href="#make-quiz">"Make a quiz"</a>
-                </nav>
-            </header>
-            <p
-                class="message"
-                role="alert"
-                id="quiz-message"
-                hidden=move || message.with(Option::is_none)
-            >
-                {move || message.get().unwrap_or_default()}
-            </p>
+            <PageHeader title="Predict the response" />
+            <PageMessage message=message id="quiz-message" />
             <EngineBar view=view engine=engine />
             <section class="prepare" hidden=move || phase.get() == Phase::End>
                 <label for="prepare-progress">"Preparing the images: "</label>
@@ -438,22 +426,11 @@ fn PredictEnd(
             </p>
             <ArmVerdict score=score.clone() />
             <AccuracyChart rows=chart />
-            <h3>"Your result code"</h3>
-            <p>
-                "Hand this code to your teacher. It holds your answers (not your name) and a checksum."
-            </p>
-            <input
-                id="result-code"
-                class="result-code"
-                type="text"
-                readonly
-                prop:value=code.encode()
+            <HandIn
+                code=code.encode()
+                tally=tally
+                tally_does="; it compares neurons with random directions over the whole class"
             />
-            <p class="hint">
-                "Teachers: count a class's codes on the "<a id="tally-link" href=tally>
-                    "tally page"
-                </a>"; it compares neurons with random directions over the whole class."
-            </p>
             <h3>"Answer key"</h3>
             <table id="answer-key" class="answer-key">
                 <thead>

@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use super::batch::{BatchEngine, Job, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
+use super::hand_in::HandIn;
+use super::page_header::{PageHeader, PageMessage};
 use super::sitting::{AnswerPicker, BadLink, Phase, Sitting};
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
@@ -129,22 +131,8 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 
     view! {
         <main class="quiz-page">
-            <header>
-                <h1>"Spot the neuron"</h1>
-                <nav>
-                    <a href="#">"Basis"</a>
-                    " · "
-                    <a href="#make-quiz">"Make a quiz"</a>
-                </nav>
-            </header>
-            <p
-                class="message"
-                role="alert"
-                id="quiz-message"
-                hidden=move || message.with(Option::is_none)
-            >
-                {move || message.get().unwrap_or_default()}
-            </p>
+            <PageHeader title="Spot the neuron" />
+            <PageMessage message=message id="quiz-message" />
             <EngineBar view=view engine=engine />
             <section class="prepare" hidden=move || phase.get() == Phase::End>
                 <label for="prepare-progress">"Preparing the images: "</label>
@@ -298,22 +286,7 @@ fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
                 )}
             </p>
             <AccuracyChart rows=chart />
-            <h3>"Your result code"</h3>
-            <p>
-                "Hand this code to your teacher. It holds your answers (not your name) and a checksum."
-            </p>
-            <input
-                id="result-code"
-                class="result-code"
-                type="text"
-                readonly
-                prop:value=code.clone()
-            />
-            <p class="hint">
-                "Teachers: count a class's codes on the "<a id="tally-link" href=tally>
-                    "tally page"
-                </a>"."
-            </p>
+            <HandIn code=code.clone() tally=tally />
             <h3>"Answer key"</h3>
             <table id="answer-key" class="answer-key">
                 <thead>

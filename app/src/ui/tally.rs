@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::arms::ArmVerdict;
 use super::chart::{AccuracyChart, Row, describe};
+use super::page_header::PageHeader;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Checked {
@@ -131,18 +132,12 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             }
         })
     };
+    let test_link = format!("#{}", test.fragment());
     view! {
         <main class="tally-page">
-            <header>
-                <h1>{title(&test)}</h1>
-                <nav>
-                    <a href="#">"Basis"</a>
-                    " · "
-                    <a href=format!("#{}", test.fragment())>"The quiz"</a>
-                    " · "
-                    <a href="#make-quiz">"Make a quiz"</a>
-                </nav>
-            </header>
+            <PageHeader title=title(&test)>
+                <a href=test_link>"The quiz"</a>
+            </PageHeader>
             <p>
                 {format!(
                     "Quiz {}: {} rounds, layers {}. Paste the students' result codes, one per line. Nothing leaves this browser.",
