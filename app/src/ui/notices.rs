@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::state::{EngineStatus, State};
 use super::hidden;
+use super::state::{EngineStatus, State};
 
 #[component]
 pub fn Message() -> impl IntoView {
