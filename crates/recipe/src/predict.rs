@@ -6,8 +6,9 @@
 //! seed. The link fixes everything but the crops' pixels, which the model picks by rank; grading
 //! needs no model, because which side holds the strong crop is drawn here.
 
+use crate::design::Design;
 use crate::fingerprint::fingerprint;
-use crate::quiz::{FreshChannels, canonical_base, decode_quiz, encode_quiz, validate_quiz};
+use crate::quiz::FreshChannels;
 use crate::seeded::Choices;
 use crate::{Recipe, RecipeError};
 
@@ -37,13 +38,23 @@ impl Arm {
     }
 }
 
+/// "Predict the response": its design (the base recipe sets the references' seed, image and
+/// transform settings and steps), and the trials it draws from it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Predict {
-    /// Seed, image and transform settings and steps of the references. Its layer, channel and
-    /// mix are ignored (kept canonical so that equal tests encode alike).
-    pub base: Recipe,
-    pub layers: Vec<String>,
-    pub rounds: usize,
+pub struct Predict(Design);
+
+impl std::ops::Deref for Predict {
+    type Target = Design;
+
+    fn deref(&self) -> &Design {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Predict {
+    fn deref_mut(&mut self) -> &mut Design {
+        &mut self.0
+    }
 }
 
 /// One round.
@@ -66,17 +77,13 @@ pub struct Trial {
 
 impl Predict {
     pub fn new(base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
-        Self {
-            base: canonical_base(base, &layers),
-            layers,
-            rounds,
-        }
+        Self(Design::new(base, layers, rounds))
     }
 
     /// A quiz's checks, and: an even number of rounds (half per arm), and room for the four
     /// references of a round in one batch.
     pub fn validate(&self) -> Result<(), RecipeError> {
-        validate_quiz(&self.base, &self.layers, self.rounds)?;
+        self.0.validate()?;
         if self.rounds % 2 == 1 {
             return Err(RecipeError::OutOfRange {
                 field: "rounds",
@@ -143,20 +150,9 @@ impl Predict {
         fingerprint(&format!("predict:{}", self.encode()))
     }
 
-    /// The bytes of a quiz link ([`crate::wire::v1::Quiz`]); the link's key (`predict=`) says
-    /// which test it is.
-    pub fn encode(&self) -> String {
-        encode_quiz(&self.base, &self.layers, self.rounds)
-    }
-
     /// Parses and validates a predict-the-response link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let (base, layers, rounds) = decode_quiz(text)?;
-        let predict = Predict {
-            base,
-            layers,
-            rounds,
-        };
+        let predict = Self(Design::decode(text)?);
         predict.validate()?;
         Ok(predict)
     }

@@ -3,25 +3,29 @@
 //! of a round share the objective's form, all settings and the number of steps; only the
 //! direction differs (a basis vector or a seeded random unit vector).
 
-use crate::codec::{base_recipe, decode_v1, encode_bytes};
+use crate::design::Design;
 use crate::fingerprint::fingerprint;
 use crate::seeded::Choices;
-use crate::validate::within;
-use crate::wire::v1;
 use crate::{Recipe, RecipeError};
 
-pub const DEFAULT_ROUNDS: usize = 10;
-pub const MAX_ROUNDS: usize = 40;
-pub const MAX_LAYERS: usize = 6;
 const ROUND_STREAM: u64 = 21;
 
+/// "Spot the neuron": its design, and the rounds it draws from it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quiz {
-    /// Seed, image and transform settings, steps and weights shared by every image. Its layer,
-    /// channel and mix are ignored (kept canonical so that equal quizzes encode alike).
-    pub base: Recipe,
-    pub layers: Vec<String>,
-    pub rounds: usize,
+pub struct Quiz(Design);
+
+impl std::ops::Deref for Quiz {
+    type Target = Design;
+
+    fn deref(&self) -> &Design {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Quiz {
+    fn deref_mut(&mut self) -> &mut Design {
+        &mut self.0
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,15 +50,7 @@ impl Round {
 
 impl Quiz {
     pub fn new(base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
-        Self {
-            base: canonical_base(base, &layers),
-            layers,
-            rounds,
-        }
-    }
-
-    pub fn validate(&self) -> Result<(), RecipeError> {
-        validate_quiz(&self.base, &self.layers, self.rounds)
+        Self(Design::new(base, layers, rounds))
     }
 
     /// The rounds, in order. Layers take turns evenly (shuffled by the seed); a layer's neurons
@@ -99,77 +95,10 @@ impl Quiz {
         fingerprint(&self.encode())
     }
 
-    pub fn encode(&self) -> String {
-        encode_quiz(&self.base, &self.layers, self.rounds)
-    }
-
     /// Parses and validates a quiz link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let (base, layers, rounds) = decode_quiz(text)?;
-        let quiz = Quiz {
-            base,
-            layers,
-            rounds,
-        };
-        quiz.validate()?;
-        Ok(quiz)
+        Design::decode(text).map(Self)
     }
-}
-
-/// A test's base recipe as its link keeps it: the first layer, channel 0, mix 0 (each round sets
-/// its own), so equal tests encode alike.
-pub(crate) fn canonical_base(mut base: Recipe, layers: &[String]) -> Recipe {
-    base.layer = layers.first().cloned().unwrap_or(base.layer);
-    base.channel = 0;
-    base.mix = 0.0;
-    base
-}
-
-/// The bytes of a quiz link, whichever test it is (the link's key says which).
-pub(crate) fn encode_quiz(base: &Recipe, layers: &[String], rounds: usize) -> String {
-    encode_bytes(&v1::Quiz {
-        version: v1::VERSION,
-        base: v1::Recipe::from(base),
-        layers: layers.to_vec(),
-        rounds: u8::try_from(rounds).expect("a validated test has at most 40 rounds"),
-    })
-}
-
-/// A quiz link's base recipe, layers and rounds, not yet validated.
-pub(crate) fn decode_quiz(text: &str) -> Result<(Recipe, Vec<String>, usize), RecipeError> {
-    let wire: v1::Quiz = decode_v1(text)?;
-    Ok((base_recipe(wire.base)?, wire.layers, wire.rounds as usize))
-}
-
-/// What a quiz and a predict-the-response test share: the base recipe is valid, 1–6 distinct
-/// layers, 2–40 rounds.
-pub(crate) fn validate_quiz(
-    base: &Recipe,
-    layers: &[String],
-    rounds: usize,
-) -> Result<(), RecipeError> {
-    base.validate()?;
-    within(
-        "layers",
-        layers.len() as f64,
-        1.0,
-        MAX_LAYERS as f64,
-        "1 to 6",
-    )?;
-    for (i, layer) in layers.iter().enumerate() {
-        Recipe {
-            layer: layer.clone(),
-            ..base.clone()
-        }
-        .tap()?;
-        if layers[..i].contains(layer) {
-            return Err(RecipeError::Repeated {
-                field: "layers",
-                value: layer.clone(),
-            });
-        }
-    }
-    within("rounds", rounds as f64, 2.0, MAX_ROUNDS as f64, "2 to 40")
 }
 
 /// Draws neurons of each layer without repeats, until a layer's channels run out.
