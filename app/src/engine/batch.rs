@@ -112,11 +112,7 @@ impl Job {
     async fn post_tiles(&self, outbox: &Outbox, steps_per_second: f32) -> Result<(), String> {
         let frames = self.session.frames().await.map_err(|e| e.to_string())?;
         let size = frames.first().map_or(0, |f| f.width) as u32;
-        let rgba: Vec<u8> = frames
-            .iter()
-            .flat_map(|frame| frame.rgb.chunks_exact(3))
-            .flat_map(|p| [p[0], p[1], p[2], 255])
-            .collect();
+        let rgba: Vec<u8> = frames.iter().flat_map(|frame| frame.rgba()).collect();
         let pixels = Uint8Array::from(rgba.as_slice());
         outbox.send_with(
             &Event::Tiles {

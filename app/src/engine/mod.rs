@@ -438,11 +438,7 @@ impl Engine {
     ) -> Result<(), String> {
         let session = self.session.as_ref().ok_or("no session")?;
         let frame = session.frames().await.map_err(|e| e.to_string())?.remove(0);
-        let rgba: Vec<u8> = frame
-            .rgb
-            .chunks_exact(3)
-            .flat_map(|p| [p[0], p[1], p[2], 255])
-            .collect();
+        let rgba: Vec<u8> = frame.rgba().collect();
         let target = self.runs.current().map_or(0, |c| c.target);
         let pixels = Uint8Array::from(rgba.as_slice());
         self.outbox.send_with(

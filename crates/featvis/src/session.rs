@@ -57,6 +57,21 @@ pub struct Frame {
     pub rgb: Vec<u8>,
 }
 
+impl Frame {
+    /// The pixels as opaque RGBA, what a canvas takes.
+    pub fn rgba(&self) -> impl Iterator<Item = u8> + '_ {
+        self.rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+    }
+
+    /// The frame as an `image` buffer, to save or paste into a sheet.
+    pub fn to_image(&self) -> image::RgbImage {
+        image::RgbImage::from_raw(self.width as u32, self.height as u32, self.rgb.clone())
+            .expect("a frame holds width × height RGB pixels")
+    }
+}
+
 /// One optimization of a batch of images, each with its own objective (all at one tap) and its
 /// own starting noise; one forward and one backward pass per step for all of them. The batch's
 /// images share each step's transform draw. The images do not interact (the network has no
@@ -401,4 +416,25 @@ async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, Sess
         .map_err(|error| SessionError::Read(error.to_string()))?;
     data.try_to_vec::<f32>()
         .map_err(|error| SessionError::Read(format!("{error:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_turns_into_rgba_and_an_image_pixel_for_pixel() {
+        let frame = Frame {
+            width: 2,
+            height: 1,
+            rgb: vec![1, 2, 3, 250, 251, 252],
+        };
+        assert_eq!(
+            frame.rgba().collect::<Vec<_>>(),
+            [1, 2, 3, 255, 250, 251, 252, 255]
+        );
+        let image = frame.to_image();
+        assert_eq!(image.dimensions(), (2, 1));
+        assert_eq!(image.get_pixel(1, 0).0, [250, 251, 252]);
+    }
 }

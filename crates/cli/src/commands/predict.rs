@@ -195,10 +195,8 @@ fn compose(test: &Predict, round: usize, frames: &[Frame], photos: [&RgbImage; 2
     let mut canvas = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
     caption(&mut canvas, &title, width / 2, 2);
     for (k, frame) in frames.iter().enumerate() {
-        let image = RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb.clone())
-            .expect("a frame holds width × height RGB pixels");
         let x = GAP + k as u32 * (size + GAP);
-        imageops::replace(&mut canvas, &image, x as i64, LINE as i64);
+        imageops::replace(&mut canvas, &frame.to_image(), x as i64, LINE as i64);
     }
     let y = LINE + size + 2 * GAP;
     for (k, (label, crop)) in ["A", "B"].iter().zip(photos).enumerate() {

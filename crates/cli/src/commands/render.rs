@@ -38,9 +38,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     progress.finish_and_clear();
 
     let frame = pollster::block_on(session.frames())?.remove(0);
-    let image = image::RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb)
-        .expect("a frame holds width × height RGB pixels");
-    image
+    frame
+        .to_image()
         .save(&args.output)
         .with_context(|| format!("writing {}", args.output.display()))?;
 

@@ -187,9 +187,7 @@ fn compose(sheet: &Sheet, tiles: &[SheetTile], frames: &[Frame]) -> RgbImage {
             GAP + (i as u32 % columns) * cell_w,
             CAPTION + GAP + (i as u32 / columns) * cell_h,
         );
-        let image = RgbImage::from_raw(frame.width as u32, frame.height as u32, frame.rgb.clone())
-            .expect("a frame holds width × height RGB pixels");
-        image::imageops::replace(&mut canvas, &image, x as i64, y as i64);
+        image::imageops::replace(&mut canvas, &frame.to_image(), x as i64, y as i64);
         let label = if sheet.blind {
             format!("{}", i + 1)
         } else {
