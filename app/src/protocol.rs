@@ -19,7 +19,7 @@ pub enum Command {
         run: RunId,
         recipe: String,
         warm: bool,
-        resume: Option<Resume>,
+        resume: Option<ResumeAt>,
     },
     /// Optimize several recipes at once, as one batch (a comparison sheet, a quiz's rounds): they
     /// share layer, image settings and steps; `transform_seed` draws the transforms they share.
@@ -73,7 +73,7 @@ pub enum Command {
 
 /// Where a resumed run stands; the image parameters travel beside the command.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Resume {
+pub struct ResumeAt {
     pub step: u32,
     pub target: u32,
 }

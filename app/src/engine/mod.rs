@@ -277,7 +277,7 @@ impl Engine {
         run: RunId,
         text: &str,
         warm: bool,
-        resume: Option<crate::protocol::Resume>,
+        resume: Option<crate::protocol::ResumeAt>,
         params: Option<Vec<f32>>,
     ) -> Result<Request, String> {
         let recipe = Recipe::decode(text).map_err(|error| error.to_string())?;

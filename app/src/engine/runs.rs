@@ -4,7 +4,7 @@
 
 use basis_recipe::Recipe;
 
-use crate::protocol::{Fault, Resume, RunId};
+use crate::protocol::{Fault, ResumeAt, RunId};
 
 /// A render request, its recipe already decoded and checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +12,7 @@ pub struct Request {
     pub run: RunId,
     pub recipe: Recipe,
     pub warm: bool,
-    pub resume: Option<(Resume, Vec<f32>)>,
+    pub resume: Option<(ResumeAt, Vec<f32>)>,
 }
 
 /// Everything the queue held between two steps, reduced to what must still happen.
@@ -192,7 +192,7 @@ mod tests {
         let mut runs = Runs::default();
         let mut resumed = request(4, false, |_| {});
         resumed.resume = Some((
-            Resume {
+            ResumeAt {
                 step: 6,
                 target: 10,
             },

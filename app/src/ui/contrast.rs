@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use super::address::AddressBar;
 use super::batch::{self, BatchEngine, Tiles};
 use super::engine_bar::EngineBar;
-use super::grid::{sheet_for, tile_view};
 use super::meter::{auc_line, log_range, strips, unranked};
 use super::page_header::{PageHeader, PageMessage};
+use super::sheet::{sheet_for, tile_view};
 use crate::protocol::Meter;
 
 const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;

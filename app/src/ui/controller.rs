@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use super::address::{AddressBar, link_to};
 use super::state::{EngineStatus, LargeProgress, PoolActivations, PoolCrops, Progress, State};
 use super::worker::{EngineWorker, Heard, NO_WORKER};
-use crate::protocol::{Backend, Command, Event, Fault, Photos, Resume, RunId};
+use crate::protocol::{Backend, Command, Event, Fault, Photos, ResumeAt, RunId};
 
 /// How the next render request starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +144,7 @@ impl Controller {
                 } else {
                     kept.step + recipe.steps
                 };
-                let resume = Resume {
+                let resume = ResumeAt {
                     step: kept.step,
                     target,
                 };

@@ -11,9 +11,9 @@ use qrcode::render::svg;
 use super::address::link_to;
 use super::batch::BatchEngine;
 use super::engine_bar::EngineBar;
-use super::grid::{SIZES, STEPS};
 use super::layers::groups;
 use super::page_header::PageHeader;
+use super::sheet::{SIZES, STEPS};
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 

@@ -12,7 +12,6 @@ mod controller;
 mod controls;
 mod engine_bar;
 mod examples;
-mod grid;
 mod hand_in;
 mod help;
 mod keys;
@@ -25,6 +24,7 @@ mod page_header;
 mod predict;
 mod quiz;
 mod share;
+mod sheet;
 mod sitting;
 mod stage;
 mod state;
@@ -98,7 +98,7 @@ pub fn App() -> impl IntoView {
     });
     match link.page.clone() {
         Page::Single => view! { <SinglePage link=link /> }.into_any(),
-        Page::Sheet(sheet) => view! { <grid::GridPage sheet=sheet /> }.into_any(),
+        Page::Sheet(sheet) => view! { <sheet::SheetPage sheet=sheet /> }.into_any(),
         Page::Contrast(contrast) => {
             view! { <contrast::ContrastPage contrast=contrast /> }.into_any()
         }
@@ -138,7 +138,7 @@ fn SinglePage(link: Link) -> impl IntoView {
         };
         format!(
             "#{}",
-            grid::sheet_for(&state.recipe.get(), backend).fragment()
+            sheet::sheet_for(&state.recipe.get(), backend).fragment()
         )
     };
 

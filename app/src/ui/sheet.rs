@@ -41,7 +41,7 @@ pub fn sheet_for(recipe: &Recipe, backend: Option<Backend>) -> Sheet {
 }
 
 #[component]
-pub fn GridPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
+pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     let problem = sheet.as_ref().err().map(|error| {
         format!("This sheet link could not be read: {error}. Showing a default sheet instead.")
     });
