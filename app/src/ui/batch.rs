@@ -6,7 +6,6 @@
 //! be restarted by the user.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use basis_recipe::Recipe;
@@ -14,6 +13,7 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use super::job_queue::JobQueue;
 use super::state::{EngineStatus, PoolActivations, PoolCrops};
 use super::worker::{EngineWorker, Heard, NO_WORKER};
 use crate::protocol::{Backend, Command, Event, Meter, Photos, RunId};
@@ -120,12 +120,10 @@ impl EngineView {
 /// At most this many engines side by side on the CPU: each holds its own copy of the network.
 const MAX_ENGINES: usize = 4;
 
-/// One engine worker and the job it works on.
+/// One engine worker; which job it works on is the queue's to know.
 #[derive(Default)]
 struct Slot {
     worker: EngineWorker,
-    /// The job (index into `jobs`) and its run id.
-    current: Cell<Option<(usize, RunId)>>,
     ready: Cell<bool>,
 }
 
@@ -144,11 +142,7 @@ pub struct BatchEngine {
     /// takes queued jobs of its own. A job's images do not depend on which engine makes them.
     slots: RefCell<Vec<Rc<Slot>>>,
     jobs: RefCell<Vec<Job>>,
-    /// Jobs not yet handed to an engine, in the order they are needed.
-    queue: RefCell<VecDeque<usize>>,
-    /// Per job: steps done, and whether it is finished.
-    progress: RefCell<Vec<(u32, bool)>>,
-    next_run: Cell<RunId>,
+    queue: RefCell<JobQueue>,
 }
 
 impl BatchEngine {
@@ -173,8 +167,6 @@ impl BatchEngine {
             slots: RefCell::new(vec![Rc::default()]),
             jobs: RefCell::default(),
             queue: RefCell::default(),
-            progress: RefCell::default(),
-            next_run: Cell::new(1),
         })
     }
 
@@ -222,7 +214,7 @@ impl BatchEngine {
                 ..
             }
         );
-        if !on_cpu || self.slots.borrow().len() > 1 || self.queue.borrow().is_empty() {
+        if !on_cpu || self.slots.borrow().len() > 1 || !self.queue.borrow().has_waiting() {
             return;
         }
         let cores = window().navigator().hardware_concurrency() as usize;
@@ -237,13 +229,11 @@ impl BatchEngine {
 
     /// Replaces the queue with `jobs`; each engine takes the next as soon as it is ready.
     pub fn run(&self, jobs: Vec<Job>) {
-        *self.progress.borrow_mut() = vec![(0, false); jobs.len()];
-        *self.queue.borrow_mut() = (0..jobs.len()).collect();
+        self.queue.borrow_mut().reset(jobs.len());
         *self.jobs.borrow_mut() = jobs;
         self.view.error.set(None);
         let slots = self.slots.borrow().clone();
         for (index, slot) in slots.iter().enumerate() {
-            slot.current.set(None);
             if slot.ready.get() {
                 self.dispatch(index);
             }
@@ -299,28 +289,20 @@ impl BatchEngine {
     /// Hands slot `index` the next queued job, if any.
     fn dispatch(&self, index: usize) {
         let Some(slot) = self.slot(index) else { return };
-        let next = self.queue.borrow_mut().pop_front();
-        let job = next.and_then(|j| self.jobs.borrow().get(j).cloned().map(|job| (j, job)));
-        let Some((job_index, job)) = job else {
-            slot.current.set(None);
-            return;
-        };
-        let run = self.next_run.get();
-        self.next_run.set(run + 1);
-        slot.current.set(Some((job_index, run)));
-        slot.worker.post(&job.command(run), None);
+        let next = self.queue.borrow_mut().next_for(index);
+        let command = next.and_then(|(job, run)| Some(self.jobs.borrow().get(job)?.command(run)));
+        if let Some(command) = command {
+            slot.worker.post(&command, None);
+        }
     }
 
-    /// Puts a job an engine could not finish back at the front, for the first idle engine.
-    fn requeue(&self, slot: &Slot) {
-        if let Some((job, _)) = slot.current.take() {
-            self.queue.borrow_mut().push_front(job);
-        }
+    /// Puts the job engine `index` could not finish back at the front, for the first idle engine.
+    fn requeue(&self, index: usize) {
+        self.queue.borrow_mut().take_back(index);
         let slots = self.slots.borrow().clone();
-        if let Some(idle) = slots
-            .iter()
-            .position(|s| s.ready.get() && s.current.get().is_none())
-        {
+        let idle =
+            (0..slots.len()).find(|&i| slots[i].ready.get() && self.queue.borrow().is_idle(i));
+        if let Some(idle) = idle {
             self.dispatch(idle);
         }
     }
@@ -341,10 +323,8 @@ impl BatchEngine {
         }
     }
 
-    fn current_job(slot: &Slot, run: RunId) -> Option<usize> {
-        slot.current
-            .get()
-            .and_then(|(job, current)| (current == run).then_some(job))
+    fn current_job(&self, index: usize, run: RunId) -> Option<usize> {
+        self.queue.borrow().job_of(index, run)
     }
 
     fn on_tiles(&self, job: usize, tiles: Event, pixels: Vec<u8>) {
@@ -359,16 +339,7 @@ impl BatchEngine {
         else {
             return;
         };
-        let (steps_done, all_done) = {
-            let mut progress = self.progress.borrow_mut();
-            if let Some(p) = progress.get_mut(job) {
-                *p = (step, step >= target);
-            }
-            (
-                progress.iter().map(|p| p.0 as u64).sum(),
-                progress.iter().all(|p| p.1),
-            )
-        };
+        let (steps_done, all_done) = self.queue.borrow_mut().record(job, step, target);
         let per_image = (size * size * 4) as usize;
         let images: Vec<Vec<u8>> = pixels
             .chunks_exact(per_image.max(1))
@@ -409,9 +380,7 @@ impl BatchEngine {
                         .set(EngineStatus::Ready { backend, notice });
                 }
                 // A restarted engine starts its job again, from the start.
-                if let Some((job, _)) = slot.current.take() {
-                    self.queue.borrow_mut().push_front(job);
-                }
+                self.queue.borrow_mut().take_back(index);
                 self.dispatch(index);
                 self.count_engines();
                 if main {
@@ -422,21 +391,21 @@ impl BatchEngine {
             }
             Event::Tiles { run, .. } => {
                 let (Some(job), Some(pixels)) = (
-                    Self::current_job(slot, run),
+                    self.current_job(index, run),
                     attachment.and_then(|a| a.dyn_into::<Uint8Array>().ok()),
                 ) else {
                     return;
                 };
                 self.on_tiles(job, event, pixels.to_vec());
             }
-            Event::Done { run, .. } if Self::current_job(slot, run).is_some() => {
+            Event::Done { run, .. } if self.current_job(index, run).is_some() => {
                 self.dispatch(index)
             }
             Event::Failed { run, message }
-                if run.is_none_or(|run| Self::current_job(slot, run).is_some()) =>
+                if run.is_none_or(|run| self.current_job(index, run).is_some()) =>
             {
                 self.view.error.set(Some(message));
-                slot.current.set(None);
+                self.queue.borrow_mut().give_up(index);
             }
             Event::DeviceLost { message } if main => self.fall_back_to_cpu(&message),
             Event::DeviceLost { message } | Event::Crashed { message } => {
@@ -492,14 +461,14 @@ impl BatchEngine {
         self.count_engines();
         if index > 0 {
             // A helper that dies is not replaced; its job goes to another engine.
-            self.requeue(slot);
+            self.requeue(index);
             return;
         }
         if self.view.status.with_untracked(EngineStatus::on_gpu) {
             self.fall_back_to_cpu(&message);
         } else {
             // Helpers go on meanwhile, with this engine's job too.
-            self.requeue(slot);
+            self.requeue(index);
             self.view.status.set(EngineStatus::Stopped { message });
         }
     }

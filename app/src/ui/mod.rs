@@ -14,6 +14,7 @@ mod engine_bar;
 mod examples;
 mod hand_in;
 mod help;
+mod job_queue;
 mod keys;
 mod layers;
 mod loaded;
