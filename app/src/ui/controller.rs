@@ -445,52 +445,18 @@ impl Controller {
         self.state.shown_run.set(run);
     }
 
-    /// Saves the canvas's image, named after the recipe it was made for.
-    pub fn download(&self) {
-        let shown = self.shown.borrow();
-        let Some(shown) = shown.as_ref() else {
-            self.state
-                .share_note
-                .set(Some("There is no image to save yet.".into()));
-            return;
-        };
-        let result = crate::png::encode(shown.size, &shown.rgba)
-            .map_err(|error| format!("The PNG could not be made: {error}"))
-            .and_then(|png| {
-                crate::png::save(&png, &crate::png::file_name(&shown.recipe))
-                    .map_err(|error| format!("The download failed: {error}"))
-            });
-        if let Err(message) = result {
-            self.state.message.set(Some(message));
-        }
+    /// The image on the canvas: the recipe it was made for, its size and RGBA pixels.
+    pub fn shown_image(&self) -> Option<(Recipe, u32, Vec<u8>)> {
+        self.shown
+            .borrow()
+            .as_ref()
+            .map(|shown| (shown.recipe.clone(), shown.size, shown.rgba.clone()))
     }
 
-    /// Copies a link to the current state (not the address bar, which may lag behind).
-    pub fn copy_link(&self) {
+    /// The link to the current state (not the address bar, which may lag behind).
+    pub fn link_here(&self) -> String {
         let recipe = self.state.recipe.get_untracked();
-        let link = link_to(&Link::fragment(&recipe, &self.link.hide, self.link.present));
-        let state = self.state;
-        if !window().is_secure_context() {
-            state.share_note.set(Some(
-                "Copying needs a secure page (https, or localhost): copy the link below by hand."
-                    .into(),
-            ));
-            state.manual_link.set(Some(link));
-            return;
-        }
-        let promise = window().navigator().clipboard().write_text(&link);
-        wasm_bindgen_futures::spawn_local(async move {
-            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-            if copied {
-                state.share_note.set(Some("Link copied.".into()));
-                state.manual_link.set(None);
-            } else {
-                state.share_note.set(Some(
-                    "The browser did not allow copying: copy the link below by hand.".into(),
-                ));
-                state.manual_link.set(Some(link));
-            }
-        });
+        link_to(&Link::fragment(&recipe, &self.link.hide, self.link.present))
     }
 }
 

@@ -1,6 +1,8 @@
 //! What every page but the single view opens with: its title, what it is for, the way back to
-//! Basis and to the quiz maker, and the page's message line.
+//! Basis and to the quiz maker, and the page's message line; and what a class test's page shows
+//! instead when its link cannot be read.
 
+use basis_recipe::RecipeError;
 use leptos::prelude::*;
 
 /// The page's title and links. `tagline`: what the page is for, in a sentence or two;
@@ -49,5 +51,20 @@ pub fn PageMessage(
         <p class="message" role="alert" id=id hidden=move || message.with(Option::is_none)>
             {move || message.get().unwrap_or_default()}
         </p>
+    }
+}
+
+/// A quiz page whose link could not be read: why, and where to get a good one.
+#[component]
+pub fn BadLink(title: &'static str, error: RecipeError) -> impl IntoView {
+    view! {
+        <main class="quiz-page">
+            <h1>{title}</h1>
+            <p class="message" role="alert" id="quiz-error">
+                {format!("This quiz link could not be read: {error}. Ask for the link again, or ")}
+                <a href="#make-quiz">"make a quiz"</a>
+                "."
+            </p>
+        </main>
     }
 }

@@ -17,8 +17,8 @@ use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
 use super::hand_in::HandIn;
-use super::page_header::{PageHeader, PageMessage};
-use super::sitting::{AnswerPicker, BadLink, Phase, Sitting};
+use super::page_header::{BadLink, PageHeader, PageMessage};
+use super::sitting::{AnswerPicker, Phase, Sitting};
 use super::state::{PoolActivations, PoolCrops};
 
 /// What the key shows of a round's photos.

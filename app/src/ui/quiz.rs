@@ -13,8 +13,8 @@ use super::batch::{BatchEngine, Job, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
 use super::hand_in::HandIn;
-use super::page_header::{PageHeader, PageMessage};
-use super::sitting::{AnswerPicker, BadLink, Phase, Sitting};
+use super::page_header::{BadLink, PageHeader, PageMessage};
+use super::sitting::{AnswerPicker, Phase, Sitting};
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
 const ROUNDS_PER_JOB: usize = 4;

@@ -152,18 +152,3 @@ pub fn AnswerPicker(
         </div>
     }
 }
-
-/// A quiz page whose link could not be read: why, and where to get a good one.
-#[component]
-pub fn BadLink(title: &'static str, error: basis_recipe::RecipeError) -> impl IntoView {
-    view! {
-        <main class="quiz-page">
-            <h1>{title}</h1>
-            <p class="message" role="alert" id="quiz-error">
-                {format!("This quiz link could not be read: {error}. Ask for the link again, or ")}
-                <a href="#make-quiz">"make a quiz"</a>
-                "."
-            </p>
-        </main>
-    }
-}
