@@ -23,6 +23,7 @@ mod meter;
 mod notices;
 mod page_header;
 mod predict;
+mod prepare_bar;
 mod quiz;
 mod share;
 mod sheet;

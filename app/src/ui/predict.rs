@@ -18,6 +18,7 @@ use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
 use super::hand_in::HandIn;
 use super::page_header::{BadLink, PageHeader, PageMessage};
+use super::prepare_bar::PrepareBar;
 use super::sitting::{AnswerPicker, Phase, Sitting};
 use super::state::{PoolActivations, PoolCrops};
 
@@ -210,21 +211,13 @@ fn PredictRun(test: Predict) -> impl IntoView {
             <PageHeader title="Predict the response" />
             <PageMessage message=message id="quiz-message" />
             <EngineBar view=view engine=engine />
-            <section class="prepare" hidden=move || phase.get() == Phase::End>
-                <label for="prepare-progress">"Preparing the images: "</label>
-                <progress
-                    id="prepare-progress"
-                    max=total_steps
-                    value=move || prepared_steps.get()
-                ></progress>
-                <span id="rounds-ready">
-                    {move || {
-                        format!(
-                            "{} of {count} rounds ready",
-                            (0..count).filter(|&r| ready(r)).count(),
-                        )
-                    }}
-                </span>
+            <PrepareBar
+                total_steps=total_steps
+                prepared_steps=prepared_steps
+                rounds=count
+                rounds_ready=Signal::derive(move || (0..count).filter(|&r| ready(r)).count())
+                hidden=Signal::derive(move || phase.get() == Phase::End)
+            >
                 <span id="pool-progress" hidden=move || pool_progress.get().is_none()>
                     {move || {
                         pool_progress
@@ -235,7 +228,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                             .unwrap_or_default()
                     }}
                 </span>
-            </section>
+            </PrepareBar>
             {move || match phase.get() {
                 Phase::Intro => {
                     view! {

@@ -14,6 +14,7 @@ use super::chart::{AccuracyChart, Row, describe};
 use super::engine_bar::EngineBar;
 use super::hand_in::HandIn;
 use super::page_header::{BadLink, PageHeader, PageMessage};
+use super::prepare_bar::PrepareBar;
 use super::sitting::{AnswerPicker, Phase, Sitting};
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
@@ -134,22 +135,15 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             <PageHeader title="Spot the neuron" />
             <PageMessage message=message id="quiz-message" />
             <EngineBar view=view engine=engine />
-            <section class="prepare" hidden=move || phase.get() == Phase::End>
-                <label for="prepare-progress">"Preparing the images: "</label>
-                <progress
-                    id="prepare-progress"
-                    max=total_steps
-                    value=move || prepared_steps.get()
-                ></progress>
-                <span id="rounds-ready">
-                    {move || {
-                        format!(
-                            "{} of {count} rounds ready",
-                            ready.with(|r| r.iter().filter(|&&x| x).count()),
-                        )
-                    }}
-                </span>
-            </section>
+            <PrepareBar
+                total_steps=total_steps
+                prepared_steps=prepared_steps
+                rounds=count
+                rounds_ready=Signal::derive(move || {
+                    ready.with(|r| r.iter().filter(|&&x| x).count())
+                })
+                hidden=Signal::derive(move || phase.get() == Phase::End)
+            />
             {move || match phase.get() {
                 Phase::Intro => {
                     view! {
