@@ -4,6 +4,7 @@
 //! (`basis-featvis`) optimizes with [`ImageSettings`] and [`TransformSettings`] as they are, so
 //! their defaults live here only.
 
+pub mod arm_effect;
 mod code;
 mod codec;
 mod contrast;

@@ -1,0 +1,388 @@
+//! Is a class more accurate on neurons than on random directions? Tested with the right sampling
+//! unit. A class's answers are not independent: each student answers every round (answers are
+//! paired within a student), and a link that gives everyone the same rounds asks about a handful
+//! of directions however many students answer (answers are clustered within an item). Pooling
+//! every answer into one 2 × 2 table (Fisher's exact test) treats 30 students × 5 items as 150
+//! independent draws, and one easy item then makes a "significant" class. So:
+//!
+//! - [`by_student`]: the unit is the student. Each student's accuracy on neurons minus their
+//!   accuracy on random directions; a sign-flip randomization test (exact up to 16 students,
+//!   Monte Carlo beyond) and a bootstrap interval over students. Valid when each student's
+//!   directions are their own draw, so the items vary with the students.
+//! - [`by_item`]: the unit is the item (a direction shown in a round). Each item's accuracy over
+//!   the students who answered it; the difference of the arms' mean item accuracy, tested by
+//!   permuting the arm labels among items (exact up to 20 000 arrangements, Monte Carlo beyond).
+//!   Valid when everyone answers the same items: it asks whether neurons as such are easier, not
+//!   whether these five are.
+//!
+//! A seeded simulation in the tests holds both at their 5% level where pooled Fisher is not.
+
+use crate::predict::Arm;
+use crate::seeded::Choices;
+
+/// Monte Carlo draws where exact enumeration would be too long.
+const DRAWS: usize = 20_000;
+const EXACT_STUDENTS: usize = 16;
+const EXACT_ARRANGEMENTS: f64 = 20_000.0;
+const BOOTSTRAP_ROUNDS: usize = 2_000;
+const FLIP_STREAM: u64 = 31;
+const BOOTSTRAP_STREAM: u64 = 32;
+const PERMUTATION_STREAM: u64 = 33;
+/// Differences this close to the observed one count as equal (floating-point sums).
+const TIE: f64 = 1e-12;
+
+/// One student's answers: right and answered, on neurons and on random directions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StudentAnswers {
+    pub neuron: (u32, u32),
+    pub random: (u32, u32),
+}
+
+/// The arm effect with students as the unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByStudent {
+    /// Students who answered rounds of both arms (the others cannot be compared, and are counted).
+    pub students: usize,
+    pub left_out: usize,
+    /// Mean over students of (accuracy on neurons − accuracy on random directions).
+    pub mean_difference: f64,
+    /// 95% bootstrap percentile interval of that mean, resampling students.
+    pub interval: (f64, f64),
+    /// Two-sided p-value of "no difference", by flipping the signs of the students' differences.
+    pub p_value: f64,
+}
+
+/// One item: a direction shown in a round, with how many of the students who answered it were
+/// right.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ItemAnswers {
+    pub arm: Arm,
+    pub right: u32,
+    pub answered: u32,
+}
+
+/// The arm effect with items as the unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ByItem {
+    pub neuron_items: usize,
+    pub random_items: usize,
+    /// Mean item accuracy on neurons minus on random directions.
+    pub difference: f64,
+    /// Two-sided p-value of "no difference", by permuting the arm labels among the items.
+    pub p_value: f64,
+}
+
+/// The per-student paired comparison; `None` when fewer than two students answered both arms.
+pub fn by_student(students: &[StudentAnswers], seed: u64) -> Option<ByStudent> {
+    let rate = |(right, answered): (u32, u32)| right as f64 / answered as f64;
+    let differences: Vec<f64> = students
+        .iter()
+        .filter(|s| s.neuron.1 > 0 && s.random.1 > 0)
+        .map(|s| rate(s.neuron) - rate(s.random))
+        .collect();
+    let n = differences.len();
+    if n < 2 {
+        return None;
+    }
+    let mean = |values: &mut dyn Iterator<Item = f64>| values.sum::<f64>() / n as f64;
+    let observed = mean(&mut differences.iter().copied());
+    let at_least = |total: f64| total.abs() >= observed.abs() * n as f64 - TIE;
+    let p_value = if n <= EXACT_STUDENTS {
+        let extreme = (0..1u32 << n)
+            .filter(|signs| {
+                at_least(
+                    differences
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| if signs >> i & 1 == 1 { -d } else { *d })
+                        .sum(),
+                )
+            })
+            .count();
+        extreme as f64 / (1u64 << n) as f64
+    } else {
+        let mut choices = Choices::new(seed, FLIP_STREAM);
+        let extreme = (0..DRAWS)
+            .filter(|_| {
+                at_least(
+                    differences
+                        .iter()
+                        .map(|d| if choices.coin() { -d } else { *d })
+                        .sum(),
+                )
+            })
+            .count();
+        (extreme + 1) as f64 / (DRAWS + 1) as f64
+    };
+    let mut choices = Choices::new(seed, BOOTSTRAP_STREAM);
+    let mut means: Vec<f64> = (0..BOOTSTRAP_ROUNDS)
+        .map(|_| mean(&mut (0..n).map(|_| differences[choices.below(n)])))
+        .collect();
+    means.sort_by(f64::total_cmp);
+    let at = |q: f64| means[((BOOTSTRAP_ROUNDS - 1) as f64 * q).round() as usize];
+    Some(ByStudent {
+        students: n,
+        left_out: students.len() - n,
+        mean_difference: observed,
+        interval: (at(0.025), at(0.975)),
+        p_value,
+    })
+}
+
+/// The item-level comparison; `None` unless each arm has an item someone answered.
+pub fn by_item(items: &[ItemAnswers], seed: u64) -> Option<ByItem> {
+    let answered: Vec<&ItemAnswers> = items.iter().filter(|i| i.answered > 0).collect();
+    let rates: Vec<f64> = answered
+        .iter()
+        .map(|i| i.right as f64 / i.answered as f64)
+        .collect();
+    let is_neuron: Vec<bool> = answered.iter().map(|i| i.arm == Arm::Neuron).collect();
+    let k = is_neuron.iter().filter(|&&b| b).count();
+    let n = rates.len();
+    if k == 0 || k == n {
+        return None;
+    }
+    let total: f64 = rates.iter().sum();
+    // With the arms' sizes fixed, the difference of means moves with the neuron arm's sum alone.
+    let difference_for =
+        |neuron_sum: f64| neuron_sum / k as f64 - (total - neuron_sum) / (n - k) as f64;
+    let observed_sum: f64 = rates
+        .iter()
+        .zip(&is_neuron)
+        .filter(|(_, b)| **b)
+        .map(|(r, _)| r)
+        .sum();
+    let observed = difference_for(observed_sum);
+    let at_least = |sum: f64| difference_for(sum).abs() >= observed.abs() - TIE;
+    let p_value = if ln_choose(n, k).exp() <= EXACT_ARRANGEMENTS {
+        let (mut extreme, mut all) = (0usize, 0usize);
+        each_subset_sum(&rates, k, &mut |sum| {
+            all += 1;
+            extreme += usize::from(at_least(sum));
+        });
+        extreme as f64 / all as f64
+    } else {
+        let mut choices = Choices::new(seed, PERMUTATION_STREAM);
+        let extreme = (0..DRAWS)
+            .filter(|_| {
+                let sum = choices.distinct(n, k).iter().map(|&i| rates[i]).sum();
+                at_least(sum)
+            })
+            .count();
+        (extreme + 1) as f64 / (DRAWS + 1) as f64
+    };
+    Some(ByItem {
+        neuron_items: k,
+        random_items: n - k,
+        difference: observed,
+        p_value,
+    })
+}
+
+/// Calls `visit` with the sum of every `k`-subset of `values`.
+fn each_subset_sum(values: &[f64], k: usize, visit: &mut dyn FnMut(f64)) {
+    fn walk(values: &[f64], k: usize, sum: f64, visit: &mut dyn FnMut(f64)) {
+        if k == 0 {
+            visit(sum);
+            return;
+        }
+        for i in 0..=values.len() - k {
+            walk(&values[i + 1..], k - 1, sum + values[i], visit);
+        }
+    }
+    walk(values, k, 0.0, visit);
+}
+
+fn ln_choose(n: usize, k: usize) -> f64 {
+    (0..k.min(n - k))
+        .map(|i| ((n - i) as f64 / (i + 1) as f64).ln())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::fisher_exact;
+
+    #[test]
+    fn a_small_paired_comparison_is_exact() {
+        // Three students, all better on neurons by 0.5, 0.25, 0.25: of the 8 sign patterns only
+        // all-plus and all-minus reach a total of 1.0.
+        let students = [
+            StudentAnswers {
+                neuron: (4, 4),
+                random: (2, 4),
+            },
+            StudentAnswers {
+                neuron: (3, 4),
+                random: (2, 4),
+            },
+            StudentAnswers {
+                neuron: (4, 4),
+                random: (3, 4),
+            },
+            StudentAnswers {
+                neuron: (0, 0),
+                random: (3, 4),
+            },
+        ];
+        let result = by_student(&students, 0).unwrap();
+        assert_eq!((result.students, result.left_out), (3, 1));
+        assert!((result.mean_difference - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(result.p_value, 2.0 / 8.0);
+        assert!(result.interval.0 >= 0.25 - 1e-12 && result.interval.1 <= 0.5 + 1e-12);
+    }
+
+    #[test]
+    fn a_small_item_comparison_is_exact() {
+        // Neuron items 0.9 and 0.8, random items 0.5 and 0.6: of the 6 arrangements the observed
+        // one and its mirror are the most extreme.
+        let item = |arm, right| ItemAnswers {
+            arm,
+            right,
+            answered: 10,
+        };
+        let items = [
+            item(Arm::Neuron, 9),
+            item(Arm::Neuron, 8),
+            item(Arm::Random, 5),
+            item(Arm::Random, 6),
+        ];
+        let result = by_item(&items, 0).unwrap();
+        assert!((result.difference - 0.3).abs() < 1e-12);
+        assert!((result.p_value - 2.0 / 6.0).abs() < 1e-12);
+        assert_eq!(by_item(&items[..2], 0), None, "one arm only");
+    }
+
+    /// A uniform draw in [0, 1) and a standard normal one (Box–Muller), for the simulations.
+    fn uniform(choices: &mut Choices) -> f64 {
+        choices.below(1 << 53) as f64 / (1u64 << 53) as f64
+    }
+
+    fn normal(choices: &mut Choices) -> f64 {
+        let (u, v) = (uniform(choices).max(1e-300), uniform(choices));
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// An item's chance of a right answer: uneven difficulty around 0.75, plus `effect`.
+    fn item_rate(choices: &mut Choices, effect: f64) -> f64 {
+        (0.75 + 0.1 * normal(choices) + effect).clamp(0.05, 0.99)
+    }
+
+    const CLASSES: usize = 1000;
+    const STUDENTS: usize = 30;
+    const ITEMS_PER_ARM: usize = 5;
+
+    /// Rejection rates at 5% of pooled Fisher and of [`by_item`], over classes that all answer
+    /// the same `per_arm` + `per_arm` items.
+    fn shared_items(per_arm: usize, effect: f64, seed: u64) -> (f64, f64) {
+        let mut choices = Choices::new(seed, 0);
+        let (mut fisher, mut item) = (0, 0);
+        for class in 0..CLASSES {
+            let rates: Vec<(Arm, f64)> = (0..2 * per_arm)
+                .map(|i| {
+                    let arm = if i < per_arm {
+                        Arm::Neuron
+                    } else {
+                        Arm::Random
+                    };
+                    let shift = if arm == Arm::Neuron { effect } else { 0.0 };
+                    (arm, item_rate(&mut choices, shift))
+                })
+                .collect();
+            let items: Vec<ItemAnswers> = rates
+                .iter()
+                .map(|&(arm, rate)| ItemAnswers {
+                    arm,
+                    right: (0..STUDENTS)
+                        .filter(|_| uniform(&mut choices) < rate)
+                        .count() as u32,
+                    answered: STUDENTS as u32,
+                })
+                .collect();
+            let arm_right = |arm| {
+                items
+                    .iter()
+                    .filter(|i| i.arm == arm)
+                    .map(|i| i.right as u64)
+                    .sum()
+            };
+            let answers = (STUDENTS * per_arm) as u64;
+            fisher += usize::from(
+                fisher_exact(
+                    arm_right(Arm::Neuron),
+                    answers,
+                    arm_right(Arm::Random),
+                    answers,
+                ) < 0.05,
+            );
+            item += usize::from(by_item(&items, class as u64).unwrap().p_value < 0.05);
+        }
+        (fisher as f64 / CLASSES as f64, item as f64 / CLASSES as f64)
+    }
+
+    /// The rejection rate at 5% of [`by_student`] over classes where every student answers 5 + 5
+    /// items of their own.
+    fn own_items(effect: f64, seed: u64) -> f64 {
+        let mut choices = Choices::new(seed, 1);
+        let mut rejected = 0;
+        for class in 0..CLASSES {
+            let students: Vec<StudentAnswers> = (0..STUDENTS)
+                .map(|_| {
+                    let mut arm = |shift| {
+                        let right = (0..ITEMS_PER_ARM)
+                            .filter(|_| {
+                                let rate = item_rate(&mut choices, shift);
+                                uniform(&mut choices) < rate
+                            })
+                            .count() as u32;
+                        (right, ITEMS_PER_ARM as u32)
+                    };
+                    let neuron = arm(effect);
+                    StudentAnswers {
+                        neuron,
+                        random: arm(0.0),
+                    }
+                })
+                .collect();
+            rejected += usize::from(by_student(&students, class as u64).unwrap().p_value < 0.05);
+        }
+        rejected as f64 / CLASSES as f64
+    }
+
+    /// Three Monte Carlo standard errors above 5% over `CLASSES` classes.
+    fn at_most_five_percent(rate: f64) -> bool {
+        rate <= 0.05 + 3.0 * (0.05 * 0.95 / CLASSES as f64).sqrt()
+    }
+
+    #[test]
+    fn with_no_arm_effect_pooled_fisher_rejects_far_too_often_and_these_tests_do_not() {
+        // A 10-round link, five directions per arm, as today's default quiz.
+        let (fisher, item) = shared_items(ITEMS_PER_ARM, 0.0, 7);
+        assert!(fisher > 0.15, "pooled Fisher rejected {fisher}");
+        assert!(at_most_five_percent(item), "by item rejected {item}");
+        let student = own_items(0.0, 8);
+        eprintln!(
+            "no effect, rejections at 5%: pooled Fisher {fisher}, by item {item}, by student {student}"
+        );
+        assert!(
+            at_most_five_percent(student),
+            "by student rejected {student}"
+        );
+        assert!(
+            student > 0.02,
+            "by student is not far below its level: {student}"
+        );
+    }
+
+    #[test]
+    fn with_a_real_arm_effect_both_tests_detect_it() {
+        // Five directions per arm are few for the item test (0.58 of classes detect this
+        // effect in this simulation); a 40-round link gives it twenty.
+        let (_, item) = shared_items(4 * ITEMS_PER_ARM, 0.2, 9);
+        assert!(item > 0.6, "by item detected {item}");
+        let student = own_items(0.15, 10);
+        eprintln!("a real effect, detected: by item {item} (20 per arm), by student {student}");
+        assert!(student > 0.6, "by student detected {student}");
+    }
+}
