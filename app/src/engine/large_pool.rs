@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use basis_featvis::pool::{self, Cropper};
+use basis_featvis::pool::{self, CROPS_PER_PHOTO, Cropper};
 use basis_featvis::privileged::Gathered;
 use basis_models::{EfficientNetLite0, TapId};
 use burn::tensor::Device;
@@ -16,7 +16,7 @@ use web_sys::DedicatedWorkerGlobalScope;
 
 use super::download;
 use super::mailbox::Outbox;
-use super::pool::{CROPS_PER_PHOTO, meter_of};
+use super::pool::meter_of;
 use crate::protocol::{Event, Meter, Photos};
 
 const LIST_URL: &str = "model/pool.json";

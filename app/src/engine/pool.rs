@@ -2,7 +2,7 @@
 //! `basis examples` cut them), their activations computed on the engine's device once per layer
 //! and sent to the page, which ranks crops for any direction by itself.
 
-use basis_featvis::pool::{self, CROP};
+use basis_featvis::pool::{self, CROP, CROPS_PER_PHOTO};
 use basis_featvis::privileged;
 use basis_models::{EfficientNetLite0, TapId};
 use burn::tensor::Device;
@@ -17,8 +17,6 @@ use super::mailbox::Outbox;
 use crate::protocol::{Event, Interval, Meter, Photos};
 
 const LIST_URL: &str = "model/photos.json";
-/// The CLI's defaults, so the app shows what `basis examples` prints.
-pub const CROPS_PER_PHOTO: usize = 4;
 
 #[derive(Deserialize)]
 struct List {

@@ -62,7 +62,7 @@ impl Sitting {
             Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
             _ => Phase::Intro,
         };
-        let code = restored.unwrap_or_else(|| ResultCode::new(test, Vec::new(), nonce()));
+        let code = restored.unwrap_or_else(|| ResultCode::new(test.id(), Vec::new(), nonce()));
         Self {
             phase: RwSignal::new(phase),
             confidence: RwSignal::new(None),

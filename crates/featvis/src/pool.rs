@@ -14,6 +14,9 @@ use crate::session::SessionError;
 pub const SHORT_SIDE: u32 = 256;
 pub const CROP: u32 = 224;
 const CROP_STREAM: u64 = 41;
+/// Crops per photo wherever a pool is cut (the app, and the CLI's default): the centre crop and
+/// three at seeded offsets.
+pub const CROPS_PER_PHOTO: usize = 4;
 /// The seed of the pool's crops wherever examples are shown, so the app and `basis examples`
 /// show the same crops.
 pub const SEED: u64 = 0;

@@ -11,6 +11,7 @@ mod contrast;
 mod design;
 mod error;
 mod fingerprint;
+mod grading;
 mod link;
 mod predict;
 mod quiz;
@@ -22,11 +23,12 @@ pub mod wire;
 
 use basis_models::{MODEL_ID, TapId};
 
-pub use code::{Answer, ClassTest, CodeError, Graded, Key, PartScore, ResultCode, Score, Tally};
+pub use code::{Answer, CodeError, ResultCode};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use contrast::Contrast;
 pub use design::{DEFAULT_ROUNDS, Design, MAX_LAYERS, MAX_ROUNDS};
 pub use error::RecipeError;
+pub use grading::{ClassTest, Graded, Key, PartScore, Score, Tally};
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{Arm, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds};
 pub use quiz::{Quiz, Round};

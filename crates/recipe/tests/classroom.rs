@@ -367,7 +367,7 @@ fn answers(quiz: &Quiz, correct: usize) -> Vec<Answer> {
 #[test]
 fn result_codes_round_trip_and_score_from_the_quiz_link() {
     let quiz = quiz();
-    let code = ResultCode::new(&quiz, answers(&quiz, 7), 0xABCDE);
+    let code = ResultCode::new(quiz.id(), answers(&quiz, 7), 0xABCDE);
     let text = code.encode();
     assert_eq!(text.len(), 6 + 1 + 10 + 1 + 6, "{text}");
     assert_eq!(ResultCode::decode(&text), Ok(code.clone()));
@@ -384,13 +384,13 @@ fn result_codes_round_trip_and_score_from_the_quiz_link() {
 #[test]
 fn the_tally_refuses_malformed_foreign_tampered_and_duplicate_codes() {
     let quiz = quiz();
-    let good = ResultCode::new(&quiz, answers(&quiz, 10), 1).encode();
+    let good = ResultCode::new(quiz.id(), answers(&quiz, 10), 1).encode();
     let mut other_quiz = quiz.clone();
     other_quiz.rounds = 12;
-    let foreign = ResultCode::new(&other_quiz, answers(&other_quiz, 12), 2).encode();
-    let short = ResultCode::new(&quiz, answers(&quiz, 10)[..9].to_vec(), 3).encode();
+    let foreign = ResultCode::new(other_quiz.id(), answers(&other_quiz, 12), 2).encode();
+    let short = ResultCode::new(quiz.id(), answers(&quiz, 10)[..9].to_vec(), 3).encode();
     // Tampering: flip one answer (a wrong answer made right) without fixing the checksum.
-    let mut tampered: Vec<char> = ResultCode::new(&quiz, answers(&quiz, 0), 4)
+    let mut tampered: Vec<char> = ResultCode::new(quiz.id(), answers(&quiz, 0), 4)
         .encode()
         .chars()
         .collect();
@@ -433,7 +433,7 @@ fn the_tally_refuses_malformed_foreign_tampered_and_duplicate_codes() {
     );
     // The same answers from another student (another nonce) count.
     tally
-        .add(&ResultCode::new(&quiz, answers(&quiz, 10), 5).encode())
+        .add(&ResultCode::new(quiz.id(), answers(&quiz, 10), 5).encode())
         .unwrap();
     assert_eq!(tally.students(), 2);
 }
@@ -585,7 +585,7 @@ fn predict_codes_are_tallied_per_arm() {
         .collect();
     let mut tally = Tally::new(&ClassTest::Predict(test.clone()));
     tally
-        .add(&ResultCode::new(&test, answers.clone(), 9).encode())
+        .add(&ResultCode::new(test.id(), answers.clone(), 9).encode())
         .unwrap();
     let arms: Vec<(Arm, u64, u64)> = tally
         .score
@@ -597,7 +597,7 @@ fn predict_codes_are_tallied_per_arm() {
     assert_eq!((tally.score.correct, tally.score.total), (5, 10));
     let quiz = Quiz::new(test.base.clone(), test.layers.clone(), test.rounds);
     assert!(matches!(
-        tally.add(&ResultCode::new(&quiz, answers, 10).encode()),
+        tally.add(&ResultCode::new(quiz.id(), answers, 10).encode()),
         Err(CodeError::Foreign { .. })
     ));
     // A spot-the-neuron tally has no arms.

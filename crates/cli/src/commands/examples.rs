@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Crops per photo.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = pool::CROPS_PER_PHOTO)]
     pub crops: usize,
     /// How many strongest and weakest crops.
     #[arg(long, default_value_t = 8)]

@@ -22,9 +22,6 @@ use crate::files::DataDir;
 use crate::photo::PhotoPool;
 use crate::recipe_args::Network;
 
-/// Crops per photo: the app's and `basis examples`' pool.
-const CROPS_PER_PHOTO: usize = 4;
-
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -45,7 +42,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         args.test.rounds,
     );
     test.validate().context("bad flags")?;
-    let photo_pool = PhotoPool::load(&dir.photos_dir(), CROPS_PER_PHOTO, pool::SEED)?;
+    let photo_pool = PhotoPool::load(&dir.photos_dir(), pool::CROPS_PER_PHOTO, pool::SEED)?;
     let crop_images = photo_pool.crop_images();
     let mut acts: Vec<(String, Activations)> = Vec::new();
     for layer in &test.layers {

@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(long)]
     pub photos: Option<PathBuf>,
     /// Crops per photo: the centre crop, then crops at offsets drawn by the seed.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = pool::CROPS_PER_PHOTO)]
     pub crops: usize,
     /// Draws the crops, the random directions and the bootstrap.
     #[arg(long, default_value_t = 0)]
