@@ -1,11 +1,12 @@
 //! The page's side of batch work (comparison sheets, quiz rounds, predict-the-response references):
 //! a queue of jobs handed to engine workers one job at a time each (one engine on a GPU, one per
 //! core on the CPU), their images handed to the page as they come, the photo pool's activations
-//! for the layers the page asks for, and the same recovery as the single view — a GPU that fails
-//! moves the work to the CPU and the job starts again there; an engine that dies on the CPU can
-//! be restarted by the user.
+//! for the layers the page asks for. The main engine's `Supervisor` recovers as the single view's
+//! does — a GPU that fails moves the work to the CPU and the job starts again there; an engine
+//! that dies on the CPU can be restarted by the user — and a helper that dies hands its job to
+//! another engine.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use basis_recipe::Recipe;
@@ -13,9 +14,11 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use super::engine_status::EngineStatusBar;
 use super::job_queue::JobQueue;
-use super::state::{EngineStatus, PoolActivations, PoolCrops};
-use super::worker::{EngineWorker, Heard, NO_WORKER};
+use super::state::{PoolActivations, PoolCrops};
+use super::supervisor::{EngineStatus, EngineView, Supervisor, Told};
+use super::worker::{EngineWorker, Heard};
 use crate::protocol::{Backend, Command, Event, Meter, Photos, RunId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,53 +85,13 @@ pub struct Tiles {
     pub all_done: bool,
 }
 
-/// What the page shows about the engine.
-#[derive(Clone, Copy)]
-pub struct EngineView {
-    pub status: RwSignal<EngineStatus>,
-    pub weights: RwSignal<Option<String>>,
-    pub fallback: RwSignal<Option<String>>,
-    pub error: RwSignal<Option<String>>,
-    /// Engines computing side by side (more than one only on the CPU).
-    pub engines: RwSignal<usize>,
-}
-
-impl EngineView {
-    /// Says in `message` when the engine's weights are not the ones `expected` by the link: its
-    /// images could not be reproduced.
-    pub fn warn_on_other_weights(self, expected: String, message: RwSignal<Option<String>>) {
-        Effect::new(move |_| {
-            let Some(weights) = self.weights.get() else {
-                return;
-            };
-            if weights != expected {
-                message.set(Some(format!(
-                    "This quiz was made with other weights ({expected}; this page has {weights}), so its images cannot be reproduced here. Ask for a quiz made with this version of Basis."
-                )));
-            }
-        });
-    }
-
-    pub fn backend(&self) -> Option<Backend> {
-        match self.status.get() {
-            EngineStatus::Ready { backend, .. } => Some(backend),
-            _ => None,
-        }
-    }
-}
-
 /// At most this many engines side by side on the CPU: each holds its own copy of the network.
 const MAX_ENGINES: usize = 4;
 
-/// One engine worker; which job it works on is the queue's to know.
-#[derive(Default)]
-struct Slot {
-    worker: EngineWorker,
-    ready: Cell<bool>,
-}
-
 pub struct BatchEngine {
     pub view: EngineView,
+    /// Why the last job failed, if it did.
+    pub error: RwSignal<Option<String>>,
     this: Weak<BatchEngine>,
     on_update: Box<dyn Fn(Tiles)>,
     on_pool: RefCell<Option<PoolListener>>,
@@ -137,93 +100,100 @@ pub struct BatchEngine {
     on_meter: RefCell<Option<MeterListener>>,
     /// Layers whose meter the page still waits for.
     meter_layers: RefCell<Vec<String>>,
-    /// The main engine (first), whose state the page shows and which answers pool requests, and
-    /// on the CPU helpers beside it: a wasm engine computes on one core, so each further core
-    /// takes queued jobs of its own. A job's images do not depend on which engine makes them.
-    slots: RefCell<Vec<Rc<Slot>>>,
+    /// The engine whose state the page shows and which answers pool requests (engine 0).
+    main: Supervisor,
+    /// On the CPU, helpers beside it (engines 1, 2, …): a wasm engine computes on one core, so
+    /// each further core takes queued jobs of its own. A job's images do not depend on which
+    /// engine makes them. A helper that dies is not replaced.
+    helpers: RefCell<Vec<Rc<EngineWorker>>>,
+    /// Whether each engine (main first) is ready for a job; which job it has is the queue's.
+    ready: RefCell<Vec<bool>>,
     jobs: RefCell<Vec<Job>>,
     queue: RefCell<JobQueue>,
 }
 
 impl BatchEngine {
     pub fn new(on_update: impl Fn(Tiles) + 'static) -> Rc<Self> {
-        Rc::new_cyclic(|this| BatchEngine {
-            view: EngineView {
-                status: RwSignal::new(EngineStatus::Starting {
-                    loaded: 0,
-                    total: 0,
-                }),
-                weights: RwSignal::new(None),
-                fallback: RwSignal::new(None),
+        Rc::new_cyclic(|this: &Weak<BatchEngine>| {
+            let weak = this.clone();
+            let listener = Rc::new(move |generation: u64, heard: Heard| {
+                if let Some(engine) = weak.upgrade() {
+                    engine.hear_main(generation, heard);
+                }
+            });
+            let view = EngineView::default();
+            BatchEngine {
+                view,
                 error: RwSignal::new(None),
-                engines: RwSignal::new(1),
-            },
-            this: this.clone(),
-            on_update: Box::new(on_update),
-            on_pool: RefCell::new(None),
-            pool_layers: RefCell::default(),
-            on_meter: RefCell::new(None),
-            meter_layers: RefCell::default(),
-            slots: RefCell::new(vec![Rc::default()]),
-            jobs: RefCell::default(),
-            queue: RefCell::default(),
+                this: this.clone(),
+                on_update: Box::new(on_update),
+                on_pool: RefCell::new(None),
+                pool_layers: RefCell::default(),
+                on_meter: RefCell::new(None),
+                meter_layers: RefCell::default(),
+                main: Supervisor::new(view, "; the images being made start again there", listener),
+                helpers: RefCell::default(),
+                ready: RefCell::new(vec![false]),
+                jobs: RefCell::default(),
+                queue: RefCell::default(),
+            }
         })
     }
 
-    fn slot(&self, index: usize) -> Option<Rc<Slot>> {
-        self.slots.borrow().get(index).cloned()
-    }
-
-    fn main(&self) -> Rc<Slot> {
-        self.slot(0).expect("the main engine's slot")
-    }
-
-    /// Starts (or restarts) the worker of slot `index`.
-    fn start_slot(&self, index: usize) -> bool {
-        let Some(slot) = self.slot(index) else {
-            return false;
-        };
-        slot.ready.set(false);
-        let this = self.this.clone();
-        let listener = Rc::new(move |generation: u64, heard: Heard| {
-            if let Some(engine) = this.upgrade() {
-                engine.hear(index, generation, heard);
-            }
-        });
-        slot.worker.start(listener).is_ok()
-    }
-
+    /// Starts the main engine, or a new one after it stopped (the user asked): its job starts
+    /// again.
     pub fn start(&self) {
-        self.view.status.set(EngineStatus::Starting {
-            loaded: 0,
-            total: 0,
-        });
-        if !self.start_slot(0) {
-            self.view.status.set(EngineStatus::Stopped {
-                message: NO_WORKER.into(),
-            });
+        self.main.start();
+    }
+
+    fn is_ready(&self, index: usize) -> bool {
+        self.ready.borrow().get(index).copied().unwrap_or(false)
+    }
+
+    fn set_ready(&self, index: usize, ready: bool) {
+        if let Some(slot) = self.ready.borrow_mut().get_mut(index) {
+            *slot = ready;
+        }
+        let count = self.ready.borrow().iter().filter(|r| **r).count();
+        self.view.engines.set(count.max(1));
+    }
+
+    fn helper(&self, index: usize) -> Option<Rc<EngineWorker>> {
+        self.helpers.borrow().get(index.checked_sub(1)?).cloned()
+    }
+
+    fn post_to(&self, index: usize, command: &Command) {
+        match index {
+            0 => self.main.post(command, None),
+            _ => {
+                if let Some(helper) = self.helper(index) {
+                    helper.post(command, None);
+                }
+            }
         }
     }
 
     /// On the CPU, with jobs waiting, one helper per further core (once).
     fn start_helpers(&self) {
-        let on_cpu = matches!(
-            self.view.status.get_untracked(),
-            EngineStatus::Ready {
-                backend: Backend::Cpu,
-                ..
-            }
-        );
-        if !on_cpu || self.slots.borrow().len() > 1 || !self.queue.borrow().has_waiting() {
+        let on_cpu = self.view.status.with_untracked(EngineStatus::backend) == Some(Backend::Cpu);
+        if !on_cpu || !self.helpers.borrow().is_empty() || !self.queue.borrow().has_waiting() {
             return;
         }
         let cores = window().navigator().hardware_concurrency() as usize;
-        let count = cores.clamp(1, MAX_ENGINES);
-        for index in 1..count {
-            let slot = Rc::new(Slot::default());
-            slot.worker.use_cpu_only();
-            self.slots.borrow_mut().push(slot);
-            self.start_slot(index);
+        for index in 1..cores.clamp(1, MAX_ENGINES) {
+            let helper = Rc::new(EngineWorker::default());
+            helper.use_cpu_only();
+            self.helpers.borrow_mut().push(helper.clone());
+            self.ready.borrow_mut().push(false);
+            let this = self.this.clone();
+            let listener = Rc::new(move |generation: u64, heard: Heard| {
+                if let Some(engine) = this.upgrade() {
+                    engine.hear_helper(index, generation, heard);
+                }
+            });
+            if helper.start(listener).is_err() {
+                return; // The main engine goes on alone.
+            }
         }
     }
 
@@ -231,12 +201,10 @@ impl BatchEngine {
     pub fn run(&self, jobs: Vec<Job>) {
         self.queue.borrow_mut().reset(jobs.len());
         *self.jobs.borrow_mut() = jobs;
-        self.view.error.set(None);
-        let slots = self.slots.borrow().clone();
-        for (index, slot) in slots.iter().enumerate() {
-            if slot.ready.get() {
-                self.dispatch(index);
-            }
+        self.error.set(None);
+        let engines = self.ready.borrow().len();
+        for index in (0..engines).filter(|&i| self.is_ready(i)) {
+            self.dispatch(index);
         }
         self.start_helpers();
     }
@@ -250,14 +218,13 @@ impl BatchEngine {
     }
 
     fn ask_meters_again(&self) {
-        let main = self.main();
-        if main.ready.get() {
+        if self.is_ready(0) {
             for layer in self.meter_layers.borrow().iter() {
                 let command = Command::Meter {
                     layer: layer.clone(),
                     photos: Photos::Shipped,
                 };
-                main.worker.post(&command, None);
+                self.main.post(&command, None);
             }
         }
     }
@@ -272,11 +239,10 @@ impl BatchEngine {
 
     fn ask_next_layer(&self) {
         let next = self.pool_layers.borrow().first().cloned();
-        let main = self.main();
         if let Some(layer) = next
-            && main.ready.get()
+            && self.is_ready(0)
         {
-            main.worker.post(&Command::Examples { layer }, None);
+            self.main.post(&Command::Examples { layer }, None);
         }
     }
 
@@ -286,41 +252,69 @@ impl BatchEngine {
         }
     }
 
-    /// Hands slot `index` the next queued job, if any.
+    /// Hands engine `index` the next queued job, if any.
     fn dispatch(&self, index: usize) {
-        let Some(slot) = self.slot(index) else { return };
         let next = self.queue.borrow_mut().next_for(index);
         let command = next.and_then(|(job, run)| Some(self.jobs.borrow().get(job)?.command(run)));
         if let Some(command) = command {
-            slot.worker.post(&command, None);
+            self.post_to(index, &command);
         }
     }
 
     /// Puts the job engine `index` could not finish back at the front, for the first idle engine.
     fn requeue(&self, index: usize) {
         self.queue.borrow_mut().take_back(index);
-        let slots = self.slots.borrow().clone();
-        let idle =
-            (0..slots.len()).find(|&i| slots[i].ready.get() && self.queue.borrow().is_idle(i));
+        let engines = self.ready.borrow().len();
+        let idle = (0..engines).find(|&i| self.is_ready(i) && self.queue.borrow().is_idle(i));
         if let Some(idle) = idle {
             self.dispatch(idle);
         }
     }
 
-    fn count_engines(&self) {
-        let ready = self.slots.borrow().iter().filter(|s| s.ready.get()).count();
-        self.view.engines.set(ready.max(1));
+    fn hear_main(&self, generation: u64, heard: Heard) {
+        match self.main.hear(generation, heard) {
+            Told::Event(event, attachment) => self.on_event(0, event, attachment),
+            Told::Ready { .. } => {
+                self.on_ready(0);
+                self.ask_next_layer();
+                self.ask_meters_again();
+                self.start_helpers();
+            }
+            // The new engine starts the job again once it is ready.
+            Told::MovedToCpu => self.set_ready(0, false),
+            Told::Stopped => {
+                // Helpers go on meanwhile, with this engine's job too.
+                self.set_ready(0, false);
+                self.requeue(0);
+            }
+            Told::Nothing => {}
+        }
     }
 
-    fn hear(&self, index: usize, generation: u64, heard: Heard) {
-        let Some(slot) = self.slot(index) else { return };
-        if !slot.worker.is_current(generation) {
+    fn hear_helper(&self, index: usize, generation: u64, heard: Heard) {
+        let Some(helper) = self.helper(index) else {
+            return;
+        };
+        if !helper.is_current(generation) {
             return;
         }
         match heard {
-            Heard::Event(event, attachment) => self.on_event(index, &slot, event, attachment),
-            Heard::Death(message) => self.on_death(index, &slot, message),
+            Heard::Event(Event::Ready { .. }, _) => self.on_ready(index),
+            Heard::Event(Event::Crashed { .. } | Event::DeviceLost { .. }, _) | Heard::Death(_) => {
+                if helper.stop() {
+                    self.set_ready(index, false);
+                    self.requeue(index);
+                }
+            }
+            Heard::Event(event, attachment) => self.on_event(index, event, attachment),
         }
+    }
+
+    /// A ready engine takes its job again from the start (a restarted one), or the next.
+    fn on_ready(&self, index: usize) {
+        self.set_ready(index, true);
+        self.queue.borrow_mut().take_back(index);
+        self.dispatch(index);
     }
 
     fn current_job(&self, index: usize, run: RunId) -> Option<usize> {
@@ -359,36 +353,9 @@ impl BatchEngine {
         });
     }
 
-    fn on_event(&self, index: usize, slot: &Slot, event: Event, attachment: Option<JsValue>) {
+    fn on_event(&self, index: usize, event: Event, attachment: Option<JsValue>) {
         let main = index == 0;
         match event {
-            Event::Loading { loaded, total } if main => self
-                .view
-                .status
-                .set(EngineStatus::Starting { loaded, total }),
-            Event::Ready {
-                backend,
-                notice,
-                weights,
-            } => {
-                slot.ready.set(true);
-                if main {
-                    super::loaded::announce_loaded();
-                    self.view.weights.set(Some(weights));
-                    self.view
-                        .status
-                        .set(EngineStatus::Ready { backend, notice });
-                }
-                // A restarted engine starts its job again, from the start.
-                self.queue.borrow_mut().take_back(index);
-                self.dispatch(index);
-                self.count_engines();
-                if main {
-                    self.ask_next_layer();
-                    self.ask_meters_again();
-                    self.start_helpers();
-                }
-            }
             Event::Tiles { run, .. } => {
                 let (Some(job), Some(pixels)) = (
                     self.current_job(index, run),
@@ -404,12 +371,8 @@ impl BatchEngine {
             Event::Failed { run, message }
                 if run.is_none_or(|run| self.current_job(index, run).is_some()) =>
             {
-                self.view.error.set(Some(message));
+                self.error.set(Some(message));
                 self.queue.borrow_mut().give_up(index);
-            }
-            Event::DeviceLost { message } if main => self.fall_back_to_cpu(&message),
-            Event::DeviceLost { message } | Event::Crashed { message } => {
-                self.on_death(index, slot, message)
             }
             Event::Meter {
                 layer,
@@ -452,38 +415,19 @@ impl BatchEngine {
             _ => {}
         }
     }
+}
 
-    fn on_death(&self, index: usize, slot: &Slot, message: String) {
-        if !slot.worker.stop() {
-            return;
-        }
-        slot.ready.set(false);
-        self.count_engines();
-        if index > 0 {
-            // A helper that dies is not replaced; its job goes to another engine.
-            self.requeue(index);
-            return;
-        }
-        if self.view.status.with_untracked(EngineStatus::on_gpu) {
-            self.fall_back_to_cpu(&message);
-        } else {
-            // Helpers go on meanwhile, with this engine's job too.
-            self.requeue(index);
-            self.view.status.set(EngineStatus::Stopped { message });
-        }
-    }
-
-    fn fall_back_to_cpu(&self, why: &str) {
-        self.view.fallback.set(Some(format!(
-            "The GPU stopped working ({why}). Basis goes on on the CPU; the images being made start again there."
-        )));
-        self.main().worker.use_cpu_only();
-        self.start();
-    }
-
-    /// The user asked for a new engine after it stopped: the current job starts again.
-    pub fn restart(&self) {
-        self.start();
+/// The status bar of a page whose engine is a `BatchEngine`.
+#[component]
+pub fn BatchStatus(engine: StoredValue<Rc<BatchEngine>, LocalStorage>) -> impl IntoView {
+    let (view, error) = engine.with_value(|e| (e.view, e.error));
+    view! {
+        <EngineStatusBar
+            view=view
+            kept="Nothing else is lost."
+            restart=Callback::new(move |_| engine.with_value(|e| e.start()))
+            job_error=error
+        />
     }
 }
 

@@ -8,8 +8,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::address::AddressBar;
-use super::batch::{self, BatchEngine, Tiles};
-use super::engine_bar::EngineBar;
+use super::batch::{self, BatchEngine, BatchStatus, Tiles};
 use super::meter::{auc_line, log_range, strips, unranked};
 use super::page_header::{PageHeader, PageMessage};
 use super::sheet::{sheet_for, tile_view};
@@ -262,7 +261,7 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                 tagline="Left, a layer right after a ReLU6 inside an MBConv block; right, the same block's output, a linear projection with nothing after it. Each side shows neurons and random directions of its layer, drawn alike, and how much more heavy-tailed the neurons' responses to real photos are than the random directions'."
             />
             <PageMessage message=message />
-            <EngineBar view=view engine=engine />
+            <BatchStatus engine=engine />
             <fieldset class="controls" prop:disabled=move || contrast.with(Option::is_none)>
                 <legend>"Contrast"</legend>
                 <label>

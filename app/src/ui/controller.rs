@@ -1,6 +1,6 @@
-//! The page's side of the engine: it numbers render requests, posts them, restarts the worker when
-//! it dies (on the CPU when the GPU was at fault), keeps the last checkpoint so a new worker can go
-//! on where the old one stopped, and draws frames of the current run only.
+//! The single view's side of the engine: it numbers render requests, posts them, keeps the last
+//! checkpoint so a new engine (after its `Supervisor` replaced a failed one) goes on where the old
+//! one stopped, and draws frames of the current run only.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -13,9 +13,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::address::{AddressBar, link_to};
-use super::state::{EngineStatus, LargeProgress, PoolActivations, PoolCrops, Progress, State};
-use super::worker::{EngineWorker, Heard, NO_WORKER};
-use crate::protocol::{Backend, Command, Event, Fault, Photos, ResumeAt, RunId};
+use super::state::{LargeProgress, PoolActivations, PoolCrops, Progress, State};
+use super::supervisor::{Supervisor, Told};
+use super::worker::Heard;
+use crate::protocol::{Command, Event, Fault, Photos, ResumeAt, RunId};
 
 /// How the next render request starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +47,7 @@ pub struct Controller {
     pub state: State,
     pub link: Link,
     pub canvas: NodeRef<Canvas>,
-    this: Weak<Controller>,
-    worker: EngineWorker,
-    weights: RefCell<Option<String>>,
+    engine: Supervisor,
     next: Cell<Next>,
     next_run: Cell<RunId>,
     /// The newest request; events of older runs are dropped.
@@ -62,40 +61,36 @@ pub struct Controller {
 
 impl Controller {
     pub fn new(state: State, link: Link, canvas: NodeRef<Canvas>) -> Rc<Self> {
-        Rc::new_cyclic(|this| Controller {
-            state,
-            link,
-            canvas,
-            this: this.clone(),
-            worker: EngineWorker::default(),
-            weights: RefCell::default(),
-            next: Cell::new(Next::Cold),
-            next_run: Cell::new(1),
-            latest: RefCell::default(),
-            checkpoint: RefCell::default(),
-            shown: RefCell::default(),
-            address: AddressBar::default(),
-            kick: RwSignal::new(0),
+        Rc::new_cyclic(|this: &Weak<Controller>| {
+            let this = this.clone();
+            let listener = Rc::new(move |generation: u64, heard: Heard| {
+                if let Some(controller) = this.upgrade() {
+                    controller.hear(generation, heard);
+                }
+            });
+            Controller {
+                engine: Supervisor::new(
+                    state.engine,
+                    ", from the last image, with the same settings",
+                    listener,
+                ),
+                state,
+                link,
+                canvas,
+                next: Cell::new(Next::Cold),
+                next_run: Cell::new(1),
+                latest: RefCell::default(),
+                checkpoint: RefCell::default(),
+                shown: RefCell::default(),
+                address: AddressBar::default(),
+                kick: RwSignal::new(0),
+            }
         })
     }
 
-    /// Starts (or restarts) the engine; a worker that cannot even start is reported.
+    /// Starts the engine, or a new one after it stopped (the user asked).
     pub fn start_engine(&self) {
-        self.state.engine.set(EngineStatus::Starting {
-            loaded: 0,
-            total: 0,
-        });
-        let this = self.this.clone();
-        let listener = Rc::new(move |generation: u64, heard: Heard| {
-            if let Some(controller) = this.upgrade() {
-                controller.hear(generation, heard);
-            }
-        });
-        if self.worker.start(listener).is_err() {
-            self.state.engine.set(EngineStatus::Stopped {
-                message: NO_WORKER.into(),
-            });
-        }
+        self.engine.start();
     }
 
     fn post(&self, command: &Command) {
@@ -107,15 +102,15 @@ impl Controller {
         match params {
             Some(params) => {
                 let array = Float32Array::from(params);
-                self.worker.post(command, Some((&array, &array.buffer())));
+                self.engine.post(command, Some((&array, &array.buffer())));
             }
-            None => self.worker.post(command, None),
+            None => self.engine.post(command, None),
         }
     }
 
     /// Called by the recipe effect: follow the recipe in the address bar and the engine.
     pub fn sync(&self, recipe: &Recipe) {
-        if self.weights.borrow().is_none() {
+        if self.state.engine.weights.with_untracked(Option::is_none) {
             return; // Nothing to show or send before the engine knows its weights.
         }
         self.address
@@ -194,7 +189,7 @@ impl Controller {
 
     /// Sends a user's photo file to the engine's pool (transferred, not copied).
     pub fn add_photo(&self, name: String, bytes: Uint8Array) {
-        self.worker
+        self.engine
             .post(&Command::AddPhoto { name }, Some((&bytes, &bytes.buffer())));
     }
 
@@ -221,19 +216,12 @@ impl Controller {
         self.post(&Command::Simulate { fault });
     }
 
-    /// The user asked for a new engine after it stopped.
-    pub fn restart_engine(&self) {
-        self.next.set(Next::Resume);
-        self.start_engine();
-    }
-
     fn hear(&self, generation: u64, heard: Heard) {
-        if !self.worker.is_current(generation) {
-            return; // A replaced worker.
-        }
-        match heard {
-            Heard::Event(event, attachment) => self.on_event(event, attachment),
-            Heard::Death(message) => self.on_death(message),
+        match self.engine.hear(generation, heard) {
+            Told::Event(event, attachment) => self.on_event(event, attachment),
+            Told::Ready { again } => self.on_ready(again),
+            // A new engine goes on from the checkpoint once it is ready.
+            Told::MovedToCpu | Told::Stopped | Told::Nothing => {}
         }
     }
 
@@ -246,15 +234,6 @@ impl Controller {
 
     fn on_event(&self, event: Event, attachment: Option<JsValue>) {
         match event {
-            Event::Loading { loaded, total } => self
-                .state
-                .engine
-                .set(EngineStatus::Starting { loaded, total }),
-            Event::Ready {
-                backend,
-                notice,
-                weights,
-            } => self.on_ready(backend, notice, weights),
             Event::Frame {
                 run,
                 step,
@@ -358,10 +337,12 @@ impl Controller {
                     m.insert(layer, *meter);
                 })
             }
-            Event::DeviceLost { message } => self.fall_back_to_cpu(&message),
-            Event::Crashed { message } => self.on_death(message),
-            // Events of superseded runs.
-            Event::Frame { .. }
+            // The supervisor's events, and those of superseded runs.
+            Event::Loading { .. }
+            | Event::Ready { .. }
+            | Event::DeviceLost { .. }
+            | Event::Crashed { .. }
+            | Event::Frame { .. }
             | Event::Checkpoint { .. }
             | Event::Done { .. }
             | Event::Failed { .. }
@@ -369,22 +350,16 @@ impl Controller {
         }
     }
 
-    fn on_ready(&self, backend: Backend, notice: Option<String>, weights: String) {
-        let first = self.weights.borrow().is_none();
-        *self.weights.borrow_mut() = Some(weights.clone());
+    fn on_ready(&self, again: bool) {
         // A new engine has none of the old one's large-pool work; the buttons ask again.
         self.state.large_progress.set(None);
-        super::loaded::announce_loaded();
-        self.state
-            .engine
-            .set(EngineStatus::Ready { backend, notice });
         if self.state.paused.get_untracked() {
             self.post(&Command::Pause);
         }
         if KeepPreference::get() {
             self.post(&Command::KeepPhotos { keep: true });
         }
-        if !first {
+        if again {
             // A new engine for the same page: same recipe, from the last checkpoint.
             self.next.set(if self.checkpoint.borrow().is_some() {
                 Next::Resume
@@ -394,6 +369,12 @@ impl Controller {
             self.kick.update(|k| *k += 1);
             return;
         }
+        let weights = self
+            .state
+            .engine
+            .weights
+            .get_untracked()
+            .unwrap_or_default();
         let defaults = Recipe::new(weights.clone());
         let recipe = match &self.link.recipe {
             Some(Ok(recipe)) if recipe.weights == weights => recipe.clone(),
@@ -408,26 +389,6 @@ impl Controller {
         };
         self.next.set(Next::Cold);
         self.state.recipe.set(recipe);
-    }
-
-    fn on_death(&self, message: String) {
-        if !self.worker.stop() {
-            return;
-        }
-        if self.state.engine.with_untracked(EngineStatus::on_gpu) {
-            self.fall_back_to_cpu(&message);
-        } else {
-            self.state.engine.set(EngineStatus::Stopped { message });
-        }
-    }
-
-    fn fall_back_to_cpu(&self, why: &str) {
-        self.state.fallback.set(Some(format!(
-            "The GPU stopped working ({why}). Basis goes on on the CPU, from the last image, with the same settings."
-        )));
-        self.worker.use_cpu_only();
-        self.next.set(Next::Resume);
-        self.start_engine();
     }
 
     fn draw(&self, run: RunId, size: u32, rgba: Vec<u8>) {

@@ -9,8 +9,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use super::address::link_to;
-use super::batch::BatchEngine;
-use super::engine_bar::EngineBar;
+use super::batch::{BatchEngine, BatchStatus};
 use super::layers::groups;
 use super::page_header::PageHeader;
 use super::sheet::{SIZES, STEPS};
@@ -80,7 +79,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     view! {
         <main class="make-quiz-page">
             <PageHeader title="Make a quiz" quiz_maker=false />
-            <EngineBar view=view engine=engine />
+            <BatchStatus engine=engine />
             <fieldset class="controls">
                 <legend>"Which quiz"</legend>
                 <label>

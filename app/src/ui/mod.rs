@@ -10,7 +10,7 @@ mod chart;
 mod contrast;
 mod controller;
 mod controls;
-mod engine_bar;
+mod engine_status;
 mod examples;
 mod hand_in;
 mod help;
@@ -30,6 +30,7 @@ mod sheet;
 mod sitting;
 mod stage;
 mod state;
+mod supervisor;
 mod tally;
 mod worker;
 
@@ -134,23 +135,10 @@ fn SinglePage(link: Link) -> impl IntoView {
     install_fault_hook(ctl);
     ctl.with_value(|c| c.start_engine());
     let compare = move || {
-        let backend = match state.engine.get() {
-            state::EngineStatus::Ready { backend, .. } => Some(backend),
-            _ => None,
-        };
-        format!(
-            "#{}",
-            sheet::sheet_for(&state.recipe.get(), backend).fragment()
-        )
+        let sheet = sheet::sheet_for(&state.recipe.get(), state.engine.backend());
+        format!("#{}", sheet.fragment())
     };
-
-    let contrast = move || {
-        let backend = match state.engine.get() {
-            state::EngineStatus::Ready { backend, .. } => Some(backend),
-            _ => None,
-        };
-        contrast::link_for(&state.recipe.get(), backend)
-    };
+    let contrast = move || contrast::link_for(&state.recipe.get(), state.engine.backend());
 
     view! {
         <main class:present=present>
@@ -162,13 +150,12 @@ fn SinglePage(link: Link) -> impl IntoView {
             </header>
             <notices::Message />
             <notices::InsecureNotice />
-            <notices::EngineStopped
-                status=state.engine
+            <engine_status::EngineStatusBar
+                view=state.engine
                 kept="Your settings and the last image are kept."
-                restart=Callback::new(move |_| ctl.with_value(|c| c.restart_engine()))
+                restart=Callback::new(move |_| ctl.with_value(|c| c.start_engine()))
+                hide_device=hidden("status")
             />
-            <notices::Loading />
-            <notices::Backend />
             <div class="workspace">
                 <stage::Stage />
                 <div class="panel">

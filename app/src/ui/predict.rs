@@ -13,9 +13,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::arms::ArmVerdict;
-use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
+use super::batch::{BatchEngine, BatchStatus, Job, PoolUpdate, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
-use super::engine_bar::EngineBar;
 use super::hand_in::HandIn;
 use super::page_header::{BadLink, PageHeader, PageMessage};
 use super::prepare_bar::PrepareBar;
@@ -210,7 +209,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
         <main class="quiz-page predict-page">
             <PageHeader title="Predict the response" />
             <PageMessage message=message id="quiz-message" />
-            <EngineBar view=view engine=engine />
+            <BatchStatus engine=engine />
             <PrepareBar
                 total_steps=total_steps
                 prepared_steps=prepared_steps

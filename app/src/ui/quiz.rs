@@ -9,9 +9,8 @@ use basis_recipe::{ClassTest, Link, Quiz, Recipe, RecipeError, ResultCode, Round
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::batch::{BatchEngine, Job, Tiles};
+use super::batch::{BatchEngine, BatchStatus, Job, Tiles};
 use super::chart::{AccuracyChart, Row, describe};
-use super::engine_bar::EngineBar;
 use super::hand_in::HandIn;
 use super::page_header::{BadLink, PageHeader, PageMessage};
 use super::prepare_bar::PrepareBar;
@@ -134,7 +133,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         <main class="quiz-page">
             <PageHeader title="Spot the neuron" />
             <PageMessage message=message id="quiz-message" />
-            <EngineBar view=view engine=engine />
+            <BatchStatus engine=engine />
             <PrepareBar
                 total_steps=total_steps
                 prepared_steps=prepared_steps

@@ -7,8 +7,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::address::AddressBar;
-use super::batch::{self, BatchEngine, Tiles};
-use super::engine_bar::EngineBar;
+use super::batch::{self, BatchEngine, BatchStatus, Tiles};
 use super::layers::LayerOptions;
 use super::page_header::{PageHeader, PageMessage};
 use crate::protocol::Backend;
@@ -146,7 +145,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                 tagline="The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"
             />
             <PageMessage message=message />
-            <EngineBar view=view engine=engine />
+            <BatchStatus engine=engine />
             <fieldset
                 class="controls sheet-controls"
                 prop:disabled=move || sheet.with(Option::is_none)

@@ -8,7 +8,7 @@ use js_sys::{Float32Array, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::protocol::Backend;
+use super::supervisor::EngineView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Progress {
@@ -17,34 +17,6 @@ pub struct Progress {
     pub objective: f32,
     pub steps_per_second: f32,
     pub done: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum EngineStatus {
-    /// Downloading the weights: bytes loaded and total.
-    Starting { loaded: u64, total: u64 },
-    Ready {
-        backend: Backend,
-        notice: Option<String>,
-    },
-    /// The engine died and did not come back by itself; the user may restart it.
-    Stopped { message: String },
-}
-
-impl EngineStatus {
-    pub fn ready(&self) -> bool {
-        matches!(self, EngineStatus::Ready { .. })
-    }
-
-    pub fn on_gpu(&self) -> bool {
-        matches!(
-            self,
-            EngineStatus::Ready {
-                backend: Backend::WebGpu,
-                ..
-            }
-        )
-    }
 }
 
 /// The photo pool's crops (RGBA, `size × size` each) and the photo each came from.
@@ -98,15 +70,13 @@ impl PoolActivations {
 #[derive(Clone, Copy)]
 pub struct State {
     pub recipe: RwSignal<Recipe>,
-    pub engine: RwSignal<EngineStatus>,
+    pub engine: EngineView,
     pub progress: RwSignal<Progress>,
     pub paused: RwSignal<bool>,
     /// The step the engine says it stopped at, once it has (`None` while it runs or is told to).
     pub paused_at: RwSignal<Option<u32>>,
     /// A problem the user should read (a bad link, a failed render); cleared by the next edit.
     pub message: RwSignal<Option<String>>,
-    /// Why the engine moved to the CPU during this visit, if it did.
-    pub fallback: RwSignal<Option<String>>,
     pub share_note: RwSignal<Option<String>>,
     /// Set when the clipboard could not take the link: shown for copying by hand.
     pub manual_link: RwSignal<Option<String>>,
@@ -155,15 +125,11 @@ impl State {
     pub fn new(recipe: Recipe, message: Option<String>) -> Self {
         Self {
             recipe: RwSignal::new(recipe),
-            engine: RwSignal::new(EngineStatus::Starting {
-                loaded: 0,
-                total: 0,
-            }),
+            engine: EngineView::default(),
             progress: RwSignal::new(Progress::default()),
             paused: RwSignal::new(false),
             paused_at: RwSignal::new(None),
             message: RwSignal::new(message),
-            fallback: RwSignal::new(None),
             share_note: RwSignal::new(None),
             manual_link: RwSignal::new(None),
             shown_run: RwSignal::new(0),
@@ -178,10 +144,10 @@ impl State {
     }
 
     pub fn ready(&self) -> bool {
-        self.engine.with(EngineStatus::ready)
+        self.engine.ready()
     }
 
     pub fn ready_untracked(&self) -> bool {
-        self.engine.with_untracked(EngineStatus::ready)
+        self.engine.ready_untracked()
     }
 }
