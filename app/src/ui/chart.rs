@@ -1,8 +1,8 @@
 //! Accuracy with its 95% Wilson interval against chance (50%), on one scale, as SVG (no inline
 //! styles: the page's CSP forbids them).
 
-use basis_recipe::PartScore;
 use basis_recipe::stats::{Z_95, wilson};
+use basis_recipe::{PartScore, Score};
 use leptos::prelude::*;
 
 /// One bar: a label, correct answers and all answers.
@@ -20,6 +20,20 @@ impl From<&PartScore> for Row {
             correct: part.correct,
             total: part.total,
         }
+    }
+}
+
+impl Row {
+    /// A class test's bars: all rounds, then each arm (if the test has arms), then each layer.
+    pub fn of(score: &Score) -> Vec<Self> {
+        let all = Self {
+            label: "All rounds".into(),
+            correct: score.correct,
+            total: score.total,
+        };
+        let arms = score.arms.iter().map(|(_, arm)| Self::from(arm));
+        let layers = score.layers.iter().map(Self::from);
+        std::iter::once(all).chain(arms).chain(layers).collect()
     }
 }
 

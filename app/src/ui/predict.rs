@@ -13,12 +13,11 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::arms::ArmVerdict;
-use super::batch::{BatchEngine, BatchStatus, Job, PoolUpdate, Tiles};
-use super::chart::{AccuracyChart, Row, describe};
-use super::hand_in::HandIn;
-use super::page_header::{BadLink, PageHeader, PageMessage};
-use super::prepare_bar::PrepareBar;
-use super::sitting::{AnswerPicker, Phase, Sitting};
+use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
+use super::class_test::{ClassTestPage, EndScreen, RoundFrame, said, side};
+use super::page_header::BadLink;
+use super::rounds::Phase;
+use super::sitting::Sitting;
 use super::state::{PoolActivations, PoolCrops};
 
 /// What the key shows of a round's photos.
@@ -128,14 +127,16 @@ fn PredictRun(test: Predict) -> impl IntoView {
             }
         });
     });
-    let ready = move |round: usize| {
-        refs_ready.with(|r| r[round])
-            && shown.with(|s| s[round].is_some())
-            && crops.with(Option::is_some)
-    };
-
     let sitting = Sitting::new(&test, count);
-    let phase = sitting.phase;
+    // A round is ready with its references, its two crops chosen, and the crops' pixels.
+    Effect::new(move |_| {
+        let have_crops = crops.with(Option::is_some);
+        for round in 0..count {
+            if have_crops && refs_ready.with(|r| r[round]) && shown.with(|s| s[round].is_some()) {
+                sitting.mark_ready(round);
+            }
+        }
+    });
     let reference_canvases: [NodeRef<Canvas>; REFERENCES] = std::array::from_fn(|_| NodeRef::new());
     let photo_canvases: [NodeRef<Canvas>; 2] = std::array::from_fn(|_| NodeRef::new());
     let trials = StoredValue::new(trials);
@@ -150,10 +151,10 @@ fn PredictRun(test: Predict) -> impl IntoView {
         })
     };
     Effect::new(move |_| {
-        let Phase::Round(round) = phase.get() else {
+        let Phase::Round(round) = sitting.phase() else {
             return;
         };
-        if !ready(round) {
+        if !sitting.is_ready(round) {
             return;
         }
         references.with_value(|r| {
@@ -205,142 +206,120 @@ fn PredictRun(test: Predict) -> impl IntoView {
         })
     };
 
-    view! {
-        <main class="quiz-page predict-page">
-            <PageHeader title="Predict the response" />
-            <PageMessage message=message id="quiz-message" />
-            <BatchStatus engine=engine />
-            <PrepareBar
-                total_steps=total_steps
-                prepared_steps=prepared_steps
-                rounds=count
-                rounds_ready=Signal::derive(move || (0..count).filter(|&r| ready(r)).count())
-                hidden=Signal::derive(move || phase.get() == Phase::End)
+    let preparing = move || {
+        view! {
+            <span id="pool-progress" hidden=move || pool_progress.get().is_none()>
+                {move || {
+                    pool_progress
+                        .get()
+                        .map(|(done, total)| {
+                            format!(" · photos through the network: {done} of {total} crops")
+                        })
+                        .unwrap_or_default()
+                }}
+            </span>
+        }
+    };
+    let intro = move || {
+        view! {
+            <p>
+                {format!(
+                    "{count} rounds, layers {layers} of an image network (EfficientNet-Lite0). Each round shows four feature visualizations of one direction of a layer — images made to excite it — and two photos. Which photo makes that direction respond more? Pick one and say how sure you are.",
+                )}
+            </p>
+            <p>
+                "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order fixed by the link; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
+            </p>
+            <p class="fairness" id="protocol">
+                {format!(
+                    "The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. Every student who opens this link gets the same rounds.",
+                    photo_count(),
+                )}
+            </p>
+        }
+    };
+    let round = move |round: usize| {
+        let layer = trials.with_value(|t| t[round].layer.clone());
+        let data_crops = move || {
+            sides(round)
+                .map(|[l, r]| format!("{l},{r}"))
+                .unwrap_or_default()
+        };
+        view! {
+            <RoundFrame
+                sitting=sitting
+                round=round
+                layer=layer
+                labels=["The left photo", "The right photo"]
+                data_crops=Signal::derive(data_crops)
             >
-                <span id="pool-progress" hidden=move || pool_progress.get().is_none()>
-                    {move || {
-                        pool_progress
-                            .get()
-                            .map(|(done, total)| {
-                                format!(" · photos through the network: {done} of {total} crops")
-                            })
-                            .unwrap_or_default()
-                    }}
-                </span>
-            </PrepareBar>
-            {move || match phase.get() {
-                Phase::Intro => {
-                    view! {
-                        <section id="quiz-intro" class="intro">
-                            <p>
-                                {format!(
-                                    "{count} rounds, layers {layers} of an image network (EfficientNet-Lite0). Each round shows four feature visualizations of one direction of a layer — images made to excite it — and two photos. Which photo makes that direction respond more? Pick one and say how sure you are.",
-                                )}
-                            </p>
-                            <p>
-                                "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order fixed by the link; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
-                            </p>
-                            <p class="fairness" id="protocol">
-                                {format!(
-                                    "The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. Every student who opens this link gets the same rounds.",
-                                    photo_count(),
-                                )}
-                            </p>
-                            <button
-                                id="start-quiz"
-                                prop:disabled=move || !ready(0)
-                                on:click=move |_| phase.set(Phase::Round(0))
-                            >
-                                {move || {
-                                    if ready(0) {
-                                        "Start"
-                                    } else {
-                                        "Start (preparing the first round…)"
-                                    }
-                                }}
-                            </button>
-                        </section>
-                    }
-                        .into_any()
-                }
-                Phase::Round(round) => {
-                    let layer = trials.with_value(|t| t[round].layer.clone());
-                    let data_crops = move || {
-                        sides(round).map(|[l, r]| format!("{l},{r}")).unwrap_or_default()
-                    };
-                    view! {
-                        <section
-                            id="quiz-round"
-                            class="round"
-                            data-round=round.to_string()
-                            data-crops=data_crops
-                        >
-                            <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
-                            <p hidden=move || ready(round)>"Preparing this round…"</p>
-                            <div hidden=move || !ready(round)>
-                                <p>"Feature visualizations of this direction:"</p>
-                                <div class="references">
-                                    {reference_canvases
-                                        .into_iter()
-                                        .enumerate()
-                                        .map(|(i, node)| {
-                                            view! {
-                                                <canvas
-                                                    id=format!("reference-{i}")
-                                                    node_ref=node
-                                                    width="64"
-                                                    height="64"
-                                                ></canvas>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </div>
-                                <p class="question">
-                                    "Which photo makes this direction respond more?"
-                                </p>
-                                <div class="pair">
-                                    <figure>
-                                        <canvas
-                                            id="left-image"
-                                            node_ref=photo_canvases[0]
-                                            width="224"
-                                            height="224"
-                                        ></canvas>
-                                        <figcaption>"Left photo"</figcaption>
-                                    </figure>
-                                    <figure>
-                                        <canvas
-                                            id="right-image"
-                                            node_ref=photo_canvases[1]
-                                            width="224"
-                                            height="224"
-                                        ></canvas>
-                                        <figcaption>"Right photo"</figcaption>
-                                    </figure>
-                                </div>
-                            </div>
-                            <AnswerPicker
-                                sitting=sitting
-                                ready=Signal::derive(move || ready(round))
-                                labels=["The left photo", "The right photo"]
-                            />
-                        </section>
-                    }
-                        .into_any()
-                }
-                Phase::End => {
-                    view! {
-                        <PredictEnd
-                            test=test.get_value()
-                            trials=trials.get_value()
-                            code=sitting.code()
-                            shown=Signal::derive(key_rows)
-                        />
-                    }
-                        .into_any()
-                }
-            }}
-        </main>
+                <p>"Feature visualizations of this direction:"</p>
+                <div class="references">
+                    {reference_canvases
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, node)| {
+                            view! {
+                                <canvas
+                                    id=format!("reference-{i}")
+                                    node_ref=node
+                                    width="64"
+                                    height="64"
+                                ></canvas>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <p class="question">"Which photo makes this direction respond more?"</p>
+                <div class="pair">
+                    <figure>
+                        <canvas
+                            id="left-image"
+                            node_ref=photo_canvases[0]
+                            width="224"
+                            height="224"
+                        ></canvas>
+                        <figcaption>"Left photo"</figcaption>
+                    </figure>
+                    <figure>
+                        <canvas
+                            id="right-image"
+                            node_ref=photo_canvases[1]
+                            width="224"
+                            height="224"
+                        ></canvas>
+                        <figcaption>"Right photo"</figcaption>
+                    </figure>
+                </div>
+            </RoundFrame>
+        }
+        .into_any()
+    };
+    let end = move || {
+        view! {
+            <PredictEnd
+                test=test.get_value()
+                trials=trials.get_value()
+                code=sitting.code()
+                shown=Signal::derive(key_rows)
+            />
+        }
+    };
+
+    view! {
+        <ClassTestPage
+            title="Predict the response"
+            class="quiz-page predict-page"
+            message=message
+            engine=engine
+            sitting=sitting
+            total_steps=total_steps
+            prepared_steps=prepared_steps
+            preparing=preparing
+            intro=intro
+            round=round
+            end=end
+        />
     }
 }
 
@@ -351,17 +330,10 @@ fn PredictEnd(
     code: ResultCode,
     shown: Signal<Vec<Option<Shown>>>,
 ) -> impl IntoView {
-    let answers = code.answers.clone();
-    let score = Score::of(&test, &answers);
-    let mut chart = vec![Row {
-        label: "All rounds".into(),
-        correct: score.correct,
-        total: score.total,
-    }];
-    chart.extend(score.arms.iter().map(|(_, arm)| Row::from(arm)));
-    chart.extend(score.layers.iter().map(Row::from));
+    let score = Score::of(&test, &code.answers);
     let tally = format!("#{}", ClassTest::Predict(test.clone()).tally_fragment());
-    let key = move || {
+    let answers = code.answers.clone();
+    let key_rows = move || {
         let shown = shown.get();
         trials
             .iter()
@@ -370,7 +342,6 @@ fn PredictEnd(
             .enumerate()
             .map(|(i, ((trial, answer), shown))| {
                 let right = answer.left == trial.strong_left;
-                let side = |left: bool| if left { "left" } else { "right" };
                 let direction = match trial.arm {
                     Arm::Neuron => format!("neuron {}", trial.direction.channel),
                     Arm::Random => "random direction".to_owned(),
@@ -397,45 +368,29 @@ fn PredictEnd(
                             <a href=link>{direction}</a>
                         </td>
                         <td>{format!("{}: {photos}", side(trial.strong_left))}</td>
-                        <td>
-                            {format!(
-                                "{} {}, confidence {}",
-                                side(answer.left),
-                                if right { "✓" } else { "✗" },
-                                answer.confidence,
-                            )}
-                        </td>
+                        <td>{said(answer, right)}</td>
                     </tr>
                 }
             })
             .collect_view()
     };
     view! {
-        <section id="quiz-end" class="results">
-            <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
-            <p id="accuracy">
-                {format!("Accuracy {}. Guessing gives 50%.", describe(score.correct, score.total))}
-            </p>
-            <ArmVerdict score=score.clone() />
-            <AccuracyChart rows=chart />
-            <HandIn
-                code=code.encode()
-                tally=tally
-                tally_does="; it compares neurons with random directions over the whole class"
-            />
-            <h3>"Answer key"</h3>
-            <table id="answer-key" class="answer-key">
-                <thead>
-                    <tr>
-                        <th>"Round"</th>
-                        <th>"Layer"</th>
-                        <th>"Direction"</th>
-                        <th>"Stronger photo (mean response)"</th>
-                        <th>"You said"</th>
-                    </tr>
-                </thead>
-                <tbody>{key}</tbody>
-            </table>
-        </section>
+        <EndScreen
+            score=score.clone()
+            accuracy_note=""
+            code=code.encode()
+            tally=tally
+            tally_does="; it compares neurons with random directions over the whole class"
+            key_headers=[
+                "Round",
+                "Layer",
+                "Direction",
+                "Stronger photo (mean response)",
+                "You said",
+            ]
+            key_rows=key_rows
+        >
+            <ArmVerdict score=score />
+        </EndScreen>
     }
 }

@@ -9,12 +9,11 @@ use basis_recipe::{ClassTest, Link, Quiz, Recipe, RecipeError, ResultCode, Round
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::batch::{BatchEngine, BatchStatus, Job, Tiles};
-use super::chart::{AccuracyChart, Row, describe};
-use super::hand_in::HandIn;
-use super::page_header::{BadLink, PageHeader, PageMessage};
-use super::prepare_bar::PrepareBar;
-use super::sitting::{AnswerPicker, Phase, Sitting};
+use super::batch::{BatchEngine, Job, Tiles};
+use super::class_test::{ClassTestPage, EndScreen, RoundFrame, said, side};
+use super::page_header::BadLink;
+use super::rounds::Phase;
+use super::sitting::Sitting;
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
 const ROUNDS_PER_JOB: usize = 4;
@@ -63,9 +62,9 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let steps = quiz.base.steps;
     let (jobs, groups) = plan(&rounds, quiz.base.seed);
     let job_count = jobs.len();
+    let sitting = Sitting::new(&quiz, count);
     // Final images per round, left and right.
     let images = StoredValue::new_local(vec![[None::<(u32, Vec<u8>)>, None]; count]);
-    let ready: RwSignal<Vec<bool>> = RwSignal::new(vec![false; count]);
     let prepared_steps = RwSignal::new(0u64);
     let groups = StoredValue::new_local(groups);
     let message = RwSignal::new(None::<String>);
@@ -86,7 +85,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                     }
                 }
             });
-            ready.update(|ready| group.iter().for_each(|&r| ready[r] = true));
+            group.iter().for_each(|&round| sitting.mark_ready(round));
         });
     });
     let view = engine.view;
@@ -97,16 +96,14 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         e.run(jobs);
     });
 
-    let sitting = Sitting::new(&quiz, count);
-    let phase = sitting.phase;
     let left = NodeRef::<Canvas>::new();
     let right = NodeRef::<Canvas>::new();
     // Draw a round's images once it is shown and ready.
     Effect::new(move |_| {
-        let Phase::Round(round) = phase.get() else {
+        let Phase::Round(round) = sitting.phase() else {
             return;
         };
-        let is_ready = ready.with(|r| r[round]);
+        let is_ready = sitting.is_ready(round);
         let (Some(l), Some(r)) = (left.get(), right.get()) else {
             return;
         };
@@ -128,171 +125,118 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let quiz_for_end = StoredValue::new(quiz.clone());
     let rounds_for_end = StoredValue::new(rounds.clone());
     let rounds = StoredValue::new(rounds);
+    let intro = move || {
+        view! {
+            <p>
+                {format!(
+                    "{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. The other was made to excite a random direction: a random mix of all the layer's channels.",
+                )}
+            </p>
+            <p>
+                "Which one is the single neuron? Pick a side and say how sure you are. At the end you get your score and a code to hand in."
+            </p>
+            <p class="fairness">
+                {format!(
+                    "Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. Every student who opens this link gets the same rounds in the same order.",
+                )}
+            </p>
+        }
+    };
+    let round = move |round: usize| {
+        let layer = rounds.with_value(|r| r[round].layer.clone());
+        view! {
+            <RoundFrame
+                sitting=sitting
+                round=round
+                layer=layer
+                labels=["Left is the neuron", "Right is the neuron"]
+            >
+                <div class="pair">
+                    <figure>
+                        <canvas id="left-image" node_ref=left width="64" height="64"></canvas>
+                        <figcaption>"Left"</figcaption>
+                    </figure>
+                    <figure>
+                        <canvas id="right-image" node_ref=right width="64" height="64"></canvas>
+                        <figcaption>"Right"</figcaption>
+                    </figure>
+                </div>
+                <p class="question">"Which one is a single neuron?"</p>
+            </RoundFrame>
+        }
+        .into_any()
+    };
+    let end = move || {
+        view! {
+            <QuizEnd
+                quiz=quiz_for_end.get_value()
+                rounds=rounds_for_end.get_value()
+                code=sitting.code()
+            />
+        }
+    };
 
     view! {
-        <main class="quiz-page">
-            <PageHeader title="Spot the neuron" />
-            <PageMessage message=message id="quiz-message" />
-            <BatchStatus engine=engine />
-            <PrepareBar
-                total_steps=total_steps
-                prepared_steps=prepared_steps
-                rounds=count
-                rounds_ready=Signal::derive(move || {
-                    ready.with(|r| r.iter().filter(|&&x| x).count())
-                })
-                hidden=Signal::derive(move || phase.get() == Phase::End)
-            />
-            {move || match phase.get() {
-                Phase::Intro => {
-                    view! {
-                        <section id="quiz-intro" class="intro">
-                            <p>
-                                {format!(
-                                    "{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. The other was made to excite a random direction: a random mix of all the layer's channels.",
-                                )}
-                            </p>
-                            <p>
-                                "Which one is the single neuron? Pick a side and say how sure you are. At the end you get your score and a code to hand in."
-                            </p>
-                            <p class="fairness">
-                                {format!(
-                                    "Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. Every student who opens this link gets the same rounds in the same order.",
-                                )}
-                            </p>
-                            <button
-                                id="start-quiz"
-                                prop:disabled=move || !ready.with(|r| r[0])
-                                on:click=move |_| phase.set(Phase::Round(0))
-                            >
-                                {move || {
-                                    if ready.with(|r| r[0]) {
-                                        "Start"
-                                    } else {
-                                        "Start (preparing the first round…)"
-                                    }
-                                }}
-                            </button>
-                        </section>
-                    }
-                        .into_any()
-                }
-                Phase::Round(round) => {
-                    let layer = rounds.with_value(|r| r[round].layer.clone());
-                    view! {
-                        <section id="quiz-round" class="round" data-round=round.to_string()>
-                            <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
-                            <p hidden=move || ready.with(|r| r[round])>"Preparing this round…"</p>
-                            <div class="pair" hidden=move || !ready.with(|r| r[round])>
-                                <figure>
-                                    <canvas
-                                        id="left-image"
-                                        node_ref=left
-                                        width="64"
-                                        height="64"
-                                    ></canvas>
-                                    <figcaption>"Left"</figcaption>
-                                </figure>
-                                <figure>
-                                    <canvas
-                                        id="right-image"
-                                        node_ref=right
-                                        width="64"
-                                        height="64"
-                                    ></canvas>
-                                    <figcaption>"Right"</figcaption>
-                                </figure>
-                            </div>
-                            <p class="question">"Which one is a single neuron?"</p>
-                            <AnswerPicker
-                                sitting=sitting
-                                ready=Signal::derive(move || ready.with(|r| r[round]))
-                                labels=["Left is the neuron", "Right is the neuron"]
-                            />
-                        </section>
-                    }
-                        .into_any()
-                }
-                Phase::End => {
-                    let quiz = quiz_for_end.get_value();
-                    let rounds = rounds_for_end.get_value();
-                    view! { <QuizEnd quiz=quiz rounds=rounds code=sitting.code() /> }.into_any()
-                }
-            }}
-        </main>
+        <ClassTestPage
+            title="Spot the neuron"
+            class="quiz-page"
+            message=message
+            engine=engine
+            sitting=sitting
+            total_steps=total_steps
+            prepared_steps=prepared_steps
+            intro=intro
+            round=round
+            end=end
+        />
     }
 }
 
 #[component]
 fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
-    let answers = code.answers.clone();
-    let score = Score::of(&quiz, &answers);
-    let code = code.encode();
-    let mut chart = vec![Row {
-        label: "All rounds".into(),
-        correct: score.correct,
-        total: score.total,
-    }];
-    chart.extend(score.layers.iter().map(Row::from));
+    let score = Score::of(&quiz, &code.answers);
     let tally = format!("#{}", ClassTest::Spot(quiz).tally_fragment());
-    let key = rounds
-        .iter()
-        .zip(&answers)
-        .enumerate()
-        .map(|(i, (round, answer))| {
-            let right = answer.left == round.neuron_left;
-            let side = |left: bool| if left { "left" } else { "right" };
-            let [l, r] = round
-                .shown()
-                .map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
-            view! {
-                <tr class=if right { "right" } else { "wrong" }>
-                    <td>{i + 1}</td>
-                    <td>{round.layer.clone()}</td>
-                    <td>
-                        {format!("{} (channel {})", side(round.neuron_left), round.neuron.channel)}
-                    </td>
-                    <td>
-                        {format!(
-                            "{} {}, confidence {}",
-                            side(answer.left),
-                            if right { "✓" } else { "✗" },
-                            answer.confidence,
-                        )}
-                    </td>
-                    <td>
-                        <a href=l>"left"</a>
-                        " · "
-                        <a href=r>"right"</a>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <section id="quiz-end" class="results">
-            <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
-            <p id="accuracy">
-                {format!(
-                    "Accuracy {}. Guessing gives 50%; an interval that lies above 50% means you really can tell neurons from random directions at these layers.",
-                    describe(score.correct, score.total),
-                )}
-            </p>
-            <AccuracyChart rows=chart />
-            <HandIn code=code.clone() tally=tally />
-            <h3>"Answer key"</h3>
-            <table id="answer-key" class="answer-key">
-                <thead>
-                    <tr>
-                        <th>"Round"</th>
-                        <th>"Layer"</th>
-                        <th>"Neuron was"</th>
-                        <th>"You said"</th>
-                        <th>"Images"</th>
+    let answers = code.answers.clone();
+    let key_rows = move || {
+        rounds
+            .iter()
+            .zip(&answers)
+            .enumerate()
+            .map(|(i, (round, answer))| {
+                let right = answer.left == round.neuron_left;
+                let [l, r] = round
+                    .shown()
+                    .map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
+                view! {
+                    <tr class=if right { "right" } else { "wrong" }>
+                        <td>{i + 1}</td>
+                        <td>{round.layer.clone()}</td>
+                        <td>
+                            {format!(
+                                "{} (channel {})",
+                                side(round.neuron_left),
+                                round.neuron.channel,
+                            )}
+                        </td>
+                        <td>{said(answer, right)}</td>
+                        <td>
+                            <a href=l>"left"</a>
+                            " · "
+                            <a href=r>"right"</a>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>{key}</tbody>
-            </table>
-        </section>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <EndScreen
+            score=score
+            accuracy_note="; an interval that lies above 50% means you really can tell neurons from random directions at these layers"
+            code=code.encode()
+            tally=tally
+            key_headers=["Round", "Layer", "Neuron was", "You said", "Images"]
+            key_rows=key_rows
+        />
     }
 }

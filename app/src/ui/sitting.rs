@@ -1,17 +1,11 @@
-//! One student's sitting of a quiz or a predict-the-response test: which screen is shown, the
-//! answers so far and the confidence picked for the next one, and the result code — kept in the
-//! tab's sessionStorage (this tab only, so the next student on a shared computer starts afresh),
-//! so a reload loses nothing.
+//! One student's sitting of a quiz or a predict-the-response test: their `Rounds` in a signal for
+//! the page, and their result code kept in the tab's sessionStorage (this tab only, so the next
+//! student on a shared computer starts afresh), so a reload loses nothing.
 
-use basis_recipe::{Answer, Graded, ResultCode};
+use basis_recipe::{Graded, ResultCode};
 use leptos::prelude::*;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Phase {
-    Intro,
-    Round(usize),
-    End,
-}
+use super::rounds::{Phase, Rounds};
 
 fn nonce() -> u64 {
     (js_sys::Math::random() * 1_048_576.0) as u64
@@ -26,11 +20,11 @@ impl Saved {
         window().session_storage().ok().flatten()
     }
 
-    fn load(&self, id: &str, rounds: usize) -> Option<ResultCode> {
+    fn load(&self, id: &str) -> Option<ResultCode> {
         let text = Self::storage()?.get_item(&self.key).ok().flatten()?;
         ResultCode::decode(&text)
             .ok()
-            .filter(|code| code.quiz == id && code.answers.len() <= rounds)
+            .filter(|code| code.quiz == id)
     }
 
     fn store(&self, code: &ResultCode) {
@@ -42,56 +36,69 @@ impl Saved {
 
 #[derive(Clone, Copy)]
 pub struct Sitting {
-    pub phase: RwSignal<Phase>,
-    pub confidence: RwSignal<Option<u8>>,
-    answers: RwSignal<Vec<Answer>>,
+    rounds: RwSignal<Rounds>,
     code: StoredValue<ResultCode>,
     saved: StoredValue<Saved>,
-    rounds: usize,
 }
 
 impl Sitting {
-    /// Picks up where this tab left `test`, or starts at the intro.
-    pub fn new(test: &impl Graded, rounds: usize) -> Self {
+    /// Picks up where this tab left `test` (of `count` rounds), or starts at the intro.
+    pub fn new(test: &impl Graded, count: usize) -> Self {
         let saved = Saved {
             key: format!("basis-quiz-{}", test.id()),
         };
-        let restored = saved.load(&test.id(), rounds);
-        let phase = match &restored {
-            Some(code) if code.answers.len() == rounds => Phase::End,
-            Some(code) if !code.answers.is_empty() => Phase::Round(code.answers.len()),
-            _ => Phase::Intro,
-        };
-        let code = restored.unwrap_or_else(|| ResultCode::new(test.id(), Vec::new(), nonce()));
+        let code = saved
+            .load(&test.id())
+            .unwrap_or_else(|| ResultCode::new(test.id(), Vec::new(), nonce()));
         Self {
-            phase: RwSignal::new(phase),
-            confidence: RwSignal::new(None),
-            answers: RwSignal::new(code.answers.clone()),
+            rounds: RwSignal::new(Rounds::new(count, code.answers.clone())),
             code: StoredValue::new(code),
             saved: StoredValue::new(saved),
-            rounds,
         }
     }
 
-    /// The current round's answer (left or right side) with the picked confidence; then the
-    /// next round, or the end.
+    pub fn phase(&self) -> Phase {
+        self.rounds.with(Rounds::phase)
+    }
+
+    pub fn count(&self) -> usize {
+        self.rounds.with_untracked(Rounds::count)
+    }
+
+    pub fn is_ready(&self, round: usize) -> bool {
+        self.rounds.with(|r| r.is_ready(round))
+    }
+
+    pub fn ready_count(&self) -> usize {
+        self.rounds.with(Rounds::ready_count)
+    }
+
+    /// Round `round`'s images are there to be shown.
+    pub fn mark_ready(&self, round: usize) {
+        if !self.rounds.with_untracked(|r| r.is_ready(round)) {
+            self.rounds.update(|r| r.mark_ready(round));
+        }
+    }
+
+    pub fn can_start(&self) -> bool {
+        self.rounds.with(Rounds::can_start)
+    }
+
+    pub fn start(&self) {
+        self.rounds.update(Rounds::start);
+    }
+
+    /// The current round's answer (left or right side) with the picked confidence, kept; then
+    /// the next round, or the end.
     pub fn answer(&self, left: bool) {
-        let (Some(confidence), Phase::Round(round)) =
-            (self.confidence.get_untracked(), self.phase.get_untracked())
-        else {
-            return;
-        };
-        self.answers.update(|a| a.push(Answer { left, confidence }));
-        self.code
-            .update_value(|c| c.answers = self.answers.get_untracked());
-        self.code
-            .with_value(|c| self.saved.with_value(|s| s.store(c)));
-        self.confidence.set(None);
-        self.phase.set(if round + 1 < self.rounds {
-            Phase::Round(round + 1)
-        } else {
-            Phase::End
-        });
+        let mut answered = false;
+        self.rounds.update(|r| answered = r.answer(left));
+        if answered {
+            let answers = self.rounds.with_untracked(|r| r.answers().to_vec());
+            self.code.update_value(|c| c.answers = answers);
+            self.code
+                .with_value(|c| self.saved.with_value(|s| s.store(c)));
+        }
     }
 
     pub fn code(&self) -> ResultCode {
@@ -101,7 +108,8 @@ impl Sitting {
 
 /// "How sure are you?": guessing, fairly sure, sure.
 #[component]
-fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
+fn ConfidencePicker(sitting: Sitting) -> impl IntoView {
+    let confidence = move || sitting.rounds.with(Rounds::confidence);
     view! {
         <fieldset class="confidence">
             <legend>"How sure are you?"</legend>
@@ -114,8 +122,10 @@ fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
                                 type="radio"
                                 name="confidence"
                                 value=level.to_string()
-                                prop:checked=move || confidence.get() == Some(level)
-                                on:change=move |_| confidence.set(Some(level))
+                                prop:checked=move || confidence() == Some(level)
+                                on:change=move |_| {
+                                    sitting.rounds.update(|r| r.pick_confidence(level))
+                                }
                             />
                             {format!(" {text}")}
                         </label>
@@ -127,17 +137,12 @@ fn ConfidencePicker(confidence: RwSignal<Option<u8>>) -> impl IntoView {
 }
 
 /// How sure the student is, then left or right: the buttons wait for a confidence and for the
-/// round's images (`ready`).
+/// round's images.
 #[component]
-pub fn AnswerPicker(
-    sitting: Sitting,
-    ready: Signal<bool>,
-    labels: [&'static str; 2],
-) -> impl IntoView {
-    let confidence = sitting.confidence;
-    let disabled = move || confidence.get().is_none() || !ready.get();
+pub fn AnswerPicker(sitting: Sitting, labels: [&'static str; 2]) -> impl IntoView {
+    let disabled = move || !sitting.rounds.with(Rounds::can_answer);
     view! {
-        <ConfidencePicker confidence=confidence />
+        <ConfidencePicker sitting=sitting />
         <div class="choices">
             <button id="answer-left" prop:disabled=disabled on:click=move |_| sitting.answer(true)>
                 {labels[0]}

@@ -83,9 +83,7 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             } else {
                 format!("The class did not do measurably better than chance (one-sided exact binomial test, p = {p:.3}).")
             };
-            let mut rows = vec![Row { label: "All rounds".into(), correct: score.correct, total: score.total }];
-            rows.extend(score.arms.iter().map(|(_, arm)| Row::from(arm)));
-            rows.extend(score.layers.iter().map(Row::from));
+            let rows = Row::of(score);
             let table = score
                 .arms
                 .iter()
