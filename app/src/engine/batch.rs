@@ -14,13 +14,13 @@ use crate::protocol::{Event, RunId};
 /// Reading every image back costs a GPU sync; a look every few steps is live enough.
 const TILES_EVERY: usize = 4;
 
-pub struct Job {
+pub struct BatchRun {
     pub run: RunId,
     session: Session,
     target: usize,
 }
 
-impl Job {
+impl BatchRun {
     pub fn start(
         model: &EfficientNetLite0,
         device: &Device,

@@ -78,7 +78,7 @@ struct Engine {
     /// Times the first step of each new session: on WebGPU it compiles the kernels.
     first_step: Option<log::Stopwatch>,
     /// A batch being optimized instead of a single image.
-    job: Option<batch::Job>,
+    job: Option<batch::BatchRun>,
     pool: pool::Pool,
     large_pool: large_pool::LargePool,
     /// Whether the large pool had the last turn.
@@ -228,10 +228,10 @@ impl Engine {
                 recipes,
                 transform_seed,
             } => self.start_job(run, |model, device, weights| {
-                batch::Job::start(model, device, weights, run, &recipes, transform_seed)
+                batch::BatchRun::start(model, device, weights, run, &recipes, transform_seed)
             }),
             Command::References { run, recipe } => self.start_job(run, |model, device, weights| {
-                batch::Job::references(model, device, weights, run, &recipe)
+                batch::BatchRun::references(model, device, weights, run, &recipe)
             }),
             Command::Render {
                 run,
@@ -255,7 +255,7 @@ impl Engine {
     fn start_job(
         &mut self,
         run: RunId,
-        start: impl FnOnce(&EfficientNetLite0, &Device, &str) -> Result<batch::Job, String>,
+        start: impl FnOnce(&EfficientNetLite0, &Device, &str) -> Result<batch::BatchRun, String>,
     ) {
         self.runs.abandon();
         self.session = None;

@@ -18,7 +18,7 @@ use super::engine_status::EngineStatusBar;
 use super::job_queue::JobQueue;
 use super::state::{PoolActivations, PoolCrops};
 use super::supervisor::{EngineStatus, EngineView, Supervisor, Told};
-use super::worker::{EngineWorker, Heard};
+use super::worker::{EngineWorker, FromWorker};
 use crate::protocol::{Backend, Command, Event, Meter, Photos, RunId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +71,7 @@ pub enum PoolUpdate {
 }
 
 /// Images of job `job` after `step` of `target` steps, one RGBA array per recipe.
-pub struct Tiles {
+pub struct JobImages {
     pub job: usize,
     pub step: u32,
     pub target: u32,
@@ -93,7 +93,7 @@ pub struct BatchEngine {
     /// Why the last job failed, if it did.
     pub error: RwSignal<Option<String>>,
     this: Weak<BatchEngine>,
-    on_update: Box<dyn Fn(Tiles)>,
+    on_update: Box<dyn Fn(JobImages)>,
     on_pool: RefCell<Option<PoolListener>>,
     /// Layers whose pool activations the page still waits for, asked one at a time.
     pool_layers: RefCell<Vec<String>>,
@@ -113,10 +113,10 @@ pub struct BatchEngine {
 }
 
 impl BatchEngine {
-    pub fn new(on_update: impl Fn(Tiles) + 'static) -> Rc<Self> {
+    pub fn new(on_update: impl Fn(JobImages) + 'static) -> Rc<Self> {
         Rc::new_cyclic(|this: &Weak<BatchEngine>| {
             let weak = this.clone();
-            let listener = Rc::new(move |generation: u64, heard: Heard| {
+            let listener = Rc::new(move |generation: u64, heard: FromWorker| {
                 if let Some(engine) = weak.upgrade() {
                     engine.hear_main(generation, heard);
                 }
@@ -186,7 +186,7 @@ impl BatchEngine {
             self.helpers.borrow_mut().push(helper.clone());
             self.ready.borrow_mut().push(false);
             let this = self.this.clone();
-            let listener = Rc::new(move |generation: u64, heard: Heard| {
+            let listener = Rc::new(move |generation: u64, heard: FromWorker| {
                 if let Some(engine) = this.upgrade() {
                     engine.hear_helper(index, generation, heard);
                 }
@@ -271,7 +271,7 @@ impl BatchEngine {
         }
     }
 
-    fn hear_main(&self, generation: u64, heard: Heard) {
+    fn hear_main(&self, generation: u64, heard: FromWorker) {
         match self.main.hear(generation, heard) {
             Told::Event(event, attachment) => self.on_event(0, event, attachment),
             Told::Ready { .. } => {
@@ -291,7 +291,7 @@ impl BatchEngine {
         }
     }
 
-    fn hear_helper(&self, index: usize, generation: u64, heard: Heard) {
+    fn hear_helper(&self, index: usize, generation: u64, heard: FromWorker) {
         let Some(helper) = self.helper(index) else {
             return;
         };
@@ -299,14 +299,15 @@ impl BatchEngine {
             return;
         }
         match heard {
-            Heard::Event(Event::Ready { .. }, _) => self.on_ready(index),
-            Heard::Event(Event::Crashed { .. } | Event::DeviceLost { .. }, _) | Heard::Death(_) => {
+            FromWorker::Event(Event::Ready { .. }, _) => self.on_ready(index),
+            FromWorker::Event(Event::Crashed { .. } | Event::DeviceLost { .. }, _)
+            | FromWorker::Death(_) => {
                 if helper.stop() {
                     self.set_ready(index, false);
                     self.requeue(index);
                 }
             }
-            Heard::Event(event, attachment) => self.on_event(index, event, attachment),
+            FromWorker::Event(event, attachment) => self.on_event(index, event, attachment),
         }
     }
 
@@ -340,7 +341,7 @@ impl BatchEngine {
             .take(count as usize)
             .map(<[u8]>::to_vec)
             .collect();
-        (self.on_update)(Tiles {
+        (self.on_update)(JobImages {
             job,
             step,
             target,

@@ -8,13 +8,13 @@ use std::rc::Rc;
 use basis_recipe::{Answer, Score};
 use leptos::prelude::*;
 
+use super::attempt::{AnswerPicker, Attempt};
 use super::batch::{BatchEngine, BatchStatus};
 use super::chart::{AccuracyChart, Row, describe};
 use super::hand_in::HandIn;
 use super::page_header::{PageHeader, PageMessage};
 use super::prepare_bar::PrepareBar;
 use super::rounds::Phase;
-use super::sitting::{AnswerPicker, Sitting};
 
 #[component]
 pub fn ClassTestPage<R>(
@@ -23,7 +23,7 @@ pub fn ClassTestPage<R>(
     class: &'static str,
     message: RwSignal<Option<String>>,
     engine: StoredValue<Rc<BatchEngine>, LocalStorage>,
-    sitting: Sitting,
+    attempt: Attempt,
     /// Steps of every job together.
     total_steps: u64,
     prepared_steps: RwSignal<u64>,
@@ -48,18 +48,18 @@ where
             <PrepareBar
                 total_steps=total_steps
                 prepared_steps=prepared_steps
-                rounds=sitting.count()
-                rounds_ready=Signal::derive(move || sitting.ready_count())
-                hidden=Signal::derive(move || sitting.phase() == Phase::End)
+                rounds=attempt.count()
+                rounds_ready=Signal::derive(move || attempt.ready_count())
+                hidden=Signal::derive(move || attempt.phase() == Phase::End)
             >
                 {preparing.map(|more| more.run())}
             </PrepareBar>
-            {move || match sitting.phase() {
+            {move || match attempt.phase() {
                 Phase::Intro => {
                     view! {
                         <section id="quiz-intro" class="intro">
                             {intro.run()}
-                            <StartButton sitting=sitting />
+                            <StartButton attempt=attempt />
                         </section>
                     }
                         .into_any()
@@ -72,15 +72,15 @@ where
 }
 
 #[component]
-fn StartButton(sitting: Sitting) -> impl IntoView {
+fn StartButton(attempt: Attempt) -> impl IntoView {
     view! {
         <button
             id="start-quiz"
-            prop:disabled=move || !sitting.can_start()
-            on:click=move |_| sitting.start()
+            prop:disabled=move || !attempt.can_start()
+            on:click=move |_| attempt.start()
         >
             {move || {
-                if sitting.is_ready(0) { "Start" } else { "Start (preparing the first round…)" }
+                if attempt.is_ready(0) { "Start" } else { "Start (preparing the first round…)" }
             }}
         </button>
     }
@@ -90,7 +90,7 @@ fn StartButton(sitting: Sitting) -> impl IntoView {
 /// (`children`) once they are ready, and the answer buttons.
 #[component]
 pub fn RoundFrame(
-    sitting: Sitting,
+    attempt: Attempt,
     round: usize,
     layer: String,
     /// The answer buttons' labels, left then right.
@@ -100,7 +100,7 @@ pub fn RoundFrame(
     data_crops: Option<Signal<String>>,
     children: Children,
 ) -> impl IntoView {
-    let count = sitting.count();
+    let count = attempt.count();
     view! {
         <section
             id="quiz-round"
@@ -109,9 +109,9 @@ pub fn RoundFrame(
             data-crops=move || data_crops.map(|crops| crops.get())
         >
             <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
-            <p hidden=move || sitting.is_ready(round)>"Preparing this round…"</p>
-            <div hidden=move || !sitting.is_ready(round)>{children()}</div>
-            <AnswerPicker sitting=sitting labels=labels />
+            <p hidden=move || attempt.is_ready(round)>"Preparing this round…"</p>
+            <div hidden=move || !attempt.is_ready(round)>{children()}</div>
+            <AnswerPicker attempt=attempt labels=labels />
         </section>
     }
 }

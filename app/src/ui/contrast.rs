@@ -8,13 +8,12 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::address::AddressBar;
-use super::batch::{self, BatchEngine, BatchStatus, Tiles};
+use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::meter::{auc_line, log_range, strips, unranked};
 use super::page_header::{PageHeader, PageMessage};
-use super::sheet::{sheet_for, tile_view};
+use super::tiles::{MAX_TILES, sheet_for, tile_view};
 use crate::protocol::Meter;
 
-const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
 /// The block whose contrast a page without a usable link shows.
 const DEFAULT_LAYER: &str = "block8.dw";
 
@@ -23,21 +22,6 @@ fn default_contrast(weights: &str, backend: Option<crate::protocol::Backend>) ->
     let mut base = Recipe::new(weights);
     base.layer = DEFAULT_LAYER.to_owned();
     Contrast::new(sheet_for(&base, backend)).expect("block8.dw is a hidden tap")
-}
-
-/// The contrast page of the recipe's block (its depthwise tap; block 8's for the stem and the
-/// head), with the recipe's settings, sized for the device as a sheet is; `None` if those
-/// settings make no valid sheet.
-pub fn link_for(recipe: &Recipe, backend: Option<crate::protocol::Backend>) -> Option<String> {
-    let block = recipe
-        .tap()
-        .ok()
-        .and_then(|t| t.layer().block())
-        .unwrap_or(8);
-    let mut base = recipe.clone();
-    base.layer = format!("block{block}.dw");
-    let contrast = Contrast::new(sheet_for(&base, backend)).ok()?;
-    Some(format!("#{}", contrast.fragment()))
 }
 
 /// Every hidden ReLU6 tap, in forward order.
@@ -140,7 +124,7 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
     // Per job: which side and which tile its first image is.
     let offsets = StoredValue::new_local(Vec::<(bool, usize)>::new());
 
-    let engine = BatchEngine::new(move |update: Tiles| {
+    let engine = BatchEngine::new(move |update: JobImages| {
         let (hidden, first) =
             offsets.with_value(|o| o.get(update.job).copied().unwrap_or((true, 0)));
         let canvases = if hidden {

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use super::address::{AddressBar, link_to};
 use super::state::{LargeProgress, PoolActivations, PoolCrops, Progress, State};
 use super::supervisor::{Supervisor, Told};
-use super::worker::Heard;
+use super::worker::FromWorker;
 use crate::protocol::{Command, Event, Fault, Photos, ResumeAt, RunId};
 
 /// How the next render request starts.
@@ -37,7 +37,7 @@ struct Checkpoint {
 }
 
 /// The frame on the canvas (RGBA) and the recipe it was made for.
-struct Shown {
+struct OnCanvas {
     recipe: Recipe,
     size: u32,
     rgba: Vec<u8>,
@@ -53,17 +53,17 @@ pub struct Controller {
     /// The newest request; events of older runs are dropped.
     latest: RefCell<Option<(RunId, Recipe)>>,
     checkpoint: RefCell<Option<Checkpoint>>,
-    shown: RefCell<Option<Shown>>,
+    shown: RefCell<Option<OnCanvas>>,
     address: AddressBar,
     /// Bumped to ask for a render although the recipe did not change (Restart, a new engine).
-    pub kick: RwSignal<u64>,
+    pub rerender: RwSignal<u64>,
 }
 
 impl Controller {
     pub fn new(state: State, link: Link, canvas: NodeRef<Canvas>) -> Rc<Self> {
         Rc::new_cyclic(|this: &Weak<Controller>| {
             let this = this.clone();
-            let listener = Rc::new(move |generation: u64, heard: Heard| {
+            let listener = Rc::new(move |generation: u64, heard: FromWorker| {
                 if let Some(controller) = this.upgrade() {
                     controller.hear(generation, heard);
                 }
@@ -83,7 +83,7 @@ impl Controller {
                 checkpoint: RefCell::default(),
                 shown: RefCell::default(),
                 address: AddressBar::default(),
-                kick: RwSignal::new(0),
+                rerender: RwSignal::new(0),
             }
         })
     }
@@ -166,7 +166,7 @@ impl Controller {
 
     pub fn restart(&self) {
         self.next.set(Next::Cold);
-        self.kick.update(|k| *k += 1);
+        self.rerender.update(|k| *k += 1);
     }
 
     pub fn toggle_pause(&self) {
@@ -216,7 +216,7 @@ impl Controller {
         self.post(&Command::Simulate { fault });
     }
 
-    fn hear(&self, generation: u64, heard: Heard) {
+    fn hear(&self, generation: u64, heard: FromWorker) {
         match self.engine.hear(generation, heard) {
             Told::Event(event, attachment) => self.on_event(event, attachment),
             Told::Ready { again } => self.on_ready(again),
@@ -366,7 +366,7 @@ impl Controller {
             } else {
                 Next::Cold
             });
-            self.kick.update(|k| *k += 1);
+            self.rerender.update(|k| *k += 1);
             return;
         }
         let weights = self
@@ -401,7 +401,7 @@ impl Controller {
             .as_ref()
             .map(|(_, recipe)| recipe.clone());
         if let Some(recipe) = recipe {
-            *self.shown.borrow_mut() = Some(Shown { recipe, size, rgba });
+            *self.shown.borrow_mut() = Some(OnCanvas { recipe, size, rgba });
         }
         self.state.shown_run.set(run);
     }

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use super::controller::Controller;
 use super::layers::LayerOptions;
 use super::state::State;
-use super::{Ctl, hidden};
+use super::{ControllerRef, hidden};
 
 /// Sizes the picker offers; a link may carry any other valid size, which is then offered too.
-const SIZES: [usize; 3] = [64, 128, 224];
+const IMAGE_SIZES: [usize; 3] = [64, 128, 224];
 
 fn channels_of(layer: &str) -> usize {
     TapId::from_name(layer).map(TapId::channels).unwrap_or(1)
@@ -35,7 +35,7 @@ fn random_channel(controller: &Controller) {
 
 /// The sizes to offer: the usual ones and the recipe's own.
 pub fn size_choices(current: usize) -> Vec<usize> {
-    let mut sizes = SIZES.to_vec();
+    let mut sizes = IMAGE_SIZES.to_vec();
     if !sizes.contains(&current) {
         sizes.push(current);
         sizes.sort_unstable();
@@ -46,7 +46,7 @@ pub fn size_choices(current: usize) -> Vec<usize> {
 #[component]
 pub fn DirectionControls() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let recipe = state.recipe;
     let channels = move || recipe.with(|r| channels_of(&r.layer));
     view! {
@@ -176,7 +176,7 @@ pub fn DirectionControls() -> impl IntoView {
 #[component]
 pub fn ImageControls() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let recipe = state.recipe;
     let size = move || recipe.with(|r| r.image.size);
     view! {

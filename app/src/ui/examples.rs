@@ -10,7 +10,7 @@ use basis_recipe::Recipe;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::Ctl;
+use super::ControllerRef;
 use super::state::{PoolActivations, PoolCrops, State};
 
 const COUNT: usize = 8;
@@ -57,7 +57,7 @@ fn rank(acts: &PoolActivations, recipe: &Recipe) -> Option<Ranked> {
 
 /// Reads each file and hands it to the engine; the engine checks it (and says why it cannot use
 /// it). Nothing leaves the browser.
-fn add_files(ctl: Ctl, files: web_sys::FileList) {
+fn add_files(ctl: ControllerRef, files: web_sys::FileList) {
     for i in 0..files.length() {
         let Some(file) = files.get(i) else { continue };
         wasm_bindgen_futures::spawn_local(async move {
@@ -92,7 +92,7 @@ fn kept_text(keep: bool, kept: Option<Vec<String>>) -> String {
 #[component]
 pub fn Examples() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let keep = RwSignal::new(super::controller::KeepPreference::get());
     let open = RwSignal::new(false);
     let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));

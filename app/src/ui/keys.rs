@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 
-use super::Ctl;
+use super::ControllerRef;
 
 /// Elements whose own keyboard behaviour a shortcut must not steal.
 const FORM_CONTROLS: [&str; 5] = ["INPUT", "SELECT", "TEXTAREA", "BUTTON", "OPTION"];
@@ -29,7 +29,7 @@ fn in_form_control(event: &KeyboardEvent) -> bool {
         })
 }
 
-pub fn install(ctl: Ctl) {
+pub fn install(ctl: ControllerRef) {
     let _ = window_event_listener(ev::keydown, move |event| {
         let ready = ctl.with_value(|c| c.state.ready_untracked());
         if !ready

@@ -12,7 +12,7 @@ use super::address::link_to;
 use super::batch::{BatchEngine, BatchStatus};
 use super::layers::groups;
 use super::page_header::PageHeader;
-use super::sheet::{SIZES, STEPS};
+use super::tiles::{TILE_SIZES, TILE_STEPS};
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 
@@ -167,7 +167,7 @@ pub fn MakeQuizPage() -> impl IntoView {
                             }
                         }
                     >
-                        {SIZES
+                        {TILE_SIZES
                             .iter()
                             .map(|&n| {
                                 view! {
@@ -189,7 +189,7 @@ pub fn MakeQuizPage() -> impl IntoView {
                             }
                         }
                     >
-                        {STEPS
+                        {TILE_STEPS
                             .iter()
                             .map(|&n| {
                                 view! {

@@ -6,7 +6,7 @@
 use basis_models::LAYERS;
 use leptos::prelude::*;
 
-use super::Ctl;
+use super::ControllerRef;
 use super::layers::groups;
 use super::state::State;
 use std::collections::HashMap;
@@ -301,7 +301,7 @@ pub fn MeterView() -> impl IntoView {
 #[component]
 fn LargeMeter() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
     let large = move || state.large_meters.with(|m| m.get(&layer.get()).cloned());
     let channels = move || basis_models::TapId::from_name(&layer.get()).map_or(0, |t| t.channels());
@@ -367,7 +367,7 @@ fn interval(m: &Meter) -> String {
 #[component]
 pub fn ProfileTable() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let measured = move || state.meters.with(|m| m.len()) + state.large_meters.with(|m| m.len());
     let row = move |layer: &'static basis_models::Layer| {
         let shipped = state.meters.with(|m| m.get(layer.name).cloned());

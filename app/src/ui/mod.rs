@@ -3,7 +3,8 @@
 //! in step with the recipe, as Leptos's TodoMVC keeps its storage in step with its list.
 
 mod address;
-mod arms;
+mod arm_verdict;
+mod attempt;
 mod batch;
 mod canvas;
 mod chart;
@@ -29,11 +30,11 @@ mod quiz;
 mod rounds;
 mod share;
 mod sheet;
-mod sitting;
 mod stage;
 mod state;
 mod supervisor;
 mod tally;
+mod tiles;
 mod worker;
 
 use std::rc::Rc;
@@ -55,11 +56,11 @@ const UNKNOWN_WEIGHTS: &str = "0000000000000000";
 const SIMULATE_EVENT: &str = "basis-simulate";
 
 /// A Copy handle to the controller, for event handlers.
-pub type Ctl = StoredValue<Rc<Controller>, LocalStorage>;
+pub type ControllerRef = StoredValue<Rc<Controller>, LocalStorage>;
 
 /// Whether the link hides this control.
 pub fn hidden(name: &'static str) -> bool {
-    expect_context::<Ctl>().with_value(|c| c.link.hide.contains(&name))
+    expect_context::<ControllerRef>().with_value(|c| c.link.hide.contains(&name))
 }
 
 /// The message shown for a link that could not be used as is.
@@ -79,7 +80,7 @@ fn link_problem(link: &Link) -> Option<String> {
     (!problems.is_empty()).then(|| problems.join(" "))
 }
 
-fn install_fault_hook(ctl: Ctl) {
+fn install_fault_hook(ctl: ControllerRef) {
     let _ = window_event_listener_untyped(SIMULATE_EVENT, move |event| {
         let detail = event
             .dyn_ref::<web_sys::CustomEvent>()
@@ -123,24 +124,21 @@ fn SinglePage(link: Link) -> impl IntoView {
     let state = State::new(initial, link_problem(&link));
     let present = link.present;
     let controller = Controller::new(state, link, NodeRef::<Canvas>::new());
-    let kick = controller.kick;
-    let ctl: Ctl = StoredValue::new_local(controller);
+    let rerender = controller.rerender;
+    let ctl: ControllerRef = StoredValue::new_local(controller);
     provide_context(state);
     provide_context(ctl);
 
     Effect::new(move |_| {
-        kick.track();
+        rerender.track();
         let recipe = state.recipe.get();
         ctl.with_value(|c| c.sync(&recipe));
     });
     keys::install(ctl);
     install_fault_hook(ctl);
     ctl.with_value(|c| c.start_engine());
-    let compare = move || {
-        let sheet = sheet::sheet_for(&state.recipe.get(), state.engine.backend());
-        format!("#{}", sheet.fragment())
-    };
-    let contrast = move || contrast::link_for(&state.recipe.get(), state.engine.backend());
+    let compare = move || tiles::sheet_link(&state.recipe.get(), state.engine.backend());
+    let contrast = move || tiles::contrast_link(&state.recipe.get(), state.engine.backend());
 
     view! {
         <main class:present=present>

@@ -12,17 +12,17 @@ use basis_recipe::{
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::arms::ArmVerdict;
-use super::batch::{BatchEngine, Job, PoolUpdate, Tiles};
+use super::arm_verdict::ArmVerdict;
+use super::attempt::Attempt;
+use super::batch::{BatchEngine, Job, JobImages, PoolUpdate};
 use super::class_test::{ClassTestPage, EndScreen, RoundFrame, said, side};
 use super::page_header::BadLink;
 use super::rounds::Phase;
-use super::sitting::Sitting;
 use super::state::{PoolActivations, PoolCrops};
 
 /// What the key shows of a round's photos.
 #[derive(Debug, Clone, PartialEq)]
-struct Shown {
+struct KeyPhotos {
     queries: Queries,
     strong_photo: String,
     weak_photo: String,
@@ -73,7 +73,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let pool_progress = RwSignal::new(None::<(u32, u32)>);
     let message = RwSignal::new(None::<String>);
 
-    let engine = BatchEngine::new(move |update: Tiles| {
+    let engine = BatchEngine::new(move |update: JobImages| {
         prepared_steps.set(update.steps_done);
         if !update.done {
             return;
@@ -127,13 +127,13 @@ fn PredictRun(test: Predict) -> impl IntoView {
             }
         });
     });
-    let sitting = Sitting::new(&test, count);
+    let attempt = Attempt::new(&test, count);
     // A round is ready with its references, its two crops chosen, and the crops' pixels.
     Effect::new(move |_| {
         let have_crops = crops.with(Option::is_some);
         for round in 0..count {
             if have_crops && refs_ready.with(|r| r[round]) && shown.with(|s| s[round].is_some()) {
-                sitting.mark_ready(round);
+                attempt.mark_ready(round);
             }
         }
     });
@@ -151,10 +151,10 @@ fn PredictRun(test: Predict) -> impl IntoView {
         })
     };
     Effect::new(move |_| {
-        let Phase::Round(round) = sitting.phase() else {
+        let Phase::Round(round) = attempt.phase() else {
             return;
         };
-        if !sitting.is_ready(round) {
+        if !attempt.is_ready(round) {
             return;
         }
         references.with_value(|r| {
@@ -196,7 +196,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 .map(|(_, q)| {
                     let q = q?;
                     let name = |i: usize| crops.as_ref().and_then(|c| c.photos.get(i).cloned());
-                    Some(Shown {
+                    Some(KeyPhotos {
                         queries: q,
                         strong_photo: name(q.strong)?,
                         weak_photo: name(q.weak)?,
@@ -247,7 +247,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
         };
         view! {
             <RoundFrame
-                sitting=sitting
+                attempt=attempt
                 round=round
                 layer=layer
                 labels=["The left photo", "The right photo"]
@@ -300,7 +300,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
             <PredictEnd
                 test=test.get_value()
                 trials=trials.get_value()
-                code=sitting.code()
+                code=attempt.code()
                 shown=Signal::derive(key_rows)
             />
         }
@@ -312,7 +312,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
             class="quiz-page predict-page"
             message=message
             engine=engine
-            sitting=sitting
+            attempt=attempt
             total_steps=total_steps
             prepared_steps=prepared_steps
             preparing=preparing
@@ -328,7 +328,7 @@ fn PredictEnd(
     test: Predict,
     trials: Vec<Trial>,
     code: ResultCode,
-    shown: Signal<Vec<Option<Shown>>>,
+    shown: Signal<Vec<Option<KeyPhotos>>>,
 ) -> impl IntoView {
     let score = Score::of(&test, &code.answers);
     let tally = format!("#{}", ClassTest::Predict(test.clone()).tally_fragment());

@@ -9,11 +9,11 @@ use basis_recipe::{ClassTest, Link, Quiz, Recipe, RecipeError, ResultCode, Round
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::batch::{BatchEngine, Job, Tiles};
+use super::attempt::Attempt;
+use super::batch::{BatchEngine, Job, JobImages};
 use super::class_test::{ClassTestPage, EndScreen, RoundFrame, said, side};
 use super::page_header::BadLink;
 use super::rounds::Phase;
-use super::sitting::Sitting;
 
 /// Rounds prepared per batch: small batches make the first round ready sooner.
 const ROUNDS_PER_JOB: usize = 4;
@@ -62,14 +62,14 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let steps = quiz.base.steps;
     let (jobs, groups) = plan(&rounds, quiz.base.seed);
     let job_count = jobs.len();
-    let sitting = Sitting::new(&quiz, count);
+    let attempt = Attempt::new(&quiz, count);
     // Final images per round, left and right.
     let images = StoredValue::new_local(vec![[None::<(u32, Vec<u8>)>, None]; count]);
     let prepared_steps = RwSignal::new(0u64);
     let groups = StoredValue::new_local(groups);
     let message = RwSignal::new(None::<String>);
 
-    let engine = BatchEngine::new(move |update: Tiles| {
+    let engine = BatchEngine::new(move |update: JobImages| {
         prepared_steps.set(update.steps_done);
         if !update.done {
             return;
@@ -85,7 +85,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                     }
                 }
             });
-            group.iter().for_each(|&round| sitting.mark_ready(round));
+            group.iter().for_each(|&round| attempt.mark_ready(round));
         });
     });
     let view = engine.view;
@@ -100,10 +100,10 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let right = NodeRef::<Canvas>::new();
     // Draw a round's images once it is shown and ready.
     Effect::new(move |_| {
-        let Phase::Round(round) = sitting.phase() else {
+        let Phase::Round(round) = attempt.phase() else {
             return;
         };
-        let is_ready = sitting.is_ready(round);
+        let is_ready = attempt.is_ready(round);
         let (Some(l), Some(r)) = (left.get(), right.get()) else {
             return;
         };
@@ -146,7 +146,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         let layer = rounds.with_value(|r| r[round].layer.clone());
         view! {
             <RoundFrame
-                sitting=sitting
+                attempt=attempt
                 round=round
                 layer=layer
                 labels=["Left is the neuron", "Right is the neuron"]
@@ -171,7 +171,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             <QuizEnd
                 quiz=quiz_for_end.get_value()
                 rounds=rounds_for_end.get_value()
-                code=sitting.code()
+                code=attempt.code()
             />
         }
     };
@@ -182,7 +182,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             class="quiz-page"
             message=message
             engine=engine
-            sitting=sitting
+            attempt=attempt
             total_steps=total_steps
             prepared_steps=prepared_steps
             intro=intro

@@ -1,7 +1,7 @@
 //! One student's way through a class test (a quiz or a predict-the-response test): which screen
 //! is shown, which rounds are ready to be shown, the confidence picked for the next answer, and
 //! the answers so far. Plain Rust that owns its transitions, with native tests, as Leptos's
-//! TodoMVC's `Todos` does; `ui::sitting` keeps it in a signal and in the tab's storage.
+//! TodoMVC's `Todos` does; `ui::attempt` keeps it in a signal and in the tab's storage.
 
 use basis_recipe::Answer;
 

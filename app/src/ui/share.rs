@@ -4,12 +4,12 @@ use basis_recipe::Recipe;
 use leptos::prelude::*;
 
 use super::state::State;
-use super::{Ctl, hidden};
+use super::{ControllerRef, hidden};
 
 #[component]
 pub fn Share() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     view! {
         <fieldset
             class="controls"

@@ -2,20 +2,16 @@
 //! as batches, labelled or blind (shuffled, labels hidden until "Reveal"). Each tile links to its
 //! own single-direction page.
 
-use basis_recipe::{Link, Neurons, Recipe, RecipeError, Sheet, SheetTile, TileKind};
+use basis_recipe::{Neurons, Recipe, RecipeError, Sheet};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::address::AddressBar;
-use super::batch::{self, BatchEngine, BatchStatus, Tiles};
+use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::layers::LayerOptions;
 use super::page_header::{PageHeader, PageMessage};
+use super::tiles::{MAX_TILES, TILE_SIZES, TILE_STEPS, sheet_for, tile_view};
 use crate::protocol::Backend;
-
-const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
-/// Sizes and step counts the sheet and quiz-maker pages offer; on the CPU a sheet starts small.
-pub const SIZES: [usize; 4] = [64, 96, 128, 160];
-pub const STEPS: [u32; 4] = [64, 128, 256, 512];
 
 #[derive(Clone, Copy, Default, PartialEq)]
 struct Progress {
@@ -25,18 +21,6 @@ struct Progress {
     jobs: usize,
     steps_per_second: f32,
     done: bool,
-}
-
-/// A sheet of the recipe's layer with its seed, sized for the device.
-pub fn sheet_for(recipe: &Recipe, backend: Option<Backend>) -> Sheet {
-    let mut base = recipe.clone();
-    if backend != Some(Backend::WebGpu) {
-        base.image.size = 64;
-        base.steps = base.steps.min(128);
-    } else {
-        base.image.size = base.image.size.min(128);
-    }
-    Sheet::new(base)
 }
 
 #[component]
@@ -53,7 +37,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     // Which tile each image of each job is.
     let offsets = StoredValue::new_local(Vec::<usize>::new());
 
-    let engine = BatchEngine::new(move |update: Tiles| {
+    let engine = BatchEngine::new(move |update: JobImages| {
         let first = offsets.with_value(|o| o.get(update.job).copied().unwrap_or(0));
         canvases.with_value(|canvases| {
             for (i, rgba) in update.images.iter().enumerate() {
@@ -213,7 +197,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                             }
                         }
                     >
-                        {SIZES
+                        {TILE_SIZES
                             .iter()
                             .map(|&n| {
                                 view! {
@@ -240,7 +224,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                             }
                         }
                     >
-                        {STEPS
+                        {TILE_STEPS
                             .iter()
                             .map(|&n| {
                                 view! {
@@ -320,35 +304,5 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                 }}
             </div>
         </main>
-    }
-}
-
-/// One tile; its label follows `labelled` without redrawing the canvas.
-pub fn tile_view(
-    i: usize,
-    tile: SheetTile,
-    labelled: Signal<bool>,
-    canvas: NodeRef<Canvas>,
-) -> impl IntoView {
-    let kind = match tile.kind {
-        TileKind::Neuron => "neuron",
-        TileKind::Random => "random",
-    };
-    let name = tile.label();
-    let label = move || {
-        if labelled.get() {
-            name.clone()
-        } else {
-            format!("Tile {}", i + 1)
-        }
-    };
-    let href = format!("#{}", Link::fragment(&tile.recipe, &[], false));
-    view! {
-        <figure class="tile" data-kind=move || if labelled.get() { kind } else { "hidden" }>
-            <a href=href title="Open this direction on its own page">
-                <canvas node_ref=canvas width="64" height="64"></canvas>
-            </a>
-            <figcaption>{label}</figcaption>
-        </figure>
     }
 }

@@ -6,7 +6,7 @@ use basis_models::TapId;
 use leptos::prelude::*;
 
 use super::state::State;
-use super::{Ctl, hidden};
+use super::{ControllerRef, hidden};
 
 /// Degrees between the mixed direction and the neuron's own axis; slerp makes it grow linearly.
 pub fn angle_to_neuron(layer: &str, channel: u32, seed: u64, mix: f32) -> f64 {
@@ -24,7 +24,7 @@ pub fn angle_to_neuron(layer: &str, channel: u32, seed: u64, mix: f32) -> f64 {
 #[component]
 pub fn Stage() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let canvas = ctl.with_value(|c| c.canvas);
     view! {
         <figure class="stage">
@@ -46,7 +46,7 @@ pub fn Stage() -> impl IntoView {
 #[component]
 fn Slider() -> impl IntoView {
     let state = expect_context::<State>();
-    let ctl = expect_context::<Ctl>();
+    let ctl = expect_context::<ControllerRef>();
     let recipe = state.recipe;
     let angle =
         Memo::new(move |_| recipe.with(|r| angle_to_neuron(&r.layer, r.channel, r.seed, r.mix)));

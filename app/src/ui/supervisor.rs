@@ -9,7 +9,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::worker::{EngineWorker, Heard, NO_WORKER};
+use super::worker::{EngineWorker, FromWorker, NO_WORKER};
 use crate::protocol::{Backend, Command, Event};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,7 +116,7 @@ pub enum Told {
 pub struct Supervisor {
     pub view: EngineView,
     worker: EngineWorker,
-    listener: Rc<dyn Fn(u64, Heard)>,
+    listener: Rc<dyn Fn(u64, FromWorker)>,
     /// What goes on after a move to the CPU, said in the fallback notice.
     after_fallback: &'static str,
     was_ready: Cell<bool>,
@@ -127,7 +127,7 @@ impl Supervisor {
     pub fn new(
         view: EngineView,
         after_fallback: &'static str,
-        listener: Rc<dyn Fn(u64, Heard)>,
+        listener: Rc<dyn Fn(u64, FromWorker)>,
     ) -> Self {
         Self {
             view,
@@ -153,13 +153,13 @@ impl Supervisor {
         self.worker.post(command, attachment);
     }
 
-    pub fn hear(&self, generation: u64, heard: Heard) -> Told {
+    pub fn hear(&self, generation: u64, heard: FromWorker) -> Told {
         if !self.worker.is_current(generation) {
             return Told::Nothing;
         }
         let (event, attachment) = match heard {
-            Heard::Death(message) => return self.on_death(message),
-            Heard::Event(event, attachment) => (event, attachment),
+            FromWorker::Death(message) => return self.on_death(message),
+            FromWorker::Event(event, attachment) => (event, attachment),
         };
         match event {
             Event::Loading { loaded, total } => {

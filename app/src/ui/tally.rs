@@ -7,7 +7,7 @@ use basis_recipe::stats::binomial_upper_p;
 use basis_recipe::{ClassTest, Graded, RecipeError, Tally};
 use leptos::prelude::*;
 
-use super::arms::ArmVerdict;
+use super::arm_verdict::ArmVerdict;
 use super::chart::{AccuracyChart, Row, describe};
 use super::page_header::PageHeader;
 

@@ -16,7 +16,7 @@ use crate::protocol::{Command, Event};
 const WORKER_SCRIPT: &str = "./worker.js";
 
 /// What a worker said: an event and the array that travelled beside it.
-pub enum Heard {
+pub enum FromWorker {
     Event(Event, Option<JsValue>),
     /// The worker died or spoke nonsense: it cannot be trusted any more.
     Death(String),
@@ -38,7 +38,7 @@ pub struct EngineWorker {
 impl EngineWorker {
     /// Ends any running worker and starts a new one, whose messages reach `listener` tagged
     /// with its generation.
-    pub fn start(&self, listener: Rc<dyn Fn(u64, Heard)>) -> Result<(), JsValue> {
+    pub fn start(&self, listener: Rc<dyn Fn(u64, FromWorker)>) -> Result<(), JsValue> {
         self.stop();
         let generation = self.generation.get() + 1;
         self.generation.set(generation);
@@ -86,7 +86,7 @@ impl EngineWorker {
 fn spawn(
     cpu_only: bool,
     generation: u64,
-    listener: Rc<dyn Fn(u64, Heard)>,
+    listener: Rc<dyn Fn(u64, FromWorker)>,
 ) -> Result<Worker, JsValue> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
@@ -111,7 +111,7 @@ fn spawn(
         } else {
             message
         };
-        heard(generation, Heard::Death(message));
+        heard(generation, FromWorker::Death(message));
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
@@ -119,7 +119,7 @@ fn spawn(
     let on_message_error = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
         listener(
             generation,
-            Heard::Death("a message from the engine could not be read".into()),
+            FromWorker::Death("a message from the engine could not be read".into()),
         );
     });
     worker.set_onmessageerror(Some(on_message_error.as_ref().unchecked_ref()));
@@ -127,7 +127,7 @@ fn spawn(
     Ok(worker)
 }
 
-fn read(data: JsValue) -> Heard {
+fn read(data: JsValue) -> FromWorker {
     let (json, attachment) = match data.dyn_ref::<Array>() {
         Some(parts) => (parts.get(0), Some(parts.get(1))),
         None => (data, None),
@@ -136,8 +136,10 @@ fn read(data: JsValue) -> Heard {
         .as_string()
         .map(|text| serde_json::from_str::<Event>(&text))
     {
-        Some(Ok(event)) => Heard::Event(event, attachment),
-        Some(Err(error)) => Heard::Death(format!("the engine said something unreadable ({error})")),
-        None => Heard::Death("the engine sent a message that is not text".into()),
+        Some(Ok(event)) => FromWorker::Event(event, attachment),
+        Some(Err(error)) => {
+            FromWorker::Death(format!("the engine said something unreadable ({error})"))
+        }
+        None => FromWorker::Death("the engine sent a message that is not text".into()),
     }
 }

@@ -1,4 +1,4 @@
-//! One student's sitting of a quiz or a predict-the-response test: their `Rounds` in a signal for
+//! One student's attempt of a quiz or a predict-the-response test: their `Rounds` in a signal for
 //! the page, and their result code kept in the tab's sessionStorage (this tab only, so the next
 //! student on a shared computer starts afresh), so a reload loses nothing.
 
@@ -35,13 +35,13 @@ impl Saved {
 }
 
 #[derive(Clone, Copy)]
-pub struct Sitting {
+pub struct Attempt {
     rounds: RwSignal<Rounds>,
     code: StoredValue<ResultCode>,
     saved: StoredValue<Saved>,
 }
 
-impl Sitting {
+impl Attempt {
     /// Picks up where this tab left `test` (of `count` rounds), or starts at the intro.
     pub fn new(test: &impl Graded, count: usize) -> Self {
         let saved = Saved {
@@ -108,8 +108,8 @@ impl Sitting {
 
 /// "How sure are you?": guessing, fairly sure, sure.
 #[component]
-fn ConfidencePicker(sitting: Sitting) -> impl IntoView {
-    let confidence = move || sitting.rounds.with(Rounds::confidence);
+fn ConfidencePicker(attempt: Attempt) -> impl IntoView {
+    let confidence = move || attempt.rounds.with(Rounds::confidence);
     view! {
         <fieldset class="confidence">
             <legend>"How sure are you?"</legend>
@@ -124,7 +124,7 @@ fn ConfidencePicker(sitting: Sitting) -> impl IntoView {
                                 value=level.to_string()
                                 prop:checked=move || confidence() == Some(level)
                                 on:change=move |_| {
-                                    sitting.rounds.update(|r| r.pick_confidence(level))
+                                    attempt.rounds.update(|r| r.pick_confidence(level))
                                 }
                             />
                             {format!(" {text}")}
@@ -139,18 +139,18 @@ fn ConfidencePicker(sitting: Sitting) -> impl IntoView {
 /// How sure the student is, then left or right: the buttons wait for a confidence and for the
 /// round's images.
 #[component]
-pub fn AnswerPicker(sitting: Sitting, labels: [&'static str; 2]) -> impl IntoView {
-    let disabled = move || !sitting.rounds.with(Rounds::can_answer);
+pub fn AnswerPicker(attempt: Attempt, labels: [&'static str; 2]) -> impl IntoView {
+    let disabled = move || !attempt.rounds.with(Rounds::can_answer);
     view! {
-        <ConfidencePicker sitting=sitting />
+        <ConfidencePicker attempt=attempt />
         <div class="choices">
-            <button id="answer-left" prop:disabled=disabled on:click=move |_| sitting.answer(true)>
+            <button id="answer-left" prop:disabled=disabled on:click=move |_| attempt.answer(true)>
                 {labels[0]}
             </button>
             <button
                 id="answer-right"
                 prop:disabled=disabled
-                on:click=move |_| sitting.answer(false)
+                on:click=move |_| attempt.answer(false)
             >
                 {labels[1]}
             </button>
