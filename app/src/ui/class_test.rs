@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use basis_recipe::{Answer, Score};
+use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::attempt::{AnswerPicker, Attempt};
@@ -114,6 +115,30 @@ pub fn RoundFrame(
             <AnswerPicker attempt=attempt labels=labels />
         </section>
     }
+}
+
+/// The round's two pictures side by side, as `left-image` and `right-image`.
+#[component]
+pub fn Pair(
+    canvases: [NodeRef<Canvas>; 2],
+    /// The canvases' size in pixels (a frame's own size redraws it).
+    size: u32,
+    captions: [&'static str; 2],
+) -> impl IntoView {
+    let figures = ["left-image", "right-image"]
+        .into_iter()
+        .zip(canvases)
+        .zip(captions)
+        .map(|((id, canvas), caption)| {
+            view! {
+                <figure>
+                    <canvas id=id node_ref=canvas width=size height=size></canvas>
+                    <figcaption>{caption}</figcaption>
+                </figure>
+            }
+        })
+        .collect_view();
+    view! { <div class="pair">{figures}</div> }
 }
 
 /// The end screen: the score with its interval and what it means (`accuracy_note`), anything

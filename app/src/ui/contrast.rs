@@ -11,7 +11,7 @@ use super::address::AddressBar;
 use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::meter::{auc_line, log_range, strips, unranked};
 use super::page_header::{PageHeader, PageMessage};
-use super::tiles::{MAX_TILES, sheet_for, tile_view};
+use super::tiles::{MAX_TILES, TileGrid, sheet_for};
 use crate::protocol::Meter;
 
 /// The block whose contrast a page without a usable link shows.
@@ -86,20 +86,7 @@ fn Side(
                     .zip(range.get())
                     .map(|(m, range)| strips(&m, strips_id, range, Signal::derive(|| None)))
             }}
-            <div class="sheet">
-                {move || {
-                    tiles()
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, tile)| tile_view(
-                            i,
-                            tile,
-                            labelled,
-                            canvases.with_value(|c| c[i]),
-                        ))
-                        .collect_view()
-                }}
-            </div>
+            <TileGrid tiles=Signal::derive(tiles) labelled=labelled canvases=canvases />
         </section>
     }
 }

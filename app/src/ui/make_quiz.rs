@@ -12,7 +12,7 @@ use super::address::link_to;
 use super::batch::{BatchEngine, BatchStatus};
 use super::layers::groups;
 use super::page_header::PageHeader;
-use super::tiles::{TILE_SIZES, TILE_STEPS};
+use super::tiles::{NumberSelect, TILE_SIZES, TILE_STEPS};
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 
@@ -37,7 +37,7 @@ pub fn MakeQuizPage() -> impl IntoView {
 
     let layers = RwSignal::new(DEFAULT_LAYERS.map(str::to_owned).to_vec());
     let rounds = RwSignal::new(DEFAULT_ROUNDS);
-    let size = RwSignal::new(128usize);
+    let size = RwSignal::new(128u32);
     let steps = RwSignal::new(128u32);
     let seed = RwSignal::new((js_sys::Math::random() * 1e6) as u64);
     let predict = RwSignal::new(false);
@@ -45,7 +45,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     let quiz = move || {
         let weights = view.weights.get()?;
         let mut base = Recipe::new(weights);
-        base.image.size = size.get();
+        base.image.size = size.get() as usize;
         base.steps = steps.get();
         base.seed = seed.get();
         let mut chosen = layers.get();
@@ -157,50 +157,21 @@ pub fn MakeQuizPage() -> impl IntoView {
                         }
                     />
                 </label>
-                <label>
-                    "Size "
-                    <select
-                        id="quiz-size"
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse() {
-                                size.set(n)
-                            }
-                        }
-                    >
-                        {TILE_SIZES
-                            .iter()
-                            .map(|&n| {
-                                view! {
-                                    <option value=n.to_string() selected=move || size.get() == n>
-                                        {format!("{n} px")}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Steps "
-                    <select
-                        id="quiz-steps"
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse() {
-                                steps.set(n)
-                            }
-                        }
-                    >
-                        {TILE_STEPS
-                            .iter()
-                            .map(|&n| {
-                                view! {
-                                    <option value=n.to_string() selected=move || steps.get() == n>
-                                        {n.to_string()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+                <NumberSelect
+                    id="quiz-size"
+                    label="Size"
+                    options=&TILE_SIZES
+                    unit=" px"
+                    selected=size
+                    pick=move |n| size.set(n)
+                />
+                <NumberSelect
+                    id="quiz-steps"
+                    label="Steps"
+                    options=&TILE_STEPS
+                    selected=steps
+                    pick=move |n| steps.set(n)
+                />
                 <label>
                     "Seed "
                     <input

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::arm_verdict::ArmVerdict;
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages, PoolUpdate};
-use super::class_test::{ClassTestPage, EndScreen, RoundFrame, said, side};
+use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, said, side};
 use super::page_header::BadLink;
 use super::rounds::Phase;
 use super::state::{PoolActivations, PoolCrops};
@@ -271,26 +271,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                         .collect_view()}
                 </div>
                 <p class="question">"Which photo makes this direction respond more?"</p>
-                <div class="pair">
-                    <figure>
-                        <canvas
-                            id="left-image"
-                            node_ref=photo_canvases[0]
-                            width="224"
-                            height="224"
-                        ></canvas>
-                        <figcaption>"Left photo"</figcaption>
-                    </figure>
-                    <figure>
-                        <canvas
-                            id="right-image"
-                            node_ref=photo_canvases[1]
-                            width="224"
-                            height="224"
-                        ></canvas>
-                        <figcaption>"Right photo"</figcaption>
-                    </figure>
-                </div>
+                <Pair canvases=photo_canvases size=224 captions=["Left photo", "Right photo"] />
             </RoundFrame>
         }
         .into_any()

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages};
-use super::class_test::{ClassTestPage, EndScreen, RoundFrame, said, side};
+use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, said, side};
 use super::page_header::BadLink;
 use super::rounds::Phase;
 
@@ -151,16 +151,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 layer=layer
                 labels=["Left is the neuron", "Right is the neuron"]
             >
-                <div class="pair">
-                    <figure>
-                        <canvas id="left-image" node_ref=left width="64" height="64"></canvas>
-                        <figcaption>"Left"</figcaption>
-                    </figure>
-                    <figure>
-                        <canvas id="right-image" node_ref=right width="64" height="64"></canvas>
-                        <figcaption>"Right"</figcaption>
-                    </figure>
-                </div>
+                <Pair canvases=[left, right] size=64 captions=["Left", "Right"] />
                 <p class="question">"Which one is a single neuron?"</p>
             </RoundFrame>
         }

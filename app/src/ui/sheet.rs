@@ -10,7 +10,7 @@ use super::address::AddressBar;
 use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::layers::LayerOptions;
 use super::page_header::{PageHeader, PageMessage};
-use super::tiles::{MAX_TILES, TILE_SIZES, TILE_STEPS, sheet_for, tile_view};
+use super::tiles::{MAX_TILES, NumberSelect, TILE_SIZES, TILE_STEPS, TileGrid, sheet_for};
 use crate::protocol::Backend;
 
 #[derive(Clone, Copy, Default, PartialEq)]
@@ -187,60 +187,25 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                         }
                     />
                 </label>
-                <label>
-                    "Size "
-                    <select
-                        id="sheet-size"
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                                edit(&|s| s.base.image.size = n)
-                            }
-                        }
-                    >
-                        {TILE_SIZES
-                            .iter()
-                            .map(|&n| {
-                                view! {
-                                    <option
-                                        value=n.to_string()
-                                        selected=move || {
-                                            sheet.get().is_some_and(|s| s.base.image.size == n)
-                                        }
-                                    >
-                                        {format!("{n} px")}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Steps "
-                    <select
-                        id="sheet-steps"
-                        on:change=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<u32>() {
-                                edit(&|s| s.base.steps = n)
-                            }
-                        }
-                    >
-                        {TILE_STEPS
-                            .iter()
-                            .map(|&n| {
-                                view! {
-                                    <option
-                                        value=n.to_string()
-                                        selected=move || {
-                                            sheet.get().is_some_and(|s| s.base.steps == n)
-                                        }
-                                    >
-                                        {n.to_string()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+                <NumberSelect
+                    id="sheet-size"
+                    label="Size"
+                    options=&TILE_SIZES
+                    unit=" px"
+                    selected=Signal::derive(move || {
+                        sheet.with(|s| s.as_ref().map_or(0, |s| s.base.image.size as u32))
+                    })
+                    pick=move |n| edit(&|s| s.base.image.size = n as usize)
+                />
+                <NumberSelect
+                    id="sheet-steps"
+                    label="Steps"
+                    options=&TILE_STEPS
+                    selected=Signal::derive(move || {
+                        sheet.with(|s| s.as_ref().map_or(0, |s| s.base.steps))
+                    })
+                    pick=move |n| edit(&|s| s.base.steps = n)
+                />
                 <label>
                     <input
                         id="sheet-blind"
@@ -289,20 +254,12 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
             <p id="cpu-notice" class="notice" hidden=move || view.backend() != Some(Backend::Cpu)>
                 "No GPU here: the sheet is computed on the CPU, which is slow. Small images (64 px) and fewer steps keep it usable."
             </p>
-            <div id="sheet" class="sheet">
-                {move || {
-                    tiles()
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, tile)| tile_view(
-                            i,
-                            tile,
-                            shows_labels,
-                            canvases.with_value(|c| c[i]),
-                        ))
-                        .collect_view()
-                }}
-            </div>
+            <TileGrid
+                id="sheet"
+                tiles=Signal::derive(tiles)
+                labelled=shows_labels
+                canvases=canvases
+            />
         </main>
     }
 }

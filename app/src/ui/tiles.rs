@@ -1,6 +1,6 @@
 //! What the sheet, contrast and quiz-maker pages share: the tile sizes and step counts they offer,
-//! a recipe's sheet and contrast sized for the device (the single view links to both), and one
-//! tile's view.
+//! a recipe's sheet and contrast sized for the device (the single view links to both), and the
+//! tiles' grid.
 
 use basis_recipe::{Contrast, Link, Recipe, Sheet, SheetTile, TileKind};
 use leptos::html::Canvas;
@@ -11,7 +11,7 @@ use crate::protocol::Backend;
 /// Tiles a page can show: neurons and random directions, at most `MAX_PER_KIND` of each.
 pub const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
 /// Sizes and step counts the batch pages offer; on the CPU a sheet starts small.
-pub const TILE_SIZES: [usize; 4] = [64, 96, 128, 160];
+pub const TILE_SIZES: [u32; 4] = [64, 96, 128, 160];
 pub const TILE_STEPS: [u32; 4] = [64, 128, 256, 512];
 
 /// A sheet of the recipe's layer with its seed, sized for the device.
@@ -47,7 +47,7 @@ pub fn contrast_link(recipe: &Recipe, backend: Option<Backend>) -> Option<String
 }
 
 /// One tile; its label follows `labelled` without redrawing the canvas.
-pub fn tile_view(
+fn tile_view(
     i: usize,
     tile: SheetTile,
     labelled: Signal<bool>,
@@ -73,5 +73,63 @@ pub fn tile_view(
             </a>
             <figcaption>{label}</figcaption>
         </figure>
+    }
+}
+
+/// A sheet's tiles, in order, each on its own canvas (`canvases[i]` for tile `i`).
+#[component]
+pub fn TileGrid(
+    #[prop(optional)] id: &'static str,
+    #[prop(into)] tiles: Signal<Vec<SheetTile>>,
+    labelled: Signal<bool>,
+    canvases: StoredValue<Vec<NodeRef<Canvas>>, LocalStorage>,
+) -> impl IntoView {
+    view! {
+        <div id=(!id.is_empty()).then_some(id) class="sheet">
+            {move || {
+                tiles
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, tile)| tile_view(i, tile, labelled, canvases.with_value(|c| c[i])))
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+/// A labelled choice among `options` (each shown with `unit` after it); a pick calls `pick`.
+#[component]
+pub fn NumberSelect(
+    id: &'static str,
+    label: &'static str,
+    options: &'static [u32],
+    #[prop(default = "")] unit: &'static str,
+    #[prop(into)] selected: Signal<u32>,
+    pick: impl Fn(u32) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {format!("{label} ")}
+            <select
+                id=id
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse() {
+                        pick(n)
+                    }
+                }
+            >
+                {options
+                    .iter()
+                    .map(|&n| {
+                        view! {
+                            <option value=n.to_string() selected=move || selected.get() == n>
+                                {format!("{n}{unit}")}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
