@@ -12,6 +12,10 @@ function basisJson(...args) {
   return JSON.parse(execFileSync(BASIS, args).toString().trim());
 }
 
+function basisJsonWithInput(input, ...args) {
+  return JSON.parse(execFileSync(BASIS, args, { input }).toString().trim());
+}
+
 let server;
 const pages = checkedPages();
 
@@ -121,16 +125,21 @@ test('WebGPU: a sheet renders as one batch', async (t) => {
   await close();
 });
 
-/** Takes the quiz in a fresh page: answers "left" with confidence 2 in every round. With
- * `reload`, reloads after the first answer and at the end: nothing may be lost. */
-async function takeQuiz(browser, quiz, { reload = false } = {}) {
+/** Takes the quiz in a fresh page: answers "left" with confidence 2 in every round, and reads
+ * the page's student from `data-student`, whose key `keyOf(student)` gives. With `reload`,
+ * reloads after the first answer and at the end: nothing may be lost, the student's rounds
+ * included. */
+async function takeQuiz(browser, quiz, keyOf, { reload = false } = {}) {
   const { page, close } = await open(browser, quiz.link);
   await ready(page);
   await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
   assert.match(await page.textContent('#quiz-intro'), /same objective, the same settings/);
+  assert.match(await page.textContent('#quiz-intro'), /Your rounds are your own/);
+  const student = await page.getAttribute('main', 'data-student');
+  const key = keyOf(student);
   await page.click('#start-quiz');
   const rounds = [];
-  for (let i = 0; i < quiz.key.length; i++) {
+  for (let i = 0; i < key.length; i++) {
     await page.waitForSelector(`#quiz-round[data-round="${i}"]`);
     await page.waitForSelector('#answer-left', { state: 'visible' });
     await page.check('input[name=confidence][value="2"]');
@@ -144,6 +153,7 @@ async function takeQuiz(browser, quiz, { reload = false } = {}) {
     if (reload && i === 0) {
       await page.reload();
       await ready(page);
+      assert.equal(await page.getAttribute('main', 'data-student'), student, 'a reload keeps the student\'s own rounds');
     }
   }
   await page.waitForSelector('#quiz-end');
@@ -154,28 +164,35 @@ async function takeQuiz(browser, quiz, { reload = false } = {}) {
     assert.equal(await page.inputValue('#result-code'), code, 'a reload keeps the answers and the code');
   }
   const score = await page.textContent('#score');
-  return { page, close, rounds, code, score };
+  const correct = key.filter((round) => round.neuron === 'left').length;
+  return { page, close, student, key, rounds, code, score, correct };
 }
 
-test('spot the neuron: same rounds for everyone, a code the tally accepts, tampering refused', async (t) => {
+test('spot the neuron: each student their own rounds, a tally that grades each against theirs, tampering refused', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
-  const quiz = basisJson('quiz', '--layers', 'block3,block8', '--rounds', '2', '--size', '64', '--steps', '4', '--seed', '11');
-  const correct = quiz.key.filter((round) => round.neuron === 'left').length;
+  const flags = ['--layers', 'block3,block8', '--rounds', '2', '--size', '64', '--steps', '4', '--seed', '11'];
+  const quiz = basisJson('quiz', ...flags);
+  assert.equal(quiz.items, 'own');
+  assert.equal(quiz.key, null, 'no key without a student');
+  const keyOf = (student) => basisJson('quiz', ...flags, '--student', student).key;
 
-  const first = await takeQuiz(browser, quiz, { reload: true });
-  const second = await takeQuiz(browser, quiz);
-  assert.deepEqual(second.rounds.map((r) => r.heading), first.rounds.map((r) => r.heading));
-  assert.deepEqual(first.rounds.map((r) => r.heading), quiz.key.map((r, i) => `Round ${i + 1} of 2 — layer ${r.layer}`));
-  for (let i = 0; i < first.rounds.length; i++) {
-    assert.deepEqual(second.rounds[i].left, first.rounds[i].left, `round ${i + 1}: same left image`);
-    assert.deepEqual(second.rounds[i].right, first.rounds[i].right, `round ${i + 1}: same right image`);
-    assert.notDeepEqual(first.rounds[i].left, first.rounds[i].right);
+  const first = await takeQuiz(browser, quiz, keyOf, { reload: true });
+  const second = await takeQuiz(browser, quiz, keyOf);
+  assert.notEqual(second.student, first.student);
+  assert.notDeepEqual(second.key, first.key, 'two students get different rounds');
+  for (const taken of [first, second]) {
+    assert.deepEqual(taken.rounds.map((r) => r.heading), taken.key.map((r, i) => `Round ${i + 1} of 2 — layer ${r.layer}`));
+    assert.equal(taken.score, `Your score: ${taken.correct} of 2`);
+    for (const round of taken.rounds) assert.notDeepEqual(round.left, round.right);
   }
-  assert.equal(first.score, `Your score: ${correct} of 2`);
+  assert.ok(
+    first.rounds.some((round, i) => JSON.stringify(round.left) !== JSON.stringify(second.rounds[i].left)),
+    'and different pictures',
+  );
   assert.match(await first.page.textContent('#accuracy'), /95% interval/);
   assert.equal(await first.page.locator('#answer-key tbody tr').count(), 2);
-  assert.notEqual(first.code, second.code, 'two students with the same answers hand in different codes');
+  assert.notEqual(first.code, second.code);
   const tallyHref = await first.page.getAttribute('#tally-link', 'href');
   assert.equal(tallyHref, quiz.tally);
   await first.close();
@@ -192,8 +209,12 @@ test('spot the neuron: same rounds for everyone, a code the tally accepts, tampe
   assert.match(lines[2], /^refused.*already counted/);
   assert.match(lines[3], /^refused.*checksum/);
   assert.match(lines[4], /^refused.*does not look like a result code/);
-  assert.equal(await page.textContent('#tally-students'), `2 students, 4 answers: ${2 * correct} correct.`);
-  assert.match(await page.textContent('#tally-verdict'), /binomial test, p = /);
+  assert.equal(await page.textContent('#tally-students'), `2 students, 4 answers: ${first.correct + second.correct} correct.`);
+  const cli = basisJsonWithInput([first.code, second.code].join('\n'), 'tally', quiz.tally);
+  assert.deepEqual([cli.students, cli.pooled.correct], [2, first.correct + second.correct]);
+  const verdict = await page.textContent('#tally-verdict');
+  assert.match(verdict, /^Students as the unit \(2 students\)/);
+  assert.match(verdict, new RegExp(`sign-flip test, p = ${cli.above_chance.p_value.toFixed(3)}`));
   assert.equal(await page.locator('#tally-summary svg.accuracy-chart').count(), 1);
   await close();
 });
@@ -216,9 +237,13 @@ test('make a quiz: a link, a QR code and a tally link, for these weights', async
   assert.match(await page.textContent('#make-quiz-error'), /rounds: 99 is out of range/);
   await page.fill('#quiz-rounds', '12');
   await page.dispatchEvent('#quiz-rounds', 'change');
+  await page.check('#quiz-same-items');
+  const shared = await page.inputValue('#quiz-link');
+  assert.notEqual(shared, link, 'the option is part of the link');
   await page.click('#take-quiz');
   await page.waitForSelector('#quiz-intro');
   assert.match(await page.textContent('#quiz-intro'), /^12 rounds/);
+  assert.match(await page.textContent('#quiz-intro'), /gets the same rounds in the same order/);
   await close();
 });
 

@@ -28,6 +28,7 @@ async function takeTest(browser, test, pick) {
   await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
   assert.match(await page.textContent('#protocol'), /Borowski et al\.'s \(ICLR 2021\) two-alternative task/);
   assert.match(await page.textContent('#protocol'), /8 shipped photos/);
+  assert.match(await page.textContent('#protocol'), /gets the same rounds in the same order/);
   // On the CPU one engine per core (up to 4) prepares the rounds side by side.
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   if (cores > 1) {
@@ -52,10 +53,10 @@ async function takeTest(browser, test, pick) {
   return { page, close, shown, code: await page.inputValue('#result-code') };
 }
 
-test('predict the response: the CLI\'s rounds and crops, scores per arm, a tally that compares the arms', async (t) => {
+test('predict the response, shared rounds: the CLI\'s rounds and crops, scores per arm, a tally that compares the arms', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
-  const predict = JSON.parse(execFileSync(BASIS, ['predict', '--layers', 'block3,block8', '--rounds', '4', '--size', '64', '--steps', '4', '--seed', '5']).toString());
+  const predict = JSON.parse(execFileSync(BASIS, ['predict', '--layers', 'block3,block8', '--rounds', '4', '--size', '64', '--steps', '4', '--seed', '5', '--same-items']).toString());
   const other = (side) => (side === 'left' ? 'right' : 'left');
   // Right on the neuron rounds, wrong on the random ones.
   const first = await takeTest(browser, predict, (round) => (round.arm === 'neuron' ? round.strong : other(round.strong)));
@@ -86,8 +87,16 @@ test('predict the response: the CLI\'s rounds and crops, scores per arm, a tally
   const lines = await tally.page.$$eval('#checked-codes li', (items) => items.map((li) => li.className));
   assert.deepEqual(lines, ['accepted', 'accepted', 'refused']);
   assert.equal(await tally.page.textContent('#tally-students'), '2 students, 8 answers: 6 correct.');
-  // Neurons 4 of 4, random directions 2 of 4.
-  assert.match(await tally.page.textContent('#arm-verdict'), /^Neurons 100% .*random directions 50% .*Difference \+50 points/);
+  // Neurons 4 of 4, random directions 2 of 4; with shared rounds the items are the unit.
+  const cli = JSON.parse(execFileSync(BASIS, ['tally', predict.tally], { input: [first.code, second.code, second.code].join('\n') }).toString());
+  assert.deepEqual(cli.codes.map((c) => c.accepted), [true, true, false]);
+  assert.deepEqual([cli.students, cli.pooled.correct, cli.pooled.total], [2, 6, 8]);
+  const items = await tally.page.textContent('#tally-arm-items');
+  assert.match(items, new RegExp(`^By item \\(${cli.arm_by_item.neuron_items} neurons, ${cli.arm_by_item.random_items} random directions\\)`));
+  assert.match(items, new RegExp(`\\+${Math.round(100 * cli.arm_by_item.difference)} points; permutation test of the items' kinds, p = ${cli.arm_by_item.p_value.toFixed(3)}`));
+  assert.match(await tally.page.textContent('#tally-arm-students'), new RegExp(`p = ${cli.arm_by_student.p_value.toFixed(3)}`));
+  assert.match(await tally.page.textContent('#tally-verdict'), new RegExp(`sign-flip test, p = ${cli.above_chance.p_value.toFixed(3)}`));
+  assert.match(await tally.page.textContent('#tally-pooled-note'), /not a test/);
   const parts = await tally.page.$$eval('.per-layer tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
   assert.deepEqual(parts, ['Neurons', 'Random directions', 'block3', 'block8']);
   await tally.close();

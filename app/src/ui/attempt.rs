@@ -1,6 +1,7 @@
-//! One student's attempt of a quiz or a predict-the-response test: their `Rounds` in a signal for
-//! the page, and their result code kept in the tab's sessionStorage (this tab only, so the next
-//! student on a shared computer starts afresh), so a reload loses nothing.
+//! One student's attempt at a quiz or a predict-the-response test: their `Rounds` in a signal for
+//! the page, and their result code kept in the tab's sessionStorage from the start (this tab
+//! only, so the next student on a shared computer starts afresh): a reload keeps their own items
+//! (drawn from the code's nonce) and their answers.
 
 use basis_recipe::{Graded, ResultCode};
 use leptos::prelude::*;
@@ -47,14 +48,21 @@ impl Attempt {
         let saved = Saved {
             key: format!("basis-quiz-{}", test.id()),
         };
-        let code = saved
-            .load(&test.id())
-            .unwrap_or_else(|| ResultCode::new(test.id(), Vec::new(), nonce()));
+        let code = saved.load(&test.id()).unwrap_or_else(|| {
+            let fresh = ResultCode::new(test.id(), Vec::new(), nonce());
+            saved.store(&fresh);
+            fresh
+        });
         Self {
             rounds: RwSignal::new(Rounds::new(count, code.answers.clone())),
             code: StoredValue::new(code),
             saved: StoredValue::new(saved),
         }
+    }
+
+    /// Whose rounds these are: the nonce their result code carries.
+    pub fn student(&self) -> String {
+        self.code.with_value(|c| c.nonce.clone())
     }
 
     pub fn phase(&self) -> Phase {

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use basis_recipe::{Answer, Score};
+use basis_recipe::{Answer, Items, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -41,8 +41,10 @@ pub fn ClassTestPage<R>(
 where
     R: Fn(usize) -> AnyView + Send + Sync + 'static,
 {
+    // Whose rounds these are, for tests and for a teacher replaying a student's key.
+    let student = attempt.student();
     view! {
-        <main class=class>
+        <main class=class data-student=student>
             <PageHeader title=title />
             <PageMessage message=message id="quiz-message" />
             <BatchStatus engine=engine />
@@ -191,4 +193,16 @@ pub fn said(answer: &Answer, right: bool) -> String {
 
 pub fn side(left: bool) -> &'static str {
     if left { "left" } else { "right" }
+}
+
+/// What the intro says about whose rounds these are.
+pub fn items_note(items: Items) -> &'static str {
+    match items {
+        Items::Own => {
+            "Your rounds are your own: each student who opens this link gets other neurons and directions, so the class's results speak for the layers, not for a handful of pictures."
+        }
+        Items::Shared => {
+            "Every student who opens this link gets the same rounds in the same order (the teacher chose this, e.g. to go through them together on a projector)."
+        }
+    }
 }

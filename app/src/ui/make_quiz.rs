@@ -3,13 +3,14 @@
 //! for a projector, with the teacher's tally link.
 
 use basis_models::LAYERS;
-use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Predict, Quiz, Recipe};
+use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Design, Items, Predict, Quiz, Recipe};
 use leptos::prelude::*;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
 use super::address::link_to;
 use super::batch::{BatchEngine, BatchStatus};
+use super::class_test::items_note;
 use super::layers::groups;
 use super::page_header::PageHeader;
 use super::tiles::{NumberSelect, TILE_SIZES, TILE_STEPS};
@@ -41,6 +42,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     let steps = RwSignal::new(128u32);
     let seed = RwSignal::new((js_sys::Math::random() * 1e6) as u64);
     let predict = RwSignal::new(false);
+    let same_items = RwSignal::new(false);
 
     let quiz = move || {
         let weights = view.weights.get()?;
@@ -50,11 +52,15 @@ pub fn MakeQuizPage() -> impl IntoView {
         base.seed = seed.get();
         let mut chosen = layers.get();
         chosen.sort_by_key(|l| LAYERS.iter().position(|t| t.name == l));
+        let mut design = Design::new(base, chosen, rounds.get());
+        if same_items.get() {
+            design.items = Items::Shared;
+        }
         let test = if predict.get() {
-            let test = Predict::new(base, chosen, rounds.get());
+            let test = Predict::from(design);
             test.validate().map(|()| ClassTest::Predict(test))
         } else {
-            let quiz = Quiz::new(base, chosen, rounds.get());
+            let quiz = Quiz::from(design);
             quiz.validate().map(|()| ClassTest::Spot(quiz))
         };
         Some(test.map_err(|e| e.to_string()))
@@ -157,6 +163,15 @@ pub fn MakeQuizPage() -> impl IntoView {
                         }
                     />
                 </label>
+                <label>
+                    <input
+                        id="quiz-same-items"
+                        type="checkbox"
+                        prop:checked=move || same_items.get()
+                        on:change=move |ev| same_items.set(event_target_checked(&ev))
+                    />
+                    " Same rounds for everyone (to go through them together on a projector; by default each student gets their own, so the class's results speak for the layers, not for a handful of pictures)"
+                </label>
                 <NumberSelect
                     id="quiz-size"
                     label="Size"
@@ -223,11 +238,12 @@ pub fn MakeQuizPage() -> impl IntoView {
                 <p class="fairness">
                     {move || {
                         if predict.get() {
-                            "Every round shows four images of one direction and two photo crops, one among the direction's 3 strongest responses in the shipped photos and one among its 3 weakest. Neuron and random-direction rounds are interleaved blind; the tally compares them. Every student gets the same rounds in the same order."
+                            "Every round shows four images of one direction and two photo crops, one among the direction's 3 strongest responses in the shipped photos and one among its 3 weakest. Neuron and random-direction rounds are interleaved blind; the tally compares them."
                         } else {
-                            "Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction). Every student gets the same rounds in the same order."
+                            "Both images of every round use the same objective, settings and number of steps; only the direction differs (a single neuron or a random direction)."
                         }
-                    }}
+                    }} " "
+                    {move || items_note(if same_items.get() { Items::Shared } else { Items::Own })}
                 </p>
             </section>
         </main>

@@ -8,6 +8,7 @@ mod attempt;
 mod batch;
 mod canvas;
 mod chart;
+mod class_result;
 mod class_test;
 mod contrast;
 mod controller;

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use super::arm_verdict::ArmVerdict;
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages, PoolUpdate};
-use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, said, side};
+use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, said, side};
 use super::page_header::BadLink;
 use super::rounds::Phase;
 use super::state::{PoolActivations, PoolCrops};
@@ -62,8 +62,9 @@ pub fn PredictPage(test: Result<Predict, RecipeError>) -> impl IntoView {
 
 #[component]
 fn PredictRun(test: Predict) -> impl IntoView {
-    let trials = test.trials();
-    let count = trials.len();
+    let count = test.rounds;
+    let attempt = Attempt::new(&test, count);
+    let trials = test.trials(&attempt.student());
     let steps = test.base.steps;
     let references = StoredValue::new_local(vec![Vec::<(u32, Vec<u8>)>::new(); count]);
     let refs_ready: RwSignal<Vec<bool>> = RwSignal::new(vec![false; count]);
@@ -127,7 +128,6 @@ fn PredictRun(test: Predict) -> impl IntoView {
             }
         });
     });
-    let attempt = Attempt::new(&test, count);
     // A round is ready with its references, its two crops chosen, and the crops' pixels.
     Effect::new(move |_| {
         let have_crops = crops.with(Option::is_some);
@@ -176,6 +176,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
 
     let total_steps = (count as u64 * steps as u64).max(1);
     let layers = test.layers.join(", ");
+    let items = test.items;
     let size = test.base.image.size;
     let photo_count = move || {
         crops.with(|c| {
@@ -228,12 +229,13 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 )}
             </p>
             <p>
-                "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order fixed by the link; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
+                "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
             </p>
             <p class="fairness" id="protocol">
                 {format!(
-                    "The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. Every student who opens this link gets the same rounds.",
+                    "The protocol is Borowski et al.'s (ICLR 2021) two-alternative task: from a unit's feature visualizations, people picked the more strongly activating of two natural images 82% of the time (92% with photo references). Here: 4 references ({size} px, {steps} steps, one batch with a diversity term, Lucid's transforms), and two 224 px crops of the {} shipped photos (4 crops each), ranked by the direction's mean response over the crop: one drawn among the 3 strongest, one among the 3 weakest. Nothing from the photos is shown as a reference. {}",
                     photo_count(),
+                    items_note(items),
                 )}
             </p>
         }
@@ -311,7 +313,7 @@ fn PredictEnd(
     code: ResultCode,
     shown: Signal<Vec<Option<KeyPhotos>>>,
 ) -> impl IntoView {
-    let score = Score::of(&test, &code.answers);
+    let score = Score::of(&test, &code);
     let tally = format!("#{}", ClassTest::Predict(test.clone()).tally_fragment());
     let answers = code.answers.clone();
     let key_rows = move || {

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages};
-use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, said, side};
+use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, said, side};
 use super::page_header::BadLink;
 use super::rounds::Phase;
 
@@ -57,12 +57,12 @@ pub fn QuizPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
 
 #[component]
 fn QuizRun(quiz: Quiz) -> impl IntoView {
-    let rounds = quiz.rounds();
-    let count = rounds.len();
+    let count = quiz.rounds;
+    let attempt = Attempt::new(&quiz, count);
+    let rounds = quiz.rounds(&attempt.student());
     let steps = quiz.base.steps;
     let (jobs, groups) = plan(&rounds, quiz.base.seed);
     let job_count = jobs.len();
-    let attempt = Attempt::new(&quiz, count);
     // Final images per round, left and right.
     let images = StoredValue::new_local(vec![[None::<(u32, Vec<u8>)>, None]; count]);
     let prepared_steps = RwSignal::new(0u64);
@@ -121,6 +121,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 
     let total_steps = (job_count as u64 * steps as u64).max(1);
     let layers = quiz.layers.join(", ");
+    let items = quiz.items;
     let size = quiz.base.image.size;
     let quiz_for_end = StoredValue::new(quiz.clone());
     let rounds_for_end = StoredValue::new(rounds.clone());
@@ -137,7 +138,8 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             </p>
             <p class="fairness">
                 {format!(
-                    "Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. Every student who opens this link gets the same rounds in the same order.",
+                    "Fair by construction: both images of a round use the same objective, the same settings ({size} px, Lucid's transforms and parametrization) and the same number of steps ({steps}), optimized together in one batch; only the direction differs. {}",
+                    items_note(items),
                 )}
             </p>
         }
@@ -185,7 +187,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 
 #[component]
 fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
-    let score = Score::of(&quiz, &code.answers);
+    let score = Score::of(&quiz, &code);
     let tally = format!("#{}", ClassTest::Spot(quiz).tally_fragment());
     let answers = code.answers.clone();
     let key_rows = move || {

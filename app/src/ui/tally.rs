@@ -1,14 +1,13 @@
 //! A teacher's tally: paste the class's result codes; each is checked (form, checksum, test,
-//! length, duplicates) and counted once; the class's accuracy is shown with its Wilson interval,
-//! per layer, with the exact binomial p-value against chance — and, for predict-the-response,
-//! per arm with the test between neurons and random directions. Nothing leaves the browser.
+//! length, duplicates), graded against its own student's rounds and counted once. The tests use
+//! the right unit (`ui::class_result`); pooled accuracy with its Wilson interval, per layer and
+//! per arm, is shown as a description. Nothing leaves the browser.
 
-use basis_recipe::stats::binomial_upper_p;
 use basis_recipe::{ClassTest, Graded, RecipeError, Tally};
 use leptos::prelude::*;
 
-use super::arm_verdict::ArmVerdict;
 use super::chart::{AccuracyChart, Row, describe};
+use super::class_result::ClassTests;
 use super::page_header::PageHeader;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +49,7 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
     let result = RwSignal::new(None::<Tally>);
     let test_value = StoredValue::new(test.clone());
     let count = move |_| {
-        let mut tally = Tally::new(&test_value.get_value());
+        let mut tally = Tally::new(test_value.get_value());
         let mut lines = Vec::new();
         let text = codes.get_untracked();
         for (i, code) in text
@@ -75,26 +74,21 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
     let summary = move || {
         result.get().map(|tally| {
             let score = &tally.score;
-            let p = binomial_upper_p(score.correct, score.total, 0.5);
-            let verdict = if score.total == 0 {
-                "No answers counted yet.".to_owned()
-            } else if p < 0.05 {
-                format!("The class {what} better than chance (one-sided exact binomial test, p = {p:.2e}).")
-            } else {
-                format!("The class did not do measurably better than chance (one-sided exact binomial test, p = {p:.3}).")
-            };
+            let has_arms = !score.arms.is_empty();
             let rows = Row::of(score);
             let table = score
                 .arms
                 .iter()
                 .map(|(_, part)| part)
                 .chain(&score.layers)
-                .map(|l| view! {
-                    <tr>
-                        <td>{l.label.clone()}</td>
-                        <td>{format!("{} / {}", l.correct, l.total)}</td>
-                        <td>{describe(l.correct, l.total)}</td>
-                    </tr>
+                .map(|l| {
+                    view! {
+                        <tr>
+                            <td>{l.label.clone()}</td>
+                            <td>{format!("{} / {}", l.correct, l.total)}</td>
+                            <td>{describe(l.correct, l.total)}</td>
+                        </tr>
+                    }
                 })
                 .collect_view();
             view! {
@@ -108,10 +102,9 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                         )}
                     </p>
                     <p id="tally-accuracy">
-                        {format!("Class accuracy {}.", describe(score.correct, score.total))}
+                        {format!("Pooled accuracy {}.", describe(score.correct, score.total))}
                     </p>
-                    <p id="tally-verdict">{verdict}</p>
-                    <ArmVerdict score=score.clone() />
+                    <ClassTests result=tally.result() what=what has_arms=has_arms />
                     <AccuracyChart rows=rows />
                     <table class="per-layer">
                         <thead>
@@ -123,9 +116,6 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                         </thead>
                         <tbody>{table}</tbody>
                     </table>
-                    <p class="hint">
-                        "Every student saw the same rounds, so answers are not independent draws: read the intervals and the test as describing this class on these images."
-                    </p>
                 </section>
             }
         })

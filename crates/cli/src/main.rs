@@ -17,7 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{bench, classify, examples, link, predict, quiz, render, setup, sheet, stats};
+use commands::{
+    bench, classify, examples, link, predict, quiz, render, setup, sheet, stats, tally,
+};
 use files::DataDir;
 
 #[derive(Parser)]
@@ -53,11 +55,14 @@ enum Command {
     /// A labelled (or blind) contact sheet of neurons and random directions of one layer, as PNG,
     /// and its link.
     Sheet(sheet::Args),
-    /// A "spot the neuron" quiz link, its tally link and the answer key, as one JSON line.
+    /// A "spot the neuron" quiz link, its tally link and an answer key, as one JSON line.
     Quiz(quiz::Args),
     /// A "predict the response" test (neurons vs random directions, blind): its link, tally link
     /// and answer key with each round's photo crops, as one JSON line; `--render` draws the rounds.
     Predict(predict::Args),
+    /// A class's result codes for a quiz or predict link: each checked, and the class's tests
+    /// (students or items as the unit), as one JSON line — the tally page's numbers.
+    Tally(tally::Args),
     /// The privileged-basis meter: neurons vs random directions on real photos, per layer.
     Stats(stats::Args),
     /// The photo pool's crops that a direction responds to most and least, as PNG and JSON.
@@ -115,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sheet(args) => sheet::run(args, data),
         Command::Quiz(args) => quiz::run(args, data),
         Command::Predict(args) => predict::run(args, data),
+        Command::Tally(args) => tally::run(args),
         Command::Stats(args) => stats::run(args, data),
         Command::Examples(args) => examples::run(args, data),
     }

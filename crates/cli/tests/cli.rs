@@ -982,3 +982,82 @@ fn stats_all_profiles_every_tap_block_by_block() {
         "the chart labels every tap"
     );
 }
+
+/// `basis tally` grades each code against its own student's rounds, as `Tally` does (the tally
+/// page's numbers), and names each refused code's problem; `basis quiz --student` gives the key
+/// a student's page shows.
+#[test]
+fn tally_grades_each_student_s_own_rounds_with_the_tally_s_numbers() {
+    use basis_recipe::{Answer, ClassTest, Quiz, ResultCode, Tally};
+    let flags = [
+        "quiz",
+        "--layers",
+        "block3,block8",
+        "--rounds",
+        "4",
+        "--size",
+        "64",
+    ];
+    let made: serde_json::Value = serde_json::from_str(stdout(&basis(&flags)).trim()).unwrap();
+    assert_eq!(made["items"], "own");
+    assert!(made["key"].is_null(), "no key without a student");
+    let quiz = Quiz::decode(made["quiz"].as_str().unwrap()).unwrap();
+    let codes: Vec<String> = (1..=3u64)
+        .map(|nonce| {
+            let student = ResultCode::new(quiz.id(), Vec::new(), nonce).nonce;
+            let mut with_student = flags.to_vec();
+            with_student.extend(["--student", &student]);
+            let key: serde_json::Value =
+                serde_json::from_str(stdout(&basis(&with_student)).trim()).unwrap();
+            // Right on the first `nonce` rounds of their own key.
+            let answers = key["key"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(i, round)| Answer {
+                    left: (round["neuron"] == "left") == (i < nonce as usize),
+                    confidence: 2,
+                })
+                .collect();
+            ResultCode::new(quiz.id(), answers, nonce).encode()
+        })
+        .collect();
+    let file = scratch("codes.txt");
+    std::fs::write(
+        &file,
+        format!("{}\nnot a code\n{}", codes.join("\n"), codes[0]),
+    )
+    .unwrap();
+    let link = made["tally"].as_str().unwrap();
+    let out: serde_json::Value = serde_json::from_str(
+        stdout(&basis(&["tally", link, "--codes", file.to_str().unwrap()])).trim(),
+    )
+    .unwrap();
+    let mut tally = Tally::new(ClassTest::Spot(quiz));
+    codes.iter().for_each(|code| tally.add(code).unwrap());
+    let expected = tally.result().above_chance.unwrap();
+    assert_eq!(out["students"], 3);
+    assert_eq!(out["pooled"]["correct"], 1 + 2 + 3);
+    assert_eq!(out["above_chance"]["p_value"], expected.p_value);
+    assert_eq!(
+        out["above_chance"]["mean_difference"],
+        expected.mean_difference
+    );
+    let refused: Vec<&str> = out["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["refused"].as_str())
+        .collect();
+    assert_eq!(refused.len(), 2, "{out}");
+    assert!(
+        refused[0].contains("does not look like a result code"),
+        "{refused:?}"
+    );
+    assert!(refused[1].contains("already counted"), "{refused:?}");
+    assert_clean_error(
+        &basis(&["tally", "#quiz=zz", "--codes", file.to_str().unwrap()]),
+        "could not be read",
+    );
+}

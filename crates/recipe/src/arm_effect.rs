@@ -38,17 +38,21 @@ pub struct StudentAnswers {
     pub random: (u32, u32),
 }
 
-/// The arm effect with students as the unit.
+/// A mean over students, with students as the unit: of the arm effect ([`by_student`]) or of
+/// accuracy above chance ([`above_chance`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ByStudent {
-    /// Students who answered rounds of both arms (the others cannot be compared, and are counted).
+    /// Students counted (for the arm effect, those who answered rounds of both arms; the others
+    /// cannot be compared, and are counted apart).
     pub students: usize,
     pub left_out: usize,
-    /// Mean over students of (accuracy on neurons − accuracy on random directions).
+    /// Mean over students of (accuracy on neurons − accuracy on random directions), or of
+    /// (accuracy − 50%).
     pub mean_difference: f64,
     /// 95% bootstrap percentile interval of that mean, resampling students.
     pub interval: (f64, f64),
-    /// Two-sided p-value of "no difference", by flipping the signs of the students' differences.
+    /// Two-sided p-value of "no difference" (or "at chance"), by flipping the signs of the
+    /// students' differences.
     pub p_value: f64,
 }
 
@@ -74,12 +78,33 @@ pub struct ByItem {
 
 /// The per-student paired comparison; `None` when fewer than two students answered both arms.
 pub fn by_student(students: &[StudentAnswers], seed: u64) -> Option<ByStudent> {
-    let rate = |(right, answered): (u32, u32)| right as f64 / answered as f64;
     let differences: Vec<f64> = students
         .iter()
         .filter(|s| s.neuron.1 > 0 && s.random.1 > 0)
         .map(|s| rate(s.neuron) - rate(s.random))
         .collect();
+    sign_flip(&differences, students.len(), seed)
+}
+
+/// Is a class better than chance (50%)? The same test with students as the unit: each student's
+/// accuracy minus one half (`students`: right and answered). For "spot the neuron", which has no
+/// arms. `None` when fewer than two students answered.
+pub fn above_chance(students: &[(u32, u32)], seed: u64) -> Option<ByStudent> {
+    let differences: Vec<f64> = students
+        .iter()
+        .filter(|s| s.1 > 0)
+        .map(|&s| rate(s) - 0.5)
+        .collect();
+    sign_flip(&differences, students.len(), seed)
+}
+
+fn rate((right, answered): (u32, u32)) -> f64 {
+    right as f64 / answered as f64
+}
+
+/// The mean of `differences` (one per student, of `all` students), its bootstrap interval, and
+/// the sign-flip test of "centred on 0".
+fn sign_flip(differences: &[f64], all: usize, seed: u64) -> Option<ByStudent> {
     let n = differences.len();
     if n < 2 {
         return None;
@@ -122,7 +147,7 @@ pub fn by_student(students: &[StudentAnswers], seed: u64) -> Option<ByStudent> {
     let at = |q: f64| means[((BOOTSTRAP_ROUNDS - 1) as f64 * q).round() as usize];
     Some(ByStudent {
         students: n,
-        left_out: students.len() - n,
+        left_out: all - n,
         mean_difference: observed,
         interval: (at(0.025), at(0.975)),
         p_value,
@@ -203,6 +228,20 @@ fn ln_choose(n: usize, k: usize) -> f64 {
 mod tests {
     use super::*;
     use crate::stats::fisher_exact;
+
+    #[test]
+    fn above_chance_is_the_same_exact_sign_flip_test_on_accuracy_minus_one_half() {
+        // Accuracies 1, 3/4, 3/4: differences 1/2, 1/4, 1/4 (mean 1/3); of the 8 sign patterns
+        // only all-plus and all-minus reach |total| 1. A student with no answers is left out.
+        let result = above_chance(&[(4, 4), (3, 4), (3, 4), (0, 0)], 1).unwrap();
+        assert_eq!((result.students, result.left_out), (3, 1));
+        assert!((result.mean_difference - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(result.p_value, 0.25);
+        assert!(
+            above_chance(&[(4, 4)], 1).is_none(),
+            "one student is no test"
+        );
+    }
 
     #[test]
     fn a_small_paired_comparison_is_exact() {

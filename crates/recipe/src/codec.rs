@@ -50,7 +50,8 @@ pub(crate) fn decode_v1<T: DeserializeOwned>(text: &str) -> Result<T, RecipeErro
     }
 }
 
-fn bytes(text: &str) -> Result<Vec<u8>, RecipeError> {
+/// A link string's bytes, checked for length and alphabet; the first is its format version.
+pub(crate) fn bytes(text: &str) -> Result<Vec<u8>, RecipeError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(RecipeError::Empty);
@@ -77,7 +78,7 @@ fn bytes(text: &str) -> Result<Vec<u8>, RecipeError> {
 }
 
 /// One value and nothing after it.
-fn postcard_exact<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RecipeError> {
+pub(crate) fn postcard_exact<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RecipeError> {
     let (value, rest): (T, _) = postcard::take_from_bytes(bytes).map_err(|error| match error {
         postcard::Error::DeserializeUnexpectedEnd => RecipeError::Truncated,
         other => RecipeError::Garbage(other.to_string()),

@@ -1,12 +1,18 @@
 //! What a class-test link fixes, whichever test it is ("spot the neuron" or "predict the
-//! response"): the base recipe (seed, image and transform settings, steps, weights), the layers
-//! and the number of rounds. Both tests' links carry these same bytes (`wire::v1::Quiz`); the
-//! link's key says which test it is. `Quiz` and `Predict` are a `Design` and what they draw
-//! from it.
+//! response"): the base recipe (seed, image and transform settings, steps, weights), the layers,
+//! the number of rounds, and whose items the rounds are. Both tests' links carry these same bytes
+//! (`wire::v2::ClassTest`, or `wire::v1::Quiz` for shared items); the link's key says which test
+//! it is. `Quiz` and `Predict` are a `Design` and what they draw from it.
+//!
+//! Own items are the default: a link that gives everyone the same five neurons asks about those
+//! five, however many students answer, so a class's verdict would be about them and not about
+//! neurons (`arm_effect` explains the statistics). Each student's rounds are drawn from the link's
+//! seed and the nonce their result code carries, so the tally can replay them.
 
-use crate::codec::{base_recipe, decode_v1, encode_bytes};
+use crate::codec::{base_recipe, bytes, encode_bytes, postcard_exact};
+use crate::fingerprint::fnv1a;
 use crate::validate::within;
-use crate::wire::v1;
+use crate::wire::{v1, v2};
 use crate::{Recipe, RecipeError};
 
 pub const DEFAULT_ROUNDS: usize = 10;
@@ -20,11 +26,23 @@ pub struct Design {
     pub base: Recipe,
     pub layers: Vec<String>,
     pub rounds: usize,
+    pub items: Items,
+}
+
+/// Whose items a class test's rounds are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Items {
+    /// Each student's own, drawn from the link's seed and the student's nonce.
+    #[default]
+    Own,
+    /// The same rounds in the same order for everyone (for a projector; and every link made
+    /// before own items existed).
+    Shared,
 }
 
 impl Design {
-    /// The base recipe is kept canonical: the first layer, channel 0, mix 0 (each round sets its
-    /// own).
+    /// Each student's own items. The base recipe is kept canonical: the first layer, channel 0,
+    /// mix 0 (each round sets its own).
     pub fn new(mut base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
         base.layer = layers.first().cloned().unwrap_or(base.layer);
         base.channel = 0;
@@ -33,6 +51,16 @@ impl Design {
             base,
             layers,
             rounds,
+            items: Items::Own,
+        }
+    }
+
+    /// The seed student `student`'s rounds are drawn from (`student`: the nonce of their result
+    /// code): the link's own when everyone shares the items.
+    pub fn item_seed(&self, student: &str) -> u64 {
+        match self.items {
+            Items::Shared => self.base.seed,
+            Items::Own => fnv1a(format!("{}:{student}", self.base.seed).as_bytes()),
         }
     }
 
@@ -68,23 +96,53 @@ impl Design {
         )
     }
 
-    /// The bytes of the test's link.
+    /// The bytes of the test's link: version 1 for shared items (as the first release wrote
+    /// them), version 2 for the students' own.
     pub fn encode(&self) -> String {
-        encode_bytes(&v1::Quiz {
-            version: v1::VERSION,
-            base: v1::Recipe::from(&self.base),
-            layers: self.layers.clone(),
-            rounds: u8::try_from(self.rounds).expect("a validated test has at most 40 rounds"),
-        })
+        let base = v1::Recipe::from(&self.base);
+        let layers = self.layers.clone();
+        let rounds = u8::try_from(self.rounds).expect("a validated test has at most 40 rounds");
+        match self.items {
+            Items::Shared => encode_bytes(&v1::Quiz {
+                version: v1::VERSION,
+                base,
+                layers,
+                rounds,
+            }),
+            Items::Own => encode_bytes(&v2::ClassTest {
+                version: v2::VERSION,
+                base,
+                layers,
+                rounds,
+                items: v2::Items::Own,
+            }),
+        }
     }
 
-    /// Parses and validates a test link's code. Never panics.
+    /// Parses and validates a test link's code of any released version. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let wire: v1::Quiz = decode_v1(text)?;
+        let bytes = bytes(text)?;
+        let (base, layers, rounds, items) = match bytes.first() {
+            Some(&v1::VERSION) => {
+                let wire: v1::Quiz = postcard_exact(&bytes)?;
+                (wire.base, wire.layers, wire.rounds, Items::Shared)
+            }
+            Some(&v2::VERSION) => {
+                let wire: v2::ClassTest = postcard_exact(&bytes)?;
+                let items = match wire.items {
+                    v2::Items::Own => Items::Own,
+                    v2::Items::Shared => Items::Shared,
+                };
+                (wire.base, wire.layers, wire.rounds, items)
+            }
+            Some(&version) => return Err(RecipeError::UnknownVersion(version)),
+            None => return Err(RecipeError::Truncated),
+        };
         let design = Self {
-            base: base_recipe(wire.base)?,
-            layers: wire.layers,
-            rounds: wire.rounds as usize,
+            base: base_recipe(base)?,
+            layers,
+            rounds: rounds as usize,
+            items,
         };
         design.validate()?;
         Ok(design)

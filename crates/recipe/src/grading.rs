@@ -1,7 +1,11 @@
-//! Grading without a model: a test's link fixes each round's right answer ([`Key`]), so a
-//! student's score and a class's tally are recomputed from the link and the result codes alone.
+//! Grading without a model: a test's link and a student's nonce fix each of their rounds' right
+//! answer ([`Key`]), so a student's score and a class's tally are recomputed from the link and
+//! the result codes alone.
 
+use crate::Recipe;
+use crate::arm_effect::{self, ByItem, ByStudent, ItemAnswers, StudentAnswers};
 use crate::code::{Answer, CodeError, ResultCode};
+use crate::design::Items;
 use crate::predict::{Arm, Predict};
 use crate::quiz::Quiz;
 
@@ -10,8 +14,9 @@ pub trait Graded {
     /// The fingerprint every result code carries.
     fn id(&self) -> String;
     fn layers(&self) -> &[String];
-    /// The right side of each round, with what the round is about.
-    fn key(&self) -> Vec<Key>;
+    /// The right side of each of student `student`'s rounds (`student`: the nonce of their
+    /// result code), with what the round is about.
+    fn key(&self, student: &str) -> Vec<Key>;
 }
 
 /// What grading a round needs — no model: the link fixes it.
@@ -20,6 +25,9 @@ pub struct Key {
     pub layer: String,
     /// Which kind of direction the round is about (predict-the-response only).
     pub arm: Option<Arm>,
+    /// The direction the round asks about, the same for every student it is drawn for: a
+    /// neuron is its layer and channel, a random direction its layer and seed.
+    pub item: String,
     /// The right answer is the left side.
     pub left: bool,
 }
@@ -33,10 +41,11 @@ impl Graded for Quiz {
         &self.layers
     }
 
-    fn key(&self) -> Vec<Key> {
-        self.rounds()
+    fn key(&self, student: &str) -> Vec<Key> {
+        self.rounds(student)
             .into_iter()
             .map(|round| Key {
+                item: item(&round.neuron),
                 layer: round.layer,
                 arm: None,
                 left: round.neuron_left,
@@ -54,15 +63,26 @@ impl Graded for Predict {
         &self.layers
     }
 
-    fn key(&self) -> Vec<Key> {
-        self.trials()
+    fn key(&self, student: &str) -> Vec<Key> {
+        self.trials(student)
             .into_iter()
             .map(|trial| Key {
+                item: item(&trial.direction),
                 layer: trial.layer,
                 arm: Some(trial.arm),
                 left: trial.strong_left,
             })
             .collect()
+    }
+}
+
+/// A direction's identity across students: "block8:12" for a neuron, "block8:random:3902" for a
+/// random direction (its seed draws it).
+fn item(direction: &Recipe) -> String {
+    if direction.mix == 0.0 {
+        format!("{}:{}", direction.layer, direction.channel)
+    } else {
+        format!("{}:random:{}", direction.layer, direction.seed)
     }
 }
 
@@ -87,6 +107,13 @@ impl ClassTest {
             ClassTest::Predict(predict) => predict.rounds,
         }
     }
+
+    pub fn items(&self) -> Items {
+        match self {
+            ClassTest::Spot(quiz) => quiz.items,
+            ClassTest::Predict(predict) => predict.items,
+        }
+    }
 }
 
 impl Graded for ClassTest {
@@ -98,8 +125,8 @@ impl Graded for ClassTest {
         self.graded().layers()
     }
 
-    fn key(&self) -> Vec<Key> {
-        self.graded().key()
+    fn key(&self, student: &str) -> Vec<Key> {
+        self.graded().key(student)
     }
 }
 
@@ -136,11 +163,11 @@ impl PartScore {
 }
 
 impl Score {
-    /// One student's answers to `test`, scored.
-    pub fn of(test: &(impl Graded + ?Sized), answers: &[Answer]) -> Self {
-        let key = test.key();
+    /// One student's answers to `test`, scored against their own rounds.
+    pub fn of(test: &(impl Graded + ?Sized), code: &ResultCode) -> Self {
+        let key = test.key(&code.nonce);
         let mut score = Self::empty(test, &key);
-        score.add(&key, answers);
+        score.add(&key, &code.answers);
         score
     }
 
@@ -178,50 +205,147 @@ impl Score {
     }
 }
 
-/// A class's codes for one test: each accepted once, each refused with its reason.
+/// A class's codes for one test: each accepted once, each refused with its reason, each graded
+/// against its own student's rounds.
 #[derive(Debug, Clone)]
 pub struct Tally {
-    quiz_id: String,
-    key: Vec<Key>,
-    accepted: Vec<ResultCode>,
+    test: ClassTest,
+    /// Each accepted code, with the key of its student's rounds.
+    graded: Vec<(ResultCode, Vec<Key>)>,
+    /// Every answer counted together: a description of the class, not a test (the answers are
+    /// neither independent across rounds of one student nor across students of one item).
     pub score: Score,
 }
 
 impl Tally {
-    pub fn new(test: &(impl Graded + ?Sized)) -> Self {
-        let key = test.key();
+    pub fn new(test: ClassTest) -> Self {
+        // Any student's key tells whether the test has arms.
+        let score = Score::empty(&test, &test.key(""));
         Self {
-            quiz_id: test.id(),
-            score: Score::empty(test, &key),
-            key,
-            accepted: Vec::new(),
+            test,
+            graded: Vec::new(),
+            score,
         }
     }
 
     pub fn students(&self) -> usize {
-        self.accepted.len()
+        self.graded.len()
     }
 
     /// Checks one code and counts it.
     pub fn add(&mut self, text: &str) -> Result<(), CodeError> {
         let code = ResultCode::decode(text)?;
-        if code.quiz != self.quiz_id {
+        let id = self.test.id();
+        if code.quiz != id {
             return Err(CodeError::Foreign {
                 found: code.quiz,
-                expected: self.quiz_id.clone(),
+                expected: id,
             });
         }
-        if code.answers.len() != self.key.len() {
+        let key = self.test.key(&code.nonce);
+        if code.answers.len() != key.len() {
             return Err(CodeError::Rounds {
                 found: code.answers.len(),
-                expected: self.key.len(),
+                expected: key.len(),
             });
         }
-        if self.accepted.contains(&code) {
+        if self.graded.iter().any(|(accepted, _)| *accepted == code) {
             return Err(CodeError::Duplicate);
         }
-        self.score.add(&self.key, &code.answers);
-        self.accepted.push(code);
+        self.score.add(&key, &code.answers);
+        self.graded.push((code, key));
         Ok(())
     }
+
+    /// Each student's right and answered rounds.
+    pub fn students_overall(&self) -> Vec<(u32, u32)> {
+        self.graded
+            .iter()
+            .map(|(code, key)| {
+                let right = key
+                    .iter()
+                    .zip(&code.answers)
+                    .filter(|(round, answer)| answer.left == round.left)
+                    .count();
+                (right as u32, code.answers.len() as u32)
+            })
+            .collect()
+    }
+
+    /// What the class's answers say, each test with its right unit.
+    pub fn result(&self) -> ClassResult {
+        ClassResult {
+            items: self.test.items(),
+            above_chance: arm_effect::above_chance(&self.students_overall(), TEST_SEED),
+            arm_by_student: arm_effect::by_student(&self.students_by_arm(), TEST_SEED),
+            arm_by_item: arm_effect::by_item(&self.items(), TEST_SEED),
+        }
+    }
+
+    /// Each student's right and answered rounds on neurons and on random directions.
+    pub fn students_by_arm(&self) -> Vec<StudentAnswers> {
+        self.graded
+            .iter()
+            .map(|(code, key)| {
+                let mut student = StudentAnswers {
+                    neuron: (0, 0),
+                    random: (0, 0),
+                };
+                for (round, answer) in key.iter().zip(&code.answers) {
+                    let arm = match round.arm {
+                        Some(Arm::Neuron) => &mut student.neuron,
+                        Some(Arm::Random) => &mut student.random,
+                        None => continue,
+                    };
+                    arm.0 += (answer.left == round.left) as u32;
+                    arm.1 += 1;
+                }
+                student
+            })
+            .collect()
+    }
+
+    /// Each item (a direction, whoever was shown it): its arm, and how many of the rounds that
+    /// asked about it were answered right. In the order items were first met.
+    pub fn items(&self) -> Vec<ItemAnswers> {
+        let mut items: Vec<(&str, ItemAnswers)> = Vec::new();
+        for (code, key) in &self.graded {
+            for (round, answer) in key.iter().zip(&code.answers) {
+                let Some(arm) = round.arm else { continue };
+                let at = match items.iter().position(|(item, _)| *item == round.item) {
+                    Some(at) => at,
+                    None => {
+                        let empty = ItemAnswers {
+                            arm,
+                            right: 0,
+                            answered: 0,
+                        };
+                        items.push((&round.item, empty));
+                        items.len() - 1
+                    }
+                };
+                items[at].1.right += (answer.left == round.left) as u32;
+                items[at].1.answered += 1;
+            }
+        }
+        items.into_iter().map(|(_, answers)| answers).collect()
+    }
+}
+
+/// The seed of the tests' Monte Carlo draws: fixed, so one class's codes give the same numbers on
+/// the tally page and from `basis tally`.
+const TEST_SEED: u64 = 2021;
+
+/// What a class's answers say, each with the sampling unit that makes it a test (see
+/// `arm_effect`). Which arm test answers "neurons or random directions?" depends on the link:
+/// with each student's own items, the students' test; with shared items, the items' test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassResult {
+    pub items: Items,
+    /// Better than chance, students as the unit.
+    pub above_chance: Option<ByStudent>,
+    /// Neurons against random directions (predict only), students as the unit.
+    pub arm_by_student: Option<ByStudent>,
+    /// The same, items as the unit.
+    pub arm_by_item: Option<ByItem>,
 }

@@ -3,8 +3,9 @@
 //! diversity batch of four) and two photo crops — one among the direction's strongest responses
 //! in the shipped photo pool, one among its weakest — and asks which one makes the direction
 //! respond more. Half the rounds use single neurons, half random directions, interleaved by the
-//! seed. The link fixes everything but the crops' pixels, which the model picks by rank; grading
-//! needs no model, because which side holds the strong crop is drawn here.
+//! seed; each student's own (see `design`). The link fixes everything but the crops' pixels,
+//! which the model picks by rank; grading needs no model, because which side holds the strong
+//! crop is drawn here.
 
 use crate::design::Design;
 use crate::fingerprint::fingerprint;
@@ -48,6 +49,12 @@ impl std::ops::Deref for Predict {
 
     fn deref(&self) -> &Design {
         &self.0
+    }
+}
+
+impl From<Design> for Predict {
+    fn from(design: Design) -> Self {
+        Self(design)
     }
 }
 
@@ -101,10 +108,11 @@ impl Predict {
         Ok(())
     }
 
-    /// The rounds, in order. Layers take turns; each layer gets as many neuron rounds as random
-    /// ones (one more of neither), and the seed shuffles them all, so the arms interleave blind.
-    pub fn trials(&self) -> Vec<Trial> {
-        let mut choices = Choices::new(self.base.seed, TRIAL_STREAM);
+    /// Student `student`'s rounds (`student`: their result code's nonce), in order. Layers take
+    /// turns; each layer gets as many neuron rounds as random ones (one more of neither), and the
+    /// seed shuffles them all, so the arms interleave blind.
+    pub fn trials(&self, student: &str) -> Vec<Trial> {
+        let mut choices = Choices::new(self.item_seed(student), TRIAL_STREAM);
         let mut slots: Vec<(&String, Arm)> = (0..self.rounds)
             .map(|i| {
                 let layer = &self.layers[(i / 2) % self.layers.len()];

@@ -1,7 +1,8 @@
-//! "Spot the neuron": a quiz link fixes every round — layer, neuron, random direction, which side
-//! each is on — so every student who opens it sees the same rounds in the same order. Both images
-//! of a round share the objective's form, all settings and the number of steps; only the
-//! direction differs (a basis vector or a seeded random unit vector).
+//! "Spot the neuron": a quiz link fixes how each student's rounds are drawn — layer, neuron,
+//! random direction, which side each is on — from the link's seed and the student's nonce (or the
+//! link's seed alone for shared items). Both images of a round share the objective's form, all
+//! settings and the number of steps; only the direction differs (a basis vector or a seeded
+//! random unit vector).
 
 use crate::design::Design;
 use crate::fingerprint::fingerprint;
@@ -19,6 +20,12 @@ impl std::ops::Deref for Quiz {
 
     fn deref(&self) -> &Design {
         &self.0
+    }
+}
+
+impl From<Design> for Quiz {
+    fn from(design: Design) -> Self {
+        Self(design)
     }
 }
 
@@ -53,10 +60,11 @@ impl Quiz {
         Self(Design::new(base, layers, rounds))
     }
 
-    /// The rounds, in order. Layers take turns evenly (shuffled by the seed); a layer's neurons
-    /// are distinct until its channels run out; random directions and sides come from the seed.
-    pub fn rounds(&self) -> Vec<Round> {
-        let mut choices = Choices::new(self.base.seed, ROUND_STREAM);
+    /// Student `student`'s rounds (`student`: their result code's nonce), in order. Layers take
+    /// turns evenly (shuffled by the seed); a layer's neurons are distinct until its channels run
+    /// out; random directions and sides come from the seed.
+    pub fn rounds(&self, student: &str) -> Vec<Round> {
+        let mut choices = Choices::new(self.item_seed(student), ROUND_STREAM);
         let mut layers: Vec<&String> = self.layers.iter().cycle().take(self.rounds).collect();
         choices.shuffle(&mut layers);
         let mut fresh = FreshChannels::default();

@@ -86,6 +86,31 @@ pub mod v1 {
     }
 }
 
+/// Version 2: class-test links that say whose items their rounds are. A link whose students all
+/// get the same rounds is still written as a version 1 `Quiz` (the bytes, and so the test's id
+/// and its result codes, of the link the first release would have made).
+pub mod v2 {
+    use super::*;
+
+    pub const VERSION: u8 = 2;
+
+    /// A "spot the neuron" or "predict the response" link (the page key says which).
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct ClassTest {
+        pub version: u8,
+        pub base: v1::Recipe,
+        pub layers: Vec<String>,
+        pub rounds: u8,
+        pub items: Items,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub enum Items {
+        Own,
+        Shared,
+    }
+}
+
 impl From<v1::Recipe> for Recipe {
     fn from(w: v1::Recipe) -> Self {
         Recipe {

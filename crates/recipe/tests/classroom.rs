@@ -1,12 +1,12 @@
-//! Sheets, quizzes and result codes: round trips, seeded choices every student shares, and a
-//! typed refusal for each kind of bad input.
+//! Sheets, quizzes and result codes: round trips, seeded choices (each student's own, or shared by
+//! a class), and a typed refusal for each kind of bad input.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use basis_recipe::wire::v1;
+use basis_recipe::wire::{v1, v2};
 use basis_recipe::{
-    Answer, Arm, ClassTest, CodeError, Graded, Neurons, Predict, QUERY_RANKS, Quiz, REFERENCES,
-    Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind, reference_seeds,
+    Answer, Arm, ClassTest, CodeError, Design, Graded, Items, Neurons, Predict, QUERY_RANKS, Quiz,
+    REFERENCES, Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind, reference_seeds,
 };
 
 /// A malformed input and a check that its error is the expected one.
@@ -27,6 +27,16 @@ fn quiz() -> Quiz {
         vec!["block3".into(), "block8".into(), "block14".into()],
         10,
     )
+}
+
+fn shared<T: std::ops::DerefMut<Target = Design>>(mut test: T) -> T {
+    test.items = Items::Shared;
+    test
+}
+
+/// The nonce a result code made with `nonce` carries: the student's name for their rounds.
+fn student(nonce: u64) -> String {
+    ResultCode::new(String::new(), Vec::new(), nonce).nonce
 }
 
 fn wire_string<T: serde::Serialize>(value: &T) -> String {
@@ -217,13 +227,15 @@ fn hostile_sheet_strings_are_refused_with_a_reason() {
 }
 
 #[test]
-fn quizzes_round_trip_and_every_student_gets_the_same_rounds() {
+fn quizzes_round_trip_and_draw_each_student_their_own_rounds() {
     let text = quiz().encode();
     assert!(text.len() < 160, "{text}");
     let decoded = Quiz::decode(&text).unwrap();
     assert_eq!(decoded, quiz());
-    let rounds = decoded.rounds();
-    assert_eq!(rounds, quiz().rounds());
+    let (ann, bob) = (student(1), student(2));
+    let rounds = decoded.rounds(&ann);
+    assert_eq!(rounds, quiz().rounds(&ann), "a student's rounds come back");
+    assert_ne!(quiz().rounds(&bob), rounds, "another student gets others");
     assert_eq!(rounds.len(), 10);
     // Layers take turns evenly: 10 rounds over 3 layers is 4 + 3 + 3.
     let mut per_layer: Vec<usize> = quiz()
@@ -249,15 +261,57 @@ fn quizzes_round_trip_and_every_student_gets_the_same_rounds() {
     );
     let mut other = quiz();
     other.base.seed = 99;
-    assert_ne!(other.rounds(), rounds);
+    assert_ne!(other.rounds(&ann), rounds);
     assert_ne!(other.id(), quiz().id());
+    // A class samples many neurons: 20 students see far more than one student's 10 rounds.
+    let mut neurons: Vec<(String, u32)> = (0..20)
+        .flat_map(|s| quiz().rounds(&student(s)))
+        .map(|r| (r.layer, r.neuron.channel))
+        .collect();
+    neurons.sort();
+    neurons.dedup();
+    assert!(neurons.len() > 100, "{} distinct neurons", neurons.len());
 }
+
+#[test]
+fn shared_items_give_everyone_the_same_rounds_in_the_first_release_s_format() {
+    let quiz = shared(quiz());
+    assert_eq!(quiz.rounds(&student(1)), quiz.rounds(&student(2)));
+    let text = quiz.encode();
+    assert_eq!(
+        &URL_SAFE_NO_PAD.decode(&text).unwrap()[..1],
+        [1],
+        "version 1"
+    );
+    assert_eq!(Quiz::decode(&text), Ok(quiz.clone()));
+    let own = self::quiz();
+    let own_text = own.encode();
+    assert_eq!(
+        &URL_SAFE_NO_PAD.decode(&own_text).unwrap()[..1],
+        [2],
+        "version 2"
+    );
+    assert_ne!(own.id(), quiz.id());
+    // A version 2 link that says "shared" reads as the same test (written as version 1).
+    let wire = v2::ClassTest {
+        version: 2,
+        base: v1::Recipe::from(&quiz.base),
+        layers: quiz.layers.clone(),
+        rounds: 10,
+        items: v2::Items::Shared,
+    };
+    assert_eq!(Quiz::decode(&wire_string(&wire)), Ok(quiz));
+    assert_eq!(own_text, PINNED_OWN_LINK, "the version 2 bytes are pinned");
+}
+
+const PINNED_OWN_LINK: &str = "AgESZWZmaWNpZW50bmV0LWxpdGUwEDAxMjM0NTY3ODlhYmNkZWYGYmxvY2szAAAAAAAAAAAAAAAAgAKAAQAAAIA_CtcjPAwIZmZmP83MjD8KBAMGYmxvY2szBmJsb2NrOAdibG9jazE0CgA";
 
 /// The generator behind every shared quiz is pinned: a change would give students of one quiz
 /// link different rounds depending on when they opened it.
 #[test]
 fn quiz_rounds_are_pinned() {
-    let rounds = quiz().rounds();
+    let quiz = shared(quiz());
+    let rounds = quiz.rounds("");
     let summary: Vec<(String, u32, u64, u64, bool)> = rounds[..3]
         .iter()
         .map(|r| {
@@ -271,7 +325,7 @@ fn quiz_rounds_are_pinned() {
         })
         .collect();
     assert_eq!(format!("{summary:?}"), PINNED_ROUNDS);
-    assert_eq!(quiz().id(), PINNED_ID);
+    assert_eq!(quiz.id(), PINNED_ID);
 }
 
 const PINNED_ROUNDS: &str = "[(\"block3\", 18, 3791353564, 2919653573, true), (\"block8\", 29, 2825522161, 1106411402, false), (\"block14\", 148, 1200709903, 1590897616, false)]";
@@ -349,8 +403,9 @@ fn hostile_quiz_strings_are_refused_with_a_reason() {
     assert!(cases.len() >= 20);
 }
 
-fn answers(quiz: &Quiz, correct: usize) -> Vec<Answer> {
-    quiz.rounds()
+/// Student `nonce`'s answers to their rounds of `quiz`: the first `correct` right.
+fn answers(quiz: &Quiz, nonce: u64, correct: usize) -> Vec<Answer> {
+    quiz.rounds(&student(nonce))
         .iter()
         .enumerate()
         .map(|(i, r)| Answer {
@@ -367,14 +422,14 @@ fn answers(quiz: &Quiz, correct: usize) -> Vec<Answer> {
 #[test]
 fn result_codes_round_trip_and_score_from_the_quiz_link() {
     let quiz = quiz();
-    let code = ResultCode::new(quiz.id(), answers(&quiz, 7), 0xABCDE);
+    let code = ResultCode::new(quiz.id(), answers(&quiz, 0xABCDE, 7), 0xABCDE);
     let text = code.encode();
     assert_eq!(text.len(), 6 + 1 + 10 + 1 + 6, "{text}");
     assert_eq!(ResultCode::decode(&text), Ok(code.clone()));
     // As a student might type it: lower case, spaces, O for 0.
     let typed = text.to_lowercase().replace('-', " - ").replace('0', "o");
     assert_eq!(ResultCode::decode(&typed), Ok(code));
-    let mut tally = Tally::new(&quiz);
+    let mut tally = Tally::new(ClassTest::Spot(quiz));
     tally.add(&text).unwrap();
     assert_eq!((tally.score.correct, tally.score.total), (7, 10));
     let per_layer: u64 = tally.score.layers.iter().map(|l| l.total).sum();
@@ -384,20 +439,20 @@ fn result_codes_round_trip_and_score_from_the_quiz_link() {
 #[test]
 fn the_tally_refuses_malformed_foreign_tampered_and_duplicate_codes() {
     let quiz = quiz();
-    let good = ResultCode::new(quiz.id(), answers(&quiz, 10), 1).encode();
+    let good = ResultCode::new(quiz.id(), answers(&quiz, 1, 10), 1).encode();
     let mut other_quiz = quiz.clone();
     other_quiz.rounds = 12;
-    let foreign = ResultCode::new(other_quiz.id(), answers(&other_quiz, 12), 2).encode();
-    let short = ResultCode::new(quiz.id(), answers(&quiz, 10)[..9].to_vec(), 3).encode();
+    let foreign = ResultCode::new(other_quiz.id(), answers(&other_quiz, 2, 12), 2).encode();
+    let short = ResultCode::new(quiz.id(), answers(&quiz, 3, 10)[..9].to_vec(), 3).encode();
     // Tampering: flip one answer (a wrong answer made right) without fixing the checksum.
-    let mut tampered: Vec<char> = ResultCode::new(quiz.id(), answers(&quiz, 0), 4)
+    let mut tampered: Vec<char> = ResultCode::new(quiz.id(), answers(&quiz, 4, 0), 4)
         .encode()
         .chars()
         .collect();
     tampered[7] = if tampered[7] <= '3' { '4' } else { '1' };
     let tampered: String = tampered.into_iter().collect();
 
-    let mut tally = Tally::new(&quiz);
+    let mut tally = Tally::new(ClassTest::Spot(quiz.clone()));
     tally.add(&good).unwrap();
     let refused = |tally: &mut Tally, text: &str| tally.add(text).expect_err(text);
     assert_eq!(refused(&mut tally, &good), CodeError::Duplicate);
@@ -431,11 +486,14 @@ fn the_tally_refuses_malformed_foreign_tampered_and_duplicate_codes() {
         (tally.students(), tally.score.correct, tally.score.total),
         (1, 10, 10)
     );
-    // The same answers from another student (another nonce) count.
+    // Another student's code is graded against their own rounds.
     tally
-        .add(&ResultCode::new(quiz.id(), answers(&quiz, 10), 5).encode())
+        .add(&ResultCode::new(quiz.id(), answers(&quiz, 5, 10), 5).encode())
         .unwrap();
-    assert_eq!(tally.students(), 2);
+    assert_eq!(
+        (tally.students(), tally.score.correct, tally.score.total),
+        (2, 20, 20)
+    );
 }
 
 fn predict() -> Predict {
@@ -451,21 +509,22 @@ fn predict_links_round_trip_and_differ_from_quizzes() {
     let test = predict();
     let decoded = Predict::decode(&test.encode()).unwrap();
     assert_eq!(decoded, test);
-    assert_eq!(decoded.trials(), test.trials());
+    assert_eq!(decoded.trials("AB12"), test.trials("AB12"));
+    assert_ne!(test.trials("AB12"), test.trials("AB13"));
     // Same settings, same bytes, but another test: codes of one are foreign to the other.
     let quiz = Quiz::new(test.base.clone(), test.layers.clone(), test.rounds);
     assert_eq!(quiz.encode(), test.encode());
     assert_ne!(quiz.id(), test.id());
     let mut other = test.clone();
     other.base.seed = 1;
-    assert_ne!(other.trials(), test.trials());
+    assert_ne!(other.trials("AB12"), test.trials("AB12"));
 }
 
 #[test]
 fn predict_rounds_split_evenly_between_arms_and_layers() {
     let mut test = predict();
     test.rounds = 12;
-    let trials = test.trials();
+    let trials = test.trials("AB12");
     assert_eq!(trials.len(), 12);
     for layer in &test.layers {
         for arm in Arm::BOTH {
@@ -510,8 +569,8 @@ fn predict_rounds_split_evenly_between_arms_and_layers() {
 /// The generator is part of the link format: changing it would change every shared test.
 #[test]
 fn predict_rounds_are_pinned() {
-    let summary: Vec<String> = predict()
-        .trials()
+    let summary: Vec<String> = shared(predict())
+        .trials("")
         .iter()
         .take(4)
         .map(|t| {
@@ -570,7 +629,7 @@ fn predict_links_refuse_odd_rounds_and_sizes_too_big_for_four_references() {
 #[test]
 fn predict_codes_are_tallied_per_arm() {
     let test = predict();
-    let key = test.key();
+    let key = test.key(&student(9));
     // Right on every neuron round, wrong on every random one.
     let answers: Vec<Answer> = key
         .iter()
@@ -583,7 +642,7 @@ fn predict_codes_are_tallied_per_arm() {
             confidence: 2,
         })
         .collect();
-    let mut tally = Tally::new(&ClassTest::Predict(test.clone()));
+    let mut tally = Tally::new(ClassTest::Predict(test.clone()));
     tally
         .add(&ResultCode::new(test.id(), answers.clone(), 9).encode())
         .unwrap();
@@ -601,5 +660,53 @@ fn predict_codes_are_tallied_per_arm() {
         Err(CodeError::Foreign { .. })
     ));
     // A spot-the-neuron tally has no arms.
-    assert!(Tally::new(&quiz).score.arms.is_empty());
+    assert!(Tally::new(ClassTest::Spot(quiz)).score.arms.is_empty());
+}
+
+/// With each student's own items, the tally grades every code against its own rounds, and its
+/// tests count students (and directions) as the units.
+#[test]
+fn a_class_of_own_items_is_tested_by_student_and_by_item() {
+    let test = predict();
+    let mut tally = Tally::new(ClassTest::Predict(test.clone()));
+    for nonce in 1..=3 {
+        // Right on every neuron round, wrong on every random one.
+        let answers = test
+            .key(&student(nonce))
+            .iter()
+            .map(|k| Answer {
+                left: if k.arm == Some(Arm::Neuron) {
+                    k.left
+                } else {
+                    !k.left
+                },
+                confidence: 2,
+            })
+            .collect();
+        tally
+            .add(&ResultCode::new(test.id(), answers, nonce).encode())
+            .unwrap();
+    }
+    let result = tally.result();
+    assert_eq!(result.items, Items::Own);
+    // Each student +100 points: of the 8 sign patterns, all-plus and all-minus are as extreme.
+    let by_student = result.arm_by_student.unwrap();
+    assert_eq!(
+        (
+            by_student.students,
+            by_student.mean_difference,
+            by_student.p_value
+        ),
+        (3, 1.0, 0.25)
+    );
+    assert_eq!(by_student.interval, (1.0, 1.0));
+    // Every student's 5 random directions are their own; neurons may meet again.
+    let by_item = result.arm_by_item.unwrap();
+    assert_eq!(by_item.random_items, 15);
+    assert!((10..=15).contains(&by_item.neuron_items), "{by_item:?}");
+    assert_eq!(by_item.difference, 1.0);
+    assert!(by_item.p_value < 0.001, "{by_item:?}");
+    // Everyone at 50%: exactly at chance.
+    let above = result.above_chance.unwrap();
+    assert_eq!((above.mean_difference, above.p_value), (0.0, 1.0));
 }

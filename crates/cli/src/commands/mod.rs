@@ -10,3 +10,4 @@ pub mod render;
 pub mod setup;
 pub mod sheet;
 pub mod stats;
+pub mod tally;

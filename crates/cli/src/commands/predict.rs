@@ -1,6 +1,7 @@
-//! `basis predict`: a predict-the-response test — its link, its tally link and the answer key with
-//! the photo crops each round shows, found on the real model as the app finds them — and, with
-//! `--render`, each round as a PNG (references, then the two photos) for a class without computers.
+//! `basis predict`: a predict-the-response test — its link, its tally link and an answer key (a
+//! student's own with `--student`, or everyone's with `--same-items`) with the photo crops each
+//! round shows, found on the real model as the app finds them — and, with `--render`, each round
+//! as a PNG (references, then the two photos) for a class without computers.
 
 use std::path::{Path, PathBuf};
 
@@ -36,12 +37,28 @@ pub struct Args {
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
     let network = Network::load(&dir.weights(), args.compute.backend)?;
-    let test = Predict::new(
-        args.test.base(network.weights.clone()),
-        args.test.layers.clone(),
-        args.test.rounds,
-    );
+    let test = Predict::from(args.test.design(network.weights.clone()));
     test.validate().context("bad flags")?;
+    let class_test = ClassTest::Predict(test.clone());
+    let link = json!({
+        "test": test.encode(),
+        "id": test.id(),
+        "link": format!("#{}", class_test.fragment()),
+        "tally": format!("#{}", class_test.tally_fragment()),
+        "items": super::quiz::items_name(test.items),
+    });
+    let Some(student) = args.test.student(test.items) else {
+        if args.render.is_some() {
+            bail!(
+                "each student of this test gets their own rounds: name one with --student to render theirs, or make the test with --same-items"
+            );
+        }
+        let mut line = link;
+        line["student"] = serde_json::Value::Null;
+        line["key"] = serde_json::Value::Null;
+        println!("{line}");
+        return Ok(());
+    };
     let photo_pool = PhotoPool::load(&dir.photos_dir(), pool::CROPS_PER_PHOTO, pool::SEED)?;
     let crop_images = photo_pool.crop_images();
     let mut acts: Vec<(String, Activations)> = Vec::new();
@@ -56,7 +73,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         ))?;
         acts.push((layer.clone(), layer_acts));
     }
-    let trials = test.trials();
+    let trials = test.trials(&student);
     let shown: Vec<Queries> = trials
         .iter()
         .map(|trial| {
@@ -108,14 +125,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             })
         })
         .collect();
-    let class_test = ClassTest::Predict(test.clone());
-    let line = json!({
-        "test": test.encode(),
-        "id": test.id(),
-        "link": format!("#{}", class_test.fragment()),
-        "tally": format!("#{}", class_test.tally_fragment()),
-        "key": key,
-    });
+    let mut line = link;
+    line["student"] = json!((!student.is_empty()).then_some(&student));
+    line["key"] = json!(key);
     println!("{line}");
     Ok(())
 }

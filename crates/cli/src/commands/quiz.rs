@@ -1,10 +1,11 @@
-//! `basis quiz`: a "spot the neuron" quiz link, its tally link, and the answer key (for the
-//! teacher: which side holds the neuron in each round, and every image's own link).
+//! `basis quiz`: a "spot the neuron" quiz link, its tally link, and an answer key (for the
+//! teacher: which side holds the neuron in each round, and every image's own link) — a student's
+//! own (`--student`), or everyone's with `--same-items`.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Link, Quiz, Recipe};
+use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Design, Items, Link, Quiz, Recipe};
 use serde_json::json;
 
 use crate::files::{self, DataDir};
@@ -24,6 +25,14 @@ pub struct Args {
     /// Draws the rounds: the same seed gives the same quiz.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Every student gets the same rounds in the same order (for a projector); by default each
+    /// student gets their own, drawn from the seed and their result code's nonce.
+    #[arg(long)]
+    pub same_items: bool,
+    /// The student whose rounds the key lists: the nonce in their result code (the four
+    /// characters before the last six). Without it, a test of own items prints no key.
+    #[arg(long, value_name = "NONCE")]
+    pub student: Option<String>,
 }
 
 impl Args {
@@ -35,30 +44,49 @@ impl Args {
         base.seed = self.seed;
         base
     }
+
+    /// What the link fixes.
+    pub fn design(&self, weights: String) -> Design {
+        let mut design = Design::new(self.base(weights), self.layers.clone(), self.rounds);
+        if self.same_items {
+            design.items = Items::Shared;
+        }
+        design
+    }
+
+    /// Whose rounds a key can list: anyone's when all share them, else the named student's.
+    pub fn student(&self, items: Items) -> Option<String> {
+        match items {
+            Items::Shared => Some(String::new()),
+            Items::Own => self.student.as_ref().map(|s| s.trim().to_uppercase()),
+        }
+    }
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let bytes = files::read_weights(&DataDir::locate(data)?.weights())?;
-    let base = args.base(basis_models::weights_hash(&bytes));
-    let quiz = Quiz::new(base, args.layers, args.rounds);
+    let quiz = Quiz::from(args.design(basis_models::weights_hash(&bytes)));
     quiz.validate().context("bad flags")?;
     let image = |recipe: &Recipe| format!("#{}", Link::fragment(recipe, &[], false));
-    let key: Vec<_> = quiz
-        .rounds()
-        .iter()
-        .enumerate()
-        .map(|(i, round)| {
-            json!({
-                "round": i + 1,
-                "layer": round.layer,
-                "neuron": if round.neuron_left { "left" } else { "right" },
-                "channel": round.neuron.channel,
-                "left": image(round.shown()[0]),
-                "right": image(round.shown()[1]),
+    let student = args.student(quiz.items);
+    let key = student.as_ref().map(|student| {
+        quiz.rounds(student)
+            .iter()
+            .enumerate()
+            .map(|(i, round)| {
+                json!({
+                    "round": i + 1,
+                    "layer": round.layer,
+                    "neuron": if round.neuron_left { "left" } else { "right" },
+                    "channel": round.neuron.channel,
+                    "left": image(round.shown()[0]),
+                    "right": image(round.shown()[1]),
+                })
             })
-        })
-        .collect();
+            .collect::<Vec<_>>()
+    });
     let code = quiz.encode();
+    let quiz_items = quiz.items;
     let id = quiz.id();
     let test = ClassTest::Spot(quiz);
     let line = json!({
@@ -66,8 +94,18 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "id": id,
         "link": format!("#{}", test.fragment()),
         "tally": format!("#{}", test.tally_fragment()),
+        "items": items_name(quiz_items),
+        "student": student.as_ref().filter(|s| !s.is_empty()),
         "key": key,
     });
     println!("{line}");
     Ok(())
+}
+
+/// How a JSON line names whose items a test's rounds are.
+pub fn items_name(items: Items) -> &'static str {
+    match items {
+        Items::Own => "own",
+        Items::Shared => "shared",
+    }
 }

@@ -1,0 +1,99 @@
+//! What a class's result codes say, each test with the sampling unit that makes it a test (see
+//! `basis_recipe::arm_effect`): better than chance with students as the unit, and — for
+//! predict-the-response — neurons against random directions by student and by item, saying
+//! which of the two answers the question for this link. The numbers are `Tally::result`'s, as
+//! `basis tally` prints them.
+
+use basis_recipe::arm_effect::{ByItem, ByStudent};
+use basis_recipe::{ClassResult, Items};
+use leptos::prelude::*;
+
+/// "+12 points (95% interval +3 to +20)".
+fn points(value: f64, interval: (f64, f64)) -> String {
+    format!(
+        "{:+.0} points (95% bootstrap interval {:+.0} to {:+.0})",
+        100.0 * value,
+        100.0 * interval.0,
+        100.0 * interval.1
+    )
+}
+
+fn above_chance(result: Option<&ByStudent>, what: &str) -> String {
+    let Some(r) = result else {
+        return "Fewer than two students: no test yet.".into();
+    };
+    let reading = if r.p_value < 0.05 && r.mean_difference > 0.0 {
+        format!("the class {what} better than chance")
+    } else {
+        "the class did not do measurably better than chance".into()
+    };
+    format!(
+        "Students as the unit ({} students): mean accuracy above chance {}; sign-flip test, p = {:.3}: {reading}.",
+        r.students,
+        points(r.mean_difference, r.interval),
+        r.p_value,
+    )
+}
+
+fn arm_by_student(result: Option<&ByStudent>) -> String {
+    let Some(r) = result else {
+        return "By student: fewer than two students answered rounds of both kinds.".into();
+    };
+    format!(
+        "By student ({} students{}): accuracy on neurons minus on random directions, {}; sign-flip test, p = {:.3}.",
+        r.students,
+        if r.left_out > 0 {
+            format!(", {} left out with rounds of one kind only", r.left_out)
+        } else {
+            String::new()
+        },
+        points(r.mean_difference, r.interval),
+        r.p_value,
+    )
+}
+
+fn arm_by_item(result: Option<&ByItem>) -> String {
+    let Some(r) = result else {
+        return "By item: no answered direction of one of the kinds yet.".into();
+    };
+    format!(
+        "By item ({} neurons, {} random directions): mean item accuracy on neurons minus on random directions, {:+.0} points; permutation test of the items' kinds, p = {:.3}.",
+        r.neuron_items,
+        r.random_items,
+        100.0 * r.difference,
+        r.p_value,
+    )
+}
+
+/// `what`: what a class that does well did ("spotted the neurons").
+#[component]
+pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> impl IntoView {
+    let which = match result.items {
+        Items::Own => {
+            "Each student had their own directions, so the students are the unit: the by-student test answers whether neurons are easier than random directions. The by-item test is shown for comparison."
+        }
+        Items::Shared => {
+            "Everyone had the same directions, so the directions are the unit: the by-item test answers whether neurons as such are easier (it asks about a few directions, however many students answered). The by-student test only describes this class on these directions."
+        }
+    };
+    view! {
+        <p id="tally-verdict" class="verdict">
+            {above_chance(result.above_chance.as_ref(), what)}
+        </p>
+        {has_arms
+            .then(|| {
+                view! {
+                    <p id="tally-arm-students" class="verdict">
+                        {arm_by_student(result.arm_by_student.as_ref())}
+                    </p>
+                    <p id="tally-arm-items" class="verdict">
+                        {arm_by_item(result.arm_by_item.as_ref())}
+                    </p>
+                    <p class="hint">{which}</p>
+                }
+            })}
+        <p id="tally-pooled-note" class="hint">
+            "The counts, chart and table below pool every answer: they describe the class, but are not a test. Answers of one student are not independent of each other, nor are answers about one direction, so a test on pooled answers treats a few students or a few directions as hundreds and is wrong far more often than it says."
+        </p>
+    }
+}
