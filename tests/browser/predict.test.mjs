@@ -97,6 +97,10 @@ test('predict the response, shared rounds: the CLI\'s rounds and crops, scores p
   assert.match(await tally.page.textContent('#tally-arm-students'), new RegExp(`p = ${cli.arm_by_student.p_value.toFixed(3)}`));
   assert.match(await tally.page.textContent('#tally-verdict'), new RegExp(`sign-flip test, p = ${cli.above_chance.p_value.toFixed(3)}`));
   assert.match(await tally.page.textContent('#tally-pooled-note'), /not a test/);
+  // Both students answered "sure" every time.
+  const confidence = await tally.page.$$eval('#tally-confidence tbody tr', (rows) => rows.map((r) => `${r.cells[0].textContent}: ${r.cells[1].textContent}`));
+  assert.deepEqual(confidence.filter((row) => !row.endsWith('0 / 0')), ['Neurons, sure: 4 / 4', 'Random directions, sure: 2 / 4']);
+  assert.deepEqual(confidence, cli.by_confidence.map((row) => `${row.part}: ${row.correct} / ${row.total}`));
   const parts = await tally.page.$$eval('.per-layer tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
   assert.deepEqual(parts, ['Neurons', 'Random directions', 'block3', 'block8']);
   await tally.close();

@@ -3,7 +3,7 @@
 //! the right unit (`ui::class_result`); pooled accuracy with its Wilson interval, per layer and
 //! per arm, is shown as a description. Nothing leaves the browser.
 
-use basis_recipe::{ClassTest, Graded, RecipeError, Tally};
+use basis_recipe::{ClassTest, Graded, PartScore, RecipeError, Tally};
 use leptos::prelude::*;
 
 use super::chart::{AccuracyChart, Row, describe};
@@ -76,21 +76,11 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             let score = &tally.score;
             let has_arms = !score.arms.is_empty();
             let rows = Row::of(score);
-            let table = score
-                .arms
-                .iter()
-                .map(|(_, part)| part)
-                .chain(&score.layers)
-                .map(|l| {
-                    view! {
-                        <tr>
-                            <td>{l.label.clone()}</td>
-                            <td>{format!("{} / {}", l.correct, l.total)}</td>
-                            <td>{describe(l.correct, l.total)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
+            let table = parts_table(
+                score.arms.iter().map(|(_, part)| part).chain(&score.layers).cloned().collect(),
+            );
+            let by_confidence =
+                parts_table(score.confidence.iter().map(|(_, _, part)| part.clone()).collect());
             view! {
                 <section id="tally-summary">
                     <p id="tally-students">
@@ -115,6 +105,20 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>{table}</tbody>
+                    </table>
+                    <h3>"By confidence"</h3>
+                    <p class="hint">
+                        "Students who can tell should be right more often when they say they are sure; accuracy that does not rise with confidence suggests guessing."
+                    </p>
+                    <table id="tally-confidence" class="per-layer">
+                        <thead>
+                            <tr>
+                                <th>"Answers"</th>
+                                <th>"Correct"</th>
+                                <th>"Accuracy"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{by_confidence}</tbody>
                     </table>
                 </section>
             }
@@ -172,4 +176,20 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
         </main>
     }
     .into_any()
+}
+
+/// One row per part: its label, correct of answered, and the accuracy with its interval.
+fn parts_table(parts: Vec<PartScore>) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|part| {
+            view! {
+                <tr>
+                    <td>{part.label.clone()}</td>
+                    <td>{format!("{} / {}", part.correct, part.total)}</td>
+                    <td>{describe(part.correct, part.total)}</td>
+                </tr>
+            }
+        })
+        .collect_view()
 }

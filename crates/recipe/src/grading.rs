@@ -130,15 +130,22 @@ impl Graded for ClassTest {
     }
 }
 
-/// Correct answers out of answered rounds: overall, per layer (in the test's layer order) and,
-/// for predict-the-response, per arm (neurons, then random directions).
+/// Correct answers out of answered rounds: overall, per layer (in the test's layer order), for
+/// predict-the-response per arm (neurons, then random directions), and per confidence level
+/// (per arm where there are arms): a student who knows should be right more often when sure.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Score {
     pub correct: u64,
     pub total: u64,
     pub layers: Vec<PartScore>,
     pub arms: Vec<(Arm, PartScore)>,
+    /// Per arm (`None` for a test without arms) and confidence level (1 guessing, 2 fairly
+    /// sure, 3 sure), in that order.
+    pub confidence: Vec<(Option<Arm>, u8, PartScore)>,
 }
+
+/// The confidence levels a student picks from, with their names.
+pub const CONFIDENCE_LEVELS: [(u8, &str); 3] = [(1, "guessing"), (2, "fairly sure"), (3, "sure")];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartScore {
@@ -186,6 +193,22 @@ impl Score {
             } else {
                 Vec::new()
             },
+            confidence: if has_arms {
+                Arm::BOTH.map(Some).to_vec()
+            } else {
+                vec![None]
+            }
+            .into_iter()
+            .flat_map(|arm| {
+                CONFIDENCE_LEVELS.map(|(level, name)| {
+                    let label = match arm {
+                        Some(arm) => format!("{}, {name}", arm.label()),
+                        None => format!("Answers {name}"),
+                    };
+                    (arm, level, PartScore::new(&label))
+                })
+            })
+            .collect(),
         }
     }
 
@@ -200,6 +223,13 @@ impl Score {
             }
             if let Some((_, arm)) = self.arms.iter_mut().find(|(a, _)| Some(*a) == round.arm) {
                 arm.count(right);
+            }
+            let level = self
+                .confidence
+                .iter_mut()
+                .find(|(arm, level, _)| *arm == round.arm && *level == answer.confidence);
+            if let Some((_, _, part)) = level {
+                part.count(right);
             }
         }
     }

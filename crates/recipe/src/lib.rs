@@ -28,7 +28,9 @@ pub use codec::MAX_ENCODED_LENGTH;
 pub use contrast::Contrast;
 pub use design::{DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
 pub use error::RecipeError;
-pub use grading::{ClassResult, ClassTest, Graded, Key, PartScore, Score, Tally};
+pub use grading::{
+    CONFIDENCE_LEVELS, ClassResult, ClassTest, Graded, Key, PartScore, Score, Tally,
+};
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{Arm, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds};
 pub use quiz::{Quiz, Round};

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use basis_recipe::wire::{v1, v2};
 use basis_recipe::{
     Answer, Arm, ClassTest, CodeError, Design, Graded, Items, Neurons, Predict, QUERY_RANKS, Quiz,
-    REFERENCES, Recipe, RecipeError, ResultCode, Sheet, Tally, TileKind, reference_seeds,
+    REFERENCES, Recipe, RecipeError, ResultCode, Score, Sheet, Tally, TileKind, reference_seeds,
 };
 
 /// A malformed input and a check that its error is the expected one.
@@ -709,4 +709,52 @@ fn a_class_of_own_items_is_tested_by_student_and_by_item() {
     // Everyone at 50%: exactly at chance.
     let above = result.above_chance.unwrap();
     assert_eq!((above.mean_difference, above.p_value), (0.0, 1.0));
+}
+
+#[test]
+fn accuracy_is_counted_per_confidence_level_and_arm() {
+    let test = predict();
+    let key = test.key(&student(7));
+    // Sure and right on neurons; guessing and wrong on random directions.
+    let answers = key
+        .iter()
+        .map(|k| match k.arm {
+            Some(Arm::Neuron) => Answer {
+                left: k.left,
+                confidence: 3,
+            },
+            _ => Answer {
+                left: !k.left,
+                confidence: 1,
+            },
+        })
+        .collect();
+    let score = Score::of(&test, &ResultCode::new(test.id(), answers, 7));
+    let counts: Vec<(String, u64, u64)> = score
+        .confidence
+        .iter()
+        .map(|(_, _, part)| (part.label.clone(), part.correct, part.total))
+        .collect();
+    let row = |label: &str, correct, total| (label.to_owned(), correct, total);
+    assert_eq!(
+        counts,
+        vec![
+            row("Neurons, guessing", 0, 0),
+            row("Neurons, fairly sure", 0, 0),
+            row("Neurons, sure", 5, 5),
+            row("Random directions, guessing", 0, 5),
+            row("Random directions, fairly sure", 0, 0),
+            row("Random directions, sure", 0, 0),
+        ]
+    );
+    let quiz_score = Score::of(&quiz(), &ResultCode::new(quiz().id(), vec![], 1));
+    let labels: Vec<&str> = quiz_score
+        .confidence
+        .iter()
+        .map(|(_, _, p)| p.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Answers guessing", "Answers fairly sure", "Answers sure"]
+    );
 }

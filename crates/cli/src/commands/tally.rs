@@ -68,6 +68,9 @@ pub fn run(args: Args) -> Result<()> {
         "codes": codes,
         "students": tally.students(),
         "pooled": {"correct": score.correct, "total": score.total},
+        "by_confidence": score.confidence.iter().map(|(_, level, part)| json!({
+            "part": part.label, "level": level, "correct": part.correct, "total": part.total,
+        })).collect::<Vec<_>>(),
         "above_chance": result.above_chance.as_ref().map(by_student),
         "arm_by_student": result.arm_by_student.as_ref().map(by_student),
         "arm_by_item": result.arm_by_item.as_ref().map(by_item),
