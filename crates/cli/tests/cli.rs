@@ -636,8 +636,11 @@ fn quiz_prints_a_link_a_tally_link_and_the_answer_key() {
         "64",
         "--steps",
         "4",
+        "--student",
+        "ab12",
     ]));
     let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(line["student"], "AB12", "a nonce as typed, read as printed");
     let code = line["quiz"].as_str().unwrap();
     assert_eq!(line["link"].as_str().unwrap(), format!("#quiz={code}"));
     assert_eq!(line["tally"].as_str().unwrap(), format!("#tally={code}"));
@@ -659,7 +662,9 @@ fn quiz_prints_a_link_a_tally_link_and_the_answer_key() {
             "--size",
             "64",
             "--steps",
-            "4"
+            "4",
+            "--student",
+            "AB12"
         ])),
         out,
         "same flags, same quiz"
@@ -900,6 +905,11 @@ fn predict_prints_the_test_and_a_key_whose_strong_photo_responds_more() {
         "--steps",
         "4",
     ];
+    assert_clean_error(
+        &basis(&[&flags[..], &["--render", dir.to_str().unwrap()]].concat()),
+        "name one with --student",
+    );
+    let flags = [&flags[..], &["--student", "AB12"]].concat();
     let out = stdout(&basis(
         &[&flags[..], &["--render", dir.to_str().unwrap()]].concat(),
     ));
