@@ -36,6 +36,30 @@ async function canvasData(page, selector) {
   return page.$eval(selector, (canvas) => Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data));
 }
 
+/** The standard deviation of `values`. */
+function sd(values) {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+}
+
+function pixels(rgba) {
+  const out = [];
+  for (let i = 0; i < rgba.length; i += 4) out.push([rgba[i], rgba[i + 1], rgba[i + 2]]);
+  return out;
+}
+
+function rmsContrast(rgba) {
+  return sd(pixels(rgba).map(([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255));
+}
+
+function colourfulness(rgba) {
+  const p = pixels(rgba);
+  const rg = p.map(([r, g]) => r - g);
+  const yb = p.map(([r, g, b]) => (r + g) / 2 - b);
+  const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.hypot(sd(rg), sd(yb)) + 0.3 * Math.hypot(mean(rg), mean(yb));
+}
+
 async function sheetDone(page) {
   await page.waitForFunction(() => document.querySelector('#sheet-progress')?.textContent === 'Done.', null, { timeout: 600_000 });
 }
@@ -190,6 +214,17 @@ test('spot the neuron: each student their own rounds, a tally that grades each a
     first.rounds.some((round, i) => JSON.stringify(round.left) !== JSON.stringify(second.rounds[i].left)),
     'and different pictures',
   );
+  // The end screen says how often the neuron's picture was the bolder one: recomputed here from
+  // the canvases (RMS contrast of luminance; Hasler and Süsstrunk's colourfulness).
+  for (const taken of [first, second]) {
+    await taken.page.waitForFunction(() => document.querySelector('#confounds')?.textContent.includes('Of the 2 rounds measured'), null, { timeout: 600_000 });
+    const said = (await taken.page.textContent('#confounds')).match(/higher contrast \(RMS\) in (\d+), was the more colourful in (\d+)/).slice(1).map(Number);
+    const neuronHigher = (measure) => taken.rounds.filter((round, i) => {
+      const [left, right] = [measure(round.left), measure(round.right)];
+      return taken.key[i].neuron === 'left' ? left > right : right > left;
+    }).length;
+    assert.deepEqual(said, [neuronHigher(rmsContrast), neuronHigher(colourfulness)]);
+  }
   assert.match(await first.page.textContent('#accuracy'), /95% interval/);
   assert.equal(await first.page.locator('#answer-key tbody tr').count(), 2);
   assert.notEqual(first.code, second.code);

@@ -10,6 +10,7 @@ mod canvas;
 mod chart;
 mod class_result;
 mod class_test;
+mod confounds;
 mod contrast;
 mod controller;
 mod controls;

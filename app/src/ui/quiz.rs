@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use basis_featvis::picture_stats::PictureStats;
 use basis_recipe::{ClassTest, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages};
 use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, said, side};
+use super::confounds::{Confounds, PairStats};
 use super::page_header::BadLink;
 use super::rounds::Phase;
 
@@ -65,6 +67,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let job_count = jobs.len();
     // Final images per round, left and right.
     let images = StoredValue::new_local(vec![[None::<(u32, Vec<u8>)>, None]; count]);
+    let stats = RwSignal::new(vec![None::<PairStats>; count]);
     let prepared_steps = RwSignal::new(0u64);
     let groups = StoredValue::new_local(groups);
     let message = RwSignal::new(None::<String>);
@@ -83,6 +86,26 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                     for (slot, rgba) in images[round].iter_mut().zip(pair) {
                         *slot = Some((update.size, rgba.clone()));
                     }
+                }
+            });
+            let measured: Vec<(usize, PairStats)> = group
+                .iter()
+                .zip(update.images.chunks(2))
+                .filter_map(|(&round, pair)| {
+                    let size = update.size as usize;
+                    let [left, right] = pair else { return None };
+                    Some((
+                        round,
+                        [
+                            PictureStats::of_rgba(left, size),
+                            PictureStats::of_rgba(right, size),
+                        ],
+                    ))
+                })
+                .collect();
+            stats.update(|stats| {
+                for (round, pair) in measured {
+                    stats[round] = Some(pair);
                 }
             });
             group.iter().for_each(|&round| attempt.mark_ready(round));
@@ -162,6 +185,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let end = move || {
         view! {
             <QuizEnd
+                stats=stats.into()
                 quiz=quiz_for_end.get_value()
                 rounds=rounds_for_end.get_value()
                 code=attempt.code()
@@ -186,7 +210,13 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
 }
 
 #[component]
-fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
+fn QuizEnd(
+    quiz: Quiz,
+    rounds: Vec<Round>,
+    code: ResultCode,
+    stats: Signal<Vec<Option<PairStats>>>,
+) -> impl IntoView {
+    let confounds = rounds.clone();
     let score = Score::of(&quiz, &code);
     let tally = format!("#{}", ClassTest::Spot(quiz).tally_fragment());
     let answers = code.answers.clone();
@@ -230,6 +260,8 @@ fn QuizEnd(quiz: Quiz, rounds: Vec<Round>, code: ResultCode) -> impl IntoView {
             tally=tally
             key_headers=["Round", "Layer", "Neuron was", "You said", "Images"]
             key_rows=key_rows
-        />
+        >
+            <Confounds rounds=confounds stats=stats />
+        </EndScreen>
     }
 }

@@ -7,6 +7,7 @@ mod diversity;
 pub mod examples;
 mod objective;
 mod param;
+pub mod picture_stats;
 pub mod pool;
 pub mod privileged;
 pub mod queries;
