@@ -101,7 +101,7 @@ test('predict the response, shared rounds: the CLI\'s rounds and crops, scores p
   const confidence = await tally.page.$$eval('#tally-confidence tbody tr', (rows) => rows.map((r) => `${r.cells[0].textContent}: ${r.cells[1].textContent}`));
   assert.deepEqual(confidence.filter((row) => !row.endsWith('0 / 0')), ['Neurons, sure: 4 / 4', 'Random directions, sure: 2 / 4']);
   assert.deepEqual(confidence, cli.by_confidence.map((row) => `${row.part}: ${row.correct} / ${row.total}`));
-  const parts = await tally.page.$$eval('.per-layer tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  const parts = await tally.page.$$eval('#tally-parts tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
   assert.deepEqual(parts, ['Neurons', 'Random directions', 'block3', 'block8']);
   await tally.close();
 });

@@ -96,7 +96,7 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                     </p>
                     <ClassTests result=tally.result() what=what has_arms=has_arms />
                     <AccuracyChart rows=rows />
-                    <table class="per-layer">
+                    <table id="tally-parts" class="per-layer">
                         <thead>
                             <tr>
                                 <th>"Part"</th>
