@@ -5,8 +5,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use basis_recipe::wire::{v1, v2};
 use basis_recipe::{
-    Answer, Arm, ClassTest, CodeError, Design, Graded, Items, Neurons, Predict, QUERY_RANKS, Quiz,
-    REFERENCES, Recipe, RecipeError, ResultCode, Score, Sheet, Tally, TileKind, reference_seeds,
+    Answer, Arm, ClassTest, CodeError, Design, Graded, Items, Key, Neurons, Predict, QUERY_RANKS,
+    Quiz, REFERENCES, Recipe, RecipeError, ResultCode, Score, Sheet, Tally, TileKind,
+    reference_seeds,
 };
 
 /// A malformed input and a check that its error is the expected one.
@@ -626,22 +627,20 @@ fn predict_links_refuse_odd_rounds_and_sizes_too_big_for_four_references() {
     ));
 }
 
+/// Answers right on every neuron round and wrong on every random one, fairly sure.
+fn right_on_neurons_only(key: &[Key]) -> Vec<Answer> {
+    key.iter()
+        .map(|k| Answer {
+            left: (k.arm == Some(Arm::Neuron)) == k.left,
+            confidence: 2,
+        })
+        .collect()
+}
+
 #[test]
 fn predict_codes_are_tallied_per_arm() {
     let test = predict();
-    let key = test.key(&student(9));
-    // Right on every neuron round, wrong on every random one.
-    let answers: Vec<Answer> = key
-        .iter()
-        .map(|k| Answer {
-            left: if k.arm == Some(Arm::Neuron) {
-                k.left
-            } else {
-                !k.left
-            },
-            confidence: 2,
-        })
-        .collect();
+    let answers = right_on_neurons_only(&test.key(&student(9)));
     let mut tally = Tally::new(ClassTest::Predict(test.clone()));
     tally
         .add(&ResultCode::new(test.id(), answers.clone(), 9).encode())
@@ -670,19 +669,7 @@ fn a_class_of_own_items_is_tested_by_student_and_by_item() {
     let test = predict();
     let mut tally = Tally::new(ClassTest::Predict(test.clone()));
     for nonce in 1..=3 {
-        // Right on every neuron round, wrong on every random one.
-        let answers = test
-            .key(&student(nonce))
-            .iter()
-            .map(|k| Answer {
-                left: if k.arm == Some(Arm::Neuron) {
-                    k.left
-                } else {
-                    !k.left
-                },
-                confidence: 2,
-            })
-            .collect();
+        let answers = right_on_neurons_only(&test.key(&student(nonce)));
         tally
             .add(&ResultCode::new(test.id(), answers, nonce).encode())
             .unwrap();
