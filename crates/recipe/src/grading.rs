@@ -240,6 +240,8 @@ impl Score {
 #[derive(Debug, Clone)]
 pub struct Tally {
     test: ClassTest,
+    /// The id every accepted code carries.
+    id: String,
     /// Each accepted code, with the key of its student's rounds.
     graded: Vec<(ResultCode, Vec<Key>)>,
     /// Every answer counted together: a description of the class, not a test (the answers are
@@ -252,6 +254,7 @@ impl Tally {
         // Any student's key tells whether the test has arms.
         let score = Score::empty(&test, &test.key(""));
         Self {
+            id: test.id(),
             test,
             graded: Vec::new(),
             score,
@@ -265,11 +268,10 @@ impl Tally {
     /// Checks one code and counts it.
     pub fn add(&mut self, text: &str) -> Result<(), CodeError> {
         let code = ResultCode::decode(text)?;
-        let id = self.test.id();
-        if code.quiz != id {
+        if code.quiz != self.id {
             return Err(CodeError::Foreign {
                 found: code.quiz,
-                expected: id,
+                expected: self.id.clone(),
             });
         }
         let key = self.test.key(&code.nonce);
