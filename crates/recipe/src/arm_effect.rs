@@ -293,6 +293,169 @@ mod tests {
         assert_eq!(by_item(&items[..2], 0), None, "one arm only");
     }
 
+    // Reference values computed independently with SciPy 1.17.1 (NumPy 2.4.6),
+    // `scipy.stats.permutation_test` with `n_resamples=np.inf` (every sign pattern or every
+    // arrangement: exact), after
+    //   import numpy as np; from scipy.stats import permutation_test as pt
+    //   m = lambda x, axis: x.mean(axis)
+    // with N, R and S the arrays of (right, answered) pairs in each test as Python lists. Each
+    // value was also checked by enumerating with exact fractions (`fractions.Fraction`) the
+    // definition used here (|sum| or |difference| at least the observed one); the data are
+    // chosen with many null values tied with the observed one, so tie handling counts.
+
+    /// Students from their (right, answered) pairs on neurons and on random directions.
+    fn paired(neuron: &[(u32, u32)], random: &[(u32, u32)]) -> Vec<StudentAnswers> {
+        neuron
+            .iter()
+            .zip(random)
+            .map(|(&neuron, &random)| StudentAnswers { neuron, random })
+            .collect()
+    }
+
+    /// Items from their (right, answered) pairs on neurons and on random directions.
+    fn arms(neuron: &[(u32, u32)], random: &[(u32, u32)]) -> Vec<ItemAnswers> {
+        let item = |arm| {
+            move |&(right, answered): &(u32, u32)| ItemAnswers {
+                arm,
+                right,
+                answered,
+            }
+        };
+        neuron
+            .iter()
+            .map(item(Arm::Neuron))
+            .chain(random.iter().map(item(Arm::Random)))
+            .collect()
+    }
+
+    #[test]
+    fn the_paired_test_matches_scipy_on_ten_students() {
+        // pt(([a/b - c/e for (a, b), (c, e) in zip(N, R)],), m, permutation_type='samples',
+        //    n_resamples=np.inf, vectorized=True).pvalue
+        //   -> 0.1484375 (= 19/128, of 2^10 sign patterns); mean difference 0.13.
+        // SciPy's two-sided p is 2 × the smaller one-sided p; the sign-flip null is symmetric,
+        // so that is the |sum| >= |observed| used here.
+        #[rustfmt::skip]
+        let neuron = [
+            (4, 5), (3, 5), (5, 5), (2, 5), (4, 5), (3, 5), (4, 5), (5, 5), (3, 5), (4, 5),
+        ];
+        #[rustfmt::skip]
+        let random = [
+            (3, 5), (3, 5), (4, 5), (3, 5), (2, 5), (2, 5), (4, 5), (3, 5), (4, 5), (2, 4),
+        ];
+        let result = by_student(&paired(&neuron, &random), 0).unwrap();
+        assert_eq!((result.students, result.left_out), (10, 0));
+        assert!((result.mean_difference - 0.13).abs() < 1e-12);
+        assert!(
+            (result.p_value - 0.1484375).abs() < 1e-9,
+            "{}",
+            result.p_value
+        );
+    }
+
+    #[test]
+    fn the_paired_test_matches_scipy_on_thirteen_students() {
+        // The same line as for ten students, on these N and R:
+        //   -> 0.208984375 (= 107/512, of 2^13 sign patterns); mean difference
+        //   0.12307692307692308 (= 8/65).
+        #[rustfmt::skip]
+        let neuron = [
+            (3, 5), (4, 5), (2, 5), (5, 5), (3, 5), (4, 5), (1, 5), (3, 5), (4, 5), (2, 5), (5, 5),
+            (3, 5), (4, 5),
+        ];
+        #[rustfmt::skip]
+        let random = [
+            (3, 5), (2, 5), (3, 5), (3, 5), (4, 5), (2, 5), (2, 5), (3, 5), (1, 5), (3, 5), (4, 5),
+            (3, 5), (2, 5),
+        ];
+        let mut students = paired(&neuron, &random);
+        // A student who answered no random round cannot be compared and is left out.
+        students.push(StudentAnswers {
+            neuron: (5, 5),
+            random: (0, 0),
+        });
+        let result = by_student(&students, 0).unwrap();
+        assert_eq!((result.students, result.left_out), (13, 1));
+        assert!((result.mean_difference - 8.0 / 65.0).abs() < 1e-12);
+        assert!(
+            (result.p_value - 0.208984375).abs() < 1e-9,
+            "{}",
+            result.p_value
+        );
+    }
+
+    #[test]
+    fn above_chance_matches_scipy_on_twelve_students() {
+        // pt(([a/b - 0.5 for a, b in S],), m, permutation_type='samples', n_resamples=np.inf,
+        //    vectorized=True).pvalue
+        //   -> 0.0390625 (= 5/128, of 2^12 sign patterns); mean 0.13587962962962963.
+        #[rustfmt::skip]
+        let students = [
+            (7, 10), (6, 10), (8, 10), (4, 10), (9, 10), (5, 10), (6, 10), (7, 8), (3, 10), (6, 10),
+            (8, 10), (5, 9),
+        ];
+        let result = above_chance(&students, 0).unwrap();
+        assert_eq!((result.students, result.left_out), (12, 0));
+        assert!((result.mean_difference - 0.13587962962962963).abs() < 1e-12);
+        assert!(
+            (result.p_value - 0.0390625).abs() < 1e-9,
+            "{}",
+            result.p_value
+        );
+    }
+
+    #[test]
+    fn the_item_test_matches_scipy_on_six_and_six_items() {
+        // d = lambda x, y, axis: abs(x.mean(axis) - y.mean(axis))
+        // pt(([a/b for a, b in N], [a/b for a, b in R]), d, alternative='greater',
+        //    n_resamples=np.inf, vectorized=True).pvalue
+        //   -> 0.19480519480519481 (= 15/77, of the 924 arrangements); difference
+        //   0.08444170771756965. With equal arms SciPy's default two-sided p (2 × the smaller
+        //   one-sided p of the signed difference) is the same.
+        let neuron = [(24, 30), (19, 30), (27, 30), (22, 30), (25, 28), (20, 30)];
+        let random = [(21, 30), (23, 30), (18, 30), (24, 30), (17, 29), (20, 30)];
+        let result = by_item(&arms(&neuron, &random), 0).unwrap();
+        assert_eq!((result.neuron_items, result.random_items), (6, 6));
+        assert!((result.difference - 0.08444170771756965).abs() < 1e-12);
+        assert!(
+            (result.p_value - 15.0 / 77.0).abs() < 1e-9,
+            "{}",
+            result.p_value
+        );
+    }
+
+    #[test]
+    fn the_item_test_matches_scipy_on_five_and_seven_items() {
+        // The same lines as for six and six items, on these N and R:
+        //   -> 0.06313131313131314 (= 25/396, of the 792 arrangements); difference
+        //   0.1192063492063492. With unequal arms the null of the signed difference is not
+        //   symmetric, and SciPy's default two-sided p of it,
+        //   pt((...), lambda x, y, axis: x.mean(axis) - y.mean(axis), n_resamples=np.inf,
+        //      vectorized=True).pvalue -> 0.06565656565656566 (= 26/396),
+        //   is not this test's |difference| >= |observed|; hence `abs` and 'greater' above.
+        let neuron = [(26, 30), (21, 30), (28, 30), (23, 30), (24, 27)];
+        #[rustfmt::skip]
+        let random = [
+            (20, 30), (22, 30), (25, 30), (17, 30), (21, 28), (24, 30), (19, 30),
+        ];
+        let mut items = arms(&neuron, &random);
+        // An item nobody answered is left out.
+        items.push(ItemAnswers {
+            arm: Arm::Random,
+            right: 0,
+            answered: 0,
+        });
+        let result = by_item(&items, 0).unwrap();
+        assert_eq!((result.neuron_items, result.random_items), (5, 7));
+        assert!((result.difference - 0.1192063492063492).abs() < 1e-12);
+        assert!(
+            (result.p_value - 25.0 / 396.0).abs() < 1e-9,
+            "{}",
+            result.p_value
+        );
+        assert!((result.p_value - 26.0 / 396.0).abs() > 1e-3);
+    }
+
     /// A uniform draw in [0, 1) and a standard normal one (Box–Muller), for the simulations.
     fn uniform(choices: &mut Choices) -> f64 {
         choices.below(1 << 53) as f64 / (1u64 << 53) as f64
