@@ -1,6 +1,7 @@
 //! Neurons against random directions in a predict-the-response test: each arm's accuracy, their
 //! difference with Newcombe's interval and Fisher's exact test — "are neurons easier to
-//! understand than random directions?", answered from the answers at hand.
+//! understand than random directions?", answered for one student from their own rounds (the unit
+//! said on the page: the class's question is the tally's).
 
 use basis_recipe::stats::{Z_95, fisher_exact, newcombe_difference};
 use basis_recipe::{Arm, Score};
@@ -32,7 +33,7 @@ pub fn verdict(score: &Score) -> Option<String> {
         "no measurable difference between neurons and random directions (yet: more answers narrow the interval)"
     };
     Some(format!(
-        "Neurons {}; random directions {}. Difference {difference:+.0} points (95% interval {:+.0} to {:+.0}, Newcombe); Fisher's exact test p = {p:.3}: {reading}.",
+        "Neurons {}; random directions {}. Difference {difference:+.0} points (95% interval {:+.0} to {:+.0}, Newcombe); Fisher's exact test p = {p:.3}: {reading}. The unit here is your rounds, each about a direction of its own: this is how you did on your directions; whether neurons are easier for people is the class's question, which the tally tests with students as the unit.",
         describe(k1, n1),
         describe(k2, n2),
         100.0 * lo,
