@@ -127,3 +127,88 @@ test('make a quiz: predict-the-response links, and bad ones say why', async (t) 
   assert.match(await page.textContent('#tally-error'), /This tally link could not be read/);
   await close();
 });
+
+/** The key `basis predict` gives for one student of a test made with `flags`. */
+function keyFor(flags, student) {
+  return JSON.parse(execFileSync(BASIS, ['predict', ...flags, '--student', student]).toString()).key;
+}
+
+const photoOf = (crop) => Math.floor(crop / 4);
+
+test('predict the response with control rounds: no-reference and catch rounds, photo references from the other half, a student who misses a catch round set aside', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const flags = ['--controls', '--layers', 'block3,block8.dw', '--rounds', '4', '--size', '64', '--steps', '4', '--seed', '7'];
+  const predict = JSON.parse(execFileSync(BASIS, ['predict', ...flags]).toString());
+  const codes = [];
+  let missedRound;
+  for (const student of ['all right', 'also all right', 'misses a catch round']) {
+    const { page, close } = await pages.open(browser, server.origin, predict.link);
+    assert.equal(await ready(page), 'CPU');
+    const key = keyFor(flags, await page.getAttribute('main', 'data-student'));
+    assert.equal(key.length, 10, '4 counted rounds and 6 control rounds');
+    assert.deepEqual(key.slice(0, 2).map((r) => r.condition), ['none', 'none']);
+    assert.deepEqual(key.slice(-2).map((r) => r.condition), ['none', 'none']);
+    const catchRounds = key.filter((r) => r.condition === 'catch').map((r) => r.round);
+    assert.equal(catchRounds.length, 2);
+    await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
+    assert.match(await page.textContent('#control-protocol'), /a reference is never one of them/);
+    await page.click('#start-quiz');
+    for (const [i, round] of key.entries()) {
+      await page.waitForSelector(`#quiz-round[data-round="${i}"]`);
+      await page.check('input[name=confidence][value="2"]');
+      await page.waitForSelector('#answer-left:not([disabled])', { timeout: 600_000 });
+      const [strong, weak] = [round.strong_crop.index, round.weak_crop.index];
+      const sides = (round.strong === 'left' ? [strong, weak] : [weak, strong]).join(',');
+      assert.equal(await page.getAttribute('#quiz-round', 'data-crops'), sides, `round ${i + 1}: the CLI's photos`);
+      // Queries from one half (the even photos unless the direction is silent on all of them).
+      const half = photoOf(strong) % 2;
+      assert.equal(photoOf(weak) % 2, half, 'both queries from one half');
+      if (round.condition === 'none') {
+        assert.ok(await page.isVisible('#no-references'), `round ${i + 1} has no references`);
+      } else if (round.condition === 'visualizations') {
+        assert.ok(await colours(page, '#reference-0') > 50);
+      } else {
+        const refs = (await page.getAttribute('#photo-references', 'data-crops')).split(',').map(Number);
+        const cli = [...round.photo_references.strongest, ...round.photo_references.weakest].map((c) => c.index);
+        assert.deepEqual(refs, cli, `round ${i + 1}: the CLI's photo references`);
+        const own = refs.filter((c) => round.condition === 'catch' && c === strong);
+        assert.equal(own.length, round.condition === 'catch' ? 1 : 0, 'a catch round shows the right photo among its references');
+        assert.ok(refs.filter((c) => c !== strong).every((c) => photoOf(c) % 2 !== half), 'other references from the other half');
+        for (const k of [0, 3]) {
+          assert.ok(await colours(page, `#weakest-${k}`) > 500, 'the weakest photos are drawn');
+        }
+      }
+      const wrong = student === 'misses a catch round' && round.round === catchRounds[1];
+      if (wrong) missedRound = round.round;
+      const other = round.strong === 'left' ? 'right' : 'left';
+      await page.click(`#answer-${wrong ? other : round.strong}`);
+    }
+    await page.waitForSelector('#quiz-end');
+    codes.push(await page.inputValue('#result-code'));
+    await close();
+  }
+
+  const tally = await pages.open(browser, server.origin, predict.tally);
+  await tally.page.fill('#codes', codes.join('\n'));
+  await tally.page.click('#count-codes');
+  const lines = await tally.page.$$eval('#checked-codes li', (items) => items.map((li) => [li.className, li.textContent]));
+  assert.deepEqual(lines.map((l) => l[0]), ['accepted', 'accepted', 'set-aside']);
+  assert.match(lines[2][1], new RegExp(`set aside: missed catch round ${missedRound} \\(the right photo itself was among the references\\)`));
+  assert.equal(await tally.page.textContent('#tally-students'), '2 students, 8 answers: 8 correct.');
+  assert.match(await tally.page.textContent('#tally-set-aside'), /^1 set aside/);
+  const cli = JSON.parse(execFileSync(BASIS, ['tally', predict.tally], { input: codes.join('\n') }).toString());
+  assert.equal(cli.set_aside.length, 1);
+  assert.deepEqual(cli.set_aside[0].missed_catch_rounds, [missedRound]);
+  // The table gives the CLI's numbers: both counted students right on every round.
+  const cells = await tally.page.$$eval('#tally-condition-table tbody tr', (rows) => rows.map((r) => `${r.cells[0].textContent}: ${r.cells[1].textContent}`));
+  const names = { none: 'no references', visualizations: 'visualizations', photos: 'photos as references' };
+  const percent = (x) => Math.round(100 * (0.5 + x));
+  assert.deepEqual(cells, cli.by_condition.map((c) => {
+    const r = c.above_chance;
+    return `${c.arm}, ${names[c.condition]}: ${percent(r.mean_difference)}% (95% bootstrap interval ${percent(r.interval[0])}–${percent(r.interval[1])}%), ${r.students} students`;
+  }));
+  assert.ok(cells.every((cell) => cell.includes(': 100% (95% bootstrap interval 100–100%), 2 students')), cells.join('; '));
+  assert.ok(await tally.page.isVisible('#condition-chart'));
+  await tally.close();
+});

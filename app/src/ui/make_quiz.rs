@@ -3,7 +3,9 @@
 //! for a projector, with the teacher's tally link.
 
 use basis_models::LAYERS;
-use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Design, Items, Predict, Quiz, Recipe};
+use basis_recipe::{
+    CONTROL_ROUNDS, ClassTest, ControlRounds, DEFAULT_ROUNDS, Design, Items, Predict, Quiz, Recipe,
+};
 use leptos::prelude::*;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -43,6 +45,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     let seed = RwSignal::new((js_sys::Math::random() * 1e6) as u64);
     let predict = RwSignal::new(false);
     let same_items = RwSignal::new(false);
+    let controls = RwSignal::new(false);
 
     let quiz = move || {
         let weights = view.weights.get()?;
@@ -57,6 +60,9 @@ pub fn MakeQuizPage() -> impl IntoView {
             design.items = Items::Shared;
         }
         let test = if predict.get() {
+            if controls.get() {
+                design.control_rounds = ControlRounds::Borowski;
+            }
             let test = Predict::from(design);
             test.validate().map(|()| ClassTest::Predict(test))
         } else {
@@ -171,6 +177,17 @@ pub fn MakeQuizPage() -> impl IntoView {
                         on:change=move |ev| same_items.set(event_target_checked(&ev))
                     />
                     " Same rounds for everyone (to go through them together on a projector; by default each student gets their own, so the class's results speak for the layers, not for a handful of pictures)"
+                </label>
+                <label hidden=move || !predict.get()>
+                    <input
+                        id="quiz-controls"
+                        type="checkbox"
+                        prop:checked=move || controls.get()
+                        on:change=move |ev| controls.set(event_target_checked(&ev))
+                    />
+                    {format!(
+                        " Control rounds (Borowski et al. 2021): {CONTROL_ROUNDS} more rounds — without references at the start and the end (the baseline), and catch rounds that set aside a student not reading the references — and half the rounds with photos as references (rounds: a multiple of 4)",
+                    )}
                 </label>
                 <NumberSelect
                     id="quiz-size"

@@ -2,12 +2,13 @@
 //! blind. Each round shows four feature visualizations of one direction and two photo crops, one
 //! the direction responds to strongly and one weakly; the student says which responds more. The
 //! references are made while the student works; the pool's activations rank the crops here in the
-//! page, as `basis predict` ranks them.
+//! page, as `basis predict` ranks them. With control rounds, some rounds show photos as references
+//! (the direction's strongest and weakest crops of the pool's other half) or none.
 
-use basis_featvis::direction;
-use basis_featvis::queries::{self, Queries};
+use basis_featvis::queries::{self, Queries, RoundCrops};
 use basis_recipe::{
-    Arm, ClassTest, Link, Predict, REFERENCES, RecipeError, ResultCode, Score, Trial,
+    Arm, ClassTest, Condition, ControlRounds, Link, Predict, REFERENCES, RecipeError, ResultCode,
+    Score, Trial,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -28,22 +29,17 @@ struct KeyPhotos {
     weak_photo: String,
 }
 
-/// The two crops of every round of `acts`' layer.
-fn resolve(trials: &[Trial], acts: &PoolActivations, shown: &mut [Option<Queries>]) {
+/// The crops of every round of `acts`' layer.
+fn resolve(
+    trials: &[Trial],
+    control_rounds: ControlRounds,
+    acts: &PoolActivations,
+    shown: &mut [Option<RoundCrops>],
+) {
     for (trial, slot) in trials.iter().zip(shown.iter_mut()) {
-        if trial.layer != acts.layer {
-            continue;
+        if trial.layer == acts.layer {
+            *slot = queries::round_crops(trial, control_rounds, &acts.acts, acts.acts.crops);
         }
-        let Ok(d) = direction::of_recipe(&trial.direction) else {
-            continue;
-        };
-        *slot = queries::queries(
-            &acts.acts,
-            &d,
-            acts.acts.crops,
-            trial.strong_rank,
-            trial.weak_rank,
-        );
     }
 }
 
@@ -62,25 +58,36 @@ pub fn PredictPage(test: Result<Predict, RecipeError>) -> impl IntoView {
 
 #[component]
 fn PredictRun(test: Predict) -> impl IntoView {
-    let count = test.rounds;
+    let count = test.all_rounds();
     let attempt = Attempt::new(&test, count);
     let trials = test.trials(&attempt.student());
+    let control_rounds = test.control_rounds;
     let steps = test.base.steps;
+    // The rounds that show visualizations, in order: one engine job each.
+    let drawn: Vec<usize> = (0..count)
+        .filter(|&i| trials[i].condition == Condition::Synthetic)
+        .collect();
     let references = StoredValue::new_local(vec![Vec::<(u32, Vec<u8>)>::new(); count]);
-    let refs_ready: RwSignal<Vec<bool>> = RwSignal::new(vec![false; count]);
+    let refs_ready: RwSignal<Vec<bool>> = RwSignal::new(
+        trials
+            .iter()
+            .map(|t| t.condition != Condition::Synthetic)
+            .collect(),
+    );
     let prepared_steps = RwSignal::new(0u64);
     let crops = RwSignal::new_local(None::<std::rc::Rc<PoolCrops>>);
-    let shown: RwSignal<Vec<Option<Queries>>> = RwSignal::new(vec![None; count]);
+    let shown: RwSignal<Vec<Option<RoundCrops>>> = RwSignal::new(vec![None; count]);
     let pool_progress = RwSignal::new(None::<(u32, u32)>);
     let message = RwSignal::new(None::<String>);
 
+    let job_rounds = drawn.clone();
     let engine = BatchEngine::new(move |update: JobImages| {
         prepared_steps.set(update.steps_done);
-        if !update.done {
+        let Some(&round) = job_rounds.get(update.job).filter(|_| update.done) else {
             return;
-        }
+        };
         references.update_value(|r| {
-            if let Some(slot) = r.get_mut(update.job) {
+            if let Some(slot) = r.get_mut(round) {
                 *slot = update
                     .images
                     .into_iter()
@@ -89,7 +96,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
             }
         });
         refs_ready.update(|ready| {
-            if let Some(r) = ready.get_mut(update.job) {
+            if let Some(r) = ready.get_mut(round) {
                 *r = true;
             }
         });
@@ -100,11 +107,11 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let trials_for_pool = trials.clone();
     engine.with_value(|e| {
         e.start();
-        // One job per round, in order: the first round is ready first.
+        // One job per round with visualizations, in order: the first round is ready first.
         e.run(
-            trials
+            drawn
                 .iter()
-                .map(|t| Job::References(t.direction.clone()))
+                .map(|&i| Job::References(trials[i].direction.clone()))
                 .collect(),
         );
         e.ask_pool(test.layers.clone(), move |update| match update {
@@ -112,7 +119,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
             PoolUpdate::Crops(c) => crops.set(Some(std::rc::Rc::new(c))),
             PoolUpdate::Activations(acts) => {
                 pool_progress.set(None);
-                shown.update(|s| resolve(&trials_for_pool, &acts, s));
+                shown.update(|s| resolve(&trials_for_pool, control_rounds, &acts, s));
                 let missing = shown.with_untracked(|s| {
                     trials_for_pool
                         .iter()
@@ -138,11 +145,12 @@ fn PredictRun(test: Predict) -> impl IntoView {
         }
     });
     let reference_canvases: [NodeRef<Canvas>; REFERENCES] = std::array::from_fn(|_| NodeRef::new());
+    let weakest_canvases: [NodeRef<Canvas>; REFERENCES] = std::array::from_fn(|_| NodeRef::new());
     let photo_canvases: [NodeRef<Canvas>; 2] = std::array::from_fn(|_| NodeRef::new());
     let trials = StoredValue::new(trials);
     // The crops shown left and right in a round.
     let sides = move |round: usize| -> Option<[usize; 2]> {
-        let q = shown.with(|s| s[round])?;
+        let q = shown.with(|s| s[round].as_ref().map(|r| r.queries))?;
         let strong_left = trials.with_value(|t| t[round].strong_left);
         Some(if strong_left {
             [q.strong, q.weak]
@@ -167,6 +175,20 @@ fn PredictRun(test: Predict) -> impl IntoView {
         let (Some(pair), Some(crops)) = (sides(round), crops.get()) else {
             return;
         };
+        let photo_references = shown.with(|s| s[round].as_ref().and_then(|r| r.references.clone()));
+        if let Some(photos) = photo_references {
+            let rows = [
+                (&reference_canvases, photos.strongest),
+                (&weakest_canvases, photos.weakest),
+            ];
+            for (canvases, indices) in rows {
+                for (canvas, index) in canvases.iter().zip(indices) {
+                    if let (Some(canvas), Some(rgba)) = (canvas.get(), crop_pixels(&crops, index)) {
+                        super::canvas::draw(&canvas, crops.size, rgba);
+                    }
+                }
+            }
+        }
         for (canvas, index) in photo_canvases.iter().zip(pair) {
             if let (Some(canvas), Some(rgba)) = (canvas.get(), crop_pixels(&crops, index)) {
                 super::canvas::draw(&canvas, crops.size, rgba);
@@ -174,7 +196,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
         }
     });
 
-    let total_steps = (count as u64 * steps as u64).max(1);
+    let total_steps = (drawn.len() as u64 * steps as u64).max(1);
     let layers = test.layers.join(", ");
     let items = test.items;
     let size = test.base.image.size;
@@ -194,8 +216,8 @@ fn PredictRun(test: Predict) -> impl IntoView {
             trials
                 .iter()
                 .zip(shown.get())
-                .map(|(_, q)| {
-                    let q = q?;
+                .map(|(_, round)| {
+                    let q = round?.queries;
                     let name = |i: usize| crops.as_ref().and_then(|c| c.photos.get(i).cloned());
                     Some(KeyPhotos {
                         queries: q,
@@ -238,10 +260,25 @@ fn PredictRun(test: Predict) -> impl IntoView {
                     items_note(items),
                 )}
             </p>
+            {(control_rounds == ControlRounds::Borowski)
+                .then(|| {
+                    view! {
+                        <p id="control-rounds">
+                            {format!(
+                                "Some rounds are different. In some, the references are photos instead of visualizations: the crops that make the direction respond most, and least. In {}, at the start and at the end, there are no references at all: guess from the two photos. Answer every round the same way.",
+                                2 * Arm::BOTH.len(),
+                            )}
+                        </p>
+                        <p class="fairness" id="control-protocol">
+                            "Control rounds, after Borowski et al. and Zimmermann et al. (NeurIPS 2021: 68% with visualizations, 60% with none): the photos are split in two halves, every other photo to each; the two photos to choose between come from one half, photo references from the other, so a reference is never one of them. The rounds without references measure what the photos alone give away, and each kind of direction is read against them. Two catch rounds have the right photo itself among the references: a code that misses one is set aside in the tally."
+                        </p>
+                    }
+                })}
         }
     };
     let round = move |round: usize| {
         let layer = trials.with_value(|t| t[round].layer.clone());
+        let condition = trials.with_value(|t| t[round].condition);
         let data_crops = move || {
             sides(round)
                 .map(|[l, r]| format!("{l},{r}"))
@@ -255,23 +292,25 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 labels=["The left photo", "The right photo"]
                 data_crops=Signal::derive(data_crops)
             >
-                <p>"Feature visualizations of this direction:"</p>
-                <div class="references">
-                    {reference_canvases
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, node)| {
-                            view! {
-                                <canvas
-                                    id=format!("reference-{i}")
-                                    node_ref=node
-                                    width="64"
-                                    height="64"
-                                ></canvas>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <References
+                    condition=condition
+                    strongest=reference_canvases
+                    weakest=weakest_canvases
+                    crops=Signal::derive(move || {
+                        shown
+                            .with(|s| s[round].as_ref().and_then(|r| r.references.clone()))
+                            .map(|r| {
+                                let all: Vec<String> = r
+                                    .strongest
+                                    .iter()
+                                    .chain(&r.weakest)
+                                    .map(usize::to_string)
+                                    .collect();
+                                all.join(",")
+                            })
+                            .unwrap_or_default()
+                    })
+                />
                 <p class="question">"Which photo makes this direction respond more?"</p>
                 <Pair canvases=photo_canvases size=224 captions=["Left photo", "Right photo"] />
             </RoundFrame>
@@ -306,6 +345,59 @@ fn PredictRun(test: Predict) -> impl IntoView {
     }
 }
 
+/// A round's references as its condition has them: four visualizations; the strongest and the
+/// weakest photos (`crops`: their indices, for tests); or none, said so.
+#[component]
+fn References(
+    condition: Condition,
+    strongest: [NodeRef<Canvas>; REFERENCES],
+    weakest: [NodeRef<Canvas>; REFERENCES],
+    crops: Signal<String>,
+) -> impl IntoView {
+    let row = |canvases: [NodeRef<Canvas>; REFERENCES], id: &'static str| {
+        view! {
+            <div class="references">
+                {canvases
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, node)| {
+                        view! {
+                            <canvas
+                                id=format!("{id}-{i}")
+                                node_ref=node
+                                width="64"
+                                height="64"
+                            ></canvas>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+    };
+    match condition {
+        Condition::Synthetic => view! {
+            <p>"Feature visualizations of this direction:"</p>
+            {row(strongest, "reference")}
+        }
+        .into_any(),
+        Condition::Natural | Condition::Catch => view! {
+            <div id="photo-references" data-crops=crops>
+                <p>"Photos that make this direction respond most:"</p>
+                {row(strongest, "reference")}
+                <p>"Photos that make it respond least:"</p>
+                {row(weakest, "weakest")}
+            </div>
+        }
+        .into_any(),
+        Condition::NoReference => view! {
+            <p id="no-references">
+                "No references in this round: which of the two photos do you think makes the direction respond more?"
+            </p>
+        }
+        .into_any(),
+    }
+}
+
 #[component]
 fn PredictEnd(
     test: Predict,
@@ -314,6 +406,7 @@ fn PredictEnd(
     shown: Signal<Vec<Option<KeyPhotos>>>,
 ) -> impl IntoView {
     let score = Score::of(&test, &code);
+    let control_rounds = test.control_rounds;
     let tally = format!("#{}", ClassTest::Predict(test.clone()).tally_fragment());
     let answers = code.answers.clone();
     let key_rows = move || {
@@ -328,6 +421,12 @@ fn PredictEnd(
                 let direction = match trial.arm {
                     Arm::Neuron => format!("neuron {}", trial.direction.channel),
                     Arm::Random => "random direction".to_owned(),
+                };
+                let direction = match control_rounds {
+                    ControlRounds::None => direction,
+                    ControlRounds::Borowski => {
+                        format!("{direction} · {}", trial.condition.label())
+                    }
                 };
                 let photos = shown.map_or("…".to_owned(), |s| {
                     format!(

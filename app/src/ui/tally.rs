@@ -3,10 +3,10 @@
 //! the right unit (`ui::class_result`); pooled accuracy with its Wilson interval, per layer and
 //! per arm, is shown as a description. Nothing leaves the browser.
 
-use basis_recipe::{ClassTest, Graded, PartScore, RecipeError, Tally};
+use basis_recipe::{ClassResult, ClassTest, Counted, Graded, PartScore, RecipeError, Tally};
 use leptos::prelude::*;
 
-use super::chart::{AccuracyChart, Row, describe};
+use super::chart::{AccuracyChart, ConditionChart, Row, describe};
 use super::class_result::ClassTests;
 use super::page_header::PageHeader;
 
@@ -14,7 +14,7 @@ use super::page_header::PageHeader;
 struct Checked {
     line: usize,
     code: String,
-    outcome: Result<(), String>,
+    outcome: Result<Counted, String>,
 }
 
 fn title(test: &ClassTest) -> &'static str {
@@ -81,20 +81,34 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             );
             let by_confidence =
                 parts_table(score.confidence.iter().map(|(_, _, part)| part.clone()).collect());
+            let result = tally.result();
+            let set_aside = tally.set_aside();
             view! {
                 <section id="tally-summary">
                     <p id="tally-students">
                         {format!(
-                            "{} students, {} answers: {} correct.",
+                            "{} student{}, {} answers: {} correct.",
                             tally.students(),
+                            if tally.students() == 1 { "" } else { "s" },
                             score.total,
                             score.correct,
                         )}
                     </p>
+                    {(set_aside > 0)
+                        .then(|| {
+                            view! {
+                                <p id="tally-set-aside">
+                                    {format!(
+                                        "{set_aside} set aside, not counted anywhere below: each missed a catch round, whose right photo was itself among the references, so they were not reading the references.",
+                                    )}
+                                </p>
+                            }
+                        })}
                     <p id="tally-accuracy">
                         {format!("Pooled accuracy {}.", describe(score.correct, score.total))}
                     </p>
-                    <ClassTests result=tally.result() what=what has_arms=has_arms />
+                    <ClassTests result=result.clone() what=what has_arms=has_arms />
+                    <Conditions result=result />
                     <AccuracyChart rows=rows />
                     <table id="tally-parts" class="per-layer">
                         <thead>
@@ -157,8 +171,19 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let (class, text) = match &c.outcome {
-                                Ok(()) => {
+                                Ok(Counted::Graded) => {
                                     ("accepted", format!("line {}: {} — counted", c.line, c.code))
+                                }
+                                Ok(Counted::SetAside { missed }) => {
+                                    (
+                                        "set-aside",
+                                        format!(
+                                            "line {}: {} — set aside: {}",
+                                            c.line,
+                                            c.code,
+                                            missed_catch(missed),
+                                        ),
+                                    )
                                 }
                                 Err(why) => {
                                     (
@@ -176,6 +201,63 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
         </main>
     }
     .into_any()
+}
+
+/// "missed catch round 7 (…)".
+fn missed_catch(missed: &[usize]) -> String {
+    let rounds: Vec<String> = missed.iter().map(usize::to_string).collect();
+    format!(
+        "missed catch round{} {} (the right photo itself was among the references)",
+        if missed.len() == 1 { "" } else { "s" },
+        rounds.join(" and "),
+    )
+}
+
+/// With control rounds: accuracy per arm and kind of reference, students as the unit, each arm
+/// read against its rounds without references.
+#[component]
+fn Conditions(result: ClassResult) -> impl IntoView {
+    (!result.conditions.is_empty()).then(|| {
+        let rows = result
+            .conditions
+            .iter()
+            .map(|(arm, condition, cell)| {
+                let text = cell.as_ref().map_or("fewer than two students".into(), |r| {
+                    format!(
+                        "{:.0}% (95% bootstrap interval {:.0}–{:.0}%), {} students",
+                        100.0 * (0.5 + r.mean_difference),
+                        100.0 * (0.5 + r.interval.0),
+                        100.0 * (0.5 + r.interval.1),
+                        r.students,
+                    )
+                });
+                view! {
+                    <tr>
+                        <td>{format!("{}, {}", arm.label(), condition.label())}</td>
+                        <td>{text}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section id="tally-conditions">
+                <h3>"By kind of reference"</h3>
+                <p class="hint">
+                    "Each student's accuracy in each kind of round, averaged over students (the unit), with a bootstrap interval over students. The rounds without references are the baseline: what the two photos alone give away. A kind of direction whose visualizations help sits to the right of its baseline mark; Zimmermann et al. (2021) found 68% with visualizations against 60% without, Borowski et al. (2021) 82% with visualizations and 92% with photos."
+                </p>
+                <ConditionChart cells=result.conditions.clone() />
+                <table id="tally-condition-table" class="per-layer">
+                    <thead>
+                        <tr>
+                            <th>"Rounds"</th>
+                            <th>"Mean accuracy over students"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    })
 }
 
 /// One row per part: its label, correct of answered, and the accuracy with its interval.

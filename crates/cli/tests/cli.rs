@@ -960,6 +960,85 @@ fn predict_prints_the_test_and_a_key_whose_strong_photo_responds_more() {
     );
 }
 
+/// `--controls`: the key names each round's kind; photo references come from the other half of
+/// the photos than the queries (a crop's photo is its index / 4; halves by its parity), and a
+/// catch round's right photo is among its references.
+#[test]
+fn predict_with_controls_keys_each_round_s_kind_and_photo_references() {
+    let dir = scratch("predict-controls");
+    let _ = std::fs::remove_dir_all(&dir);
+    let flags = [
+        "predict",
+        "--controls",
+        "--layers",
+        "block8.dw",
+        "--rounds",
+        "4",
+        "--size",
+        "64",
+        "--steps",
+        "2",
+        "--student",
+        "CD34",
+        "--render",
+        dir.to_str().unwrap(),
+    ];
+    let line: serde_json::Value = serde_json::from_str(stdout(&basis(&flags)).trim()).unwrap();
+    let key = line["key"].as_array().unwrap();
+    let kinds: Vec<&str> = key
+        .iter()
+        .map(|r| r["condition"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 10, "{kinds:?}");
+    assert_eq!(
+        (kinds[0], kinds[1], kinds[8], kinds[9]),
+        ("none", "none", "none", "none")
+    );
+    for (kind, count) in [("catch", 2), ("visualizations", 2), ("photos", 2)] {
+        assert_eq!(
+            kinds.iter().filter(|k| **k == kind).count(),
+            count,
+            "{kind}"
+        );
+    }
+    let photo = |crop: &serde_json::Value| crop["index"].as_u64().unwrap() / 4;
+    for round in key {
+        let strong = &round["strong_crop"];
+        // The even photos, unless the direction is silent on all of them.
+        let half = photo(strong) % 2;
+        assert_eq!(photo(&round["weak_crop"]) % 2, half, "{round}");
+        let references = &round["photo_references"];
+        let kind = round["condition"].as_str().unwrap();
+        assert_eq!(
+            references.is_null(),
+            kind == "none" || kind == "visualizations"
+        );
+        if references.is_null() {
+            continue;
+        }
+        let all: Vec<&serde_json::Value> = ["strongest", "weakest"]
+            .iter()
+            .flat_map(|row| references[row].as_array().unwrap())
+            .collect();
+        assert_eq!(all.len(), 8);
+        let own = all.iter().filter(|c| c["index"] == strong["index"]).count();
+        assert_eq!(own, (kind == "catch") as usize, "{round}");
+        assert!(
+            all.iter()
+                .filter(|c| c["index"] != strong["index"])
+                .all(|c| photo(c) % 2 != half),
+            "{round}"
+        );
+        let number = round["round"].as_u64().unwrap();
+        let png = image::open(dir.join(format!("round-{number:02}.png"))).unwrap();
+        assert!(png.height() >= 2 * 64 + 128, "two rows of photo references");
+    }
+    assert_clean_error(
+        &basis(&["predict", "--controls", "--rounds", "6"]),
+        "rounds: 6 is out of range (a multiple of 4",
+    );
+}
+
 #[test]
 fn stats_all_profiles_every_tap_block_by_block() {
     let chart = scratch("profile.svg");
@@ -998,7 +1077,7 @@ fn stats_all_profiles_every_tap_block_by_block() {
 /// a student's page shows.
 #[test]
 fn tally_grades_each_student_s_own_rounds_with_the_tally_s_numbers() {
-    use basis_recipe::{Answer, ClassTest, Quiz, ResultCode, Tally};
+    use basis_recipe::{Answer, ClassTest, Counted, Quiz, ResultCode, Tally};
     let flags = [
         "quiz",
         "--layers",
@@ -1045,7 +1124,9 @@ fn tally_grades_each_student_s_own_rounds_with_the_tally_s_numbers() {
     )
     .unwrap();
     let mut tally = Tally::new(ClassTest::Spot(quiz));
-    codes.iter().for_each(|code| tally.add(code).unwrap());
+    for code in &codes {
+        assert_eq!(tally.add(code), Ok(Counted::Graded));
+    }
     let expected = tally.result().above_chance.unwrap();
     assert_eq!(out["students"], 3);
     assert_eq!(out["pooled"]["correct"], 1 + 2 + 3);

@@ -1,8 +1,12 @@
-//! The two photo crops of a predict-the-response round (Borowski et al. 2021): the pool's crops
-//! ranked by a direction's spatial-mean response — Borowski's measure — one drawn among the
-//! strongest, one among the weakest.
+//! The photo crops of a predict-the-response round (Borowski et al. 2021): the pool's crops
+//! ranked by a direction's spatial-mean response — Borowski's measure — one query drawn among the
+//! strongest, one among the weakest; with control rounds, the queries come from one half of the
+//! photos and photo references from the other.
 
-use crate::pool::Activations;
+use basis_recipe::{Condition, ControlRounds, REFERENCES, Trial};
+
+use crate::direction;
+use crate::pool::{Activations, CROPS_PER_PHOTO};
 
 /// The smallest difference between a round's two responses, as a fraction of the spread of the
 /// eligible crops' responses. Closer pairs are ties nobody could call, and at ReLU6 taps many
@@ -36,8 +40,7 @@ pub fn mean_responses(acts: &Activations, direction: &[f32]) -> Vec<f32> {
         .collect()
 }
 
-/// Among the first `eligible` crops (the shipped photos: a user's own come after them and would
-/// give each student other crops), the `strong_rank`-th strongest and the `weak_rank`-th weakest
+/// Among the `eligible` crops, the `strong_rank`-th strongest and the `weak_rank`-th weakest
 /// (0 = the extreme one), ties going to the lower crop index. Where those two are one crop or
 /// their responses are closer than [`MIN_GAP`] of the spread, both ranks step towards their
 /// extremes until the pair is two crops that clear it. `None` if even the strongest and the
@@ -45,13 +48,12 @@ pub fn mean_responses(acts: &Activations, direction: &[f32]) -> Vec<f32> {
 pub fn queries(
     acts: &Activations,
     direction: &[f32],
-    eligible: usize,
+    eligible: &[usize],
     strong_rank: usize,
     weak_rank: usize,
 ) -> Option<Queries> {
     let responses = mean_responses(acts, direction);
-    let mut order: Vec<usize> = (0..eligible.min(responses.len())).collect();
-    order.sort_by(|&a, &b| responses[b].total_cmp(&responses[a]).then(a.cmp(&b)));
+    let order = ranked(&responses, eligible);
     let (first, last) = (*order.first()?, *order.last()?);
     let min_gap = MIN_GAP * (responses[first] - responses[last]);
     let (mut s, mut w) = (strong_rank, weak_rank);
@@ -75,6 +77,113 @@ pub fn queries(
         s = s.saturating_sub(1);
         w = w.saturating_sub(1);
     }
+}
+
+/// `eligible`'s crops that exist, strongest response first, ties going to the lower crop index.
+fn ranked(responses: &[f32], eligible: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = eligible
+        .iter()
+        .copied()
+        .filter(|&c| c < responses.len())
+        .collect();
+    order.sort_by(|&a, &b| responses[b].total_cmp(&responses[a]).then(a.cmp(&b)));
+    order
+}
+
+/// Which half of the shipped photos a crop's photo is in, with control rounds: queries come from
+/// one, photo references from the other, so a reference is never a query's photo. Every other
+/// photo (in the pool's order) goes to each half, so both halves hold varied photos.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    Query,
+    Reference,
+}
+
+/// The crops of the first `shipped` (the shipped photos' crops: a user's own come after them and
+/// would give each student other crops) that a round may take its queries from, or `half`'s.
+pub fn eligible(shipped: usize, half: Option<Half>) -> Vec<usize> {
+    let wanted = |crop: usize| {
+        let even = (crop / CROPS_PER_PHOTO).is_multiple_of(2);
+        match half {
+            None => true,
+            Some(Half::Query) => even,
+            Some(Half::Reference) => !even,
+        }
+    };
+    (0..shipped).filter(|&c| wanted(c)).collect()
+}
+
+/// A round's photo references: the direction's strongest crops, then its weakest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoReferences {
+    pub strongest: [usize; REFERENCES],
+    pub weakest: [usize; REFERENCES],
+}
+
+/// The [`REFERENCES`] strongest and as many weakest of the `eligible` crops; `None` with fewer
+/// than twice as many crops.
+pub fn photo_references(
+    acts: &Activations,
+    direction: &[f32],
+    eligible: &[usize],
+) -> Option<PhotoReferences> {
+    let order = ranked(&mean_responses(acts, direction), eligible);
+    if order.len() < 2 * REFERENCES {
+        return None;
+    }
+    Some(PhotoReferences {
+        strongest: std::array::from_fn(|k| order[k]),
+        weakest: std::array::from_fn(|k| order[order.len() - 1 - k]),
+    })
+}
+
+/// Everything of a round's that comes from the photo pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundCrops {
+    pub queries: Queries,
+    /// With photo references (natural and catch rounds); in a catch round, the strong query is
+    /// one of the strongest.
+    pub references: Option<PhotoReferences>,
+}
+
+/// `trial`'s crops among the first `shipped` crops of `acts` (its layer's activations). With
+/// control rounds the queries come from the query half and photo references from the other, or
+/// the other way round where the query half cannot make the round. `None` if the pool cannot
+/// make the round: too few crops, or all respond alike.
+pub fn round_crops(
+    trial: &Trial,
+    control_rounds: ControlRounds,
+    acts: &Activations,
+    shipped: usize,
+) -> Option<RoundCrops> {
+    let d = direction::of_recipe(&trial.direction).ok()?;
+    let pick = |half| {
+        let crops = eligible(shipped, half);
+        queries(acts, &d, &crops, trial.strong_rank, trial.weak_rank)
+    };
+    let (queries, reference_half) = match control_rounds {
+        ControlRounds::None => (pick(None)?, Half::Reference),
+        // A sparse ReLU6 neuron can be silent on every crop of one half: its round swaps them.
+        ControlRounds::Borowski => match pick(Some(Half::Query)) {
+            Some(queries) => (queries, Half::Reference),
+            None => (pick(Some(Half::Reference))?, Half::Query),
+        },
+    };
+    let references = match trial.condition {
+        Condition::Synthetic | Condition::NoReference => None,
+        Condition::Natural | Condition::Catch => {
+            let mut references =
+                photo_references(acts, &d, &eligible(shipped, Some(reference_half)))?;
+            if let Some(slot) = trial.catch_slot {
+                references.strongest[slot] = queries.strong;
+            }
+            Some(references)
+        }
+    };
+    Some(RoundCrops {
+        queries,
+        references,
+    })
 }
 
 #[cfg(test)]
@@ -110,7 +219,10 @@ mod tests {
 
     #[test]
     fn queries_take_ranks_from_both_ends_of_the_eligible_crops() {
-        let q = |eligible, strong, weak| queries(&acts(), &[1.0, 0.0], eligible, strong, weak);
+        let q = |eligible: usize, strong, weak| {
+            let crops: Vec<usize> = (0..eligible).collect();
+            queries(&acts(), &[1.0, 0.0], &crops, strong, weak)
+        };
         let pick = |q: Option<Queries>| q.map(|q| (q.strong, q.weak));
         assert_eq!(pick(q(5, 0, 0)), Some((3, 0)));
         // Crops 1 and 4 tie: the lower index ranks as the stronger, from either end.
@@ -140,7 +252,8 @@ mod tests {
             crops: 5,
             values,
         };
-        let pick = |s, w| queries(&acts, &[1.0], 5, s, w).map(|q| (q.strong, q.weak));
+        let all = [0, 1, 2, 3, 4];
+        let pick = |s, w| queries(&acts, &[1.0], &all, s, w).map(|q| (q.strong, q.weak));
         // Ranks 2 and 1 pair two silent crops; one step out pairs crop 4 with a zero.
         assert_eq!(pick(2, 1), Some((4, 2)));
         assert_eq!(pick(0, 0), Some((3, 2)));
@@ -148,6 +261,129 @@ mod tests {
             values: vec![0.5; 20],
             ..acts
         };
-        assert_eq!(queries(&flat, &[1.0], 5, 0, 0), None);
+        assert_eq!(queries(&flat, &[1.0], &all, 0, 0), None);
+    }
+
+    #[test]
+    fn the_halves_alternate_photos_and_never_share_one() {
+        let query = eligible(20, Some(Half::Query));
+        let reference = eligible(20, Some(Half::Reference));
+        assert_eq!(query, [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19]);
+        assert_eq!(reference, [4, 5, 6, 7, 12, 13, 14, 15]);
+        assert_eq!(eligible(6, None), [0, 1, 2, 3, 4, 5]);
+    }
+
+    /// 16 crops of one position and channel, crop i responding i; odd photos (crops 4–7,
+    /// 12–15) are the reference half.
+    fn ramp() -> Activations {
+        Activations {
+            channels: 1,
+            grid: 1,
+            crops: 16,
+            values: (0..16).map(|i| i as f32).collect(),
+        }
+    }
+
+    /// A neuron silent on every crop of the query half (a ReLU6 tap's sparse channel) takes its
+    /// queries from the other half, and its photo references from the query half.
+    #[test]
+    fn a_direction_silent_on_the_query_half_swaps_the_halves() {
+        use basis_recipe::{Predict, Recipe};
+
+        let mut test = Predict::new(Recipe::new("0123456789abcdef"), vec!["stem".into()], 4);
+        test.control_rounds = ControlRounds::Borowski;
+        let trial = test
+            .trials("AB12")
+            .into_iter()
+            .find(|t| t.condition == Condition::Natural)
+            .unwrap();
+        let channels = trial.direction.tap().unwrap().channels();
+        let crops = 8 * CROPS_PER_PHOTO;
+        // Every channel answers crop i with i on odd photos, 0 on even ones.
+        let values = (0..crops)
+            .flat_map(|c| {
+                let odd = (c / CROPS_PER_PHOTO) % 2 == 1;
+                vec![if odd { c as f32 } else { 0.0 }; channels]
+            })
+            .collect();
+        let acts = Activations {
+            channels,
+            grid: 1,
+            crops,
+            values,
+        };
+        let mut neuron = trial.clone();
+        neuron.direction.mix = 0.0;
+        let round = round_crops(&neuron, test.control_rounds, &acts, crops).unwrap();
+        let photo = |crop: usize| crop / CROPS_PER_PHOTO;
+        assert_eq!(photo(round.queries.strong) % 2, 1);
+        assert_eq!(photo(round.queries.weak) % 2, 1);
+        let refs = round.references.unwrap();
+        assert!(
+            refs.strongest
+                .iter()
+                .chain(&refs.weakest)
+                .all(|&c| photo(c) % 2 == 0)
+        );
+    }
+
+    #[test]
+    fn photo_references_are_the_extremes_of_their_half() {
+        let refs = photo_references(&ramp(), &[1.0], &eligible(16, Some(Half::Reference)));
+        assert_eq!(
+            refs,
+            Some(PhotoReferences {
+                strongest: [15, 14, 13, 12],
+                weakest: [4, 5, 6, 7],
+            })
+        );
+        assert_eq!(photo_references(&ramp(), &[1.0], &[0, 1, 2, 3, 4]), None);
+    }
+
+    /// Every round of a test with control rounds, on 8 photos' crops with seeded responses:
+    /// queries from the even photos, references from the odd ones, and a catch round's right
+    /// photo among its references.
+    #[test]
+    fn with_control_rounds_references_and_queries_never_share_a_photo() {
+        use basis_recipe::{Predict, Recipe};
+
+        let mut test = Predict::new(
+            Recipe::new("0123456789abcdef"),
+            vec!["block3".into(), "block8.dw".into()],
+            12,
+        );
+        test.control_rounds = ControlRounds::Borowski;
+        let crops = 8 * CROPS_PER_PHOTO;
+        let photo = |crop: usize| crop / CROPS_PER_PHOTO;
+        for student in ["AB12", "CD34"] {
+            for trial in test.trials(student) {
+                let channels = trial.direction.tap().unwrap().channels();
+                let mut rng = crate::SeededRng::new(7, 0);
+                let acts = Activations {
+                    channels,
+                    grid: 2,
+                    crops,
+                    values: rng.normals(crops * 4 * channels, 1.0),
+                };
+                let round = round_crops(&trial, test.control_rounds, &acts, crops).unwrap();
+                let q = round.queries;
+                assert!(photo(q.strong) % 2 == 0 && photo(q.weak) % 2 == 0);
+                let query_half = 0;
+                assert_eq!(
+                    round.references.is_some(),
+                    trial.condition.has_photo_references()
+                );
+                let Some(refs) = round.references else {
+                    continue;
+                };
+                for (k, crop) in refs.strongest.iter().chain(&refs.weakest).enumerate() {
+                    if trial.catch_slot == Some(k) {
+                        assert_eq!(*crop, q.strong, "the catch round's right photo itself");
+                    } else {
+                        assert_ne!(photo(*crop) % 2, query_half, "{trial:?}");
+                    }
+                }
+            }
+        }
     }
 }

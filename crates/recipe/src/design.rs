@@ -1,8 +1,9 @@
 //! What a class-test link fixes, whichever test it is ("spot the neuron" or "predict the
 //! response"): the base recipe (seed, image and transform settings, steps, weights), the layers,
-//! the number of rounds, and whose items the rounds are. Both tests' links carry these same bytes
-//! (`wire::v2::ClassTest`, or `wire::v1::Quiz` for shared items); the link's key says which test
-//! it is. `Quiz` and `Predict` are a `Design` and what they draw from it.
+//! the number of rounds, whose items the rounds are, and which control rounds come with them. Both
+//! tests' links carry these same bytes (`wire::v3::ClassTest` with control rounds,
+//! `wire::v2::ClassTest` without, `wire::v1::Quiz` for shared items without); the link's key says
+//! which test it is. `Quiz` and `Predict` are a `Design` and what they draw from it.
 //!
 //! Own items are the default: a link that gives everyone the same five neurons asks about those
 //! five, however many students answer, so a class's verdict would be about them and not about
@@ -12,7 +13,7 @@
 use crate::codec::{base_recipe, bytes, encode_bytes, postcard_exact};
 use crate::fingerprint::fnv1a;
 use crate::validate::within;
-use crate::wire::{v1, v2};
+use crate::wire::{v1, v2, v3};
 use crate::{Recipe, RecipeError};
 
 pub const DEFAULT_ROUNDS: usize = 10;
@@ -27,6 +28,7 @@ pub struct Design {
     pub layers: Vec<String>,
     pub rounds: usize,
     pub items: Items,
+    pub control_rounds: ControlRounds,
 }
 
 /// Whose items a class test's rounds are.
@@ -38,6 +40,18 @@ pub enum Items {
     /// The same rounds in the same order for everyone (for a projector; and every link made
     /// before own items existed).
     Shared,
+}
+
+/// Which control rounds a predict-the-response test adds to the rounds its link counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ControlRounds {
+    #[default]
+    None,
+    /// Borowski et al.'s (ICLR 2021) controls: rounds with no references at the start and at the
+    /// end (the baseline each arm is read against, as in Zimmermann et al. 2021), catch rounds
+    /// whose answer is in plain sight, and half of the counted rounds with photos as references
+    /// instead of visualizations (see `predict`).
+    Borowski,
 }
 
 impl Design {
@@ -52,6 +66,7 @@ impl Design {
             layers,
             rounds,
             items: Items::Own,
+            control_rounds: ControlRounds::None,
         }
     }
 
@@ -96,25 +111,37 @@ impl Design {
         )
     }
 
-    /// The bytes of the test's link: version 1 for shared items (as the first release wrote
-    /// them), version 2 for the students' own.
+    /// The bytes of the test's link: version 3 with control rounds; without, version 1 for
+    /// shared items (as the first release wrote them), version 2 for the students' own.
     pub fn encode(&self) -> String {
         let base = v1::Recipe::from(&self.base);
         let layers = self.layers.clone();
         let rounds = u8::try_from(self.rounds).expect("a validated test has at most 40 rounds");
-        match self.items {
-            Items::Shared => encode_bytes(&v1::Quiz {
+        let items = match self.items {
+            Items::Own => v2::Items::Own,
+            Items::Shared => v2::Items::Shared,
+        };
+        match (self.control_rounds, self.items) {
+            (ControlRounds::Borowski, _) => encode_bytes(&v3::ClassTest {
+                version: v3::VERSION,
+                base,
+                layers,
+                rounds,
+                items,
+                controls: v3::Controls::Borowski,
+            }),
+            (ControlRounds::None, Items::Shared) => encode_bytes(&v1::Quiz {
                 version: v1::VERSION,
                 base,
                 layers,
                 rounds,
             }),
-            Items::Own => encode_bytes(&v2::ClassTest {
+            (ControlRounds::None, Items::Own) => encode_bytes(&v2::ClassTest {
                 version: v2::VERSION,
                 base,
                 layers,
                 rounds,
-                items: v2::Items::Own,
+                items,
             }),
         }
     }
@@ -122,18 +149,29 @@ impl Design {
     /// Parses and validates a test link's code of any released version. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
         let bytes = bytes(text)?;
-        let (base, layers, rounds, items) = match bytes.first() {
+        let items = |wire| match wire {
+            v2::Items::Own => Items::Own,
+            v2::Items::Shared => Items::Shared,
+        };
+        let (base, layers, rounds, items, control_rounds) = match bytes.first() {
             Some(&v1::VERSION) => {
                 let wire: v1::Quiz = postcard_exact(&bytes)?;
-                (wire.base, wire.layers, wire.rounds, Items::Shared)
+                let none = ControlRounds::None;
+                (wire.base, wire.layers, wire.rounds, Items::Shared, none)
             }
             Some(&v2::VERSION) => {
                 let wire: v2::ClassTest = postcard_exact(&bytes)?;
-                let items = match wire.items {
-                    v2::Items::Own => Items::Own,
-                    v2::Items::Shared => Items::Shared,
+                let none = ControlRounds::None;
+                (wire.base, wire.layers, wire.rounds, items(wire.items), none)
+            }
+            Some(&v3::VERSION) => {
+                let wire: v3::ClassTest = postcard_exact(&bytes)?;
+                let control_rounds = match wire.controls {
+                    v3::Controls::None => ControlRounds::None,
+                    v3::Controls::Borowski => ControlRounds::Borowski,
                 };
-                (wire.base, wire.layers, wire.rounds, items)
+                let items = items(wire.items);
+                (wire.base, wire.layers, wire.rounds, items, control_rounds)
             }
             Some(&version) => return Err(RecipeError::UnknownVersion(version)),
             None => return Err(RecipeError::Truncated),
@@ -143,6 +181,7 @@ impl Design {
             layers,
             rounds: rounds as usize,
             items,
+            control_rounds,
         };
         design.validate()?;
         Ok(design)

@@ -15,7 +15,7 @@ pub enum RecipeError {
     TrailingBytes(usize),
     #[error("the link's code does not decode: {0}")]
     Garbage(String),
-    #[error("version: {0} is not a link version this build knows (it reads versions 1 to {known})", known = crate::FORMAT_VERSION)]
+    #[error("version: {0} is not a link version this build knows (it reads versions 1 to {known})", known = crate::wire::NEWEST_VERSION)]
     UnknownVersion(u8),
     #[error("model: `{0}` is unknown (this build has efficientnet-lite0)")]
     UnknownModel(String),
@@ -49,6 +49,10 @@ pub enum RecipeError {
         input: usize,
         max: usize,
     },
+    #[error(
+        "controls: this link asks for control rounds, which only predict-the-response tests have"
+    )]
+    NoControlRounds,
     #[error("{field}: {value} appears twice; each may appear once")]
     Repeated { field: &'static str, value: String },
     #[error("{field}: {value} is out of range ({range})")]
@@ -69,6 +73,7 @@ impl RecipeError {
             Self::UnknownLayer(_) | Self::NotHidden(_) => "layer",
             Self::ChannelOutOfRange { .. } => "channel",
             Self::TooCostly { .. } => "size",
+            Self::NoControlRounds => "controls",
             Self::NonFinite { field }
             | Self::OutOfRange { field, .. }
             | Self::Repeated { field, .. } => field,

@@ -6,7 +6,7 @@ use crate::Recipe;
 use crate::arm_effect::{self, ByItem, ByStudent, ItemAnswers, StudentAnswers};
 use crate::code::{Answer, CodeError, ResultCode};
 use crate::design::Items;
-use crate::predict::{Arm, Predict};
+use crate::predict::{Arm, Condition, Predict};
 use crate::quiz::Quiz;
 
 /// A test a class answers round by round and hands in as result codes.
@@ -30,6 +30,15 @@ pub struct Key {
     pub item: String,
     /// The right answer is the left side.
     pub left: bool,
+    /// What the round shows as references ("spot the neuron": visualizations).
+    pub condition: Condition,
+}
+
+impl Key {
+    /// The round counts towards a score: it has references, and is not a catch round.
+    fn counted(&self) -> bool {
+        matches!(self.condition, Condition::Synthetic | Condition::Natural)
+    }
 }
 
 impl Graded for Quiz {
@@ -49,6 +58,7 @@ impl Graded for Quiz {
                 layer: round.layer,
                 arm: None,
                 left: round.neuron_left,
+                condition: Condition::Synthetic,
             })
             .collect()
     }
@@ -71,6 +81,7 @@ impl Graded for Predict {
                 layer: trial.layer,
                 arm: Some(trial.arm),
                 left: trial.strong_left,
+                condition: trial.condition,
             })
             .collect()
     }
@@ -101,10 +112,11 @@ impl ClassTest {
         }
     }
 
+    /// Every round a student answers, control rounds included.
     pub fn rounds(&self) -> usize {
         match self {
             ClassTest::Spot(quiz) => quiz.rounds,
-            ClassTest::Predict(predict) => predict.rounds,
+            ClassTest::Predict(predict) => predict.all_rounds(),
         }
     }
 
@@ -130,9 +142,11 @@ impl Graded for ClassTest {
     }
 }
 
-/// Correct answers out of answered rounds: overall, per layer (in the test's layer order), for
-/// predict-the-response per arm (neurons, then random directions), and per confidence level
-/// (per arm where there are arms): a student who knows should be right more often when sure.
+/// Correct answers out of answered rounds: overall and per layer (in the test's layer order) over
+/// the counted rounds (those with references, catch rounds aside); for predict-the-response per
+/// arm (neurons, then random directions) over the rounds with visualizations; per confidence
+/// level (per arm where there are arms) over those too: a student who knows should be right more
+/// often when sure. With control rounds, also per arm and kind of reference, and the catch rounds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Score {
     pub correct: u64,
@@ -142,6 +156,10 @@ pub struct Score {
     /// Per arm (`None` for a test without arms) and confidence level (1 guessing, 2 fairly
     /// sure, 3 sure), in that order.
     pub confidence: Vec<(Option<Arm>, u8, PartScore)>,
+    /// Per arm and condition ([`Condition::READ`]), with control rounds only.
+    pub conditions: Vec<(Arm, Condition, PartScore)>,
+    /// The catch rounds, with control rounds only.
+    pub catch: Option<PartScore>,
 }
 
 /// The confidence levels a student picks from, with their names.
@@ -178,9 +196,11 @@ impl Score {
         score
     }
 
-    /// Nothing counted yet, with a part per layer and — when the key has arms — per arm.
+    /// Nothing counted yet, with a part per layer and — when the key has arms — per arm, and per
+    /// arm and condition when it has control rounds.
     fn empty(test: &(impl Graded + ?Sized), key: &[Key]) -> Self {
         let has_arms = key.iter().any(|k| k.arm.is_some());
+        let has_controls = key.iter().any(|k| k.condition != Condition::Synthetic);
         Self {
             correct: 0,
             total: 0,
@@ -209,6 +229,20 @@ impl Score {
                 })
             })
             .collect(),
+            conditions: if has_controls {
+                Arm::BOTH
+                    .into_iter()
+                    .flat_map(|arm| {
+                        Condition::READ.map(|condition| {
+                            let label = format!("{}, {}", arm.label(), condition.label());
+                            (arm, condition, PartScore::new(&label))
+                        })
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            catch: has_controls.then(|| PartScore::new("Catch rounds")),
         }
     }
 
@@ -216,10 +250,26 @@ impl Score {
     fn add(&mut self, key: &[Key], answers: &[Answer]) {
         for (round, answer) in key.iter().zip(answers) {
             let right = answer.left == round.left;
+            if let Some(part) = self.conditions.iter_mut().find(|(arm, condition, _)| {
+                Some(*arm) == round.arm && *condition == round.condition
+            }) {
+                part.2.count(right);
+            }
+            if round.condition == Condition::Catch
+                && let Some(catch) = &mut self.catch
+            {
+                catch.count(right);
+            }
+            if !round.counted() {
+                continue;
+            }
             self.correct += right as u64;
             self.total += 1;
             if let Some(layer) = self.layers.iter_mut().find(|l| l.label == round.layer) {
                 layer.count(right);
+            }
+            if round.condition != Condition::Synthetic {
+                continue;
             }
             if let Some((_, arm)) = self.arms.iter_mut().find(|(a, _)| Some(*a) == round.arm) {
                 arm.count(right);
@@ -236,7 +286,8 @@ impl Score {
 }
 
 /// A class's codes for one test: each accepted once, each refused with its reason, each graded
-/// against its own student's rounds.
+/// against its own student's rounds — unless the student missed a catch round, which sets their
+/// code aside (counted, with the reason, and kept out of every score and test).
 #[derive(Debug, Clone)]
 pub struct Tally {
     test: ClassTest,
@@ -244,29 +295,49 @@ pub struct Tally {
     id: String,
     /// Each accepted code, with the key of its student's rounds.
     graded: Vec<(ResultCode, Vec<Key>)>,
+    /// Each code set aside, with the catch rounds (numbered from 1) its student missed.
+    set_aside: Vec<(ResultCode, Vec<usize>)>,
     /// Every answer counted together: a description of the class, not a test (the answers are
     /// neither independent across rounds of one student nor across students of one item).
     pub score: Score,
 }
 
+/// What became of a code the tally accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counted {
+    Graded,
+    /// The student missed these catch rounds (numbered from 1): one of the references was the
+    /// right photo itself, so they were not reading the references.
+    SetAside {
+        missed: Vec<usize>,
+    },
+}
+
 impl Tally {
     pub fn new(test: ClassTest) -> Self {
-        // Any student's key tells whether the test has arms.
+        // Any student's key tells whether the test has arms and control rounds.
         let score = Score::empty(&test, &test.key(""));
         Self {
             id: test.id(),
             test,
             graded: Vec::new(),
+            set_aside: Vec::new(),
             score,
         }
     }
 
+    /// Students whose answers are counted.
     pub fn students(&self) -> usize {
         self.graded.len()
     }
 
-    /// Checks one code and counts it.
-    pub fn add(&mut self, text: &str) -> Result<(), CodeError> {
+    /// Students set aside for missing a catch round.
+    pub fn set_aside(&self) -> usize {
+        self.set_aside.len()
+    }
+
+    /// Checks one code and counts it, or sets it aside.
+    pub fn add(&mut self, text: &str) -> Result<Counted, CodeError> {
         let code = ResultCode::decode(text)?;
         if code.quiz != self.id {
             return Err(CodeError::Foreign {
@@ -281,69 +352,105 @@ impl Tally {
                 expected: key.len(),
             });
         }
-        if self.graded.iter().any(|(accepted, _)| *accepted == code) {
+        let accepted = self.graded.iter().map(|(c, _)| c);
+        if accepted
+            .chain(self.set_aside.iter().map(|(c, _)| c))
+            .any(|c| *c == code)
+        {
             return Err(CodeError::Duplicate);
+        }
+        let missed: Vec<usize> = key
+            .iter()
+            .zip(&code.answers)
+            .enumerate()
+            .filter(|(_, (round, answer))| {
+                round.condition == Condition::Catch && answer.left != round.left
+            })
+            .map(|(i, _)| i + 1)
+            .collect();
+        if !missed.is_empty() {
+            self.set_aside.push((code, missed.clone()));
+            return Ok(Counted::SetAside { missed });
         }
         self.score.add(&key, &code.answers);
         self.graded.push((code, key));
-        Ok(())
+        Ok(Counted::Graded)
     }
 
-    /// Each student's right and answered rounds.
-    pub fn students_overall(&self) -> Vec<(u32, u32)> {
+    /// Each counted student's right and answered rounds among those `keep` selects.
+    fn per_student(&self, keep: impl Fn(&Key) -> bool) -> Vec<(u32, u32)> {
         self.graded
             .iter()
             .map(|(code, key)| {
-                let right = key
-                    .iter()
-                    .zip(&code.answers)
-                    .filter(|(round, answer)| answer.left == round.left)
-                    .count();
-                (right as u32, code.answers.len() as u32)
+                let mut right_answered = (0, 0);
+                for (round, answer) in key.iter().zip(&code.answers) {
+                    if keep(round) {
+                        right_answered.0 += (answer.left == round.left) as u32;
+                        right_answered.1 += 1;
+                    }
+                }
+                right_answered
             })
             .collect()
     }
 
+    /// Each student's right and answered counted rounds.
+    pub fn students_overall(&self) -> Vec<(u32, u32)> {
+        self.per_student(Key::counted)
+    }
+
     /// What the class's answers say, each test with its right unit.
     pub fn result(&self) -> ClassResult {
+        let conditions = if self.score.conditions.is_empty() {
+            Vec::new()
+        } else {
+            Arm::BOTH
+                .into_iter()
+                .flat_map(|arm| Condition::READ.map(|condition| (arm, condition)))
+                .map(|(arm, condition)| {
+                    let cell = self.per_student(|k| k.arm == Some(arm) && k.condition == condition);
+                    (arm, condition, arm_effect::above_chance(&cell, TEST_SEED))
+                })
+                .collect()
+        };
         ClassResult {
             items: self.test.items(),
             above_chance: arm_effect::above_chance(&self.students_overall(), TEST_SEED),
             arm_by_student: arm_effect::by_student(&self.students_by_arm(), TEST_SEED),
             arm_by_item: arm_effect::by_item(&self.items(), TEST_SEED),
+            conditions,
+            set_aside: self
+                .set_aside
+                .iter()
+                .map(|(code, missed)| (code.nonce.clone(), missed.clone()))
+                .collect(),
         }
     }
 
-    /// Each student's right and answered rounds on neurons and on random directions.
+    /// Each student's right and answered rounds with visualizations on neurons and on random
+    /// directions.
     pub fn students_by_arm(&self) -> Vec<StudentAnswers> {
-        self.graded
-            .iter()
-            .map(|(code, key)| {
-                let mut student = StudentAnswers {
-                    neuron: (0, 0),
-                    random: (0, 0),
-                };
-                for (round, answer) in key.iter().zip(&code.answers) {
-                    let arm = match round.arm {
-                        Some(Arm::Neuron) => &mut student.neuron,
-                        Some(Arm::Random) => &mut student.random,
-                        None => continue,
-                    };
-                    arm.0 += (answer.left == round.left) as u32;
-                    arm.1 += 1;
-                }
-                student
-            })
+        let on = |arm| {
+            self.per_student(move |k| k.arm == Some(arm) && k.condition == Condition::Synthetic)
+        };
+        on(Arm::Neuron)
+            .into_iter()
+            .zip(on(Arm::Random))
+            .map(|(neuron, random)| StudentAnswers { neuron, random })
             .collect()
     }
 
-    /// Each item (a direction, whoever was shown it): its arm, and how many of the rounds that
-    /// asked about it were answered right. In the order items were first met.
+    /// Each item (a direction shown with its visualizations, whoever was shown it): its arm, and
+    /// how many of the rounds that asked about it were answered right. In the order items were
+    /// first met.
     pub fn items(&self) -> Vec<ItemAnswers> {
         let mut items: Vec<(&str, ItemAnswers)> = Vec::new();
         for (code, key) in &self.graded {
             for (round, answer) in key.iter().zip(&code.answers) {
                 let Some(arm) = round.arm else { continue };
+                if round.condition != Condition::Synthetic {
+                    continue;
+                }
                 let at = match items.iter().position(|(item, _)| *item == round.item) {
                     Some(at) => at,
                     None => {
@@ -370,7 +477,8 @@ const TEST_SEED: u64 = 2021;
 
 /// What a class's answers say, each with the sampling unit that makes it a test (see
 /// `arm_effect`). Which arm test answers "neurons or random directions?" depends on the link:
-/// with each student's own items, the students' test; with shared items, the items' test.
+/// with each student's own items, the students' test; with shared items, the items' test. Both
+/// are over the rounds with visualizations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassResult {
     pub items: Items,
@@ -380,4 +488,9 @@ pub struct ClassResult {
     pub arm_by_student: Option<ByStudent>,
     /// The same, items as the unit.
     pub arm_by_item: Option<ByItem>,
+    /// With control rounds: per arm and condition ([`Condition::READ`], the no-reference
+    /// baseline first), the students' mean accuracy above one half, students as the unit.
+    pub conditions: Vec<(Arm, Condition, Option<ByStudent>)>,
+    /// Each student set aside (their nonce) with the catch rounds they missed.
+    pub set_aside: Vec<(String, Vec<usize>)>,
 }

@@ -26,13 +26,15 @@ use basis_models::{MODEL_ID, TapId};
 pub use code::{Answer, CodeError, ResultCode};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use contrast::Contrast;
-pub use design::{DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
+pub use design::{ControlRounds, DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
 pub use error::RecipeError;
 pub use grading::{
-    CONFIDENCE_LEVELS, ClassResult, ClassTest, Graded, Key, PartScore, Score, Tally,
+    CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, Graded, Key, PartScore, Score, Tally,
 };
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
-pub use predict::{Arm, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds};
+pub use predict::{
+    Arm, CONTROL_ROUNDS, Condition, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds,
+};
 pub use quiz::{Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};

@@ -6,8 +6,16 @@
 //! seed; each student's own (see `design`). The link fixes everything but the crops' pixels,
 //! which the model picks by rank; grading needs no model, because which side holds the strong
 //! crop is drawn here.
+//!
+//! With Borowski's control rounds ([`ControlRounds::Borowski`]) the photo pool is split in two
+//! halves by photo: the queries come from one, photo references from the other, so a reference is
+//! never a query's photo. Half of the counted rounds show the direction's strongest and weakest
+//! crops of the reference half instead of visualizations (Borowski's natural condition); one round
+//! per arm at the start and one at the end shows no references at all (what the photos alone give
+//! away: Zimmermann et al. 2021's baseline); and one catch round in each half of the test puts the
+//! right photo itself among its references, so a student who misses it was not reading them.
 
-use crate::design::Design;
+use crate::design::{ControlRounds, Design};
 use crate::fingerprint::fingerprint;
 use crate::quiz::FreshChannels;
 use crate::seeded::Choices;
@@ -19,6 +27,9 @@ pub const REFERENCES: usize = 4;
 pub const QUERY_RANKS: usize = 3;
 const TRIAL_STREAM: u64 = 22;
 const REFERENCE_STREAM: u64 = 23;
+/// Rounds Borowski's controls add to the counted ones: a no-reference round per arm at the start
+/// and again at the end, and a catch round in each half of the counted rounds.
+pub const CONTROL_ROUNDS: usize = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Arm {
@@ -36,6 +47,42 @@ impl Arm {
             Arm::Neuron => "Neurons",
             Arm::Random => "Random directions",
         }
+    }
+}
+
+/// What a round shows as references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Condition {
+    /// The direction's feature visualizations: the question the test asks.
+    Synthetic,
+    /// The direction's strongest and weakest crops of the photo pool's reference half.
+    Natural,
+    /// Nothing: the two photos alone.
+    NoReference,
+    /// As [`Condition::Natural`], but one of the strongest references is the right photo itself.
+    Catch,
+}
+
+impl Condition {
+    /// The conditions a class's accuracy is read in, the baseline first.
+    pub const READ: [Condition; 3] = [
+        Condition::NoReference,
+        Condition::Synthetic,
+        Condition::Natural,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Condition::Synthetic => "visualizations",
+            Condition::Natural => "photos as references",
+            Condition::NoReference => "no references",
+            Condition::Catch => "catch round",
+        }
+    }
+
+    /// The references are photo crops of the pool's reference half.
+    pub fn has_photo_references(self) -> bool {
+        matches!(self, Condition::Natural | Condition::Catch)
     }
 }
 
@@ -80,6 +127,9 @@ pub struct Trial {
     pub strong_rank: usize,
     /// Which of the [`QUERY_RANKS`] weakest crops is shown (0 = the weakest).
     pub weak_rank: usize,
+    pub condition: Condition,
+    /// In a catch round, which of the strongest references is the right photo itself.
+    pub catch_slot: Option<usize>,
 }
 
 impl Predict {
@@ -87,15 +137,23 @@ impl Predict {
         Self(Design::new(base, layers, rounds))
     }
 
-    /// A quiz's checks, and: an even number of rounds (half per arm), and room for the four
-    /// references of a round in one batch.
+    /// A quiz's checks, and: an even number of rounds (half per arm; with control rounds a
+    /// multiple of 4, a quarter per arm and condition), and room for the four references of a
+    /// round in one batch.
     pub fn validate(&self) -> Result<(), RecipeError> {
         self.0.validate()?;
-        if self.rounds % 2 == 1 {
+        let (multiple, range) = match self.control_rounds {
+            ControlRounds::None => (2, "an even number from 2 to 40, half of them per arm"),
+            ControlRounds::Borowski => (
+                4,
+                "a multiple of 4 from 4 to 40 with control rounds: a quarter per arm and kind of reference",
+            ),
+        };
+        if !self.rounds.is_multiple_of(multiple) {
             return Err(RecipeError::OutOfRange {
                 field: "rounds",
                 value: self.rounds as f64,
-                range: "an even number from 2 to 40, half of them per arm",
+                range,
             });
         }
         if self.base.batch_capacity() < REFERENCES {
@@ -108,22 +166,28 @@ impl Predict {
         Ok(())
     }
 
+    /// Every round a student answers: the counted ones and any control rounds.
+    pub fn all_rounds(&self) -> usize {
+        match self.control_rounds {
+            ControlRounds::None => self.rounds,
+            ControlRounds::Borowski => self.rounds + CONTROL_ROUNDS,
+        }
+    }
+
     /// Student `student`'s rounds (`student`: their result code's nonce), in order. Layers take
     /// turns; each layer gets as many neuron rounds as random ones (one more of neither), and the
-    /// seed shuffles them all, so the arms interleave blind.
+    /// seed shuffles them all, so the arms interleave blind. With control rounds, arms and
+    /// conditions are balanced the same way, and the control rounds are placed around them.
     pub fn trials(&self, student: &str) -> Vec<Trial> {
         let mut choices = Choices::new(self.item_seed(student), TRIAL_STREAM);
-        let mut slots: Vec<(&String, Arm)> = (0..self.rounds)
-            .map(|i| {
-                let layer = &self.layers[(i / 2) % self.layers.len()];
-                (layer, Arm::BOTH[i % 2])
-            })
-            .collect();
-        choices.shuffle(&mut slots);
+        let slots = match self.control_rounds {
+            ControlRounds::None => self.plain_slots(&mut choices),
+            ControlRounds::Borowski => self.controlled_slots(&mut choices),
+        };
         let mut fresh = FreshChannels::default();
         slots
             .into_iter()
-            .map(|(layer, arm)| {
+            .map(|(layer, arm, condition)| {
                 let base = Recipe {
                     layer: layer.clone(),
                     ..self.base.clone()
@@ -148,9 +212,53 @@ impl Predict {
                     strong_left: choices.coin(),
                     strong_rank: choices.below(QUERY_RANKS),
                     weak_rank: choices.below(QUERY_RANKS),
+                    condition,
+                    catch_slot: (condition == Condition::Catch).then(|| choices.below(REFERENCES)),
                 }
             })
             .collect()
+    }
+
+    /// The counted rounds' layers and arms, shuffled: as the first release drew them.
+    fn plain_slots(&self, choices: &mut Choices) -> Vec<(&String, Arm, Condition)> {
+        let mut slots: Vec<_> = (0..self.rounds)
+            .map(|i| {
+                let layer = &self.layers[(i / 2) % self.layers.len()];
+                (layer, Arm::BOTH[i % 2], Condition::Synthetic)
+            })
+            .collect();
+        choices.shuffle(&mut slots);
+        slots
+    }
+
+    /// No-reference rounds (one per arm, in a drawn order), the counted rounds with a catch
+    /// round somewhere in each half, no-reference rounds again. A control round's layer and a
+    /// catch round's arm are drawn.
+    fn controlled_slots(&self, choices: &mut Choices) -> Vec<(&String, Arm, Condition)> {
+        let conditions = [Condition::Synthetic, Condition::Natural];
+        let mut counted: Vec<_> = (0..self.rounds)
+            .map(|i| {
+                let layer = &self.layers[(i / 4) % self.layers.len()];
+                (layer, Arm::BOTH[i % 2], conditions[(i / 2) % 2])
+            })
+            .collect();
+        choices.shuffle(&mut counted);
+        let layer = |choices: &mut Choices| &self.layers[choices.below(self.layers.len())];
+        let half = self.rounds / 2;
+        let late = half + choices.below(self.rounds - half + 1);
+        let early = choices.below(half + 1);
+        for at in [late, early] {
+            let arm = Arm::BOTH[choices.below(2)];
+            counted.insert(at, (layer(choices), arm, Condition::Catch));
+        }
+        let no_reference = |choices: &mut Choices| {
+            let mut arms = Arm::BOTH;
+            choices.shuffle(&mut arms);
+            arms.map(|arm| (layer(choices), arm, Condition::NoReference))
+        };
+        let start = no_reference(choices);
+        let end = no_reference(choices);
+        start.into_iter().chain(counted).chain(end).collect()
     }
 
     /// As [`crate::Quiz::id`], told apart from a quiz with the same settings.

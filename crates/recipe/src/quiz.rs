@@ -4,7 +4,7 @@
 //! settings and the number of steps; only the direction differs (a basis vector or a seeded
 //! random unit vector).
 
-use crate::design::Design;
+use crate::design::{ControlRounds, Design};
 use crate::fingerprint::fingerprint;
 use crate::seeded::Choices;
 use crate::{Recipe, RecipeError};
@@ -105,7 +105,11 @@ impl Quiz {
 
     /// Parses and validates a quiz link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        Design::decode(text).map(Self)
+        let design = Design::decode(text)?;
+        if design.control_rounds != ControlRounds::None {
+            return Err(RecipeError::NoControlRounds);
+        }
+        Ok(Self(design))
     }
 }
 

@@ -10,6 +10,8 @@ use crate::{ImageSettings, Parametrization, Recipe, TransformSettings};
 
 /// The version `Recipe::encode` writes.
 pub const FORMAT_VERSION: u8 = 1;
+/// The newest version any link is written in.
+pub const NEWEST_VERSION: u8 = v3::VERSION;
 
 /// Version 1 (the first release).
 pub mod v1 {
@@ -108,6 +110,30 @@ pub mod v2 {
     pub enum Items {
         Own,
         Shared,
+    }
+}
+
+/// Version 3: predict-the-response links that add Borowski's and Zimmermann's control rounds. A
+/// link without them is still written as version 2 (or 1).
+pub mod v3 {
+    use super::*;
+
+    pub const VERSION: u8 = 3;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct ClassTest {
+        pub version: u8,
+        pub base: v1::Recipe,
+        pub layers: Vec<String>,
+        pub rounds: u8,
+        pub items: v2::Items,
+        pub controls: Controls,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub enum Controls {
+        None,
+        Borowski,
     }
 }
 

@@ -5,9 +5,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use basis_recipe::wire::{v1, v2};
 use basis_recipe::{
-    Answer, Arm, ClassTest, CodeError, Design, Graded, Items, Key, Neurons, Predict, QUERY_RANKS,
-    Quiz, REFERENCES, Recipe, RecipeError, ResultCode, Score, Sheet, Tally, TileKind,
-    reference_seeds,
+    Answer, Arm, CONTROL_ROUNDS, ClassTest, CodeError, Condition, ControlRounds, Counted, Design,
+    Graded, Items, Key, Neurons, Predict, QUERY_RANKS, Quiz, REFERENCES, Recipe, RecipeError,
+    ResultCode, Score, Sheet, Tally, TileKind, reference_seeds,
 };
 
 /// A malformed input and a check that its error is the expected one.
@@ -743,5 +743,215 @@ fn accuracy_is_counted_per_confidence_level_and_arm() {
     assert_eq!(
         labels,
         ["Answers guessing", "Answers fairly sure", "Answers sure"]
+    );
+}
+
+fn controlled() -> Predict {
+    let mut test = predict();
+    test.rounds = 12;
+    test.control_rounds = ControlRounds::Borowski;
+    test
+}
+
+#[test]
+fn control_rounds_surround_rounds_balanced_by_arm_and_condition() {
+    let test = controlled();
+    assert_eq!(Predict::decode(&test.encode()), Ok(test.clone()));
+    assert_eq!(URL_SAFE_NO_PAD.decode(test.encode()).unwrap()[0], 3);
+    for nonce in 0..20 {
+        let trials = test.trials(&student(nonce));
+        assert_eq!(trials.len(), 12 + CONTROL_ROUNDS);
+        let conditions: Vec<Condition> = trials.iter().map(|t| t.condition).collect();
+        // One no-reference round per arm at the start and again at the end.
+        for ends in [&trials[..2], &trials[trials.len() - 2..]] {
+            assert!(ends.iter().all(|t| t.condition == Condition::NoReference));
+            assert_ne!(ends[0].arm, ends[1].arm);
+        }
+        // A catch round in each half of the 14 rounds between them.
+        let middle = &conditions[2..trials.len() - 2];
+        let catch_at: Vec<usize> = (0..middle.len())
+            .filter(|&i| middle[i] == Condition::Catch)
+            .collect();
+        assert_eq!(catch_at.len(), 2, "{conditions:?}");
+        let counted_before = |at: usize| {
+            middle[..at]
+                .iter()
+                .filter(|c| **c != Condition::Catch)
+                .count()
+        };
+        assert!(counted_before(catch_at[0]) <= 6 && counted_before(catch_at[1]) >= 6);
+        // The counted rounds: a quarter per arm and condition.
+        for arm in Arm::BOTH {
+            for condition in [Condition::Synthetic, Condition::Natural] {
+                let n = trials
+                    .iter()
+                    .filter(|t| t.arm == arm && t.condition == condition)
+                    .count();
+                assert_eq!(n, 3, "{arm:?} {condition:?}");
+            }
+        }
+        for t in &trials {
+            assert_eq!(t.catch_slot.is_some(), t.condition == Condition::Catch);
+            assert!(t.catch_slot.is_none_or(|slot| slot < REFERENCES));
+        }
+        // A layer's neurons stay distinct across the control rounds too.
+        let mut neurons: Vec<(String, u32)> = trials
+            .iter()
+            .filter(|t| t.arm == Arm::Neuron)
+            .map(|t| (t.layer.clone(), t.direction.channel))
+            .collect();
+        let drawn = neurons.len();
+        assert!(
+            drawn >= 8,
+            "6 counted, 2 without references, and catch rounds'"
+        );
+        neurons.sort();
+        neurons.dedup();
+        assert_eq!(neurons.len(), drawn);
+    }
+    assert_ne!(test.trials(&student(1)), test.trials(&student(2)));
+}
+
+#[test]
+fn control_rounds_need_a_multiple_of_four_and_a_predict_link() {
+    let mut test = controlled();
+    test.rounds = 10;
+    assert!(matches!(
+        test.validate(),
+        Err(RecipeError::OutOfRange {
+            field: "rounds",
+            ..
+        })
+    ));
+    assert!(matches!(
+        Predict::decode(&test.encode()),
+        Err(RecipeError::OutOfRange {
+            field: "rounds",
+            ..
+        })
+    ));
+    let spot = controlled().encode();
+    assert_eq!(Quiz::decode(&spot), Err(RecipeError::NoControlRounds));
+    // Without control rounds a predict link keeps the version it had.
+    let mut plain = controlled();
+    plain.control_rounds = ControlRounds::None;
+    assert_eq!(URL_SAFE_NO_PAD.decode(plain.encode()).unwrap()[0], 2);
+}
+
+/// Right on every round but the catch rounds listed (by their index among `key`).
+fn right_but(key: &[Key], missed: &[usize]) -> Vec<Answer> {
+    key.iter()
+        .enumerate()
+        .map(|(i, k)| Answer {
+            left: k.left != missed.contains(&i),
+            confidence: 3,
+        })
+        .collect()
+}
+
+#[test]
+fn a_student_who_misses_a_catch_round_is_set_aside_with_the_round() {
+    let test = controlled();
+    let mut tally = Tally::new(ClassTest::Predict(test.clone()));
+    let key = test.key(&student(4));
+    let catch: Vec<usize> = (0..key.len())
+        .filter(|&i| key[i].condition == Condition::Catch)
+        .collect();
+    let missed = ResultCode::new(test.id(), right_but(&key, &catch[1..]), 4).encode();
+    assert_eq!(
+        tally.add(&missed),
+        Ok(Counted::SetAside {
+            missed: vec![catch[1] + 1]
+        })
+    );
+    assert_eq!(tally.add(&missed), Err(CodeError::Duplicate));
+    assert_eq!((tally.students(), tally.set_aside()), (0, 1));
+    assert_eq!(tally.score.total, 0, "a set-aside code counts nowhere");
+    for nonce in 5..8 {
+        let key = test.key(&student(nonce));
+        let code = ResultCode::new(test.id(), right_but(&key, &[]), nonce).encode();
+        assert_eq!(tally.add(&code), Ok(Counted::Graded));
+    }
+    let result = tally.result();
+    assert_eq!(result.set_aside, vec![(student(4), vec![catch[1] + 1])]);
+    // The score counts the 12 rounds with references; the catch rounds apart.
+    assert_eq!((tally.score.correct, tally.score.total), (36, 36));
+    let catch_part = tally.score.catch.as_ref().unwrap();
+    assert_eq!((catch_part.correct, catch_part.total), (6, 6));
+    let cells: Vec<(Arm, Condition, u64)> = tally
+        .score
+        .conditions
+        .iter()
+        .map(|(arm, condition, part)| (*arm, *condition, part.total))
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            (Arm::Neuron, Condition::NoReference, 6),
+            (Arm::Neuron, Condition::Synthetic, 9),
+            (Arm::Neuron, Condition::Natural, 9),
+            (Arm::Random, Condition::NoReference, 6),
+            (Arm::Random, Condition::Synthetic, 9),
+            (Arm::Random, Condition::Natural, 9),
+        ]
+    );
+    // Every cell: three students all right, each +50 points above chance.
+    assert_eq!(result.conditions.len(), 6);
+    for (_, _, cell) in &result.conditions {
+        let cell = cell.as_ref().unwrap();
+        assert_eq!((cell.students, cell.mean_difference), (3, 0.5));
+    }
+    // The arm tests use the rounds with visualizations: 3 per arm per student.
+    assert_eq!(tally.students_by_arm()[0].neuron, (3, 3));
+    assert_eq!(tally.items().len(), 18);
+}
+
+/// A link with control rounds (format version 3) and one student's rounds from it: changing
+/// either would change what every such link's students were shown.
+#[test]
+fn control_rounds_are_pinned() {
+    let test = controlled();
+    assert_eq!(
+        test.encode(),
+        "AwESZWZmaWNpZW50bmV0LWxpdGUwEDAxMjM0NTY3ODlhYmNkZWYGYmxvY2szAAAAAAAAAAAAAAAAgAKAAQAAAIA_CtcjPAwIZmZmP83MjD8KBAIGYmxvY2szBmJsb2NrOAwAAQ"
+    );
+    let summary: Vec<String> = test
+        .trials("AB12")
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {:?} {:?} c{} {} {:?}",
+                t.layer,
+                t.arm,
+                t.condition,
+                t.direction.channel,
+                if t.strong_left { "L" } else { "R" },
+                t.catch_slot
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "block3 Neuron NoReference c17 L None",
+            "block3 Random NoReference c0 L None",
+            "block3 Random Natural c0 R None",
+            "block8 Random Natural c0 L None",
+            "block3 Random Natural c0 R None",
+            "block8 Neuron Synthetic c109 L None",
+            "block3 Random Catch c0 L Some(1)",
+            "block3 Neuron Synthetic c23 L None",
+            "block3 Neuron Natural c27 L None",
+            "block3 Random Synthetic c0 R None",
+            "block8 Random Synthetic c0 L None",
+            "block3 Neuron Natural c28 R None",
+            "block3 Random Synthetic c0 R None",
+            "block8 Neuron Catch c87 L Some(0)",
+            "block8 Neuron Natural c60 R None",
+            "block3 Neuron Synthetic c0 L None",
+            "block3 Random NoReference c0 L None",
+            "block3 Neuron NoReference c13 R None",
+        ],
+        "{summary:#?}"
     );
 }

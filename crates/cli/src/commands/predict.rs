@@ -1,16 +1,17 @@
 //! `basis predict`: a predict-the-response test — its link, its tally link and an answer key (a
 //! student's own with `--student`, or everyone's with `--same-items`) with the photo crops each
 //! round shows, found on the real model as the app finds them — and, with `--render`, each round
-//! as a PNG (references, then the two photos) for a class without computers.
+//! as a PNG (references, then the two photos) for a class without computers. `--controls` adds
+//! Borowski's control rounds.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use basis_featvis::pool::{self, Activations};
-use basis_featvis::queries::{self, Queries};
-use basis_featvis::{Frame, Session, direction};
+use basis_featvis::queries::{self, RoundCrops};
+use basis_featvis::{Frame, Session};
 use basis_models::TapId;
-use basis_recipe::{Arm, ClassTest, Link, Predict, Trial};
+use basis_recipe::{Arm, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -29,15 +30,23 @@ pub struct Args {
     pub test: super::quiz::Args,
     #[command(flatten)]
     pub compute: Compute,
-    /// Also write each round as DIR/round-NN.png (the four references, then photos A and B).
+    /// Also write each round as DIR/round-NN.png (the references, then photos A and B).
     #[arg(long, value_name = "DIR")]
     pub render: Option<PathBuf>,
+    /// Add Borowski's control rounds: no references for one round per arm at the start and at
+    /// the end, two catch rounds, and half of the counted rounds with photos as references
+    /// (rounds: a multiple of 4).
+    #[arg(long)]
+    pub controls: bool,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
     let network = Network::load(&dir.weights(), args.compute.backend)?;
-    let test = Predict::from(args.test.design(network.weights.clone()));
+    let mut test = Predict::from(args.test.design(network.weights.clone()));
+    if args.controls {
+        test.control_rounds = ControlRounds::Borowski;
+    }
     test.validate().context("bad flags")?;
     let class_test = ClassTest::Predict(test.clone());
     let link = json!({
@@ -74,22 +83,16 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         acts.push((layer.clone(), layer_acts));
     }
     let trials = test.trials(&student);
-    let shown: Vec<Queries> = trials
+    let shown: Vec<RoundCrops> = trials
         .iter()
-        .map(|trial| {
+        .enumerate()
+        .map(|(i, trial)| {
             let (_, layer_acts) = acts
                 .iter()
                 .find(|(layer, _)| *layer == trial.layer)
                 .expect("activations of every layer");
-            let d = direction::of_recipe(&trial.direction)?;
-            queries::queries(
-                layer_acts,
-                &d,
-                crop_images.len(),
-                trial.strong_rank,
-                trial.weak_rank,
-            )
-            .context("no two crops of the photo pool differ enough in their response to this round's direction to make a round (too few crops, or all respond alike)")
+            queries::round_crops(trial, test.control_rounds, layer_acts, crop_images.len())
+                .with_context(|| format!("round {} ({}, {}): the photo pool cannot make it (too few crops, or the direction responds to them all alike)", i + 1, trial.layer, match trial.arm { Arm::Neuron => format!("neuron {}", trial.direction.channel), Arm::Random => format!("random direction of seed {}", trial.direction.seed) }))
         })
         .collect::<Result<_>>()?;
     if let Some(out) = &args.render {
@@ -111,17 +114,29 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         .iter()
         .zip(&shown)
         .enumerate()
-        .map(|(i, (trial, q))| {
+        .map(|(i, (trial, round))| {
+            let q = &round.queries;
+            let references = round.references.as_ref().map(|r| {
+                let photos = |crops: &[usize]| -> Vec<_> {
+                    crops
+                        .iter()
+                        .map(|&c| json!({"index": c, "photo": photo_pool.photo_of(c)}))
+                        .collect()
+                };
+                json!({"strongest": photos(&r.strongest), "weakest": photos(&r.weakest)})
+            });
             json!({
                 "round": i + 1,
                 "layer": trial.layer,
                 "arm": match trial.arm { Arm::Neuron => "neuron", Arm::Random => "random" },
+                "condition": condition_name(trial.condition),
                 "channel": (trial.arm == Arm::Neuron).then_some(trial.direction.channel),
                 "direction": format!("#{}", Link::fragment(&trial.direction, &[], false)),
                 "strong": if trial.strong_left { "left" } else { "right" },
                 "strong_crop": crop(q.strong, q.strong_value),
                 "weak_crop": crop(q.weak, q.weak_value),
                 "min_gap": q.min_gap,
+                "photo_references": references,
             })
         })
         .collect();
@@ -132,6 +147,16 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// How the JSON key and `basis tally` name a round's condition.
+pub fn condition_name(condition: Condition) -> &'static str {
+    match condition {
+        Condition::Synthetic => "visualizations",
+        Condition::Natural => "photos",
+        Condition::NoReference => "none",
+        Condition::Catch => "catch",
+    }
+}
+
 const GAP: u32 = 6;
 
 /// Each round's references (one batch with diversity, as the app makes them) and its two photos.
@@ -140,7 +165,7 @@ fn render(
     backend: Backend,
     test: &Predict,
     trials: &[Trial],
-    shown: &[Queries],
+    shown: &[RoundCrops],
     crops: &[RgbImage],
     out: &Path,
 ) -> Result<()> {
@@ -149,30 +174,50 @@ fn render(
         bail!("{} is not a folder", out.display());
     }
     let steps = test.base.steps as u64;
-    let progress = ProgressBar::new(steps * trials.len() as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} steps of {msg} rounds")
+    let drawn = trials
+        .iter()
+        .filter(|t| t.condition == Condition::Synthetic)
+        .count();
+    let progress = ProgressBar::new(steps * drawn as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} steps of {msg} rounds' visualizations")
             .expect("valid template"),
     );
-    progress.set_message(trials.len().to_string());
-    let round = |(i, (trial, q)): (usize, (&Trial, &Queries))| -> Result<()> {
-        let mut session = Session::references(
-            network.model.clone(),
-            &network.device,
-            &trial.direction,
-            &trial.reference_seeds,
-        )?;
-        for _ in 0..steps {
-            session.advance();
-            progress.inc(1);
-        }
-        let frames = pollster::block_on(session.frames())?;
+    progress.set_message(drawn.to_string());
+    let round = |(i, (trial, shown)): (usize, (&Trial, &RoundCrops))| -> Result<()> {
+        let size = test.base.image.size as u32;
+        let references: Vec<Vec<RgbImage>> = match (trial.condition, &shown.references) {
+            (Condition::Synthetic, _) => {
+                let mut session = Session::references(
+                    network.model.clone(),
+                    &network.device,
+                    &trial.direction,
+                    &trial.reference_seeds,
+                )?;
+                for _ in 0..steps {
+                    session.advance();
+                    progress.inc(1);
+                }
+                let frames = pollster::block_on(session.frames())?;
+                vec![frames.iter().map(Frame::to_image).collect()]
+            }
+            (_, Some(photos)) => {
+                let scaled =
+                    |&c: &usize| imageops::resize(&crops[c], size, size, FilterType::Triangle);
+                vec![
+                    photos.strongest.iter().map(scaled).collect(),
+                    photos.weakest.iter().map(scaled).collect(),
+                ]
+            }
+            (_, None) => Vec::new(),
+        };
+        let q = &shown.queries;
         let (left, right) = if trial.strong_left {
             (q.strong, q.weak)
         } else {
             (q.weak, q.strong)
         };
         let path = out.join(format!("round-{:02}.png", i + 1));
-        compose(test, i, &frames, [&crops[left], &crops[right]])
+        compose(test, i, &references, [&crops[left], &crops[right]])
             .save(&path)
             .with_context(|| format!("writing {}", path.display()))
     };
@@ -189,25 +234,36 @@ fn render(
     Ok(())
 }
 
-fn compose(test: &Predict, round: usize, frames: &[Frame], photos: [&RgbImage; 2]) -> RgbImage {
+/// A round's page: its title, its rows of references (visualizations; or the strongest, then
+/// the weakest photos; or none), and the two photos.
+fn compose(
+    test: &Predict,
+    round: usize,
+    references: &[Vec<RgbImage>],
+    photos: [&RgbImage; 2],
+) -> RgbImage {
     let size = test.base.image.size as u32;
     let photo = 2 * size;
     let title = format!(
         "Round {} of {}: which photo makes this direction respond more?",
         round + 1,
-        test.rounds
+        test.all_rounds()
     );
+    let rows = references.len() as u32;
     let width = (4 * (size + GAP) + GAP)
         .max(2 * (photo + GAP) + GAP)
         .max(CHAR_WIDTH * title.len() as u32 + 2 * GAP);
-    let height = LINE + size + 2 * GAP + LINE + photo + LINE + GAP;
+    let height = LINE + rows * (size + GAP) + GAP + LINE + photo + LINE + GAP;
     let mut canvas = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
     caption(&mut canvas, &title, width / 2, 2);
-    for (k, frame) in frames.iter().enumerate() {
-        let x = GAP + k as u32 * (size + GAP);
-        imageops::replace(&mut canvas, &frame.to_image(), x as i64, LINE as i64);
+    for (r, row) in references.iter().enumerate() {
+        for (k, image) in row.iter().enumerate() {
+            let x = GAP + k as u32 * (size + GAP);
+            let y = LINE + r as u32 * (size + GAP);
+            imageops::replace(&mut canvas, image, x as i64, y as i64);
+        }
     }
-    let y = LINE + size + 2 * GAP;
+    let y = LINE + rows * (size + GAP) + GAP;
     for (k, (label, crop)) in ["A", "B"].iter().zip(photos).enumerate() {
         let x = GAP + k as u32 * (photo + GAP);
         caption(&mut canvas, label, x + photo / 2, y);

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use basis_recipe::arm_effect::{ByItem, ByStudent};
-use basis_recipe::{ClassTest, Graded, Link, Page, Tally};
+use basis_recipe::{ClassTest, Counted, Graded, Link, Page, Tally};
 use serde_json::{Value, json};
 
+use super::predict::condition_name;
 use super::quiz::items_name;
 
 #[derive(clap::Args, Debug)]
@@ -54,7 +55,10 @@ pub fn run(args: Args) -> Result<()> {
         .enumerate()
         .filter(|(_, code)| !code.is_empty())
         .map(|(i, code)| match tally.add(code) {
-            Ok(()) => json!({"line": i + 1, "code": code, "accepted": true}),
+            Ok(Counted::Graded) => json!({"line": i + 1, "code": code, "accepted": true}),
+            Ok(Counted::SetAside { missed }) => json!({
+                "line": i + 1, "code": code, "accepted": true, "set_aside": {"missed_catch_rounds": missed},
+            }),
             Err(why) => {
                 json!({"line": i + 1, "code": code, "accepted": false, "refused": why.to_string()})
             }
@@ -67,6 +71,9 @@ pub fn run(args: Args) -> Result<()> {
         "items": items_name(result.items),
         "codes": codes,
         "students": tally.students(),
+        "set_aside": result.set_aside.iter().map(|(student, missed)| json!({
+            "student": student, "missed_catch_rounds": missed,
+        })).collect::<Vec<_>>(),
         "pooled": {"correct": score.correct, "total": score.total},
         "by_confidence": score.confidence.iter().map(|(_, level, part)| json!({
             "part": part.label, "level": level, "correct": part.correct, "total": part.total,
@@ -74,6 +81,11 @@ pub fn run(args: Args) -> Result<()> {
         "above_chance": result.above_chance.as_ref().map(by_student),
         "arm_by_student": result.arm_by_student.as_ref().map(by_student),
         "arm_by_item": result.arm_by_item.as_ref().map(by_item),
+        "by_condition": result.conditions.iter().map(|(arm, condition, cell)| json!({
+            "arm": arm.label(),
+            "condition": condition_name(*condition),
+            "above_chance": cell.as_ref().map(by_student),
+        })).collect::<Vec<_>>(),
     });
     println!("{line}");
     Ok(())
