@@ -79,10 +79,28 @@ pub fn describe(correct: u64, total: u64) -> String {
     )
 }
 
+/// The 0–100% axis under a chart `height` high, with chance (50%) dashed across it.
+#[component]
+fn Axis(height: f64) -> impl IntoView {
+    let bottom = height - 22.0;
+    view! {
+        <line x1=x(0.5) x2=x(0.5) y1="0" y2=bottom class="chance"></line>
+        <line x1=x(0.0) x2=x(1.0) y1=bottom y2=bottom class="axis"></line>
+        <text x=x(0.0) y=height - 6.0 class="tick">
+            "0%"
+        </text>
+        <text x=x(0.5) y=height - 6.0 class="tick">
+            "50% = chance"
+        </text>
+        <text x=x(1.0) y=height - 6.0 class="tick">
+            "100%"
+        </text>
+    }
+}
+
 #[component]
 pub fn AccuracyChart(rows: Vec<Row>) -> impl IntoView {
     let height = ROW * rows.len() as f64 + 30.0;
-    let bottom = height - 22.0;
     let bars = rows
         .into_iter()
         .enumerate()
@@ -123,17 +141,7 @@ pub fn AccuracyChart(rows: Vec<Row>) -> impl IntoView {
             role="img"
             aria-label="Accuracy with 95% Wilson intervals; the dashed line is chance, 50%"
         >
-            <line x1=x(0.5) x2=x(0.5) y1="0" y2=bottom class="chance"></line>
-            <line x1=x(0.0) x2=x(1.0) y1=bottom y2=bottom class="axis"></line>
-            <text x=x(0.0) y=height - 6.0 class="tick">
-                "0%"
-            </text>
-            <text x=x(0.5) y=height - 6.0 class="tick">
-                "50% = chance"
-            </text>
-            <text x=x(1.0) y=height - 6.0 class="tick">
-                "100%"
-            </text>
+            <Axis height=height />
             {bars}
         </svg>
     }
@@ -153,7 +161,6 @@ pub fn ConditionChart(cells: Vec<(Arm, Condition, Option<ByStudent>)>) -> impl I
             .map(|(mean, _)| mean)
     };
     let height = ROW * cells.len() as f64 + 30.0;
-    let bottom = height - 22.0;
     let rows = cells
         .iter()
         .enumerate()
@@ -200,17 +207,7 @@ pub fn ConditionChart(cells: Vec<(Arm, Condition, Option<ByStudent>)>) -> impl I
             role="img"
             aria-label="Mean accuracy over students per kind of direction and of reference, with 95% bootstrap intervals; the short bar on each row is that kind of direction's accuracy with no references; the dashed line is chance, 50%"
         >
-            <line x1=x(0.5) x2=x(0.5) y1="0" y2=bottom class="chance"></line>
-            <line x1=x(0.0) x2=x(1.0) y1=bottom y2=bottom class="axis"></line>
-            <text x=x(0.0) y=height - 6.0 class="tick">
-                "0%"
-            </text>
-            <text x=x(0.5) y=height - 6.0 class="tick">
-                "50% = chance"
-            </text>
-            <text x=x(1.0) y=height - 6.0 class="tick">
-                "100%"
-            </text>
+            <Axis height=height />
             {rows}
         </svg>
     }
