@@ -179,8 +179,7 @@ impl BatchEngine {
         if !on_cpu || !self.helpers.borrow().is_empty() || !self.queue.borrow().has_waiting() {
             return;
         }
-        let cores = window().navigator().hardware_concurrency() as usize;
-        for index in 1..cores.clamp(1, MAX_ENGINES) {
+        for index in 1..expected_engines(Some(Backend::Cpu)) {
             let helper = Rc::new(EngineWorker::default());
             helper.use_cpu_only();
             self.helpers.borrow_mut().push(helper.clone());
@@ -254,11 +253,25 @@ impl BatchEngine {
 
     /// Hands engine `index` the next queued job, if any.
     fn dispatch(&self, index: usize) {
+        if self.holds_back(index) {
+            return;
+        }
         let next = self.queue.borrow_mut().next_for(index);
         let command = next.and_then(|(job, run)| Some(self.jobs.borrow().get(job)?.command(run)));
         if let Some(command) = command {
             self.post_to(index, &command);
         }
+    }
+
+    /// The main engine leaves queued jobs to its helpers while it computes the photo pool the page
+    /// waits for (a predict round needs its references and its layer's crops: made side by side,
+    /// round 1 is ready sooner). Alone on its core, or on a GPU, it takes them anyway.
+    fn holds_back(&self, index: usize) -> bool {
+        let on_cpu = self.view.status.with_untracked(EngineStatus::backend) == Some(Backend::Cpu);
+        index == 0
+            && on_cpu
+            && !self.pool_layers.borrow().is_empty()
+            && expected_engines(Some(Backend::Cpu)) > 1
     }
 
     /// Puts the job engine `index` could not finish back at the front, for the first idle engine.
@@ -411,6 +424,9 @@ impl BatchEngine {
                     }
                     self.pool(PoolUpdate::Activations(acts));
                     self.ask_next_layer();
+                    if self.is_ready(0) && self.queue.borrow().is_idle(0) {
+                        self.dispatch(0);
+                    }
                 }
             }
             _ => {}
@@ -432,14 +448,33 @@ pub fn BatchStatus(engine: StoredValue<Rc<BatchEngine>, LocalStorage>) -> impl I
     }
 }
 
-/// Cuts `recipes` into jobs a batch can hold, in order.
-pub fn jobs(recipes: &[Recipe], transform_seed: u64) -> Vec<Job> {
-    let capacity = recipes.first().map_or(1, Recipe::batch_capacity);
-    recipes
-        .chunks(capacity)
+/// Cuts `recipes` into jobs a batch can hold, in order: the first alone, so one picture is
+/// finished soon, then the rest in about equal parts for `engines` engines side by side. Every
+/// job draws the same transforms (one draw per step for a whole batch), so how the recipes are
+/// cut does not change what each one sees.
+pub fn jobs(recipes: &[Recipe], transform_seed: u64, engines: usize) -> Vec<Job> {
+    let Some((first, rest)) = recipes.split_first() else {
+        return Vec::new();
+    };
+    let capacity = first.batch_capacity();
+    let per_job = rest.len().div_ceil(engines.max(1)).clamp(1, capacity);
+    std::iter::once(std::slice::from_ref(first))
+        .chain(rest.chunks(per_job))
         .map(|chunk| Job::Batch {
             recipes: chunk.to_vec(),
             transform_seed,
         })
         .collect()
+}
+
+/// How many engines a batch page runs on `backend`: the GPU's one, or one per core on the CPU
+/// (up to [`MAX_ENGINES`]; also while the backend is not known yet).
+pub fn expected_engines(backend: Option<Backend>) -> usize {
+    match backend {
+        Some(Backend::WebGpu) => 1,
+        _ => {
+            let cores = window().navigator().hardware_concurrency() as usize;
+            cores.clamp(1, MAX_ENGINES)
+        }
+    }
 }

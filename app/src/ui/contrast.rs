@@ -11,6 +11,7 @@ use super::address::AddressBar;
 use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::meter::{auc_line, log_range, strips, unranked};
 use super::page_header::{PageHeader, PageMessage};
+use super::supervisor::EngineStatus;
 use super::tiles::{MAX_TILES, TileGrid, sheet_for};
 use crate::protocol::Meter;
 
@@ -163,11 +164,12 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
         let recipes = |sheet: &Sheet| -> Vec<Recipe> {
             sheet.tiles().into_iter().map(|t| t.recipe).collect()
         };
+        let engines = batch::expected_engines(view.status.with_untracked(EngineStatus::backend));
         let mut jobs = Vec::new();
         let mut places = Vec::new();
         for (is_hidden, sheet) in [(true, &hidden), (false, &output)] {
             let mut first = 0;
-            for job in batch::jobs(&recipes(sheet), sheet.base.seed) {
+            for job in batch::jobs(&recipes(sheet), sheet.base.seed, engines) {
                 places.push((is_hidden, first));
                 first += job.images();
                 jobs.push(job);

@@ -29,6 +29,7 @@ mod page_header;
 mod predict;
 mod prepare_bar;
 mod quiz;
+mod quiz_jobs;
 mod rounds;
 mod share;
 mod sheet;

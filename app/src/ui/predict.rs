@@ -114,7 +114,11 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 .map(|&i| Job::References(trials[i].direction.clone()))
                 .collect(),
         );
-        e.ask_pool(test.layers.clone(), move |update| match update {
+        // The pool's layers in the order the rounds need them: round 1's first.
+        let mut layers: Vec<String> = trials.iter().map(|t| t.layer.clone()).collect();
+        let mut seen = std::collections::HashSet::new();
+        layers.retain(|layer| seen.insert(layer.clone()));
+        e.ask_pool(layers, move |update| match update {
             PoolUpdate::Progress(done, total) => pool_progress.set(Some((done, total))),
             PoolUpdate::Crops(c) => crops.set(Some(std::rc::Rc::new(c))),
             PoolUpdate::Activations(acts) => {

@@ -3,51 +3,18 @@
 //! the same quiz; images are prepared in batches while the student reads the instructions. The
 //! end screen scores the answers with a Wilson interval and hands out a result code.
 
-use std::collections::BTreeMap;
-
 use basis_featvis::picture_stats::PictureStats;
-use basis_recipe::{ClassTest, Link, Quiz, Recipe, RecipeError, ResultCode, Round, Score};
+use basis_recipe::{ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::attempt::Attempt;
-use super::batch::{BatchEngine, Job, JobImages};
+use super::batch::{BatchEngine, JobImages};
 use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, said, side};
 use super::confounds::{Confounds, PairStats};
 use super::page_header::BadLink;
+use super::quiz_jobs::{Slot, plan};
 use super::rounds::Phase;
-
-/// Rounds prepared per batch: small batches make the first round ready sooner.
-const ROUNDS_PER_JOB: usize = 4;
-
-/// Jobs for the rounds, in the order they are needed: a job holds rounds of one layer (a batch
-/// runs one layer), both images of each round (same transforms for both: fair), left then right.
-/// Returns the jobs and, per job, the rounds it holds.
-fn plan(rounds: &[Round], transform_seed: u64) -> (Vec<Job>, Vec<Vec<usize>>) {
-    let mut by_layer: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, round) in rounds.iter().enumerate() {
-        by_layer.entry(round.layer.as_str()).or_default().push(i);
-    }
-    let per_job = rounds.first().map_or(1, |r| {
-        (r.neuron.batch_capacity() / 2).clamp(1, ROUNDS_PER_JOB)
-    });
-    let mut groups: Vec<Vec<usize>> = by_layer
-        .values()
-        .flat_map(|indices| indices.chunks(per_job).map(<[usize]>::to_vec))
-        .collect();
-    groups.sort_by_key(|group| group[0]);
-    let jobs = groups
-        .iter()
-        .map(|group| Job::Batch {
-            recipes: group
-                .iter()
-                .flat_map(|&i| rounds[i].shown().map(Recipe::clone))
-                .collect(),
-            transform_seed,
-        })
-        .collect();
-    (jobs, groups)
-}
 
 #[component]
 pub fn QuizPage(quiz: Result<Quiz, RecipeError>) -> impl IntoView {
@@ -63,13 +30,13 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let attempt = Attempt::new(&quiz, count);
     let rounds = quiz.rounds(&attempt.student());
     let steps = quiz.base.steps;
-    let (jobs, groups) = plan(&rounds, quiz.base.seed);
+    let (jobs, slots): (Vec<_>, Vec<Vec<Slot>>) = plan(&rounds, quiz.base.seed).into_iter().unzip();
     let job_count = jobs.len();
     // Final images per round, left and right.
     let images = StoredValue::new_local(vec![[None::<(u32, Vec<u8>)>, None]; count]);
     let stats = RwSignal::new(vec![None::<PairStats>; count]);
     let prepared_steps = RwSignal::new(0u64);
-    let groups = StoredValue::new_local(groups);
+    let slots = StoredValue::new_local(slots);
     let message = RwSignal::new(None::<String>);
 
     let engine = BatchEngine::new(move |update: JobImages| {
@@ -77,23 +44,25 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
         if !update.done {
             return;
         }
-        groups.with_value(|groups| {
-            let Some(group) = groups.get(update.job) else {
-                return;
-            };
-            images.update_value(|images| {
-                for (&round, pair) in group.iter().zip(update.images.chunks(2)) {
-                    for (slot, rgba) in images[round].iter_mut().zip(pair) {
-                        *slot = Some((update.size, rgba.clone()));
-                    }
-                }
-            });
-            let measured: Vec<(usize, PairStats)> = group
-                .iter()
-                .zip(update.images.chunks(2))
-                .filter_map(|(&round, pair)| {
-                    let size = update.size as usize;
-                    let [left, right] = pair else { return None };
+        let Some(made) = slots.with_value(|s| s.get(update.job).cloned()) else {
+            return;
+        };
+        images.update_value(|images| {
+            for (&(round, side), rgba) in made.iter().zip(&update.images) {
+                images[round][side] = Some((update.size, rgba.clone()));
+            }
+        });
+        // A round is ready with both its images, whichever jobs made them.
+        let mut touched: Vec<usize> = made.iter().map(|&(round, _)| round).collect();
+        touched.dedup();
+        let complete: Vec<(usize, PairStats)> = images.with_value(|images| {
+            touched
+                .into_iter()
+                .filter_map(|round| {
+                    let [Some((size, left)), Some((_, right))] = &images[round] else {
+                        return None;
+                    };
+                    let size = *size as usize;
                     Some((
                         round,
                         [
@@ -102,14 +71,12 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                         ],
                     ))
                 })
-                .collect();
-            stats.update(|stats| {
-                for (round, pair) in measured {
-                    stats[round] = Some(pair);
-                }
-            });
-            group.iter().for_each(|&round| attempt.mark_ready(round));
+                .collect()
         });
+        for (round, pair) in complete {
+            stats.update(|stats| stats[round] = Some(pair));
+            attempt.mark_ready(round);
+        }
     });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);

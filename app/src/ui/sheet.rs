@@ -10,6 +10,7 @@ use super::address::AddressBar;
 use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::layers::LayerOptions;
 use super::page_header::{PageHeader, PageMessage};
+use super::supervisor::EngineStatus;
 use super::tiles::{MAX_TILES, NumberSelect, TILE_SIZES, TILE_STEPS, TileGrid, sheet_for};
 use crate::protocol::Backend;
 
@@ -43,6 +44,10 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
             for (i, rgba) in update.images.iter().enumerate() {
                 if let Some(canvas) = canvases.get(first + i).and_then(|c| c.get_untracked()) {
                     super::canvas::draw(&canvas, update.size, rgba);
+                    // A finished picture says so (its batch may finish before the others).
+                    if update.done {
+                        let _ = canvas.set_attribute("data-done", "");
+                    }
                 }
             }
         });
@@ -85,7 +90,12 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         address.write(current.fragment());
         revealed.set(false);
         let recipes: Vec<Recipe> = current.tiles().into_iter().map(|t| t.recipe).collect();
-        let jobs = batch::jobs(&recipes, current.base.seed);
+        let backend = view.status.with_untracked(EngineStatus::backend);
+        let jobs = batch::jobs(
+            &recipes,
+            current.base.seed,
+            batch::expected_engines(backend),
+        );
         let mut first = 0;
         offsets.set_value(
             jobs.iter()
@@ -99,6 +109,11 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         progress.set(Progress {
             jobs: jobs.len(),
             ..Progress::default()
+        });
+        canvases.with_value(|canvases| {
+            for canvas in canvases.iter().filter_map(|c| c.get_untracked()) {
+                let _ = canvas.remove_attribute("data-done");
+            }
         });
         engine.with_value(|e| e.run(jobs));
     });
