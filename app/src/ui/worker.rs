@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::Array;
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
@@ -93,7 +93,17 @@ fn spawn(
     if cpu_only {
         options.set_name(CPU_ONLY_NAME);
     }
-    let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
+    let early = early_worker();
+    let (worker, heard_early) = match early {
+        Some((worker, heard)) if !cpu_only => (worker, heard),
+        other => {
+            if let Some((stray, _)) = other {
+                stray.terminate();
+            }
+            let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
+            (worker, Array::new())
+        }
+    };
 
     let heard = listener.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -116,15 +126,55 @@ fn spawn(
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
 
+    let heard = listener.clone();
     let on_message_error = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
-        listener(
+        heard(
             generation,
             FromWorker::Death("a message from the engine could not be read".into()),
         );
     });
     worker.set_onmessageerror(Some(on_message_error.as_ref().unchecked_ref()));
     on_message_error.forget();
+    if heard_early.length() > 0 {
+        // After `start` has kept the worker: what it said may be answered at once.
+        wasm_bindgen_futures::spawn_local(async move {
+            for event in heard_early.iter() {
+                listener(generation, replayed(event));
+            }
+        });
+    }
     Ok(worker)
+}
+
+/// The worker `early-engine.js` started before the app ran, with what it said meanwhile; from
+/// now on it starts none.
+fn early_worker() -> Option<(Worker, Array)> {
+    let window: JsValue = web_sys::window()?.into();
+    let name = JsValue::from_str("basisEarlyWorker");
+    let early = Reflect::get(&window, &name).ok();
+    let _ = Reflect::set(&window, &name, &JsValue::NULL);
+    let early = early.filter(JsValue::is_object)?;
+    let field = |key: &str| Reflect::get(&early, &key.into()).ok();
+    let stop: Function = field("stopListening")?.dyn_into().ok()?;
+    let _ = stop.call0(&early);
+    Some((
+        field("worker")?.dyn_into().ok()?,
+        field("heard")?.dyn_into().ok()?,
+    ))
+}
+
+/// An event the early worker's listener kept, as the page's listeners would have heard it.
+fn replayed(event: JsValue) -> FromWorker {
+    let kind = Reflect::get(&event, &"type".into())
+        .ok()
+        .and_then(|t| t.as_string());
+    match kind.as_deref() {
+        Some("message") => read(Reflect::get(&event, &"data".into()).unwrap_or_default()),
+        Some("messageerror") => {
+            FromWorker::Death("a message from the engine could not be read".into())
+        }
+        _ => FromWorker::Death("the engine's worker failed to run".into()),
+    }
 }
 
 fn read(data: JsValue) -> FromWorker {

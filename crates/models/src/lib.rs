@@ -17,4 +17,4 @@ pub use catalog::{LAYERS, Layer, MODEL_ID, Point, Site, TapId, UnknownLayer};
 #[cfg(feature = "network")]
 pub use efficientnet::{EfficientNetLite0, INPUT_SIZE, MbConv, NUM_CLASSES};
 #[cfg(feature = "network")]
-pub use weights::{WeightsError, load_weights, weights_hash};
+pub use weights::{WeightsError, load_weights, weights_hash, weights_id};

@@ -21,7 +21,12 @@ pub enum WeightsError {
 /// First 16 hex digits of the file's SHA-256: short enough for a URL, long enough to tell
 /// weights files apart.
 pub fn weights_hash(bytes: &[u8]) -> String {
-    hex::encode(&Sha256::digest(bytes)[..8])
+    weights_id(&Sha256::digest(bytes).into())
+}
+
+/// [`weights_hash`] from the file's SHA-256, for a caller that has the digest already.
+pub fn weights_id(sha256: &[u8; 32]) -> String {
+    hex::encode(&sha256[..8])
 }
 
 /// Builds the network on `device` from a weights file's bytes. Parameters are frozen: feature
@@ -47,4 +52,19 @@ pub fn load_weights(bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0
         return Err(WeightsError::Invalid(errors.join("; ")));
     }
     Ok(model.no_grad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_is_the_first_eight_bytes_of_the_sha256_in_hex() {
+        // SHA-256("abc") = ba7816bf 8f01cfea 414140de … (FIPS 180-2, appendix B.1).
+        assert_eq!(weights_hash(b"abc"), "ba7816bf8f01cfea");
+        assert_eq!(
+            weights_id(&Sha256::digest(b"abc").into()),
+            "ba7816bf8f01cfea"
+        );
+    }
 }
