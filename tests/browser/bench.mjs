@@ -7,13 +7,17 @@
 // dataset examples are computed on a fresh page, reporting the engine's wasm memory after;
 // BENCH_LARGE_POOL_LAYERS lists taps measured on the whole large photo pool on a fresh page,
 // reporting the seconds from the ask to the meter (download included) and the wasm memory after.
+// BENCH_CLASSROOM=0 leaves out the classroom waits: seconds from opening the default quiz and
+// predict links (as the quiz maker and `basis quiz`/`basis predict` make them: 10 rounds, 3 layers,
+// 128 px, 128 steps) to Start and to every round ready, and from opening a 4 + 4 sheet at 64 px to
+// its first and last tile, each on a fresh page with the weights cached.
 
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { serveDist, launch, ready, waitForStep } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
-const SIZES = (process.env.BENCH_SIZES ?? '64,128,224').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '64,128,224').split(',').filter(Boolean).map(Number);
 // SwiftShader takes seconds per step at 224 px: fewer steps there.
 const STEPS = { true: Number(process.env.BENCH_GPU_STEPS ?? 6), false: Number(process.env.BENCH_CPU_STEPS ?? 12) };
 
@@ -75,6 +79,58 @@ async function largePool(context, origin, layer) {
   return { seconds, memory };
 }
 
+/** Seconds from opening a class test's link to its Start button and to every round ready. */
+async function classTest(context, origin, link) {
+  const page = await context.newPage();
+  const started = Date.now();
+  await page.goto(`${origin}/${link}`);
+  await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 1_200_000 });
+  const start = (Date.now() - started) / 1000;
+  await page.waitForFunction(() => {
+    const [ready, all] = document.querySelector('#rounds-ready')?.textContent.match(/\d+/g) ?? [];
+    return ready !== undefined && ready === all;
+  }, null, { timeout: 1_800_000, polling: 100 });
+  const all = (Date.now() - started) / 1000;
+  await page.close();
+  return { start: Number(start.toFixed(1)), all: Number(all.toFixed(1)) };
+}
+
+/** Seconds from opening a sheet's link to its first drawn frame, its first finished tile (a
+ * build that does not mark finished tiles finishes them all at once: its last), and its last. */
+async function sheetTiles(context, origin, link) {
+  const page = await context.newPage();
+  const started = Date.now();
+  const seconds = () => Number(((Date.now() - started) / 1000).toFixed(1));
+  await page.goto(`${origin}/${link}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('.tile canvas')].some((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+    return false;
+  }), null, { timeout: 1_800_000, polling: 100 });
+  const frame = seconds();
+  const done = () => document.querySelector('#sheet-progress')?.textContent === 'Done.';
+  await page.waitForFunction(
+    () => document.querySelector('.tile canvas[data-done]') || document.querySelector('#sheet-progress')?.textContent === 'Done.',
+    null,
+    { timeout: 1_800_000, polling: 100 },
+  );
+  const first = seconds();
+  await page.waitForFunction(done, null, { timeout: 1_800_000 });
+  const last = seconds();
+  await page.close();
+  return { frame, first, last };
+}
+
+const CLASSROOM = process.env.BENCH_CLASSROOM !== '0';
+const json = (...args) => JSON.parse(execFileSync(BASIS, args).toString());
+const classroomLinks = CLASSROOM
+  ? {
+      quiz: json('quiz').link,
+      predict: json('predict').link,
+      sheet: json('sheet', '--neurons', '4', '--random', '4', '--size', '64', '--steps', '128', '-o', '/tmp/basis-bench-sheet.png').link,
+    }
+  : null;
+
 /** Milliseconds from navigation to the first drawn frame. */
 async function firstFrame(context, origin) {
   const page = await context.newPage();
@@ -110,6 +166,17 @@ for (let round = 1; round <= ROUNDS; round++) {
       add('first frame, weights cached (ms)', cached);
       for (const layer of LAYERS) {
         for (const size of SIZES) add(`steps/s at ${size} px, ${layer}`, await stepsPerSecond(context, server.origin, size, STEPS[webgpu], layer));
+      }
+      if (classroomLinks) {
+        for (const kind of ['quiz', 'predict']) {
+          const { start, all } = await classTest(context, server.origin, classroomLinks[kind]);
+          add(`default ${kind}: Start enabled (s)`, start);
+          add(`default ${kind}: every round ready (s)`, all);
+        }
+        const { frame, first, last } = await sheetTiles(context, server.origin, classroomLinks.sheet);
+        add('4 + 4 sheet at 64 px: first frame drawn (s)', frame);
+        add('4 + 4 sheet at 64 px: first tile finished (s)', first);
+        add('4 + 4 sheet at 64 px: every tile finished (s)', last);
       }
       for (const layer of MEMORY_LAYERS) add(`wasm memory after ${layer}'s examples (MB)`, await poolMemory(context, server.origin, layer));
       for (const layer of LARGE_POOL_LAYERS) {
