@@ -30,10 +30,32 @@ pub async fn weights(
     scope: &DedicatedWorkerGlobalScope,
     outbox: &Outbox,
 ) -> Result<Weights, String> {
-    let manifest: Manifest = serde_json::from_str(&text(scope, MANIFEST_URL).await?)
+    let early = early_read(scope).await;
+    let manifest_text = match early.manifest {
+        Some(text) => text,
+        None => text(scope, MANIFEST_URL).await?,
+    };
+    let manifest: Manifest = serde_json::from_str(&manifest_text)
         .map_err(|error| format!("{MANIFEST_URL} is not a weights manifest: {error}"))?;
     let url = format!("model/{}", manifest.file);
-    let bytes = with_progress(scope, &url, manifest.bytes, outbox).await?;
+    if let Some(cached) = early.weights
+        && let Ok(weights) = checked(scope, cached, &url, &manifest, outbox).await
+    {
+        return Ok(weights);
+    }
+    // Not cached, or the cache holds another release's or a damaged file: download.
+    checked(scope, fetch(scope, &url).await?, &url, &manifest, outbox).await
+}
+
+/// `response`'s bytes, read with progress, if they are the file `manifest` describes.
+async fn checked(
+    scope: &DedicatedWorkerGlobalScope,
+    response: Response,
+    url: &str,
+    manifest: &Manifest,
+    outbox: &Outbox,
+) -> Result<Weights, String> {
+    let bytes = with_progress(response, url, manifest.bytes, outbox).await?;
     if bytes.len() as u64 != manifest.bytes {
         return Err(format!(
             "the weights download is incomplete: {} of {} bytes",
@@ -53,6 +75,35 @@ pub async fn weights(
         id: basis_models::weights_id(&digest),
         bytes,
     })
+}
+
+/// What `worker.js` read while the wasm compiled (`self.basisCachedWeights`): the manifest's
+/// text, and the weights file it names where the offline cache holds one.
+#[derive(Default)]
+struct EarlyRead {
+    manifest: Option<String>,
+    weights: Option<Response>,
+}
+
+async fn early_read(scope: &DedicatedWorkerGlobalScope) -> EarlyRead {
+    let Some(promise) = Reflect::get(scope, &"basisCachedWeights".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return EarlyRead::default();
+    };
+    let Some(found) = JsFuture::from(promise)
+        .await
+        .ok()
+        .filter(JsValue::is_object)
+    else {
+        return EarlyRead::default();
+    };
+    let field = |name: &str| Reflect::get(&found, &name.into()).ok();
+    EarlyRead {
+        manifest: field("manifest").and_then(|m| m.as_string()),
+        weights: field("weights").and_then(|w| w.dyn_into::<Response>().ok()),
+    }
 }
 
 /// The bytes' SHA-256, once for both the check and the id: by the browser's own (WebCrypto,
@@ -154,14 +205,13 @@ pub async fn text(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<Strin
         .ok_or_else(|| format!("{url} is not text"))
 }
 
-/// Reads the body chunk by chunk so the page can show bytes / total.
+/// Reads `url`'s body chunk by chunk so the page can show bytes / total.
 async fn with_progress(
-    scope: &DedicatedWorkerGlobalScope,
+    response: Response,
     url: &str,
     total: u64,
     outbox: &Outbox,
 ) -> Result<Vec<u8>, String> {
-    let response = fetch(scope, url).await?;
     let body = response
         .body()
         .ok_or_else(|| format!("{url} has no body"))?;

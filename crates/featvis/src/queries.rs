@@ -40,20 +40,18 @@ pub fn mean_responses(acts: &Activations, direction: &[f32]) -> Vec<f32> {
         .collect()
 }
 
-/// Among the `eligible` crops, the `strong_rank`-th strongest and the `weak_rank`-th weakest
+/// Among the `eligible` crops (their [`mean_responses`] in `responses`), the `strong_rank`-th strongest and the `weak_rank`-th weakest
 /// (0 = the extreme one), ties going to the lower crop index. Where those two are one crop or
 /// their responses are closer than [`MIN_GAP`] of the spread, both ranks step towards their
 /// extremes until the pair is two crops that clear it. `None` if even the strongest and the
 /// weakest crop do not.
 pub fn queries(
-    acts: &Activations,
-    direction: &[f32],
+    responses: &[f32],
     eligible: &[usize],
     strong_rank: usize,
     weak_rank: usize,
 ) -> Option<Queries> {
-    let responses = mean_responses(acts, direction);
-    let order = ranked(&responses, eligible);
+    let order = ranked(responses, eligible);
     let (first, last) = (*order.first()?, *order.last()?);
     let min_gap = MIN_GAP * (responses[first] - responses[last]);
     let (mut s, mut w) = (strong_rank, weak_rank);
@@ -120,14 +118,10 @@ pub struct PhotoReferences {
     pub weakest: [usize; REFERENCES],
 }
 
-/// The [`REFERENCES`] strongest and as many weakest of the `eligible` crops; `None` with fewer
-/// than twice as many crops.
-pub fn photo_references(
-    acts: &Activations,
-    direction: &[f32],
-    eligible: &[usize],
-) -> Option<PhotoReferences> {
-    let order = ranked(&mean_responses(acts, direction), eligible);
+/// The [`REFERENCES`] strongest and as many weakest of the `eligible` crops (their
+/// [`mean_responses`] in `responses`); `None` with fewer than twice as many crops.
+pub fn photo_references(responses: &[f32], eligible: &[usize]) -> Option<PhotoReferences> {
+    let order = ranked(responses, eligible);
     if order.len() < 2 * REFERENCES {
         return None;
     }
@@ -157,9 +151,10 @@ pub fn round_crops(
     shipped: usize,
 ) -> Option<RoundCrops> {
     let d = direction::of_recipe(&trial.direction).ok()?;
+    let responses = mean_responses(acts, &d);
     let pick = |half| {
         let crops = eligible(shipped, half);
-        queries(acts, &d, &crops, trial.strong_rank, trial.weak_rank)
+        queries(&responses, &crops, trial.strong_rank, trial.weak_rank)
     };
     let (queries, reference_half) = match control_rounds {
         ControlRounds::None => (pick(None)?, Half::Reference),
@@ -173,7 +168,7 @@ pub fn round_crops(
         Condition::Synthetic | Condition::NoReference => None,
         Condition::Natural | Condition::Catch => {
             let mut references =
-                photo_references(acts, &d, &eligible(shipped, Some(reference_half)))?;
+                photo_references(&responses, &eligible(shipped, Some(reference_half)))?;
             if let Some(slot) = trial.catch_slot {
                 references.strongest[slot] = queries.strong;
             }
@@ -221,7 +216,7 @@ mod tests {
     fn queries_take_ranks_from_both_ends_of_the_eligible_crops() {
         let q = |eligible: usize, strong, weak| {
             let crops: Vec<usize> = (0..eligible).collect();
-            queries(&acts(), &[1.0, 0.0], &crops, strong, weak)
+            queries(&mean_responses(&acts(), &[1.0, 0.0]), &crops, strong, weak)
         };
         let pick = |q: Option<Queries>| q.map(|q| (q.strong, q.weak));
         assert_eq!(pick(q(5, 0, 0)), Some((3, 0)));
@@ -253,7 +248,8 @@ mod tests {
             values,
         };
         let all = [0, 1, 2, 3, 4];
-        let pick = |s, w| queries(&acts, &[1.0], &all, s, w).map(|q| (q.strong, q.weak));
+        let pick =
+            |s, w| queries(&mean_responses(&acts, &[1.0]), &all, s, w).map(|q| (q.strong, q.weak));
         // Ranks 2 and 1 pair two silent crops; one step out pairs crop 4 with a zero.
         assert_eq!(pick(2, 1), Some((4, 2)));
         assert_eq!(pick(0, 0), Some((3, 2)));
@@ -261,7 +257,7 @@ mod tests {
             values: vec![0.5; 20],
             ..acts
         };
-        assert_eq!(queries(&flat, &[1.0], &all, 0, 0), None);
+        assert_eq!(queries(&mean_responses(&flat, &[1.0]), &all, 0, 0), None);
     }
 
     #[test]
@@ -329,7 +325,10 @@ mod tests {
 
     #[test]
     fn photo_references_are_the_extremes_of_their_half() {
-        let refs = photo_references(&ramp(), &[1.0], &eligible(16, Some(Half::Reference)));
+        let refs = photo_references(
+            &mean_responses(&ramp(), &[1.0]),
+            &eligible(16, Some(Half::Reference)),
+        );
         assert_eq!(
             refs,
             Some(PhotoReferences {
@@ -337,7 +336,10 @@ mod tests {
                 weakest: [4, 5, 6, 7],
             })
         );
-        assert_eq!(photo_references(&ramp(), &[1.0], &[0, 1, 2, 3, 4]), None);
+        assert_eq!(
+            photo_references(&mean_responses(&ramp(), &[1.0]), &[0, 1, 2, 3, 4]),
+            None
+        );
     }
 
     /// Every round of a test with control rounds, on 8 photos' crops with seeded responses:
