@@ -17,6 +17,8 @@ pub enum RecipeError {
     Garbage(String),
     #[error("version: {0} is not a link version this build knows (it reads versions 1 to {known})", known = crate::wire::NEWEST_VERSION)]
     UnknownVersion(u8),
+    #[error("preset: `{0}` is unknown (known: quick, classroom, faithful)")]
+    UnknownPreset(String),
     #[error("model: `{0}` is unknown (this build has efficientnet-lite0)")]
     UnknownModel(String),
     #[error("weights: `{0}` is not a weights hash (16 lowercase hex digits)")]

@@ -14,6 +14,7 @@ mod fingerprint;
 mod grading;
 mod link;
 mod predict;
+mod preset;
 mod quiz;
 mod seeded;
 mod sheet;
@@ -35,6 +36,7 @@ pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{
     Arm, CONTROL_ROUNDS, Condition, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds,
 };
+pub use preset::Preset;
 pub use quiz::{Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};
