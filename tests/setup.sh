@@ -90,8 +90,8 @@ ensure_browser() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  if [ ! -d tests/browser/node_modules/playwright-core ]; then
-    step "installing playwright-core"
+  if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+    step "installing playwright-core and axe-core"
     (cd tests/browser && npm ci --no-audit --no-fund)
   fi
 }

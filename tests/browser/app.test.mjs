@@ -182,6 +182,35 @@ test('CPU fallback: every control, every failure', async (t) => {
     await close();
   });
 
+  await t.test('freeze keeps the picture as "before" beside the live one, with its link and download', async () => {
+    const link = fragment('--layer', 'block3', '--channel', '5', '--seed', '2');
+    const { page, close } = await open(browser, link);
+    await ready(page);
+    await waitForDone(page);
+    const shown = await pixels(page);
+    await page.click('#freeze');
+    const before = () => page.evaluate(() => {
+      const canvas = document.querySelector('#before-canvas');
+      return { width: canvas.width, height: canvas.height, data: Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data) };
+    });
+    assert.equal(meanAbsoluteDifference(await before(), shown), 0, 'the frozen picture is the live one, pixel for pixel');
+    assert.equal(await page.getAttribute('#before-link', 'href'), link);
+    assert.equal(await page.textContent('#before figcaption'), `Before: Feature visualization at layer block3, neuron 5, step ${STEPS} of ${STEPS} · its link`);
+
+    const run = await shownRun(page);
+    await page.locator('#direction').fill('1');
+    await waitForRunAfter(page, run);
+    await waitForDone(page);
+    assert.ok(meanAbsoluteDifference(await pixels(page), shown) > 1, 'the live picture moved on');
+    assert.equal(meanAbsoluteDifference(await before(), shown), 0, 'the frozen one did not');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-before')]);
+    assert.match(download.suggestedFilename(), /^basis-block3-c5-mix0\.00-seed2-64px\.png$/, 'named after the frozen recipe');
+    assert.equal(meanAbsoluteDifference(await decodePng(page, await readFileBytes(await download.path())), shown), 0);
+    await page.click('#clear-before');
+    assert.equal(await page.isVisible('#before'), false);
+    await close();
+  });
+
   await t.test('a burst of slider moves ends on the last one; links copy the state', async () => {
     const { page, close } = await open(browser, fragment('--layer', 'block3', '--channel', '2', '--steps', '6'), {
       permissions: ['clipboard-read', 'clipboard-write'],
@@ -221,6 +250,16 @@ test('CPU fallback: every control, every failure', async (t) => {
     assert.equal(await page.inputValue('#channel'), '6', '→ elsewhere is the next neuron');
     await page.keyboard.press(' ');
     assert.equal(await page.textContent('#pause'), 'Resume');
+    // Space and r can be turned off; the arrows stay.
+    await page.uncheck('#single-keys');
+    await page.evaluate(() => document.activeElement.blur());
+    const seed = await page.inputValue('#seed');
+    await page.keyboard.press('r');
+    await page.keyboard.press(' ');
+    assert.equal(await page.inputValue('#seed'), seed, 'r no longer re-rolls');
+    assert.equal(await page.textContent('#pause'), 'Resume', 'space no longer resumes');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.inputValue('#channel'), '7');
     await close();
   });
 

@@ -1,6 +1,7 @@
 // Serves dist/ on loopback and drives Debian's Chromium through playwright-core.
 
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
@@ -218,4 +219,36 @@ export function checkedPages() {
       }
     },
   };
+}
+
+/** axe-core's serious and critical violations of WCAG 2.0–2.2 A and AA on the page as it is now,
+ * each as its rule, impact and the elements it found. Injected with `evaluate`, which the page's
+ * Content-Security-Policy does not block (a script tag would be). */
+export async function accessibilityViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    const axe = await readFile(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+    await page.evaluate(`${axe}\n;void 0`);
+  }
+  const { violations } = await page.evaluate(
+    (options) => window.axe.run(document, options),
+    { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] },
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ rule: v.id, impact: v.impact, elements: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** For a test file: serves dist/ while its tests run and checks its pages (requests, CSP reports,
+ * page errors) when they end. `open(browser, hash)` opens a checked page. */
+export function servedApp() {
+  let server;
+  const pages = checkedPages();
+  before(async () => {
+    server = await serveDist();
+  });
+  after(async () => {
+    await server.close();
+    pages.check({ errors: true });
+  });
+  return { open: (browser, hash = '') => pages.open(browser, server.origin, hash) };
 }

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use basis_recipe::{Answer, Items, Score};
-use leptos::html::Canvas;
+use leptos::html::{Canvas, H2};
 use leptos::prelude::*;
 
 use super::attempt::{AnswerPicker, Attempt};
@@ -43,6 +43,9 @@ where
 {
     // Whose rounds these are, for tests and for a teacher replaying a student's key.
     let student = attempt.student();
+    // The screen changes with the phase only: a picked confidence or a later round made ready
+    // must not rebuild the round (that would move focus back to its heading).
+    let phase = Memo::new(move |_| attempt.phase());
     view! {
         <main class=class data-student=student>
             <PageHeader title=title />
@@ -57,7 +60,7 @@ where
             >
                 {preparing.map(|more| more.run())}
             </PrepareBar>
-            {move || match attempt.phase() {
+            {move || match phase.get() {
                 Phase::Intro => {
                     view! {
                         <section id="quiz-intro" class="intro">
@@ -104,6 +107,13 @@ pub fn RoundFrame(
     children: Children,
 ) -> impl IntoView {
     let count = attempt.count();
+    // A new round is where the work goes on: focus (and a screen reader) lands on its heading.
+    let heading = NodeRef::<H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
     view! {
         <section
             id="quiz-round"
@@ -111,8 +121,18 @@ pub fn RoundFrame(
             data-round=round.to_string()
             data-crops=move || data_crops.map(|crops| crops.get())
         >
-            <h2>{format!("Round {} of {count} — layer {layer}", round + 1)}</h2>
-            <p hidden=move || attempt.is_ready(round)>"Preparing this round…"</p>
+            <h2 node_ref=heading tabindex="-1">
+                {format!("Round {} of {count} — layer {layer}", round + 1)}
+            </h2>
+            <p id="round-state" role="status">
+                {move || {
+                    if attempt.is_ready(round) {
+                        "Ready: say how sure you are, then answer."
+                    } else {
+                        "Preparing this round…"
+                    }
+                }}
+            </p>
             <div hidden=move || !attempt.is_ready(round)>{children()}</div>
             <AnswerPicker attempt=attempt labels=labels />
         </section>
@@ -134,7 +154,14 @@ pub fn Pair(
         .map(|((id, canvas), caption)| {
             view! {
                 <figure>
-                    <canvas id=id node_ref=canvas width=size height=size></canvas>
+                    <canvas
+                        id=id
+                        node_ref=canvas
+                        width=size
+                        height=size
+                        role="img"
+                        aria-label=format!("{caption} picture of this round")
+                    ></canvas>
                     <figcaption>{caption}</figcaption>
                 </figure>
             }
@@ -158,9 +185,17 @@ pub fn EndScreen(
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let chart = Row::of(&score);
+    let heading = NodeRef::<H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
     view! {
         <section id="quiz-end" class="results">
-            <h2 id="score">{format!("Your score: {} of {}", score.correct, score.total)}</h2>
+            <h2 id="score" node_ref=heading tabindex="-1">
+                {format!("Your score: {} of {}", score.correct, score.total)}
+            </h2>
             <p id="accuracy">
                 {format!(
                     "Accuracy {}. Guessing gives 50%{accuracy_note}.",

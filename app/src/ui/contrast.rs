@@ -255,12 +255,15 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                 <button
                     id="reveal"
                     hidden=move || !blind() || revealed.get()
-                    on:click=move |_| revealed.set(true)
+                    on:click=move |_| {
+                        revealed.set(true);
+                        super::focus::first_after_render(".sheet .tile a");
+                    }
                 >
                     "Reveal"
                 </button>
             </fieldset>
-            <p id="contrast-progress" class="hint">
+            <p id="contrast-progress" class="hint" role="status">
                 {move || if done.get() { "Done." } else { "Drawing…" }}
             </p>
             <div class="contrast">

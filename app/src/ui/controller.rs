@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::address::{AddressBar, link_to};
+use super::motion::{self, Pacer};
 use super::state::{LargeProgress, PoolActivations, PoolCrops, Progress, State};
 use super::supervisor::{Supervisor, Told};
 use super::worker::FromWorker;
@@ -54,6 +55,9 @@ pub struct Controller {
     latest: RefCell<Option<(RunId, Recipe)>>,
     checkpoint: RefCell<Option<Checkpoint>>,
     shown: RefCell<Option<OnCanvas>>,
+    /// The run and step of the newest frame, while reduced motion holds it back from the canvas.
+    held: Cell<Option<(RunId, u32)>>,
+    pacer: Pacer,
     address: AddressBar,
     /// Bumped to ask for a render although the recipe did not change (Restart, a new engine).
     pub rerender: RwSignal<u64>,
@@ -82,6 +86,8 @@ impl Controller {
                 latest: RefCell::default(),
                 checkpoint: RefCell::default(),
                 shown: RefCell::default(),
+                held: Cell::new(None),
+                pacer: Pacer::default(),
                 address: AddressBar::default(),
                 rerender: RwSignal::new(0),
             }
@@ -243,7 +249,17 @@ impl Controller {
                 size,
             } if self.is_latest(run) => {
                 if let Some(pixels) = attachment.and_then(|a| a.dyn_into::<Uint8Array>().ok()) {
-                    self.draw(run, size, pixels.to_vec());
+                    let reduced = motion::reduced();
+                    if self.state.reduced_motion.get_untracked() != reduced {
+                        self.state.reduced_motion.set(reduced);
+                    }
+                    let paint = self
+                        .pacer
+                        .paint(reduced, run, step, target, js_sys::Date::now());
+                    self.keep(run, step, size, pixels.to_vec());
+                    if paint {
+                        self.paint_kept();
+                    }
                 }
                 self.state.progress.set(Progress {
                     step,
@@ -267,6 +283,7 @@ impl Controller {
                 }
             }
             Event::Done { run, .. } if self.is_latest(run) => {
+                self.paint_kept();
                 self.state.progress.update(|p| p.done = true)
             }
             // Problems outside a run (several refused photos, say) add up rather than hide
@@ -319,7 +336,12 @@ impl Controller {
                 }
             }
             Event::Kept { names } => self.state.kept_photos.set(Some(names)),
-            Event::Paused { paused, step } => self.state.paused_at.set(paused.then_some(step)),
+            Event::Paused { paused, step } => {
+                if paused {
+                    self.paint_kept();
+                }
+                self.state.paused_at.set(paused.then_some(step))
+            }
             Event::Meter {
                 layer,
                 photos: Photos::Shipped,
@@ -391,10 +413,9 @@ impl Controller {
         self.state.recipe.set(recipe);
     }
 
-    fn draw(&self, run: RunId, size: u32, rgba: Vec<u8>) {
-        if let Some(canvas) = self.canvas.get_untracked() {
-            super::canvas::draw(&canvas, size, &rgba);
-        }
+    /// Keeps a frame of `run` as the image to show (and to download); [`Self::paint_kept`] puts
+    /// it on the canvas.
+    fn keep(&self, run: RunId, step: u32, size: u32, rgba: Vec<u8>) {
         let recipe = self
             .latest
             .borrow()
@@ -402,8 +423,20 @@ impl Controller {
             .map(|(_, recipe)| recipe.clone());
         if let Some(recipe) = recipe {
             *self.shown.borrow_mut() = Some(OnCanvas { recipe, size, rgba });
+            self.held.set(Some((run, step)));
+        }
+    }
+
+    /// Paints the kept frame if it is held back and still belongs to the newest run.
+    fn paint_kept(&self) {
+        let Some((run, step)) = self.held.take().filter(|&(run, _)| self.is_latest(run)) else {
+            return;
+        };
+        if let (Some(canvas), Some(shown)) = (self.canvas.get_untracked(), &*self.shown.borrow()) {
+            super::canvas::draw(&canvas, shown.size, &shown.rgba);
         }
         self.state.shown_run.set(run);
+        self.state.shown_step.set(step);
     }
 
     /// The image on the canvas: the recipe it was made for, its size and RGBA pixels.

@@ -1,14 +1,17 @@
 //! The controls beside the stage: what direction to visualize, and how the image is made.
 
 use basis_models::TapId;
+use basis_recipe::Preset;
 use leptos::prelude::*;
 
 use super::controller::Controller;
+use super::explain::{self, Explain, parametrization_text, transforms_text};
 use super::layers::LayerOptions;
 use super::state::State;
 use super::{ControllerRef, hidden};
 
-/// Sizes the picker offers; a link may carry any other valid size, which is then offered too.
+/// Sizes the picker offers; a link may carry any other valid size, which is then offered too
+/// (`ui/choices`).
 const IMAGE_SIZES: [usize; 3] = [64, 128, 224];
 
 fn channels_of(layer: &str) -> usize {
@@ -31,16 +34,6 @@ fn random_channel(controller: &Controller) {
     controller.change(|recipe| {
         recipe.channel = (js_sys::Math::random() * channels_of(&recipe.layer) as f64) as u32;
     });
-}
-
-/// The sizes to offer: the usual ones and the recipe's own.
-pub fn size_choices(current: usize) -> Vec<usize> {
-    let mut sizes = IMAGE_SIZES.to_vec();
-    if !sizes.contains(&current) {
-        sizes.push(current);
-        sizes.sort_unstable();
-    }
-    sizes
 }
 
 #[component]
@@ -71,12 +64,14 @@ pub fn DirectionControls() -> impl IntoView {
                         recipe.with(|r| r.layer.clone())
                     }) />
                 </select>
+                <Explain explanation=explain::LAYER />
             </div>
             <div class="control" data-control="channel" hidden=hidden("channel")>
                 <label for="channel">"Neuron (channel)"</label>
                 <button
                     id="channel-prev"
                     title="Previous channel (←)"
+                    aria-label="Previous channel"
                     on:click=move |_| ctl.with_value(|c| step_channel(c, -1))
                 >
                     "◀"
@@ -96,6 +91,7 @@ pub fn DirectionControls() -> impl IntoView {
                 <button
                     id="channel-next"
                     title="Next channel (→)"
+                    aria-label="Next channel"
                     on:click=move |_| ctl.with_value(|c| step_channel(c, 1))
                 >
                     "▶"
@@ -125,6 +121,7 @@ pub fn DirectionControls() -> impl IntoView {
                 >
                     "Re-roll"
                 </button>
+                <Explain explanation=explain::SEED />
             </div>
             <div class="control" data-control="cospower" hidden=hidden("cospower")>
                 <label for="cospower">"Cosine power"</label>
@@ -141,9 +138,7 @@ pub fn DirectionControls() -> impl IntoView {
                         }
                     }
                 />
-                <span class="hint">
-                    "0: push along the direction; higher: also point the same way"
-                </span>
+                <Explain explanation=explain::COS_POWER />
             </div>
             <div class="control" data-control="negative" hidden=hidden("negative")>
                 <input
@@ -156,6 +151,7 @@ pub fn DirectionControls() -> impl IntoView {
                     }
                 />
                 <label for="negative">"Negative (what suppresses it)"</label>
+                <Explain explanation=explain::NEGATIVE />
             </div>
             <div class="control" data-control="centre" hidden=hidden("centre")>
                 <input
@@ -168,6 +164,7 @@ pub fn DirectionControls() -> impl IntoView {
                     }
                 />
                 <label for="centre">"Centre position only"</label>
+                <Explain explanation=explain::CENTRE />
             </div>
         </fieldset>
     }
@@ -182,6 +179,7 @@ pub fn ImageControls() -> impl IntoView {
     view! {
         <fieldset class="controls" prop:disabled=move || !state.ready()>
             <legend>"Image"</legend>
+            <PresetControl />
             <div class="control" data-control="size" hidden=hidden("size")>
                 <label for="size">"Size"</label>
                 <select
@@ -194,7 +192,7 @@ pub fn ImageControls() -> impl IntoView {
                     }
                 >
                     {move || {
-                        size_choices(size())
+                        super::choices::choices(&IMAGE_SIZES, size())
                             .into_iter()
                             .map(|s| {
                                 view! {
@@ -206,6 +204,7 @@ pub fn ImageControls() -> impl IntoView {
                             .collect_view()
                     }}
                 </select>
+                <Explain explanation=explain::SIZE />
             </div>
             <div class="control" data-control="steps" hidden=hidden("steps")>
                 <label for="steps">"Steps"</label>
@@ -221,6 +220,7 @@ pub fn ImageControls() -> impl IntoView {
                         }
                     }
                 />
+                <Explain explanation=explain::STEPS />
             </div>
             <div class="control" data-control="playback" hidden=hidden("playback")>
                 <button
@@ -238,18 +238,75 @@ pub fn ImageControls() -> impl IntoView {
                     "Restart"
                 </button>
             </div>
+            <FixedSettings />
         </fieldset>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Quick, classroom or faithful (or custom): a preset sets the size and the steps.
+#[component]
+fn PresetControl() -> impl IntoView {
+    let state = expect_context::<State>();
+    let ctl = expect_context::<ControllerRef>();
+    let recipe = state.recipe;
+    let current = Memo::new(move |_| recipe.with(Preset::of));
+    view! {
+        <div class="control" hidden=hidden("size") || hidden("steps")>
+            <label for="preset">"Preset"</label>
+            <select
+                id="preset"
+                prop:value=move || current.get().map_or("", Preset::name)
+                on:change=move |ev| {
+                    if let Ok(preset) = event_target_value(&ev).parse::<Preset>() {
+                        ctl.with_value(|c| c.change(|r| preset.apply(r)))
+                    }
+                }
+            >
+                {Preset::ALL
+                    .map(|preset| {
+                        view! {
+                            <option
+                                value=preset.name()
+                                selected=move || current.get() == Some(preset)
+                            >
+                                {preset.name()}
+                            </option>
+                        }
+                    })}
+                <option value="" disabled selected=move || current.get().is_none()>
+                    "custom"
+                </option>
+            </select>
+            <p id="preset-purpose" class="hint">
+                {move || {
+                    current
+                        .get()
+                        .map_or(
+                            "Custom: the size and steps below are no preset's.",
+                            Preset::purpose,
+                        )
+                }}
+            </p>
+        </div>
+    }
+}
 
-    #[test]
-    fn a_linked_size_is_offered_beside_the_usual_ones() {
-        assert_eq!(size_choices(128), vec![64, 128, 224]);
-        assert_eq!(size_choices(96), vec![64, 96, 128, 224]);
-        assert_eq!(size_choices(512), vec![64, 128, 224, 512]);
+/// What every picture is made with and has no control: the parametrization and the transforms,
+/// read from the recipe, each explained.
+#[component]
+fn FixedSettings() -> impl IntoView {
+    let recipe = expect_context::<State>().recipe;
+    view! {
+        <details class="explain" hidden=hidden("help")>
+            <summary>"How the picture is made"</summary>
+            <p id="parametrization">
+                {move || recipe.with(|r| format!("Parametrization: {}.", parametrization_text(r)))}
+            </p>
+            <Explain explanation=explain::DECORRELATION />
+            <p id="transforms">
+                {move || recipe.with(|r| format!("Transforms: {}.", transforms_text(r)))}
+            </p>
+            <Explain explanation=explain::TRANSFORMS />
+        </details>
     }
 }

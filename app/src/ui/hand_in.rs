@@ -13,11 +13,18 @@ pub fn HandIn(
     #[prop(default = "")] tally_does: &'static str,
 ) -> impl IntoView {
     view! {
-        <h3>"Your result code"</h3>
+        <h3 id="result-code-heading">"Your result code"</h3>
         <p>
             "Hand this code to your teacher. It holds your answers (not your name) and a checksum."
         </p>
-        <input id="result-code" class="result-code" type="text" readonly prop:value=code />
+        <input
+            id="result-code"
+            class="result-code"
+            type="text"
+            aria-labelledby="result-code-heading"
+            readonly
+            prop:value=code
+        />
         <p class="hint">
             "Teachers: count a class's codes on the " <a id="tally-link" href=tally>
                 "tally page"

@@ -4,9 +4,11 @@ use basis_recipe::CONTROLS;
 use leptos::prelude::*;
 
 use super::hidden;
+use super::state::State;
 
 #[component]
 pub fn Help() -> impl IntoView {
+    let state = expect_context::<State>();
     view! {
         <section class="help" data-control="help" hidden=hidden("help")>
             <h2>"What am I looking at?"</h2>
@@ -25,7 +27,16 @@ pub fn Help() -> impl IntoView {
                 </dd>
             </dl>
             <p class="hint">
-                "Keys (when no control has focus): ← → change neuron · space pauses · r re-rolls the random direction."
+                "Keys (when no control has focus): ← → change neuron · space pauses · r re-rolls the random direction. "
+                <label>
+                    <input
+                        id="single-keys"
+                        type="checkbox"
+                        prop:checked=move || state.single_keys.get()
+                        on:change=move |ev| state.single_keys.set(event_target_checked(&ev))
+                    />
+                    " Space and r as shortcuts (untick if they get in the way of a screen reader or voice control)"
+                </label>
             </p>
             <p class="hint">
                 {format!(

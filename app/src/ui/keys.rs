@@ -1,5 +1,6 @@
 //! Keyboard shortcuts for a classroom: ← → change neuron, space pauses, r re-rolls. They give way
-//! whenever focus is in a form control, which needs those keys itself.
+//! whenever focus is in a form control, which needs those keys itself, and space and r can be
+//! turned off (a single character key can be hit by a screen reader's or voice control's keys).
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -9,7 +10,7 @@ use web_sys::{Element, KeyboardEvent};
 use super::ControllerRef;
 
 /// Elements whose own keyboard behaviour a shortcut must not steal.
-const FORM_CONTROLS: [&str; 5] = ["INPUT", "SELECT", "TEXTAREA", "BUTTON", "OPTION"];
+const FORM_CONTROLS: [&str; 6] = ["INPUT", "SELECT", "TEXTAREA", "BUTTON", "OPTION", "SUMMARY"];
 
 pub fn is_form_control(tag: &str) -> bool {
     FORM_CONTROLS.contains(&tag.to_ascii_uppercase().as_str())
@@ -40,11 +41,12 @@ pub fn install(ctl: ControllerRef) {
         {
             return;
         }
+        let single_keys = ctl.with_value(|c| c.state.single_keys.get_untracked());
         match event.key().as_str() {
             "ArrowLeft" => ctl.with_value(|c| super::controls::step_channel(c, -1)),
             "ArrowRight" => ctl.with_value(|c| super::controls::step_channel(c, 1)),
-            " " => ctl.with_value(|c| c.toggle_pause()),
-            "r" | "R" => ctl.with_value(|c| super::controls::reroll(c)),
+            " " if single_keys => ctl.with_value(|c| c.toggle_pause()),
+            "r" | "R" if single_keys => ctl.with_value(|c| super::controls::reroll(c)),
             _ => return,
         }
         event.prevent_default();
@@ -57,7 +59,7 @@ mod tests {
 
     #[test]
     fn form_controls_keep_their_keys() {
-        for tag in ["input", "SELECT", "textarea", "BUTTON"] {
+        for tag in ["input", "SELECT", "textarea", "BUTTON", "summary"] {
             assert!(is_form_control(tag), "{tag}");
         }
         for tag in ["CANVAS", "BODY", "MAIN", "DIV"] {

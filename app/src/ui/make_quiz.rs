@@ -6,9 +6,10 @@ use basis_models::LAYERS;
 use basis_recipe::{
     CONTROL_ROUNDS, ClassTest, ControlRounds, DEFAULT_ROUNDS, Design, Items, Predict, Quiz, Recipe,
 };
+use leptos::html::{Button, Dialog};
 use leptos::prelude::*;
-use qrcode::QrCode;
 use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode, Version};
 
 use super::address::link_to;
 use super::batch::{BatchEngine, BatchStatus};
@@ -19,14 +20,107 @@ use super::tiles::{NumberSelect, TILE_SIZES, TILE_STEPS};
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 
-fn qr_svg(text: &str) -> String {
-    match QrCode::new(text.as_bytes()) {
-        Ok(code) => code
+/// A link as a QR code for a projector. Error correction L (7%): a projected code is clean, and
+/// the lowest level gives the lowest version, whose larger modules read from the back of a room.
+#[derive(Debug, Clone, PartialEq)]
+struct Qr {
+    svg: String,
+    /// 1–40; each version adds 4 modules a side.
+    version: i16,
+    /// Modules a side.
+    width: usize,
+}
+
+fn qr(text: &str) -> Result<Qr, String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L)
+        .map_err(|error| format!("The QR code could not be made: {error}"))?;
+    let version = match code.version() {
+        Version::Normal(n) | Version::Micro(n) => n,
+    };
+    Ok(Qr {
+        svg: code
             .render::<svg::Color>()
             .min_dimensions(240, 240)
             .quiet_zone(true)
             .build(),
-        Err(error) => format!("<p>The QR code could not be made: {error}</p>"),
+        version,
+        width: code.width(),
+    })
+}
+
+/// The QR code, what it is, and a button that shows it filling the screen for a projector: a
+/// modal `<dialog>`, so the page under it is inert, Esc closes it and focus returns to the button.
+#[component]
+fn QuizQr(#[prop(into)] link: Signal<Result<String, String>>) -> impl IntoView {
+    let code = Memo::new(move |_| link.get().and_then(|l| qr(&l)));
+    let svg = move || match code.get() {
+        Ok(code) => code.svg,
+        Err(error) => format!("<p>{error}</p>"),
+    };
+    let dialog = NodeRef::<Dialog>::new();
+    let opener = NodeRef::<Button>::new();
+    view! {
+        <div
+            id="quiz-qr"
+            class="qr"
+            role="img"
+            aria-label="QR code of the quiz link"
+            inner_html=svg
+        ></div>
+        <p id="qr-version" class="hint">
+            {move || {
+                code.get()
+                    .map(|c| {
+                        format!(
+                            "QR version {} ({} × {} modules, error correction L).",
+                            c.version,
+                            c.width,
+                            c.width,
+                        )
+                    })
+                    .unwrap_or_default()
+            }}
+        </p>
+        <button
+            id="qr-full"
+            node_ref=opener
+            on:click=move |_| {
+                if let Some(dialog) = dialog.get() {
+                    let _ = dialog.show_modal();
+                }
+            }
+        >
+            "Show the QR code full screen"
+        </button>
+        <dialog
+            id="qr-overlay"
+            class="qr-overlay"
+            aria-label="The quiz link's QR code, full screen"
+            node_ref=dialog
+            on:close=move |_| {
+                if let Some(opener) = opener.get() {
+                    let _ = opener.focus();
+                }
+            }
+        >
+            <div
+                class="qr-big"
+                role="img"
+                aria-label="QR code of the quiz link"
+                inner_html=svg
+            ></div>
+            <button
+                id="qr-close"
+                autofocus
+                on:click=move |_| {
+                    if let Some(dialog) = dialog.get() {
+                        dialog.close();
+                    }
+                }
+            >
+                "Close (Esc)"
+            </button>
+        </dialog>
     }
 }
 
@@ -152,7 +246,7 @@ pub fn MakeQuizPage() -> impl IntoView {
                     })
                     .collect_view()}
             </fieldset>
-            <fieldset class="controls">
+            <fieldset class="controls quiz-form">
                 <legend>"Rounds and images"</legend>
                 <label>
                     "Rounds "
@@ -228,6 +322,7 @@ pub fn MakeQuizPage() -> impl IntoView {
                 <input
                     id="quiz-link"
                     type="text"
+                    aria-label="The quiz link"
                     readonly
                     prop:value=move || link().unwrap_or_default()
                 />
@@ -244,14 +339,16 @@ pub fn MakeQuizPage() -> impl IntoView {
                         "Take the quiz"
                     </a>
                 </p>
-                <div
-                    id="quiz-qr"
-                    class="qr"
-                    inner_html=move || link().map(|l| qr_svg(&l)).unwrap_or_default()
-                ></div>
+                <QuizQr link=Signal::derive(link) />
                 <h2>"Your tally page"</h2>
                 <p>"Keep this link for yourself: paste the class's result codes there."</p>
-                <input id="tally-url" type="text" readonly prop:value=tally />
+                <input
+                    id="tally-url"
+                    type="text"
+                    aria-label="Your tally page's link"
+                    readonly
+                    prop:value=tally
+                />
                 <p class="fairness">
                     {move || {
                         if predict.get() {
@@ -264,5 +361,20 @@ pub fn MakeQuizPage() -> impl IntoView {
                 </p>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quiz_link_is_a_low_version_qr_code() {
+        // A default quiz link with a site's address is about 190 bytes: version 8 at level L.
+        let code = qr(&"x".repeat(190)).unwrap();
+        assert_eq!((code.version, code.width), (8, 49));
+        assert!(code.svg.starts_with("<?xml"), "{}", &code.svg[..40]);
+        let longer = qr(&"x".repeat(193)).unwrap();
+        assert_eq!(longer.version, 9);
     }
 }

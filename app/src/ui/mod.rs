@@ -8,6 +8,7 @@ mod attempt;
 mod batch;
 mod canvas;
 mod chart;
+mod choices;
 mod class_result;
 mod class_test;
 mod confounds;
@@ -16,6 +17,9 @@ mod controller;
 mod controls;
 mod engine_status;
 mod examples;
+mod explain;
+mod focus;
+mod freeze;
 mod hand_in;
 mod help;
 mod job_queue;
@@ -24,6 +28,7 @@ mod layers;
 mod loaded;
 mod make_quiz;
 mod meter;
+mod motion;
 mod notices;
 mod page_header;
 mod predict;
@@ -125,6 +130,7 @@ fn SinglePage(link: Link) -> impl IntoView {
         _ => Recipe::new(UNKNOWN_WEIGHTS),
     };
     let state = State::new(initial, link_problem(&link));
+    state.reduced_motion.set(motion::reduced());
     let present = link.present;
     let controller = Controller::new(state, link, NodeRef::<Canvas>::new());
     let rerender = controller.rerender;
@@ -165,6 +171,7 @@ fn SinglePage(link: Link) -> impl IntoView {
                     <controls::DirectionControls />
                     <controls::ImageControls />
                     <share::Share />
+                    <freeze::Before />
                     <fieldset class="controls classroom-links" hidden=move || !state.ready()>
                         <legend>"Neurons vs random directions"</legend>
                         <p>

@@ -16,6 +16,12 @@ pub fn PageHeader(
     quiz_maker: bool,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    // The browser's tab and a screen reader's first words name the page (WCAG 2.4.2).
+    document().set_title(&if title.starts_with("Basis") {
+        title.clone()
+    } else {
+        format!("{title} — Basis")
+    });
     view! {
         <header>
             <h1>{title}</h1>

@@ -17,6 +17,7 @@ use super::arm_verdict::ArmVerdict;
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages, PoolUpdate};
 use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, said, side};
+use super::explain::Explain;
 use super::page_header::BadLink;
 use super::rounds::Phase;
 use super::state::{PoolActivations, PoolCrops};
@@ -264,6 +265,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                     items_note(items),
                 )}
             </p>
+            <Explain explanation=super::explain::DIVERSITY />
             {(control_rounds == ControlRounds::Borowski)
                 .then(|| {
                     view! {
@@ -358,7 +360,7 @@ fn References(
     weakest: [NodeRef<Canvas>; REFERENCES],
     crops: Signal<String>,
 ) -> impl IntoView {
-    let row = |canvases: [NodeRef<Canvas>; REFERENCES], id: &'static str| {
+    let row = |canvases: [NodeRef<Canvas>; REFERENCES], id: &'static str, what: &'static str| {
         view! {
             <div class="references">
                 {canvases
@@ -371,6 +373,8 @@ fn References(
                                 node_ref=node
                                 width="64"
                                 height="64"
+                                role="img"
+                                aria-label=format!("{what} {}", i + 1)
                             ></canvas>
                         }
                     })
@@ -381,15 +385,15 @@ fn References(
     match condition {
         Condition::Synthetic => view! {
             <p>"Feature visualizations of this direction:"</p>
-            {row(strongest, "reference")}
+            {row(strongest, "reference", "Feature visualization")}
         }
         .into_any(),
         Condition::Natural | Condition::Catch => view! {
             <div id="photo-references" data-crops=crops>
                 <p>"Photos that make this direction respond most:"</p>
-                {row(strongest, "reference")}
+                {row(strongest, "reference", "Strong photo")}
                 <p>"Photos that make it respond least:"</p>
-                {row(weakest, "weakest")}
+                {row(weakest, "weakest", "Weak photo")}
             </div>
         }
         .into_any(),

@@ -31,13 +31,14 @@ pub fn Share() -> impl IntoView {
                 >
                     "Download PNG"
                 </button>
-                <span id="share-note" class="hint">
+                <span id="share-note" class="hint" role="status">
                     {move || state.share_note.get().unwrap_or_default()}
                 </span>
             </div>
             <input
                 id="manual-link"
                 type="text"
+                aria-label="This view's link, to copy by hand"
                 readonly
                 class="manual-link"
                 hidden=move || state.manual_link.with(Option::is_none)
@@ -48,7 +49,7 @@ pub fn Share() -> impl IntoView {
 }
 
 /// Saves `shown` (recipe, size, RGBA pixels) as a PNG named after its recipe.
-fn download(state: State, shown: Option<(Recipe, u32, Vec<u8>)>) {
+pub fn download(state: State, shown: Option<(Recipe, u32, Vec<u8>)>) {
     let Some((recipe, size, rgba)) = shown else {
         state
             .share_note

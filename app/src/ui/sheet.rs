@@ -11,7 +11,9 @@ use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::layers::LayerOptions;
 use super::page_header::{PageHeader, PageMessage};
 use super::supervisor::EngineStatus;
-use super::tiles::{MAX_TILES, NumberSelect, TILE_SIZES, TILE_STEPS, TileGrid, sheet_for};
+use super::tiles::{
+    MAX_TILES, NumberSelect, TILE_SIZES, TILE_STEPS, TileGrid, TilesAnnouncement, sheet_for,
+};
 use crate::protocol::Backend;
 
 #[derive(Clone, Copy, Default, PartialEq)]
@@ -33,6 +35,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     let message = RwSignal::new(problem);
     let revealed = RwSignal::new(false);
     let progress = RwSignal::new(Progress::default());
+    let finished = RwSignal::new(0usize);
     let canvases: Vec<NodeRef<Canvas>> = (0..MAX_TILES).map(|_| NodeRef::new()).collect();
     let canvases = StoredValue::new_local(canvases);
     // Which tile each image of each job is.
@@ -51,6 +54,16 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                 }
             }
         });
+        if update.done {
+            let done = canvases.with_value(|canvases| {
+                canvases
+                    .iter()
+                    .filter_map(|c| c.get_untracked())
+                    .filter(|c| c.has_attribute("data-done"))
+                    .count()
+            });
+            finished.set(done);
+        }
         let jobs = offsets.with_value(Vec::len);
         progress.set(Progress {
             step: update.step,
@@ -110,6 +123,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
             jobs: jobs.len(),
             ..Progress::default()
         });
+        finished.set(0);
         canvases.with_value(|canvases| {
             for canvas in canvases.iter().filter_map(|c| c.get_untracked()) {
                 let _ = canvas.remove_attribute("data-done");
@@ -242,11 +256,15 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                 <button
                     id="reveal"
                     hidden=move || !blind() || revealed.get()
-                    on:click=move |_| revealed.set(true)
+                    on:click=move |_| {
+                        revealed.set(true);
+                        super::focus::first_after_render(".sheet .tile a");
+                    }
                 >
                     "Reveal"
                 </button>
             </fieldset>
+            <TilesAnnouncement finished=finished total=Signal::derive(move || tiles().len()) />
             <p id="sheet-progress" class="hint">
                 {move || {
                     let p = progress.get();

@@ -3,6 +3,7 @@
 
 use basis_featvis::direction;
 use basis_models::TapId;
+use basis_recipe::Recipe;
 use leptos::prelude::*;
 
 use super::state::State;
@@ -21,11 +22,39 @@ pub fn angle_to_neuron(layer: &str, channel: u32, seed: u64, mix: f32) -> f64 {
     d[channel].clamp(-1.0, 1.0).acos().to_degrees()
 }
 
+/// What the slider says to a screen reader: "t 0.40, 36° from the neuron".
+pub fn slider_text(mix: f32, angle: f64) -> String {
+    format!("t {mix:.2}, {angle:.0}° from the neuron")
+}
+
+/// The picture's text alternative: what it shows, and the step of the frame shown of `target`.
+pub fn picture_text(recipe: &Recipe, angle: f64, step: u32, target: u32) -> String {
+    let direction = if recipe.mix == 0.0 {
+        format!("neuron {}", recipe.channel)
+    } else {
+        format!(
+            "neuron {} turned {angle:.0}° toward random direction {} (t {:.2})",
+            recipe.channel, recipe.seed, recipe.mix
+        )
+    };
+    format!(
+        "Feature visualization at layer {}, {direction}, step {step} of {target}",
+        recipe.layer
+    )
+}
+
 #[component]
 pub fn Stage() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<ControllerRef>();
     let canvas = ctl.with_value(|c| c.canvas);
+    let recipe = state.recipe;
+    let angle =
+        Memo::new(move |_| recipe.with(|r| angle_to_neuron(&r.layer, r.channel, r.seed, r.mix)));
+    let label = move || {
+        let target = state.progress.with(|p| p.target);
+        recipe.with(|r| picture_text(r, angle.get(), state.shown_step.get(), target))
+    };
     view! {
         <figure class="stage">
             <canvas
@@ -35,21 +64,19 @@ pub fn Stage() -> impl IntoView {
                 height="64"
                 role="img"
                 data-run=move || state.shown_run.get()
-                aria-label="The image optimized to excite the chosen direction"
+                aria-label=label
             ></canvas>
-            <Slider />
+            <Slider angle=angle />
             <Status />
         </figure>
     }
 }
 
 #[component]
-fn Slider() -> impl IntoView {
+fn Slider(angle: Memo<f64>) -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<ControllerRef>();
     let recipe = state.recipe;
-    let angle =
-        Memo::new(move |_| recipe.with(|r| angle_to_neuron(&r.layer, r.channel, r.seed, r.mix)));
     view! {
         <div class="slider" data-control="direction" hidden=hidden("direction")>
             <label for="direction">"Direction: from the neuron to a random mixture"</label>
@@ -62,6 +89,7 @@ fn Slider() -> impl IntoView {
                     max="1"
                     step="0.01"
                     prop:value=move || recipe.with(|r| r.mix)
+                    aria-valuetext=move || slider_text(recipe.with(|r| r.mix), angle.get())
                     prop:disabled=move || !state.ready()
                     on:input=move |ev| {
                         if let Ok(mix) = event_target_value(&ev).parse() {
@@ -90,18 +118,23 @@ fn Status() -> impl IntoView {
     view! {
         <figcaption id="status" data-control="status" hidden=hidden("status")>
             <span>
-                "Step " <output id="step">{move || progress.get().step}</output> " / "
+                "Step " <span id="step">{move || progress.get().step}</span> " / "
                 {move || progress.get().target}
             </span>
             <span>
                 " · objective "
-                <output id="objective">{move || format!("{:.3}", progress.get().objective)}</output>
+                <span id="objective">{move || format!("{:.3}", progress.get().objective)}</span>
             </span>
             <span>
                 " · "
-                <output id="rate">
-                    {move || format!("{:.1}", progress.get().steps_per_second)}
-                </output> " steps/s"
+                <span id="rate">{move || format!("{:.1}", progress.get().steps_per_second)}</span>
+                " steps/s"
+            </span>
+            <span id="reduced-motion" hidden=move || !state.reduced_motion.get()>
+                {format!(
+                    " · reduced motion: a new frame every {:.0} s",
+                    super::motion::CALM_FRAME_MS / 1000.0,
+                )}
             </span>
             <span id="done" hidden=move || !progress.get().done>
                 " · done"
@@ -128,5 +161,23 @@ mod tests {
         let half = angle_to_neuron("block8", 10, 3, 0.5);
         assert!((half - full / 2.0).abs() < 1e-3, "{half} vs {full}");
         assert_eq!(angle_to_neuron("nope", 0, 0, 0.5), 0.0);
+    }
+
+    #[test]
+    fn the_slider_and_the_picture_say_what_they_show() {
+        assert_eq!(slider_text(0.4, 36.2), "t 0.40, 36° from the neuron");
+        let mut recipe = Recipe::new("w");
+        recipe.layer = "block8".into();
+        recipe.channel = 10;
+        recipe.seed = 3;
+        assert_eq!(
+            picture_text(&recipe, 0.0, 120, 512),
+            "Feature visualization at layer block8, neuron 10, step 120 of 512"
+        );
+        recipe.mix = 0.4;
+        assert_eq!(
+            picture_text(&recipe, 36.2, 120, 512),
+            "Feature visualization at layer block8, neuron 10 turned 36° toward random direction 3 (t 0.40), step 120 of 512"
+        );
     }
 }

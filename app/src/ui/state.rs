@@ -80,8 +80,13 @@ pub struct State {
     pub share_note: RwSignal<Option<String>>,
     /// Set when the clipboard could not take the link: shown for copying by hand.
     pub manual_link: RwSignal<Option<String>>,
-    /// The run whose frame the canvas shows.
+    /// The run whose frame the canvas shows, and that frame's step.
     pub shown_run: RwSignal<u64>,
+    pub shown_step: RwSignal<u32>,
+    /// Whether the reader asked for less motion (`ui/motion`), as of the last frame.
+    pub reduced_motion: RwSignal<bool>,
+    /// Whether space and r work as shortcuts; the user can turn them off (WCAG 2.1.4).
+    pub single_keys: RwSignal<bool>,
     pub pool_crops: RwSignal<Option<Rc<PoolCrops>>, LocalStorage>,
     pub pool_activations: RwSignal<Option<Rc<PoolActivations>>, LocalStorage>,
     /// Crops through the network so far, of all, while the pool is prepared for a layer.
@@ -133,6 +138,9 @@ impl State {
             share_note: RwSignal::new(None),
             manual_link: RwSignal::new(None),
             shown_run: RwSignal::new(0),
+            shown_step: RwSignal::new(0),
+            reduced_motion: RwSignal::new(false),
+            single_keys: RwSignal::new(true),
             pool_crops: RwSignal::new_local(None),
             pool_activations: RwSignal::new_local(None),
             pool_progress: RwSignal::new(None),

@@ -66,6 +66,7 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
         }
         checked.set(lines);
         result.set(Some(tally));
+        super::focus::first_after_render("#tally-summary");
     };
     let what = match &test {
         ClassTest::Spot(_) => "spotted the neurons",
@@ -84,7 +85,7 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             let result = tally.result();
             let set_aside = tally.set_aside();
             view! {
-                <section id="tally-summary">
+                <section id="tally-summary" tabindex="-1">
                     <p id="tally-students">
                         {format!(
                             "{} student{}, {} answers: {} correct.",
@@ -154,6 +155,7 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             </p>
             <textarea
                 id="codes"
+                aria-label="The students' result codes, one per line"
                 rows="8"
                 cols="40"
                 prop:value=move || codes.get()

@@ -58,21 +58,35 @@ fn tile_view(
         TileKind::Random => "random",
     };
     let name = tile.label();
-    let label = move || {
+    let label = Signal::derive(move || {
         if labelled.get() {
             name.clone()
         } else {
             format!("Tile {}", i + 1)
         }
-    };
+    });
     let href = format!("#{}", Link::fragment(&tile.recipe, &[], false));
+    let link_label = move || format!("{}: open this direction on its own page", label.get());
     view! {
         <figure class="tile" data-kind=move || if labelled.get() { kind } else { "hidden" }>
-            <a href=href title="Open this direction on its own page">
+            <a href=href title="Open this direction on its own page" aria-label=link_label>
                 <canvas node_ref=canvas width="64" height="64"></canvas>
             </a>
             <figcaption>{label}</figcaption>
         </figure>
+    }
+}
+
+/// "3 of 8 tiles finished": said to a screen reader as each batch finishes.
+#[component]
+pub fn TilesAnnouncement(
+    #[prop(into)] finished: Signal<usize>,
+    #[prop(into)] total: Signal<usize>,
+) -> impl IntoView {
+    view! {
+        <p id="tiles-finished" class="visually-hidden" role="status">
+            {move || format!("{} of {} tiles finished", finished.get(), total.get())}
+        </p>
     }
 }
 
@@ -113,22 +127,25 @@ pub fn NumberSelect(
             {format!("{label} ")}
             <select
                 id=id
+                prop:value=move || selected.get().to_string()
                 on:change=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse() {
                         pick(n)
                     }
                 }
             >
-                {options
-                    .iter()
-                    .map(|&n| {
-                        view! {
-                            <option value=n.to_string() selected=move || selected.get() == n>
-                                {format!("{n}{unit}")}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                {move || {
+                    super::choices::choices(options, selected.get())
+                        .into_iter()
+                        .map(|n| {
+                            view! {
+                                <option value=n.to_string() selected=move || selected.get() == n>
+                                    {format!("{n}{unit}")}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
         </label>
     }
