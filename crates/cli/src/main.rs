@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    bench, classify, examples, link, predict, quiz, render, setup, sheet, stats, tally,
+    bench, classify, examples, link, predict, probe, quiz, render, setup, sheet, stats, tally,
 };
 use files::DataDir;
 
@@ -67,6 +67,9 @@ enum Command {
     Stats(stats::Args),
     /// The photo pool's crops that a direction responds to most and least, as PNG and JSON.
     Examples(examples::Args),
+    /// From a photo to its neurons: a layer's channels that respond most to it, overall and at a
+    /// pixel, with each channel's link.
+    Probe(probe::Args),
 }
 
 /// The stack the commands had on the process's main thread.
@@ -123,5 +126,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tally(args) => tally::run(args),
         Command::Stats(args) => stats::run(args, data),
         Command::Examples(args) => examples::run(args, data),
+        Command::Probe(args) => probe::run(args, data),
     }
 }

@@ -1152,3 +1152,77 @@ fn tally_grades_each_student_s_own_rounds_with_the_tally_s_numbers() {
         "could not be read",
     );
 }
+
+#[test]
+fn probe_lists_a_photo_s_strongest_channels_overall_and_at_a_pixel() {
+    let out: serde_json::Value = serde_json::from_str(&stdout(&basis(&[
+        "probe",
+        &photo("chelsea.png"),
+        "--layer",
+        "block3",
+        "--at",
+        "100,80",
+        "--top",
+        "5",
+        "--json",
+    ])))
+    .unwrap();
+    let grid = out["grid"].as_u64().unwrap() as usize;
+    assert_eq!(grid, 28, "block3 has stride 8: 224 / 8");
+    let values = |list: &serde_json::Value, key: &str| -> Vec<f64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[key].as_f64().unwrap())
+            .collect()
+    };
+    let overall = values(&out["overall"], "mean");
+    assert_eq!(overall.len(), 5);
+    assert!(overall.is_sorted_by(|a, b| a >= b), "{overall:?}");
+    // The map is the strongest channel's; its mean is that channel's overall response.
+    let map: Vec<f64> = out["map"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(map.len(), grid * grid);
+    assert_eq!(out["map"]["channel"], out["overall"][0]["channel"]);
+    let mean = map.iter().sum::<f64>() / map.len() as f64;
+    assert!(
+        (mean - overall[0]).abs() <= 1e-4 * overall[0].abs().max(1.0),
+        "{mean} vs {}",
+        overall[0]
+    );
+    // At pixel (100, 80): cell (12, 10); the map's value there is at most the strongest there.
+    assert_eq!(out["at"]["cell"], serde_json::json!([12, 10]));
+    let at = values(&out["at"]["channels"], "value");
+    assert!(at.is_sorted_by(|a, b| a >= b), "{at:?}");
+    assert!(map[10 * grid + 12] <= at[0] + 1e-6);
+    // Each channel opens the single view on it, with the default settings.
+    let channel = out["overall"][0]["channel"].to_string();
+    let link = stdout(&basis(&[
+        "link",
+        "--layer",
+        "block3",
+        "--channel",
+        &channel,
+    ]));
+    assert_eq!(out["overall"][0]["link"].as_str().unwrap(), link.trim());
+}
+
+#[test]
+fn probe_refuses_a_pixel_outside_the_crop_and_an_unknown_layer() {
+    let chelsea = photo("chelsea.png");
+    assert_clean_error(
+        &basis(&["probe", &chelsea, "--at", "300,10"]),
+        "--at 300,10 is outside the photo's 224 × 224 px centre crop",
+    );
+    assert_clean_error(
+        &basis(&["probe", &chelsea, "--layer", "block99"]),
+        "block99",
+    );
+    let output = basis(&["probe", &chelsea, "--at", "ten"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not a pixel X,Y"));
+}

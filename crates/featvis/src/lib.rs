@@ -10,6 +10,7 @@ mod param;
 pub mod picture_stats;
 pub mod pool;
 pub mod privileged;
+pub mod probe;
 pub mod queries;
 mod recipe;
 pub mod resample;

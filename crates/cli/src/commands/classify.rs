@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use basis_models::{INPUT_SIZE, NUM_CLASSES};
 use burn::tensor::{Tensor, TensorData};
-use image::imageops::FilterType;
 
 use crate::backend::Compute;
 use crate::files::{self, DataDir};
@@ -23,9 +22,6 @@ pub struct Args {
     #[arg(long)]
     pub weights: Option<PathBuf>,
 }
-
-/// The usual ImageNet evaluation crop: shorter side to 224/0.875, centre 224×224.
-const RESIZE_SHORTER_SIDE: u32 = 256;
 
 pub fn run(args: Args, data: &DataDir) -> Result<()> {
     let labels_path = data.labels();
@@ -64,17 +60,9 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     Ok(())
 }
 
+/// The photo's centre crop as the network's input.
 fn center_crop(photo: image::DynamicImage) -> TensorData {
-    let (w, h) = (photo.width(), photo.height());
-    let scale = RESIZE_SHORTER_SIDE as f32 / w.min(h) as f32;
-    let (w, h) = (
-        ((w as f32 * scale).round() as u32).max(INPUT_SIZE as u32),
-        ((h as f32 * scale).round() as u32).max(INPUT_SIZE as u32),
-    );
-    let resized = photo.resize_exact(w, h, FilterType::Triangle).to_rgb8();
-    let size = INPUT_SIZE as u32;
-    let crop =
-        image::imageops::crop_imm(&resized, (w - size) / 2, (h - size) / 2, size, size).to_image();
+    let crop = crate::photo::centre_crop(&photo);
     let mut chw = vec![0.0f32; 3 * INPUT_SIZE * INPUT_SIZE];
     for (x, y, pixel) in crop.enumerate_pixels() {
         for c in 0..3 {

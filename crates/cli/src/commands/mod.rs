@@ -5,6 +5,7 @@ pub mod classify;
 pub mod examples;
 pub mod link;
 pub mod predict;
+pub mod probe;
 pub mod quiz;
 pub mod render;
 pub mod setup;
