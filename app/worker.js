@@ -12,16 +12,17 @@ self.addEventListener('error', (event) => crashed(event.message || event.error |
 self.addEventListener('unhandledrejection', (event) => crashed(event.reason?.message ?? event.reason));
 
 // While the wasm compiles, read the manifest and, where the offline cache holds it, the weights
-// file it names (a quarter of a second each): the engine takes them (engine/download.rs) and
-// checks the file against the manifest as any download, downloading it instead if the cache holds
-// another release's. A first visit downloads the weights from the engine, with progress.
+// file it names, into memory: the engine takes them (engine/download.rs) and checks the file
+// against the manifest as any download, downloading it instead if the cache holds another
+// release's. A first visit downloads the weights from the engine, with progress.
 self.basisCachedWeights = Promise.resolve()
   .then(() => fetch('model/manifest.json'))
   .then((response) => (response.ok ? response.text() : undefined))
   .then(async (manifest) => {
     if (manifest === undefined) return undefined;
     const { file } = JSON.parse(manifest);
-    const weights = 'caches' in self ? await caches.match(new URL(`model/${file}`, self.location.href).href) : undefined;
+    const cached = 'caches' in self ? await caches.match(new URL(`model/${file}`, self.location.href).href) : undefined;
+    const weights = cached && new Response(await cached.arrayBuffer());
     return { manifest, weights };
   })
   .catch(() => undefined);

@@ -101,7 +101,8 @@ test('a blind sheet and the contrast page: axe-clean, tiles named without giving
   await noViolations(page, 'a blind sheet');
   await tabTo(page, '#reveal');
   await page.keyboard.press('Enter');
-  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), /^(neuron \d+|random \d+): open/, 'focus lands on the first tile, now named');
+  // Focus moves once the labels are drawn (the next frame).
+  await page.waitForFunction(() => /^(neuron \d+|random \d+): open/.test(document.activeElement?.getAttribute('aria-label') ?? ''), null, { timeout: 10_000 });
   await noViolations(page, 'a revealed sheet');
   await close();
 

@@ -208,6 +208,7 @@ test('CPU fallback: every control, every failure', async (t) => {
     assert.equal(meanAbsoluteDifference(await decodePng(page, await readFileBytes(await download.path())), shown), 0);
     await page.click('#clear-before');
     assert.equal(await page.isVisible('#before'), false);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'freeze', 'focus goes back to Freeze, not to the page');
     await close();
   });
 

@@ -40,6 +40,7 @@ struct Checkpoint {
 /// The frame on the canvas (RGBA) and the recipe it was made for.
 struct OnCanvas {
     recipe: Recipe,
+    step: u32,
     size: u32,
     rgba: Vec<u8>,
 }
@@ -422,7 +423,12 @@ impl Controller {
             .as_ref()
             .map(|(_, recipe)| recipe.clone());
         if let Some(recipe) = recipe {
-            *self.shown.borrow_mut() = Some(OnCanvas { recipe, size, rgba });
+            *self.shown.borrow_mut() = Some(OnCanvas {
+                recipe,
+                step,
+                size,
+                rgba,
+            });
             self.held.set(Some((run, step)));
         }
     }
@@ -440,6 +446,20 @@ impl Controller {
     }
 
     /// The image on the canvas: the recipe it was made for, its size and RGBA pixels.
+    /// The frame to keep as "before": the newest, painted first if reduced motion held it back,
+    /// so what is frozen is what the canvas shows; with the step it was made at.
+    pub fn frame_to_freeze(&self) -> Option<(Recipe, u32, u32, Vec<u8>)> {
+        self.paint_kept();
+        self.shown.borrow().as_ref().map(|shown| {
+            (
+                shown.recipe.clone(),
+                shown.step,
+                shown.size,
+                shown.rgba.clone(),
+            )
+        })
+    }
+
     pub fn shown_image(&self) -> Option<(Recipe, u32, Vec<u8>)> {
         self.shown
             .borrow()

@@ -25,7 +25,7 @@ pub const LAYER: Explanation = Explanation {
 };
 
 pub const SEED: Explanation = Explanation {
-    text: "Draws the random direction, the starting noise and the transforms: the same seed gives the same picture on every computer.",
+    text: "Draws the random direction, the starting noise and the transforms: the same seed gives the same picture.",
     source: DISTILL,
     source_name: "Olah et al. 2017",
 };
@@ -73,7 +73,7 @@ pub const DECORRELATION: Explanation = Explanation {
 };
 
 pub const DIVERSITY: Explanation = Explanation {
-    text: "Predict-the-response references are four pictures made together with a diversity term (weight 100 on the similarity of their Gram matrices) that pushes them apart, so they show different facets of one direction.",
+    text: "Predict-the-response references are four pictures made together with a diversity term (weight 10 on the similarity of their Gram matrices; Lucid's 100 swamps the direction within a few hundred steps) that pushes them apart, so they show different facets of one direction.",
     source: LUCID_OBJECTIVES,
     source_name: "Lucid's diversity",
 };

@@ -44,10 +44,10 @@ pub fn Before() -> impl IntoView {
             super::canvas::draw(&canvas, f.size, &f.rgba);
         }
     });
-    let freeze = move |_| match ctl.with_value(|c| c.shown_image()) {
-        Some((recipe, size, rgba)) => frozen.set(Some(Frozen {
+    let freeze = move |_| match ctl.with_value(|c| c.frame_to_freeze()) {
+        Some((recipe, step, size, rgba)) => frozen.set(Some(Frozen {
             recipe,
-            step: state.shown_step.get_untracked(),
+            step,
             size,
             rgba: Rc::new(rgba),
         })),
@@ -93,7 +93,13 @@ pub fn Before() -> impl IntoView {
                     <button id="download-before" on:click=download>
                         "Download “before” PNG"
                     </button>
-                    <button id="clear-before" on:click=move |_| frozen.set(None)>
+                    <button
+                        id="clear-before"
+                        on:click=move |_| {
+                            frozen.set(None);
+                            super::focus::first("#freeze");
+                        }
+                    >
                         "Clear"
                     </button>
                 </div>

@@ -1194,11 +1194,12 @@ fn probe_lists_a_photo_s_strongest_channels_overall_and_at_a_pixel() {
         "{mean} vs {}",
         overall[0]
     );
-    // At pixel (100, 80): cell (12, 10); the map's value there is at most the strongest there.
-    assert_eq!(out["at"]["cell"], serde_json::json!([12, 10]));
+    // At pixel (100, 80): the cell centred nearest it, (12, 9); the map's value there is at most
+    // the strongest there.
+    assert_eq!(out["at"]["cell"], serde_json::json!([12, 9]));
     let at = values(&out["at"]["channels"], "value");
     assert!(at.is_sorted_by(|a, b| a >= b), "{at:?}");
-    assert!(map[10 * grid + 12] <= at[0] + 1e-6);
+    assert!(map[9 * grid + 12] <= at[0] + 1e-6);
     // Each channel opens the single view on it, with the default settings.
     let channel = out["overall"][0]["channel"].to_string();
     let link = stdout(&basis(&[
@@ -1225,4 +1226,6 @@ fn probe_refuses_a_pixel_outside_the_crop_and_an_unknown_layer() {
     let output = basis(&["probe", &chelsea, "--at", "ten"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not a pixel X,Y"));
+    let output = basis(&["probe", &chelsea, "--top", "0"]);
+    assert!(!output.status.success(), "--top 0 lists nothing: refused");
 }

@@ -1,7 +1,7 @@
 //! From a photo to its neurons: one crop's activations at a layer read the other way round from
 //! dataset examples — which channels respond most at a position of the photo, and overall (the
-//! spatial mean, the measure the meter and the examples rank by), and one channel's map over the
-//! positions.
+//! spatial mean, what a channel objective and predict's queries measure), and one channel's map
+//! over the positions.
 
 use crate::pool::Activations;
 
@@ -12,11 +12,14 @@ pub struct ChannelResponse {
     pub value: f32,
 }
 
-/// The activation map's cell under pixel (`x`, `y`) of a `size`-pixel crop whose map is
-/// `grid × grid`, as (column, row); `None` outside the crop.
+/// The activation map's cell whose receptive field is centred nearest pixel (`x`, `y`) of a
+/// `size`-pixel crop whose map is `grid × grid`, as (column, row); `None` outside the crop. With
+/// TensorFlow's SAME padding (the odd padding pixel after) every stride-2 layer centres output j
+/// on input 2j + 1, so at stride S cell j is centred on pixel S·j + S − 1, not S·j + S/2.
 pub fn cell_at(x: u32, y: u32, size: u32, grid: usize) -> Option<(usize, usize)> {
+    let stride = (size as usize / grid.max(1)).max(1);
     (x < size && y < size).then(|| {
-        let cell = |p: u32| (p as usize * grid) / size as usize;
+        let cell = |p: u32| ((p as usize + 1).saturating_sub(stride / 2) / stride).min(grid - 1);
         (cell(x), cell(y))
     })
 }
@@ -89,9 +92,13 @@ mod tests {
 
     #[test]
     fn pixels_fall_in_the_cell_under_them() {
+        // Stride 16: cell j is centred on pixel 16j + 15; the boundaries fall half-way between.
         assert_eq!(cell_at(0, 0, 224, 14), Some((0, 0)));
-        assert_eq!(cell_at(15, 16, 224, 14), Some((0, 1)));
-        assert_eq!(cell_at(223, 100, 224, 14), Some((13, 6)));
+        assert_eq!(cell_at(22, 23, 224, 14), Some((0, 1)));
+        assert_eq!(cell_at(15, 31, 224, 14), Some((0, 1)));
+        assert_eq!(cell_at(223, 100, 224, 14), Some((13, 5)));
+        // Stride 8 (block3): (100, 80) is nearest the centres 8·12 + 7 = 103 and 8·9 + 7 = 79.
+        assert_eq!(cell_at(100, 80, 224, 28), Some((12, 9)));
         assert_eq!(cell_at(224, 0, 224, 14), None);
     }
 

@@ -1,6 +1,6 @@
 //! `basis probe`: from a photo to its neurons — the channels of a layer that respond most to the
 //! photo's centre crop (224 px, as `classify` sees it), overall and at a pixel, the strongest
-//! one's map, and each channel's link to the app's single view. The app's probe reads the same.
+//! one's map, and each channel's link to the app's single view.
 
 use std::path::{Path, PathBuf};
 
@@ -20,12 +20,13 @@ pub struct Args {
     pub photo: PathBuf,
     #[arg(long, default_value = "block8")]
     pub layer: String,
-    /// A pixel of the 224 px centre crop, as X,Y: the channels strongest there too.
+    /// A pixel of the photo's 224 px centre crop (not of the photo), as X,Y: the channels
+    /// strongest in the cell centred nearest it too.
     #[arg(long, value_parser = parse_pixel)]
     pub at: Option<(u32, u32)>,
     /// How many channels to list.
-    #[arg(long, default_value_t = 10)]
-    pub top: usize,
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+    pub top: u16,
     /// One JSON line instead of text.
     #[arg(long)]
     pub json: bool,
@@ -70,7 +71,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         },
         None => None,
     };
-    let top = args.top.max(1);
+    let top = usize::from(args.top);
     let link = |channel: usize| {
         let recipe = Recipe {
             channel: channel as u32,
@@ -125,7 +126,7 @@ fn print_text(out: &Value) {
         for entry in list.as_array().into_iter().flatten() {
             println!(
                 "  channel {:>4}  {:>9.4}  {}",
-                entry["channel"],
+                entry["channel"].as_u64().unwrap_or_default(),
                 entry[key].as_f64().unwrap_or_default(),
                 entry["link"].as_str().unwrap_or_default()
             );
