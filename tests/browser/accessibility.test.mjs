@@ -45,7 +45,7 @@ async function picturesDuringRun(page) {
   });
 }
 
-test('the single view speaks its slider and picture, and is axe-clean running and with its examples and meter', async (t) => {
+test('the single view speaks its slider and picture, and is axe-clean running and with its examples, meter and probe', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
   const link = execFileSync(BASIS, ['link', '--layer', 'block3', '--channel', '4', '--size', '64', '--steps', '8']).toString().trim();
@@ -59,6 +59,10 @@ test('the single view speaks its slider and picture, and is axe-clean running an
   await page.click('#examples-toggle');
   await page.waitForSelector('#meter-auc', { state: 'visible', timeout: 600_000 });
   await noViolations(page, 'the dataset examples and the meter');
+  await page.click('#probe-toggle');
+  await page.waitForSelector('#probe-overall li');
+  assert.match(await page.getAttribute('#probe-canvas', 'aria-label'), /as the network sees it .* bright where channel \d+ of block3 responds .* the marked position is column \d+, row \d+$/);
+  await noViolations(page, 'the probe');
   await close();
 });
 

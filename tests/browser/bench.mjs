@@ -11,7 +11,9 @@
 // opening the default quiz and predict links (as the quiz maker and `basis quiz`/`basis predict`
 // make them: 10 rounds, 3 layers, 128 px, 128 steps) to Start and to every round ready, and from
 // opening a 4 + 4 sheet at 64 px to its first and last tile, each on a fresh page with the
-// weights cached.
+// weights cached. BENCH_PROBE_LAYERS lists taps whose probe is opened on a fresh page: seconds
+// from opening it to its lists (the pool through the network), and milliseconds to the next
+// photo's lists.
 
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
@@ -25,6 +27,7 @@ const STEPS = { true: Number(process.env.BENCH_GPU_STEPS ?? 6), false: Number(pr
 const LAYERS = (process.env.BENCH_LAYERS ?? 'block8').split(',');
 const MEMORY_LAYERS = (process.env.BENCH_MEMORY_LAYERS ?? '').split(',').filter(Boolean);
 const LARGE_POOL_LAYERS = (process.env.BENCH_LARGE_POOL_LAYERS ?? '').split(',').filter(Boolean);
+const PROBE_LAYERS = (process.env.BENCH_PROBE_LAYERS ?? '').split(',').filter(Boolean);
 
 function link(size, steps, layer = 'block8') {
   return execFileSync(BASIS, ['link', '--layer', layer, '--channel', '10', '--size', String(size), '--steps', String(steps)])
@@ -78,6 +81,26 @@ async function largePool(context, origin, layer) {
   console.log(await page.textContent('#large-meter-auc'));
   await page.close();
   return { seconds, memory };
+}
+
+/** Seconds from opening the probe at `layer` to its lists, and milliseconds from choosing the
+ * next photo to its lists. */
+async function probe(context, origin, layer) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/${link(64, 1, layer)}`);
+  await ready(page);
+  const started = Date.now();
+  await page.click('#probe-toggle');
+  await page.waitForSelector('#probe-overall li', { timeout: 1_200_000 });
+  const open = Number(((Date.now() - started) / 1000).toFixed(2));
+  const label = () => document.querySelector('#probe-canvas').getAttribute('aria-label');
+  const shown = await page.evaluate(label);
+  const switched = Date.now();
+  await page.selectOption('#probe-photo', '1');
+  await page.waitForFunction((before) => document.querySelector('#probe-canvas').getAttribute('aria-label') !== before && document.querySelector('#probe-overall li') !== null, shown, { polling: 'raf' });
+  const next = Date.now() - switched;
+  await page.close();
+  return { open, next };
 }
 
 /** Seconds from opening a class test's link to its Start button and to every round ready. */
@@ -181,6 +204,11 @@ for (let round = 1; round <= ROUNDS; round++) {
         add('4 + 4 sheet at 64 px: every tile finished (s)', last);
       }
       for (const layer of MEMORY_LAYERS) add(`wasm memory after ${layer}'s examples (MB)`, await poolMemory(context, server.origin, layer));
+      for (const layer of PROBE_LAYERS) {
+        const { open, next } = await probe(context, server.origin, layer);
+        add(`probe at ${layer}: opened to its lists (s)`, open);
+        add(`probe at ${layer}: next photo's lists (ms)`, next);
+      }
       for (const layer of LARGE_POOL_LAYERS) {
         const { seconds, memory } = await largePool(context, server.origin, layer);
         add(`${layer}'s meter on the large pool (s)`, seconds);

@@ -18,6 +18,14 @@ fn channels_of(layer: &str) -> usize {
     TapId::from_name(layer).map(TapId::channels).unwrap_or(1)
 }
 
+/// Moves the view to `layer`, keeping the channel where the layer has it.
+pub fn set_layer(controller: &Controller, layer: String) {
+    controller.change(|r| {
+        r.channel = r.channel.min(channels_of(&layer) as u32 - 1);
+        r.layer = layer;
+    });
+}
+
 pub fn step_channel(controller: &Controller, delta: i64) {
     controller.change(|recipe| {
         let channels = channels_of(&recipe.layer) as i64;
@@ -52,12 +60,7 @@ pub fn DirectionControls() -> impl IntoView {
                     prop:value=move || recipe.with(|r| r.layer.clone())
                     on:change=move |ev| {
                         let layer = event_target_value(&ev);
-                        ctl.with_value(|c| {
-                            c.change(|r| {
-                                r.channel = r.channel.min(channels_of(&layer) as u32 - 1);
-                                r.layer = layer;
-                            })
-                        })
+                        ctl.with_value(|c| set_layer(c, layer))
                     }
                 >
                     <LayerOptions selected=Signal::derive(move || {

@@ -55,28 +55,6 @@ fn rank(acts: &PoolActivations, recipe: &Recipe) -> Option<Ranked> {
     })
 }
 
-/// Reads each file and hands it to the engine; the engine checks it (and says why it cannot use
-/// it). Nothing leaves the browser.
-fn add_files(ctl: ControllerRef, files: web_sys::FileList) {
-    for i in 0..files.length() {
-        let Some(file) = files.get(i) else { continue };
-        wasm_bindgen_futures::spawn_local(async move {
-            let name = file.name();
-            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => {
-                    let bytes = js_sys::Uint8Array::new(&buffer);
-                    ctl.with_value(|c| c.add_photo(name, bytes));
-                }
-                Err(_) => ctl.with_value(|c| {
-                    c.state
-                        .message
-                        .set(Some(format!("{name} could not be read from the disk.")))
-                }),
-            }
-        });
-    }
-}
-
 /// What the page says about keeping the user's photos.
 fn kept_text(keep: bool, kept: Option<Vec<String>>) -> String {
     match (keep, kept) {
@@ -223,33 +201,11 @@ pub fn Examples() -> impl IntoView {
                 id="photo-drop"
                 class="photo-drop"
                 on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
-                on:drop=move |ev: web_sys::DragEvent| {
-                    ev.prevent_default();
-                    if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-                        add_files(ctl, files);
-                    }
-                }
+                on:drop=move |ev: web_sys::DragEvent| super::photo_files::dropped(ctl, ev)
             >
-                <label for="add-photos">
-                    "Add your photos (JPEG, PNG or WebP; or drop them here): "
-                </label>
-                <input
+                <super::photo_files::PhotoFiles
                     id="add-photos"
-                    type="file"
-                    accept="image/jpeg,image/png,image/webp"
-                    multiple
-                    on:change=move |ev| {
-                        use wasm_bindgen::JsCast;
-                        let input = ev
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-                        if let Some(files) = input.as_ref().and_then(|i| i.files()) {
-                            add_files(ctl, files);
-                        }
-                        if let Some(input) = input {
-                            input.set_value("");
-                        }
-                    }
+                    label="Add your photos (JPEG, PNG or WebP; or drop them here): "
                 />
                 <label>
                     <input

@@ -31,8 +31,10 @@ mod meter;
 mod motion;
 mod notices;
 mod page_header;
+mod photo_files;
 mod predict;
 mod prepare_bar;
+mod probe;
 mod quiz;
 mod quiz_jobs;
 mod rounds;
@@ -193,6 +195,7 @@ fn SinglePage(link: Link) -> impl IntoView {
                 </div>
             </div>
             <examples::Examples />
+            <probe::Probe />
             <help::Help />
         </main>
     }

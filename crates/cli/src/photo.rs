@@ -30,19 +30,10 @@ pub fn open(path: &Path) -> Result<DynamicImage> {
     }
 }
 
-/// The usual ImageNet evaluation crop: the shorter side to 256 (224 / 0.875), the centre 224 × 224.
+/// The photo as the network is shown it: the pool's centre crop, so `classify`, `probe` and the
+/// app's probe of a pool photo see the same pixels.
 pub fn centre_crop(photo: &DynamicImage) -> image::RgbImage {
-    let (w, h) = (photo.width(), photo.height());
-    let scale = pool::SHORT_SIDE as f32 / w.min(h) as f32;
-    let (w, h) = (
-        ((w as f32 * scale).round() as u32).max(pool::CROP),
-        ((h as f32 * scale).round() as u32).max(pool::CROP),
-    );
-    let resized = photo
-        .resize_exact(w, h, image::imageops::FilterType::Triangle)
-        .to_rgb8();
-    let size = pool::CROP;
-    image::imageops::crop_imm(&resized, (w - size) / 2, (h - size) / 2, size, size).to_image()
+    pool::centre_crop(&photo.to_rgb8())
 }
 
 /// The photos of a folder and their crops, as the app cuts them.

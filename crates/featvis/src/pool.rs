@@ -57,17 +57,12 @@ impl Cropper {
     pub fn cut(&mut self, photo: &RgbImage) -> Vec<(Crop, RgbImage)> {
         let index = self.photos;
         self.photos += 1;
-        let (w, h) = photo.dimensions();
-        let scale = SHORT_SIDE as f64 / w.min(h) as f64;
-        let (sw, sh) = (
-            ((w as f64 * scale).round() as u32).max(CROP),
-            ((h as f64 * scale).round() as u32).max(CROP),
-        );
-        let scaled = imageops::resize(photo, sw, sh, FilterType::Triangle);
+        let scaled = scaled(photo);
+        let (sw, sh) = scaled.dimensions();
         (0..self.per_photo)
             .map(|k| {
                 let (x, y) = if k == 0 {
-                    ((sw - CROP) / 2, (sh - CROP) / 2)
+                    centre(&scaled)
                 } else {
                     (
                         self.rng.below((sw - CROP + 1) as usize) as u32,
@@ -79,6 +74,29 @@ impl Cropper {
             })
             .collect()
     }
+}
+
+/// The photo with its short side scaled to [`SHORT_SIDE`].
+fn scaled(photo: &RgbImage) -> RgbImage {
+    let (w, h) = photo.dimensions();
+    let scale = SHORT_SIDE as f64 / w.min(h) as f64;
+    let (sw, sh) = (
+        ((w as f64 * scale).round() as u32).max(CROP),
+        ((h as f64 * scale).round() as u32).max(CROP),
+    );
+    imageops::resize(photo, sw, sh, FilterType::Triangle)
+}
+
+fn centre(scaled: &RgbImage) -> (u32, u32) {
+    ((scaled.width() - CROP) / 2, (scaled.height() - CROP) / 2)
+}
+
+/// ImageNet's evaluation view of a photo, the first of a pool's crops of it: the centre
+/// [`CROP`] × [`CROP`] of the photo scaled to [`SHORT_SIDE`].
+pub fn centre_crop(photo: &RgbImage) -> RgbImage {
+    let scaled = scaled(photo);
+    let (x, y) = centre(&scaled);
+    imageops::crop_imm(&scaled, x, y, CROP, CROP).to_image()
 }
 
 /// Activations of the crops at `tap`: `values` is `positions × channels`, row-major, positions in
@@ -190,5 +208,9 @@ mod tests {
             ((341 - 224) / 2, (256 - 224) / 2)
         );
         assert_ne!(whole[1].0, whole[2].0);
+        // What `centre_crop` shows the network (classify, probe) is each photo's first crop.
+        for (k, photo) in photos.iter().enumerate() {
+            assert_eq!(centre_crop(photo), whole[3 * k].1);
+        }
     }
 }

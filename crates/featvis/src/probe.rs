@@ -24,6 +24,18 @@ pub fn cell_at(x: u32, y: u32, size: u32, grid: usize) -> Option<(usize, usize)>
     })
 }
 
+/// The pixels of a `size`-pixel crop that [`cell_at`] puts in cell `j` of a `grid`-cell row (or
+/// column), as `start..end`: where a page marks a cell.
+pub fn cell_span(j: usize, size: u32, grid: usize) -> std::ops::Range<u32> {
+    let stride = (size as usize / grid.max(1)).max(1);
+    let start = |j: usize| match j {
+        0 => 0,
+        j => ((stride * j + stride / 2).saturating_sub(1) as u32).min(size),
+    };
+    let end = if j + 1 >= grid { size } else { start(j + 1) };
+    start(j)..end
+}
+
 /// The `top` channels with the strongest response at cell (`column`, `row`) of the first crop,
 /// strongest first (ties to the lower channel).
 pub fn strongest_at(
@@ -100,6 +112,25 @@ mod tests {
         // Stride 8 (block3): (100, 80) is nearest the centres 8·12 + 7 = 103 and 8·9 + 7 = 79.
         assert_eq!(cell_at(100, 80, 224, 28), Some((12, 9)));
         assert_eq!(cell_at(224, 0, 224, 14), None);
+    }
+
+    #[test]
+    fn a_cells_span_holds_exactly_the_pixels_in_it() {
+        assert_eq!(cell_span(0, 224, 14), 0..23);
+        assert_eq!(cell_span(1, 224, 14), 23..39);
+        assert_eq!(cell_span(13, 224, 14), 215..224);
+        for (size, grid) in [(224, 14), (224, 28), (224, 7), (224, 112), (224, 1)] {
+            for j in 0..grid {
+                for p in 0..size {
+                    let inside = cell_span(j, size, grid).contains(&p);
+                    assert_eq!(
+                        cell_at(p, 0, size, grid).unwrap().0 == j,
+                        inside,
+                        "{size} {grid} {j} {p}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
