@@ -261,6 +261,18 @@ test('CPU fallback: every control, every failure', async (t) => {
     assert.equal(await page.textContent('#pause'), 'Resume', 'space no longer resumes');
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.inputValue('#channel'), '7');
+    // The choice holds on the next visit.
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.isChecked('#single-keys'), false, 'space and r stay off');
+    const again = await page.inputValue('#seed');
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('r');
+    assert.equal(await page.inputValue('#seed'), again, 'r still does not re-roll');
+    await page.check('#single-keys');
+    await page.reload();
+    await ready(page);
+    assert.equal(await page.isChecked('#single-keys'), true, 'and on again once ticked');
     await close();
   });
 

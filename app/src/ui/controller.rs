@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 
 use super::address::{AddressBar, link_to};
 use super::motion::{self, Pacer};
+use super::preference;
 use super::state::{LargeProgress, PoolActivations, PoolCrops, Progress, State};
 use super::supervisor::{Supervisor, Told};
 use super::worker::FromWorker;
@@ -202,7 +203,7 @@ impl Controller {
 
     /// Keeps the user's photos in this browser (remembered for the next visit), or forgets them.
     pub fn keep_photos(&self, keep: bool) {
-        KeepPreference::set(keep);
+        preference::KEEP_PHOTOS.set(keep);
         self.post(&Command::KeepPhotos { keep });
     }
 
@@ -379,7 +380,7 @@ impl Controller {
         if self.state.paused.get_untracked() {
             self.post(&Command::Pause);
         }
-        if KeepPreference::get() {
+        if preference::KEEP_PHOTOS.get() {
             self.post(&Command::KeepPhotos { keep: true });
         }
         if again {
@@ -471,33 +472,5 @@ impl Controller {
     pub fn link_here(&self) -> String {
         let recipe = self.state.recipe.get_untracked();
         link_to(&Link::fragment(&recipe, &self.link.hide, self.link.present))
-    }
-}
-
-/// Whether the user asked to keep their photos in this browser (localStorage; a browser without
-/// it keeps them for this visit only).
-pub struct KeepPreference;
-
-impl KeepPreference {
-    const KEY: &str = "basis-keep-photos";
-
-    fn storage() -> Option<web_sys::Storage> {
-        window().local_storage().ok().flatten()
-    }
-
-    pub fn get() -> bool {
-        Self::storage()
-            .and_then(|s| s.get_item(Self::KEY).ok().flatten())
-            .is_some()
-    }
-
-    fn set(keep: bool) {
-        if let Some(storage) = Self::storage() {
-            let _ = if keep {
-                storage.set_item(Self::KEY, "1")
-            } else {
-                storage.remove_item(Self::KEY)
-            };
-        }
     }
 }

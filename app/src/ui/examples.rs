@@ -71,7 +71,7 @@ fn kept_text(keep: bool, kept: Option<Vec<String>>) -> String {
 pub fn Examples() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<ControllerRef>();
-    let keep = RwSignal::new(super::controller::KeepPreference::get());
+    let keep = RwSignal::new(super::preference::KEEP_PHOTOS.get());
     let open = RwSignal::new(false);
     let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
     Effect::new(move |_| {

@@ -4,6 +4,7 @@ use basis_recipe::CONTROLS;
 use leptos::prelude::*;
 
 use super::hidden;
+use super::preference::SINGLE_KEYS;
 use super::state::State;
 
 #[component]
@@ -33,7 +34,11 @@ pub fn Help() -> impl IntoView {
                         id="single-keys"
                         type="checkbox"
                         prop:checked=move || state.single_keys.get()
-                        on:change=move |ev| state.single_keys.set(event_target_checked(&ev))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            SINGLE_KEYS.set(on);
+                            state.single_keys.set(on);
+                        }
                     />
                     " Space and r as shortcuts (untick if they get in the way of a screen reader or voice control)"
                 </label>

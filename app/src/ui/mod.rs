@@ -33,6 +33,7 @@ mod notices;
 mod page_header;
 mod photo_files;
 mod predict;
+mod preference;
 mod prepare_bar;
 mod probe;
 mod quiz;

@@ -85,7 +85,8 @@ pub struct State {
     pub shown_step: RwSignal<u32>,
     /// Whether the reader asked for less motion (`ui/motion`), as of the last frame.
     pub reduced_motion: RwSignal<bool>,
-    /// Whether space and r work as shortcuts; the user can turn them off (WCAG 2.1.4).
+    /// Whether space and r work as shortcuts; the user can turn them off (WCAG 2.1.4), for this
+    /// and the next visits.
     pub single_keys: RwSignal<bool>,
     pub pool_crops: RwSignal<Option<Rc<PoolCrops>>, LocalStorage>,
     pub pool_activations: RwSignal<Option<Rc<PoolActivations>>, LocalStorage>,
@@ -140,7 +141,7 @@ impl State {
             shown_run: RwSignal::new(0),
             shown_step: RwSignal::new(0),
             reduced_motion: RwSignal::new(false),
-            single_keys: RwSignal::new(true),
+            single_keys: RwSignal::new(super::preference::SINGLE_KEYS.get()),
             pool_crops: RwSignal::new_local(None),
             pool_activations: RwSignal::new_local(None),
             pool_progress: RwSignal::new(None),

@@ -91,12 +91,13 @@ pub fn top_and_bottom(acts: &Activations, direction: &[f32], k: usize) -> Rankin
 }
 
 /// The square of the crop (x, y, side, in crop pixels) that a position of `tap` sees: its
-/// receptive field centred on the position, clipped to the crop.
+/// receptive field, clipped to the crop. With TensorFlow's SAME padding (the odd padding pixel
+/// after) a stride-S position i is centred on pixel S·i + S − 1 (`probe::cell_at`).
 pub fn window(tap: TapId, grid: usize, row: usize, column: usize) -> (u32, u32, u32) {
     let crop = CROP as usize;
     let side = tap.receptive_field().min(crop);
-    let stride = crop as f64 / grid as f64;
-    let centre = |i: usize| ((i as f64 + 0.5) * stride) as isize;
+    let stride = (crop / grid.max(1)).max(1);
+    let centre = |i: usize| (stride * i + stride - 1) as isize;
     let start = |i: usize| (centre(i) - side as isize / 2).clamp(0, (crop - side) as isize) as u32;
     (start(column), start(row), side as u32)
 }
@@ -193,8 +194,9 @@ mod tests {
     #[test]
     fn windows_are_receptive_fields_centred_on_their_position_and_clipped_to_the_crop() {
         let block3 = TapId::from_name("block3").unwrap();
-        // 224 px at stride 8: a 28 × 28 grid; position (14, 3) centres at (3.5·8, 14.5·8) = (28, 116).
-        assert_eq!(window(block3, 28, 14, 3), (28 - 17, 116 - 17, 35));
+        // 224 px at stride 8: a 28 × 28 grid; position (14, 3) is centred on pixel
+        // (8·3 + 7, 8·14 + 7) = (31, 119), its 35 px field 17 px either side.
+        assert_eq!(window(block3, 28, 14, 3), (31 - 17, 119 - 17, 35));
         assert_eq!(
             window(block3, 28, 0, 0),
             (0, 0, 35),
