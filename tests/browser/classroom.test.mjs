@@ -420,6 +420,8 @@ test('your own photos join the pool in this browser; bad files each get a messag
   await page.waitForFunction(() => document.querySelector('#pool-size')?.textContent === '9 photos', null, { timeout: 300_000 });
   // The same photo under another name: its centre crop is the same, so it ranks right after.
   await page.waitForFunction(() => [...document.querySelectorAll('#examples-top figcaption')].slice(0, 2).map((c) => c.textContent).join() === 'chelsea.png,my-cat.png', null, { timeout: 300_000 });
+  // The refused files are answered after the photo before them is measured: wait for both.
+  await page.waitForFunction(() => (document.querySelector('.message')?.textContent.match(/empty\.png|notes\.txt/g) ?? []).length >= 2, null, { timeout: 300_000 });
   const message = await page.textContent('.message');
   assert.match(message, /empty\.png is empty \(0 bytes\)/);
   assert.match(message, /notes\.txt is not a JPEG, PNG or WebP photo/);

@@ -39,6 +39,13 @@ test('the probe lists what basis probe lists, a click picks the position, a chan
   const cli = JSON.parse(execFileSync(BASIS, ['probe', PHOTO, '--layer', 'block8', '--at', '100,80', '--top', '8', '--json']).toString());
   sameAsCli(await listed(page, 'probe-overall'), cli.overall, 'mean', 'overall');
   assert.match(await page.textContent('#probe-map-of'), new RegExp(`channel ${cli.map.channel}$`), 'lit by the strongest channel');
+  // From another position first, so the click is seen to move it.
+  await page.fill('#probe-column', '0');
+  await page.locator('#probe-column').dispatchEvent('change');
+  await page.fill('#probe-row', '0');
+  await page.locator('#probe-row').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('#probe-at-title').textContent === 'Strongest at column 0, row 0');
+  assert.notDeepEqual(cli.at.cell, [0, 0]);
   const scale = (await page.$eval('#probe-canvas', (c) => c.clientWidth)) / 224;
   await page.click('#probe-canvas', { position: { x: (100.5) * scale, y: (80.5) * scale } });
   await page.waitForFunction((cell) => document.querySelector('#probe-column').value === String(cell[0]) && document.querySelector('#probe-row').value === String(cell[1]), cli.at.cell);
@@ -54,13 +61,22 @@ test('the probe lists what basis probe lists, a click picks the position, a chan
   await page.waitForFunction((cell) => document.querySelector('#probe-at-title').textContent === `Strongest at column ${cell[0]}, row ${cell[1]}`, corner.at.cell);
   sameAsCli(await listed(page, 'probe-at'), corner.at.channels, 'value', 'at the corner');
 
-  // Lighting the photo by another channel changes its pixels, not the lists.
+  // Lighting the photo by another channel changes its pixels, not the lists or the position;
+  // a value out of range in a position field is brought into range there.
+  await page.fill('#probe-row', '99');
+  await page.locator('#probe-row').dispatchEvent('change');
+  assert.equal(await page.inputValue('#probe-row'), '13', 'block8 has 14 rows');
   const pixels = () => page.$eval('#probe-canvas', (c) => Array.from(c.getContext('2d').getImageData(0, 0, 224, 224).data).join());
   const before = await pixels();
-  await page.click('#probe-overall li:nth-child(2) .probe-light');
+  const lists = async () => [await listed(page, 'probe-overall'), await listed(page, 'probe-at'), await page.textContent('#probe-at-title')];
+  const listsBefore = await lists();
+  await page.focus('#probe-overall li:nth-child(2) .probe-light');
+  await page.keyboard.press('Enter');
   assert.equal(await page.getAttribute('#probe-overall li:nth-child(2) .probe-light', 'aria-pressed'), 'true');
   assert.match(await page.textContent('#probe-map-of'), new RegExp(`channel ${cli.overall[1].channel}$`));
   assert.notEqual(await pixels(), before);
+  assert.deepEqual(await lists(), listsBefore);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Light the photo by channel ${cli.overall[1].channel}`, 'focus stays on the button');
 
   // A channel's link: the neuron itself (the slider back at 0) in the view above, and a link that
   // opens that page on its own.

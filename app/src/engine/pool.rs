@@ -170,8 +170,8 @@ impl Pool {
         }
     }
 
-    /// Sends the crops (the first time), the meter at `layer`, and — for examples — the
-    /// activations there.
+    /// Sends the crops (the first time), for examples the activations at `layer`, and the meter
+    /// there.
     pub async fn answer(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
@@ -195,6 +195,19 @@ impl Pool {
             return Ok(());
         }
         let acts = self.activations(outbox, model, device, layer, tap).await?;
+        // The examples and the probe need only the activations: they go first, the meter after.
+        if examples {
+            let array = Float32Array::from(acts.values.as_slice());
+            outbox.send_with(
+                &Event::PoolActivations {
+                    layer: layer.to_owned(),
+                    channels: acts.channels as u32,
+                    grid: acts.grid as u32,
+                },
+                &array,
+                &array.buffer(),
+            );
+        }
         let meter = match self.meters.get(layer) {
             Some(meter) => meter.clone(),
             None => measure(&acts, &self.photo_of_crop),
@@ -205,19 +218,6 @@ impl Pool {
             photos: Photos::Shipped,
             meter: Box::new(meter),
         });
-        if !examples {
-            return Ok(());
-        }
-        let array = Float32Array::from(acts.values.as_slice());
-        outbox.send_with(
-            &Event::PoolActivations {
-                layer: layer.to_owned(),
-                channels: acts.channels as u32,
-                grid: acts.grid as u32,
-            },
-            &array,
-            &array.buffer(),
-        );
         Ok(())
     }
 }

@@ -384,6 +384,10 @@ impl Controller {
             self.post(&Command::KeepPhotos { keep: true });
         }
         if again {
+            // The new engine's pool has only the shipped (and kept) photos: what the page holds
+            // of the old one's is dropped, and the examples and probe ask again.
+            self.state.pool_crops.set(None);
+            self.state.pool_activations.set(None);
             // A new engine for the same page: same recipe, from the last checkpoint.
             self.next.set(if self.checkpoint.borrow().is_some() {
                 Next::Resume

@@ -73,19 +73,7 @@ pub fn Examples() -> impl IntoView {
     let ctl = expect_context::<ControllerRef>();
     let keep = RwSignal::new(super::preference::KEEP_PHOTOS.get());
     let open = RwSignal::new(false);
-    let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
-    Effect::new(move |_| {
-        let layer = layer.get();
-        if !open.get() || !state.ready() {
-            return;
-        }
-        let have = state
-            .pool_activations
-            .with_untracked(|a| a.as_ref().is_some_and(|a| a.layer == layer));
-        if !have {
-            ctl.with_value(|c| c.request_examples(&layer));
-        }
-    });
+    super::pool_panel::ask_while_open(open);
     let ranked = Memo::new(move |_| {
         let acts = state.pool_activations.get()?;
         state.recipe.with(|r| rank(&acts, r))
@@ -139,17 +127,7 @@ pub fn Examples() -> impl IntoView {
         })
     };
     view! {
-        <details
-            id="examples"
-            class="examples"
-            on:toggle=move |ev| {
-                use wasm_bindgen::JsCast;
-                let details = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
-                open.set(details.is_some_and(|d| d.open()));
-            }
-        >
+        <details id="examples" class="examples" on:toggle=super::pool_panel::track_open(open)>
             <summary id="examples-toggle">
                 "Photos this direction responds to (dataset examples)"
             </summary>
@@ -159,14 +137,7 @@ pub fn Examples() -> impl IntoView {
                 " (4 crops each) whose strongest position projects most (top row) and least (bottom row) on the current direction, each shown as the part of the photo that position sees. Szegedy et al. (2013) compared these for neurons and random directions and saw no difference; move the slider and judge for yourself."
             </p>
             <p id="examples-progress" hidden=move || !waiting()>
-                {move || match state.pool_progress.get() {
-                    Some((done, total)) => {
-                        format!(
-                            "Running the photos through the network: {done} of {total} crops…",
-                        )
-                    }
-                    None => "Preparing the photos…".to_owned(),
-                }}
+                {move || super::pool_panel::progress_text(state)}
             </p>
             <div class="example-rows" hidden=waiting>
                 <p

@@ -32,6 +32,7 @@ mod motion;
 mod notices;
 mod page_header;
 mod photo_files;
+mod pool_panel;
 mod predict;
 mod preference;
 mod prepare_bar;

@@ -114,19 +114,7 @@ pub fn Probe() -> impl IntoView {
     let photo = RwSignal::new(0usize);
     let chosen_cell = RwSignal::new(None::<(usize, usize)>);
     let chosen_map = RwSignal::new(None::<usize>);
-    let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
-    Effect::new(move |_| {
-        let layer = layer.get();
-        if !open.get() || !state.ready() {
-            return;
-        }
-        let have = state
-            .pool_activations
-            .with_untracked(|a| a.as_ref().is_some_and(|a| a.layer == layer));
-        if !have {
-            ctl.with_value(|c| c.request_examples(&layer));
-        }
-    });
+    let layer = super::pool_panel::ask_while_open(open);
     let names = Memo::new(move |_| {
         state
             .pool_crops
@@ -137,6 +125,8 @@ pub fn Probe() -> impl IntoView {
         let count = names.with(Vec::len);
         if before.is_some_and(|before| before > 0 && count > before) {
             photo.set(count - 1);
+        } else if photo.get_untracked() >= count.max(1) {
+            photo.set(0);
         }
         count
     });
@@ -161,7 +151,9 @@ pub fn Probe() -> impl IntoView {
     });
     let map_channel = Memo::new(move |_| {
         let probed = probed.get()?;
-        Some(chosen_map.get().unwrap_or(probed.overall.first()?.channel))
+        // A choice made at another layer may not exist at this one (until the reset above runs).
+        let chosen = chosen_map.get().filter(|&c| c < probed.acts.channels);
+        Some(chosen.unwrap_or(probed.overall.first()?.channel))
     });
     let map = Memo::new(move |_| {
         let probed = probed.get()?;
@@ -169,11 +161,8 @@ pub fn Probe() -> impl IntoView {
     });
     let cell = Memo::new(move |_| {
         let grid = probed.with(|p| p.as_ref().map(|p| p.grid))?;
-        Some(
-            chosen_cell
-                .get()
-                .unwrap_or_else(|| map.with(|m| m.as_deref().map_or((0, 0), |m| peak(m, grid)))),
-        )
+        let chosen = chosen_cell.get().filter(|&(c, r)| c < grid && r < grid);
+        Some(chosen.unwrap_or_else(|| map.with(|m| m.as_deref().map_or((0, 0), |m| peak(m, grid)))))
     });
     let at_cell = Memo::new(move |_| {
         let probed = probed.get()?;
@@ -233,32 +222,39 @@ pub fn Probe() -> impl IntoView {
     };
     let waiting = move || probed.with(Option::is_none);
     let grid_max = move || probed.with(|p| p.as_ref().map_or(0, |p| p.grid.saturating_sub(1)));
-    let set_axis = move |value: String, column: bool| {
+    // A value out of range is brought into it, and one that is not a number is undone, in the
+    // field too: it shows the position in effect.
+    let set_axis = move |ev: web_sys::Event, column: bool| {
         let Some((c, r)) = cell.get_untracked() else {
             return;
         };
-        let Ok(value) = value.parse::<usize>() else {
-            return;
-        };
-        let value = value.min(grid_max());
+        let current = if column { c } else { r };
+        let value = event_target_value(&ev)
+            .parse::<usize>()
+            .map_or(current, |v| v.min(grid_max()));
         chosen_cell.set(Some(if column { (value, r) } else { (c, value) }));
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.set_value(&value.to_string());
+        }
     };
+    // Lighting by a channel keeps the marked position where it is (else it would follow the new
+    // map's peak, and the list the button is in would be rebuilt under the keyboard's focus).
+    let light = Callback::new(move |channel: usize| {
+        if chosen_cell.get_untracked().is_none() {
+            chosen_cell.set(cell.get_untracked());
+        }
+        chosen_map.set(Some(channel));
+    });
     let at_title = move || match cell.get() {
         Some((column, row)) => format!("Strongest at column {column}, row {row}"),
         None => "Strongest at the marked position".into(),
     };
 
     view! {
-        <details
-            id="probe"
-            class="examples"
-            on:toggle=move |ev| {
-                let details = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok());
-                open.set(details.is_some_and(|d| d.open()));
-            }
-        >
+        <details id="probe" class="examples" on:toggle=super::pool_panel::track_open(open)>
             <summary id="probe-toggle">
                 "Which neurons does a photo excite? (from a photo to its neurons)"
             </summary>
@@ -291,9 +287,12 @@ pub fn Probe() -> impl IntoView {
                             .collect_view()
                     }}
                 </select>
-                <label for="probe-layer">"Layer"</label>
+                <label for="probe-layer" hidden=super::hidden("layer")>
+                    "Layer"
+                </label>
                 <select
                     id="probe-layer"
+                    hidden=super::hidden("layer")
                     prop:value=move || layer.get()
                     prop:disabled=move || !state.ready()
                     on:change=move |ev| {
@@ -314,15 +313,8 @@ pub fn Probe() -> impl IntoView {
                     label="Probe your own photo (JPEG, PNG or WebP; or drop it here; it stays in this browser): "
                 />
             </div>
-            <p id="probe-progress" hidden=move || !waiting()>
-                {move || match state.pool_progress.get() {
-                    Some((done, total)) => {
-                        format!(
-                            "Running the photos through the network: {done} of {total} crops…",
-                        )
-                    }
-                    None => "Preparing the photos…".to_owned(),
-                }}
+            <p id="probe-progress" role="status" hidden=move || !waiting()>
+                {move || super::pool_panel::progress_text(state)}
             </p>
             <div class="probe" hidden=waiting>
                 <figure class="probe-photo">
@@ -336,25 +328,23 @@ pub fn Probe() -> impl IntoView {
                         on:click=pick_at
                     ></canvas>
                     <figcaption>
-                        <label for="probe-column">"Column"</label>
-                        <input
-                            id="probe-column"
-                            type="number"
-                            min="0"
-                            max=move || grid_max().to_string()
-                            prop:value=move || cell.get().map_or(0, |c| c.0)
-                            on:change=move |ev| set_axis(event_target_value(&ev), true)
-                        />
-                        <label for="probe-row">"Row"</label>
-                        <input
-                            id="probe-row"
-                            type="number"
-                            min="0"
-                            max=move || grid_max().to_string()
-                            prop:value=move || cell.get().map_or(0, |c| c.1)
-                            on:change=move |ev| set_axis(event_target_value(&ev), false)
-                        />
-                        <span id="probe-map-of">
+                        {[("probe-column", "Column", true), ("probe-row", "Row", false)]
+                            .map(|(id, label, column)| {
+                                view! {
+                                    <label for=id>{label}</label>
+                                    <input
+                                        id=id
+                                        type="number"
+                                        min="0"
+                                        max=move || grid_max().to_string()
+                                        prop:value=move || {
+                                            cell.get().map_or(0, |(c, r)| if column { c } else { r })
+                                        }
+                                        on:change=move |ev| set_axis(ev, column)
+                                    />
+                                }
+                            })
+                            .collect_view()} <span id="probe-map-of" role="status">
                             {move || {
                                 map_channel
                                     .get()
@@ -371,14 +361,14 @@ pub fn Probe() -> impl IntoView {
                         probed.with(|p| p.as_ref().map(|p| p.overall.clone()).unwrap_or_default())
                     })
                     shown=map_channel
-                    show=chosen_map
+                    light=light
                 />
                 <ChannelList
                     id="probe-at"
                     title=Signal::derive(at_title)
                     channels=Signal::derive(move || at_cell.get().unwrap_or_default())
                     shown=map_channel
-                    show=chosen_map
+                    light=light
                 />
             </div>
         </details>
@@ -402,7 +392,7 @@ fn ChannelList(
     title: Signal<String>,
     channels: Signal<Vec<ChannelResponse>>,
     shown: Memo<Option<usize>>,
-    show: RwSignal<Option<usize>>,
+    light: Callback<usize>,
 ) -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<ControllerRef>();
@@ -447,7 +437,7 @@ fn ChannelList(
                                             (shown.get() == Some(channel)).to_string()
                                         }
                                         aria-label=format!("Light the photo by channel {channel}")
-                                        on:click=move |_| show.set(Some(channel))
+                                        on:click=move |_| light.run(channel)
                                     >
                                         "light"
                                     </button>
