@@ -27,10 +27,13 @@ test('the probe lists what basis probe lists, a click picks the position, a chan
   t.after(() => browser.close());
   const link = execFileSync(BASIS, ['link', '--layer', 'block8', '--channel', '3', '--mix', '0.5', '--size', '64', '--steps', '4']).toString().trim();
   const { page, close } = await open(browser, link);
+  const logs = [];
+  page.on('console', (message) => logs.push(message.text()));
   await ready(page);
-  assert.equal(await page.isVisible('#probe-overall'), false, 'computed only when asked for');
+  assert.ok(!logs.some((text) => text.includes('ran the photo pool through the network')), 'computed only when asked for');
   await page.click('#probe-toggle');
   await page.waitForSelector('#probe-overall li', { timeout: 300_000 });
+  assert.ok(logs.some((text) => text.includes('ran the photo pool through the network to block8')), 'and computed once asked for');
   assert.equal(await page.locator('#probe-photo option').count(), 8, 'one choice per pool photo');
   await page.selectOption('#probe-photo', { label: 'chelsea.png' });
   await page.waitForFunction(() => document.querySelector('#probe-canvas').getAttribute('aria-label').startsWith('chelsea.png'));

@@ -450,10 +450,9 @@ impl Controller {
         self.state.shown_step.set(step);
     }
 
-    /// The image on the canvas: the recipe it was made for, its size and RGBA pixels.
-    /// The frame to keep as "before": the newest, painted first if reduced motion held it back,
-    /// so what is frozen is what the canvas shows; with the step it was made at.
-    pub fn frame_to_freeze(&self) -> Option<(Recipe, u32, u32, Vec<u8>)> {
+    /// The frame the canvas shows (the newest, painted first if reduced motion held it back, so
+    /// what is frozen or downloaded is what the reader sees): its recipe, step, size and RGBA.
+    pub fn shown_frame(&self) -> Option<(Recipe, u32, u32, Vec<u8>)> {
         self.paint_kept();
         self.shown.borrow().as_ref().map(|shown| {
             (
@@ -463,13 +462,6 @@ impl Controller {
                 shown.rgba.clone(),
             )
         })
-    }
-
-    pub fn shown_image(&self) -> Option<(Recipe, u32, Vec<u8>)> {
-        self.shown
-            .borrow()
-            .as_ref()
-            .map(|shown| (shown.recipe.clone(), shown.size, shown.rgba.clone()))
     }
 
     /// The link to the current state (not the address bar, which may lag behind).

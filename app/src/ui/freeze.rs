@@ -44,7 +44,7 @@ pub fn Before() -> impl IntoView {
             super::canvas::draw(&canvas, f.size, &f.rgba);
         }
     });
-    let freeze = move |_| match ctl.with_value(|c| c.frame_to_freeze()) {
+    let freeze = move |_| match ctl.with_value(|c| c.shown_frame()) {
         Some((recipe, step, size, rgba)) => frozen.set(Some(Frozen {
             recipe,
             step,

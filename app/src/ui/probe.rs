@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use basis_featvis::pool::{Activations, CROPS_PER_PHOTO};
+use basis_featvis::pool::{Activations, CROP, CROPS_PER_PHOTO};
 use basis_featvis::probe::{self, ChannelResponse};
 use basis_recipe::{Link, Recipe};
 use leptos::html::Canvas;
@@ -101,7 +101,6 @@ fn photo_names(crops: &PoolCrops) -> Vec<String> {
 /// What the probe shows of one photo at one layer.
 #[derive(Clone, PartialEq)]
 struct Probed {
-    grid: usize,
     overall: Vec<ChannelResponse>,
     acts: Arc<Activations>,
 }
@@ -144,11 +143,11 @@ pub fn Probe() -> impl IntoView {
         }
         let acts = of_photo(&pool.acts, photo.get())?;
         Some(Probed {
-            grid: acts.grid,
             overall: probe::strongest_overall(&acts, TOP),
             acts: Arc::new(acts),
         })
     });
+    let grid = Memo::new(move |_| probed.with(|p| p.as_ref().map(|p| p.acts.grid)));
     let map_channel = Memo::new(move |_| {
         let probed = probed.get()?;
         // A choice made at another layer may not exist at this one (until the reset above runs).
@@ -160,7 +159,7 @@ pub fn Probe() -> impl IntoView {
         Some(probe::channel_map(&probed.acts, map_channel.get()?))
     });
     let cell = Memo::new(move |_| {
-        let grid = probed.with(|p| p.as_ref().map(|p| p.grid))?;
+        let grid = grid.get()?;
         let chosen = chosen_cell.get().filter(|&(c, r)| c < grid && r < grid);
         Some(chosen.unwrap_or_else(|| map.with(|m| m.as_deref().map_or((0, 0), |m| peak(m, grid)))))
     });
@@ -172,12 +171,9 @@ pub fn Probe() -> impl IntoView {
 
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
-        let (Some(crops), Some(map), Some(cell), Some(grid)) = (
-            state.pool_crops.get(),
-            map.get(),
-            cell.get(),
-            probed.with(|p| p.as_ref().map(|p| p.grid)),
-        ) else {
+        let (Some(crops), Some(map), Some(cell), Some(grid)) =
+            (state.pool_crops.get(), map.get(), cell.get(), grid.get())
+        else {
             return;
         };
         let Some(canvas) = canvas.get() else { return };
@@ -195,7 +191,7 @@ pub fn Probe() -> impl IntoView {
         let (Some(element), Some(grid)) = (
             ev.current_target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()),
-            probed.with_untracked(|p| p.as_ref().map(|p| p.grid)),
+            grid.get_untracked(),
         ) else {
             return;
         };
@@ -214,14 +210,14 @@ pub fn Probe() -> impl IntoView {
             .unwrap_or_default();
         match (map_channel.get(), cell.get()) {
             (Some(channel), Some((column, row))) => format!(
-                "{name} as the network sees it (its 224 × 224 centre crop), bright where channel {channel} of {} responds and dark where it does not; the marked position is column {column}, row {row}",
+                "{name} as the network sees it (its {CROP} × {CROP} centre crop), bright where channel {channel} of {} responds and dark where it does not; the marked position is column {column}, row {row}",
                 layer.get()
             ),
             _ => format!("{name} as the network sees it"),
         }
     };
     let waiting = move || probed.with(Option::is_none);
-    let grid_max = move || probed.with(|p| p.as_ref().map_or(0, |p| p.grid.saturating_sub(1)));
+    let grid_max = move || grid.get().map_or(0, |g| g.saturating_sub(1));
     // A value out of range is brought into it, and one that is not a number is undone, in the
     // field too: it shows the position in effect.
     let set_axis = move |ev: web_sys::Event, column: bool| {

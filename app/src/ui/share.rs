@@ -27,7 +27,10 @@ pub fn Share() -> impl IntoView {
                 </button>
                 <button
                     id="download"
-                    on:click=move |_| download(state, ctl.with_value(|c| c.shown_image()))
+                    on:click=move |_| {
+                        let shown = ctl.with_value(|c| c.shown_frame());
+                        download(state, shown.map(|(recipe, _, size, rgba)| (recipe, size, rgba)))
+                    }
                 >
                     "Download PNG"
                 </button>
