@@ -11,12 +11,15 @@ const crashed = (what) => {
 self.addEventListener('error', (event) => crashed(event.message || event.error || 'the engine failed'));
 self.addEventListener('unhandledrejection', (event) => crashed(event.reason?.message ?? event.reason));
 
-// While the wasm compiles, read the manifest and, where the offline cache holds it, the weights
-// file it names, into memory: the engine takes them (engine/download.rs) and checks the file
-// against the manifest as any download, downloading it instead if the cache holds another
-// release's. A first visit downloads the weights from the engine, with progress.
+// While the wasm compiles, read the manifest of the network the worker's name says
+// (`basis-engine:<network id>[:cpu]`, protocol::EngineName; Lite0 without one) and, where the
+// offline cache holds it, the weights file it names, into memory: the engine takes them
+// (engine/download.rs) and checks the file against the manifest as any download, downloading it
+// instead if the cache holds another release's. A first visit downloads the weights from the
+// engine, with progress.
+const network = self.name.split(':')[1] || 'efficientnet-lite0';
 self.basisCachedWeights = Promise.resolve()
-  .then(() => fetch('model/manifest.json'))
+  .then(() => fetch(`model/${network}.json`))
   .then((response) => (response.ok ? response.text() : undefined))
   .then(async (manifest) => {
     if (manifest === undefined) return undefined;

@@ -2,7 +2,47 @@
 //! pixels, checkpoints and resumed renders their image parameters, beside it as a transferred
 //! typed array.
 
+use basis_models::Network;
 use serde::{Deserialize, Serialize};
+
+/// What an engine worker is started for, as its name says it (a name, not a query string: a
+/// worker served by the service worker takes the cached response's URL, without the query):
+/// `basis-engine:<network id>`, with `:cpu` after the GPU failed. `app/early-engine.js` and
+/// `app/worker.js` read and write the same form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineName {
+    pub network: Network,
+    pub cpu_only: bool,
+}
+
+/// Where `basis setup-weights` put a network's manifest (its weights file's name, size and
+/// hashes); `app/worker.js` reads the same.
+pub fn manifest_url(network: Network) -> String {
+    format!("model/{}.json", network.id())
+}
+
+impl EngineName {
+    const PREFIX: &str = "basis-engine:";
+    const CPU: &str = ":cpu";
+
+    pub fn name(self) -> String {
+        let cpu = if self.cpu_only { Self::CPU } else { "" };
+        format!("{}{}{cpu}", Self::PREFIX, self.network.id())
+    }
+
+    /// A worker with no name (or another one) runs Lite0 where it can.
+    pub fn parse(name: &str) -> Self {
+        let rest = name.strip_prefix(Self::PREFIX).unwrap_or_default();
+        let (id, cpu_only) = match rest.strip_suffix(Self::CPU) {
+            Some(id) => (id, true),
+            None => (rest, false),
+        };
+        Self {
+            network: Network::from_id(id).unwrap_or_default(),
+            cpu_only,
+        }
+    }
+}
 
 /// Tags one render request. The page numbers them; every event about a run carries its number,
 /// so the page can drop what an older run still had in flight.
@@ -226,4 +266,29 @@ pub struct Meter {
     pub ranked: Vec<u32>,
     pub basis_kurtosis: Vec<f64>,
     pub random_kurtosis: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_names_round_trip_and_default_to_lite0() {
+        for network in Network::ALL {
+            for cpu_only in [false, true] {
+                let name = EngineName { network, cpu_only };
+                assert_eq!(EngineName::parse(&name.name()), name);
+            }
+        }
+        let lite1_cpu = EngineName {
+            network: Network::Lite1,
+            cpu_only: true,
+        };
+        assert_eq!(lite1_cpu.name(), "basis-engine:efficientnet-lite1:cpu");
+        let default = EngineName {
+            network: Network::Lite0,
+            cpu_only: false,
+        };
+        assert_eq!(EngineName::parse(""), default);
+    }
 }

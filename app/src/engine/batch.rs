@@ -2,7 +2,7 @@
 //! their images posted every few steps so the page can show progress live.
 
 use basis_featvis::Session;
-use basis_models::EfficientNetLite0;
+use basis_models::EfficientNetLite;
 use basis_recipe::Recipe;
 use burn::tensor::Device;
 use js_sys::Uint8Array;
@@ -22,7 +22,7 @@ pub struct BatchRun {
 
 impl BatchRun {
     pub fn start(
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
         weights: &str,
         run: RunId,
@@ -69,7 +69,7 @@ impl BatchRun {
 
     /// The four references of a predict-the-response round for the direction `text`.
     pub fn references(
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
         weights: &str,
         run: RunId,

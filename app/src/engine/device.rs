@@ -1,7 +1,7 @@
 //! Choosing where the network runs: WebGPU when the browser offers a working adapter and the
 //! weights load there, otherwise the CPU, with a sentence that says why.
 
-use basis_models::EfficientNetLite0;
+use basis_models::{EfficientNetLite, Network};
 use burn::tensor::Device;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -13,7 +13,7 @@ use crate::protocol::Backend;
 /// The network on its (autodiff) device.
 pub struct Placed {
     pub device: Device,
-    pub model: EfficientNetLite0,
+    pub model: EfficientNetLite,
     pub backend: Backend,
     pub notice: Option<String>,
 }
@@ -26,6 +26,7 @@ pub fn cpu_notice(why: &str) -> String {
 /// `cpu_only`: the page restarted the engine after the GPU failed.
 pub async fn place(
     scope: &DedicatedWorkerGlobalScope,
+    network: Network,
     bytes: Vec<u8>,
     cpu_only: Option<String>,
 ) -> Result<Placed, String> {
@@ -34,7 +35,7 @@ pub async fn place(
         None => match webgpu(scope).await {
             Ok(device) => {
                 let device = device.autodiff();
-                match basis_models::load_weights(bytes.clone(), &device) {
+                match basis_models::load_weights(network, bytes.clone(), &device) {
                     Ok(model) => {
                         return Ok(Placed {
                             device,
@@ -52,7 +53,7 @@ pub async fn place(
         },
     };
     let device = Device::flex().autodiff();
-    let model = basis_models::load_weights(bytes, &device)
+    let model = basis_models::load_weights(network, bytes, &device)
         .map_err(|error| format!("the weights do not load: {error}"))?;
     Ok(Placed {
         device,

@@ -1,6 +1,7 @@
 //! Downloading the weights with progress, and checking them: size and SHA-256 against the
 //! manifest that `basis setup-weights` wrote beside them.
 
+use basis_models::Network;
 use js_sys::{Reflect, Uint8Array};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -9,9 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, DedicatedWorkerGlobalScope, ReadableStreamDefaultReader, Response};
 
 use super::mailbox::Outbox;
-use crate::protocol::Event;
-
-const MANIFEST_URL: &str = "model/manifest.json";
+use crate::protocol::{Event, manifest_url};
 
 #[derive(Deserialize)]
 struct Manifest {
@@ -28,15 +27,17 @@ pub struct Weights {
 
 pub async fn weights(
     scope: &DedicatedWorkerGlobalScope,
+    network: Network,
     outbox: &Outbox,
 ) -> Result<Weights, String> {
     let early = early_read(scope).await;
+    let manifest_url = manifest_url(network);
     let manifest_text = match early.manifest {
         Some(text) => text,
-        None => text(scope, MANIFEST_URL).await?,
+        None => text(scope, &manifest_url).await?,
     };
     let manifest: Manifest = serde_json::from_str(&manifest_text)
-        .map_err(|error| format!("{MANIFEST_URL} is not a weights manifest: {error}"))?;
+        .map_err(|error| format!("{manifest_url} is not a weights manifest: {error}"))?;
     let url = format!("model/{}", manifest.file);
     if let Some(cached) = early.weights
         && let Ok(weights) = checked(scope, cached, &url, &manifest, outbox).await
@@ -44,7 +45,32 @@ pub async fn weights(
         return Ok(weights);
     }
     // Not cached, or the cache holds another release's or a damaged file: download.
-    checked(scope, fetch(scope, &url).await?, &url, &manifest, outbox).await
+    let weights = checked(scope, fetch(scope, &url).await?, &url, &manifest, outbox).await?;
+    keep(scope, &weights, &url).await;
+    Ok(weights)
+}
+
+/// The Cache Storage cache that keeps one weights file for offline visits: the service worker
+/// fetches no network's weights at install (a visit downloads only the one it needs), and keeps
+/// the caches of its release's weights (`app/cache_manifest.py` lists them).
+fn weights_cache(id: &str) -> String {
+    format!("basis-weights-{id}")
+}
+
+/// Puts checked weights where the next visit (`worker.js`) and the service worker find them. A
+/// full disk, or no Cache Storage, only costs offline use.
+async fn keep(scope: &DedicatedWorkerGlobalScope, weights: &Weights, url: &str) {
+    let Ok(storage) = scope.caches() else {
+        return;
+    };
+    let Ok(cache) = JsFuture::from(storage.open(&weights_cache(&weights.id))).await else {
+        return;
+    };
+    let cache: Cache = cache.unchecked_into();
+    let body = Uint8Array::from(weights.bytes.as_slice());
+    if let Ok(response) = Response::new_with_opt_buffer_source(Some(&body)) {
+        let _ = JsFuture::from(cache.put_with_str(url, &response)).await;
+    }
 }
 
 /// `response`'s bytes, read with progress, if they are the file `manifest` describes.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use basis_featvis::pool::{self, CROPS_PER_PHOTO, Cropper};
 use basis_featvis::privileged::Gathered;
-use basis_models::{EfficientNetLite0, TapId};
+use basis_models::{EfficientNetLite, Network, TapId};
 use burn::tensor::Device;
 use serde::Deserialize;
 use web_sys::DedicatedWorkerGlobalScope;
@@ -66,11 +66,11 @@ impl LargePool {
     }
 
     /// Every layer, stem first; a single layer asked later still goes before the rest.
-    pub fn ask_profile(&mut self) {
+    pub fn ask_profile(&mut self, network: Network) {
         // `asked` is taken from its end: the profile goes in front of the single layers asked.
-        for layer in basis_models::LAYERS {
-            if !self.asked.iter().any(|l| l == layer.name) {
-                self.asked.insert(0, layer.name.to_owned());
+        for layer in network.layers() {
+            if !self.asked.contains(&layer.name) {
+                self.asked.insert(0, layer.name.clone());
             }
         }
     }
@@ -85,7 +85,7 @@ impl LargePool {
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
         outbox: &Outbox,
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
     ) {
         if let Err(message) = self.turn(scope, outbox, model, device).await {
@@ -101,7 +101,7 @@ impl LargePool {
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
         outbox: &Outbox,
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
     ) -> Result<(), String> {
         let Some(names) = &self.names else {
@@ -131,7 +131,7 @@ impl LargePool {
                 send_meter(outbox, &layer, meter.clone());
                 return Ok(());
             }
-            let tap = TapId::from_name(&layer).map_err(|e| e.to_string())?;
+            let tap = model.network().tap(&layer).map_err(|e| e.to_string())?;
             self.measuring = Some(Measuring {
                 layer,
                 tap,

@@ -14,14 +14,14 @@ mod rate;
 pub mod runs;
 
 use basis_featvis::Session;
-use basis_models::EfficientNetLite0;
+use basis_models::EfficientNetLite;
 use basis_recipe::Recipe;
 use burn::tensor::Device;
 use js_sys::{Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::DedicatedWorkerGlobalScope;
 
-use crate::protocol::{Backend, Command, Event, Fault, Photos, RunId};
+use crate::protocol::{Backend, Command, EngineName, Event, Fault, Photos, RunId};
 use mailbox::{Inbox, Mail, Outbox};
 use rate::StepRate;
 use runs::{Burst, Request, Runs, Start};
@@ -32,10 +32,6 @@ const CHECKPOINT_EVERY: u32 = 8;
 /// is not waited for at every step; on the CPU a read is a copy, and every step is shown. A
 /// checkpoint (every [`CHECKPOINT_EVERY`] steps) falls on a shown step.
 const GPU_FRAME_EVERY: u32 = 4;
-
-/// The worker's name when the page restarts it after the GPU failed. (A name, not a query string:
-/// a worker served by the service worker takes the cached response's URL, without the query.)
-pub const CPU_ONLY_NAME: &str = "basis-engine-cpu";
 
 /// Entry point of the worker.
 pub async fn run() {
@@ -69,7 +65,7 @@ struct Engine {
     scope: DedicatedWorkerGlobalScope,
     outbox: Outbox,
     device: Device,
-    model: EfficientNetLite0,
+    model: EfficientNetLite,
     backend: Backend,
     weights: String,
     runs: Runs,
@@ -88,11 +84,13 @@ struct Engine {
 impl Engine {
     async fn start(scope: &DedicatedWorkerGlobalScope, outbox: &Outbox) -> Result<Self, String> {
         let mut watch = log::Stopwatch::start();
-        let weights = download::weights(scope, outbox).await?;
+        let name = EngineName::parse(&scope.name());
+        let weights = download::weights(scope, name.network, outbox).await?;
         watch.lap("downloaded and checked the weights");
-        let cpu_only = (scope.name() == CPU_ONLY_NAME)
+        let cpu_only = name
+            .cpu_only
             .then(|| "The GPU failed earlier on this page".to_owned());
-        let placed = device::place(scope, weights.bytes, cpu_only).await?;
+        let placed = device::place(scope, name.network, weights.bytes, cpu_only).await?;
         watch.lap(&format!("placed the network on {}", placed.backend.label()));
         outbox.send(&Event::Ready {
             backend: placed.backend,
@@ -207,10 +205,10 @@ impl Engine {
             Command::Examples { layer } => self.pool.ask_examples(layer),
             Command::Profile {
                 photos: Photos::Shipped,
-            } => self.pool.ask_profile(),
+            } => self.pool.ask_profile(self.model.network()),
             Command::Profile {
                 photos: Photos::Large,
-            } => self.large_pool.ask_profile(),
+            } => self.large_pool.ask_profile(self.model.network()),
             Command::Meter {
                 layer,
                 photos: Photos::Shipped,
@@ -255,7 +253,7 @@ impl Engine {
     fn start_job(
         &mut self,
         run: RunId,
-        start: impl FnOnce(&EfficientNetLite0, &Device, &str) -> Result<batch::BatchRun, String>,
+        start: impl FnOnce(&EfficientNetLite, &Device, &str) -> Result<batch::BatchRun, String>,
     ) {
         self.runs.abandon();
         self.session = None;

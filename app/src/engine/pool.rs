@@ -4,7 +4,7 @@
 
 use basis_featvis::pool::{self, CROP, CROPS_PER_PHOTO};
 use basis_featvis::privileged;
-use basis_models::{EfficientNetLite0, TapId};
+use basis_models::{EfficientNetLite, Network, TapId};
 use burn::tensor::Device;
 use image::RgbImage;
 use js_sys::{Float32Array, Uint8Array};
@@ -104,11 +104,12 @@ impl Pool {
         self.pending.examples = Some(layer);
     }
 
-    pub fn ask_profile(&mut self) {
-        self.pending.profile = basis_models::LAYERS
+    pub fn ask_profile(&mut self, network: Network) {
+        self.pending.profile = network
+            .layers()
             .iter()
             .rev()
-            .map(|l| l.name.to_owned())
+            .map(|l| l.name.clone())
             .collect();
     }
 
@@ -136,7 +137,7 @@ impl Pool {
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
         outbox: &Outbox,
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
     ) {
         let result = if let Some(keep) = self.pending.keep.take() {
@@ -176,12 +177,12 @@ impl Pool {
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
         outbox: &Outbox,
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
         layer: &str,
         examples: bool,
     ) -> Result<(), String> {
-        let tap = TapId::from_name(layer).map_err(|e| e.to_string())?;
+        let tap = model.network().tap(layer).map_err(|e| e.to_string())?;
         if examples {
             self.last_layer = Some(layer.to_owned());
         }
@@ -254,7 +255,7 @@ impl Pool {
     async fn activations(
         &mut self,
         outbox: &Outbox,
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
         layer: &str,
         tap: TapId,
@@ -356,7 +357,7 @@ impl Pool {
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
         outbox: &Outbox,
-        model: &EfficientNetLite0,
+        model: &EfficientNetLite,
         device: &Device,
         name: &str,
         bytes: &[u8],

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use basis_models::Network;
 use basis_recipe::Recipe;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
@@ -102,6 +103,8 @@ pub struct BatchEngine {
     meter_layers: RefCell<Vec<String>>,
     /// The engine whose state the page shows and which answers pool requests (engine 0).
     main: Supervisor,
+    /// The network every engine of the page runs.
+    network: Network,
     /// On the CPU, helpers beside it (engines 1, 2, …): a wasm engine computes on one core, so
     /// each further core takes queued jobs of its own. A job's images do not depend on which
     /// engine makes them. A helper that dies is not replaced.
@@ -113,7 +116,7 @@ pub struct BatchEngine {
 }
 
 impl BatchEngine {
-    pub fn new(on_update: impl Fn(JobImages) + 'static) -> Rc<Self> {
+    pub fn new(network: Network, on_update: impl Fn(JobImages) + 'static) -> Rc<Self> {
         Rc::new_cyclic(|this: &Weak<BatchEngine>| {
             let weak = this.clone();
             let listener = Rc::new(move |generation: u64, heard: FromWorker| {
@@ -131,7 +134,13 @@ impl BatchEngine {
                 pool_layers: RefCell::default(),
                 on_meter: RefCell::new(None),
                 meter_layers: RefCell::default(),
-                main: Supervisor::new(view, "; the images being made start again there", listener),
+                main: Supervisor::new(
+                    view,
+                    network,
+                    "; the images being made start again there",
+                    listener,
+                ),
+                network,
                 helpers: RefCell::default(),
                 ready: RefCell::new(vec![false]),
                 jobs: RefCell::default(),
@@ -180,7 +189,7 @@ impl BatchEngine {
             return;
         }
         for index in 1..expected_engines(Some(Backend::Cpu)) {
-            let helper = Rc::new(EngineWorker::default());
+            let helper = Rc::new(EngineWorker::new(self.network));
             helper.use_cpu_only();
             self.helpers.borrow_mut().push(helper.clone());
             self.ready.borrow_mut().push(false);

@@ -2,7 +2,7 @@
 //! ReLU6 taps beside the same sheet at the block's linear output, each with its privileged-basis
 //! meter, so a class sees both answers at once (`#contrast=…`).
 
-use basis_models::{LAYERS, Point, Site, TapId};
+use basis_models::{Network, Point, Site, TapId};
 use basis_recipe::{Contrast, Recipe, RecipeError, Sheet};
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -19,15 +19,19 @@ use crate::protocol::Meter;
 const DEFAULT_LAYER: &str = "block8.dw";
 
 /// The default contrast for these weights, sized for the device.
-fn default_contrast(weights: &str, backend: Option<crate::protocol::Backend>) -> Contrast {
-    let mut base = Recipe::new(weights);
+fn default_contrast(
+    network: Network,
+    weights: &str,
+    backend: Option<crate::protocol::Backend>,
+) -> Contrast {
+    let mut base = Recipe::for_network(network, weights);
     base.layer = DEFAULT_LAYER.to_owned();
     Contrast::new(sheet_for(&base, backend)).expect("block8.dw is a hidden tap")
 }
 
-/// Every hidden ReLU6 tap, in forward order.
-fn hidden_taps() -> impl Iterator<Item = &'static basis_models::Layer> {
-    LAYERS.iter().filter(|l| {
+/// Every hidden ReLU6 tap of the network, in forward order.
+fn hidden_taps(network: Network) -> impl Iterator<Item = &'static basis_models::Layer> {
+    network.layers().iter().filter(|l| {
         matches!(
             l.site,
             Site::Block {
@@ -99,6 +103,11 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
             "This contrast link could not be read: {error}. Showing a default contrast instead."
         )
     });
+    let network = contrast
+        .as_ref()
+        .ok()
+        .and_then(|c| c.hidden().base.network().ok())
+        .unwrap_or_default();
     let contrast = RwSignal::new(contrast.ok());
     let message = RwSignal::new(problem);
     let revealed = RwSignal::new(false);
@@ -112,7 +121,7 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
     // Per job: which side and which tile its first image is.
     let offsets = StoredValue::new_local(Vec::<(bool, usize)>::new());
 
-    let engine = BatchEngine::new(move |update: JobImages| {
+    let engine = BatchEngine::new(network, move |update: JobImages| {
         let (hidden, first) =
             offsets.with_value(|o| o.get(update.job).copied().unwrap_or((true, 0)));
         let canvases = if hidden {
@@ -145,9 +154,9 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                     "This contrast was made with other weights ({}; this page has {weights}), so it cannot be reproduced here. Showing a default contrast instead.",
                     c.hidden().base.weights
                 )));
-                contrast.set(Some(default_contrast(&weights, backend)));
+                contrast.set(Some(default_contrast(network, &weights, backend)));
             }
-            None => contrast.set(Some(default_contrast(&weights, backend))),
+            None => contrast.set(Some(default_contrast(network, &weights, backend))),
         }
     });
 
@@ -240,9 +249,9 @@ pub fn ContrastPage(contrast: Result<Contrast, RecipeError>) -> impl IntoView {
                 <label>
                     "Hidden layer "
                     <select id="contrast-layer" on:change=move |ev| choose(event_target_value(&ev))>
-                        {hidden_taps()
+                        {hidden_taps(network)
                             .map(|layer| {
-                                let name = layer.name;
+                                let name = layer.name.as_str();
                                 view! {
                                     <option value=name selected=move || selected() == name>
                                         {layer.label()}

@@ -77,6 +77,7 @@ impl Controller {
             Controller {
                 engine: Supervisor::new(
                     state.engine,
+                    state.network,
                     ", from the last image, with the same settings",
                     listener,
                 ),
@@ -403,7 +404,7 @@ impl Controller {
             .weights
             .get_untracked()
             .unwrap_or_default();
-        let defaults = Recipe::new(weights.clone());
+        let defaults = Recipe::for_network(self.state.network, weights.clone());
         let recipe = match &self.link.recipe {
             Some(Ok(recipe)) if recipe.weights == weights => recipe.clone(),
             Some(Ok(recipe)) => {

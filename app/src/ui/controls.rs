@@ -1,7 +1,7 @@
 //! The controls beside the stage: what direction to visualize, and how the image is made.
 
 use basis_models::TapId;
-use basis_recipe::Preset;
+use basis_recipe::{Preset, Recipe};
 use leptos::prelude::*;
 
 use super::controller::Controller;
@@ -14,21 +14,22 @@ use super::{ControllerRef, hidden};
 /// (`ui/choices`).
 const IMAGE_SIZES: [usize; 3] = [64, 128, 224];
 
-fn channels_of(layer: &str) -> usize {
-    TapId::from_name(layer).map(TapId::channels).unwrap_or(1)
+/// The width of the recipe's layer (1 for a layer its network lacks).
+fn channels_of(recipe: &Recipe) -> usize {
+    recipe.tap().map_or(1, TapId::channels)
 }
 
 /// Moves the view to `layer`, keeping the channel where the layer has it.
 pub fn set_layer(controller: &Controller, layer: String) {
     controller.change(|r| {
-        r.channel = r.channel.min(channels_of(&layer) as u32 - 1);
         r.layer = layer;
+        r.channel = r.channel.min(channels_of(r) as u32 - 1);
     });
 }
 
 pub fn step_channel(controller: &Controller, delta: i64) {
     controller.change(|recipe| {
-        let channels = channels_of(&recipe.layer) as i64;
+        let channels = channels_of(recipe) as i64;
         recipe.channel = (recipe.channel as i64 + delta).rem_euclid(channels) as u32;
     });
 }
@@ -40,7 +41,7 @@ pub fn reroll(controller: &Controller) {
 
 fn random_channel(controller: &Controller) {
     controller.change(|recipe| {
-        recipe.channel = (js_sys::Math::random() * channels_of(&recipe.layer) as f64) as u32;
+        recipe.channel = (js_sys::Math::random() * channels_of(recipe) as f64) as u32;
     });
 }
 
@@ -49,7 +50,7 @@ pub fn DirectionControls() -> impl IntoView {
     let state = expect_context::<State>();
     let ctl = expect_context::<ControllerRef>();
     let recipe = state.recipe;
-    let channels = move || recipe.with(|r| channels_of(&r.layer));
+    let channels = move || recipe.with(channels_of);
     view! {
         <fieldset class="controls" prop:disabled=move || !state.ready()>
             <legend>"Direction"</legend>
@@ -63,9 +64,10 @@ pub fn DirectionControls() -> impl IntoView {
                         ctl.with_value(|c| set_layer(c, layer))
                     }
                 >
-                    <LayerOptions selected=Signal::derive(move || {
-                        recipe.with(|r| r.layer.clone())
-                    }) />
+                    <LayerOptions
+                        network=state.network
+                        selected=Signal::derive(move || recipe.with(|r| r.layer.clone()))
+                    />
                 </select>
                 <Explain explanation=explain::LAYER />
             </div>

@@ -24,7 +24,7 @@ struct Frozen {
 impl Frozen {
     fn caption(&self) -> String {
         let r = &self.recipe;
-        let angle = angle_to_neuron(&r.layer, r.channel, r.seed, r.mix);
+        let angle = angle_to_neuron(r);
         format!("Before: {}", picture_text(r, angle, self.step, r.steps))
     }
 

@@ -1,13 +1,14 @@
 //! The layer picker's options, grouped by block: the stem, then for each block its expansion,
 //! depthwise and output taps (e.g. "block8 · depthwise 480 · ReLU6"), then the head.
 
-use basis_models::{LAYERS, Layer};
+use basis_models::{Layer, Network};
 use leptos::prelude::*;
 
-/// The taps in forward order, cut where the block changes: the stem and the head stand alone.
-pub fn groups() -> Vec<(String, Vec<&'static Layer>)> {
+/// The network's taps in forward order, cut where the block changes: the stem and the head
+/// stand alone.
+pub fn groups(network: Network) -> Vec<(String, Vec<&'static Layer>)> {
     let mut groups: Vec<(String, Vec<&'static Layer>)> = Vec::new();
-    for layer in &LAYERS {
+    for layer in network.layers() {
         let name = layer
             .block()
             .map_or_else(|| layer.name.to_owned(), |b| format!("block{b}"));
@@ -19,10 +20,10 @@ pub fn groups() -> Vec<(String, Vec<&'static Layer>)> {
     groups
 }
 
-/// `<optgroup>`s of `<option>`s, the one named by `selected` selected.
+/// `<optgroup>`s of `<option>`s of the network's taps, the one named by `selected` selected.
 #[component]
-pub fn LayerOptions(#[prop(into)] selected: Signal<String>) -> impl IntoView {
-    groups()
+pub fn LayerOptions(network: Network, #[prop(into)] selected: Signal<String>) -> impl IntoView {
+    groups(network)
         .into_iter()
         .map(|(group, layers)| {
             view! {
@@ -30,7 +31,7 @@ pub fn LayerOptions(#[prop(into)] selected: Signal<String>) -> impl IntoView {
                     {layers
                         .into_iter()
                         .map(|layer| {
-                            let name = layer.name;
+                            let name = layer.name.as_str();
                             view! {
                                 <option value=name selected=move || selected.with(|s| s == name)>
                                     {layer.label()}

@@ -2,7 +2,7 @@
 //! size and steps become a link, shown as text and as a QR code drawn here (the `qrcode` crate)
 //! for a projector, with the teacher's tally link.
 
-use basis_models::LAYERS;
+use basis_models::Network;
 use basis_recipe::{
     CONTROL_ROUNDS, ClassTest, ControlRounds, DEFAULT_ROUNDS, Design, Items, Predict, Quiz, Recipe,
 };
@@ -127,7 +127,7 @@ fn QuizQr(#[prop(into)] link: Signal<Result<String, String>>) -> impl IntoView {
 #[component]
 pub fn MakeQuizPage() -> impl IntoView {
     // The engine is only needed for the weights' hash, which every quiz pins.
-    let engine = BatchEngine::new(|_| {});
+    let engine = BatchEngine::new(Network::Lite0, |_| {});
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
     engine.with_value(|e| e.start());
@@ -143,12 +143,12 @@ pub fn MakeQuizPage() -> impl IntoView {
 
     let quiz = move || {
         let weights = view.weights.get()?;
-        let mut base = Recipe::new(weights);
+        let mut base = Recipe::for_network(Network::Lite0, weights);
         base.image.size = size.get() as usize;
         base.steps = steps.get();
         base.seed = seed.get();
         let mut chosen = layers.get();
-        chosen.sort_by_key(|l| LAYERS.iter().position(|t| t.name == l));
+        chosen.sort_by_key(|l| Network::Lite0.layers().iter().position(|t| t.name == *l));
         let mut design = Design::new(base, chosen, rounds.get());
         if same_items.get() {
             design.items = Items::Shared;
@@ -211,7 +211,7 @@ pub fn MakeQuizPage() -> impl IntoView {
             </fieldset>
             <fieldset class="controls">
                 <legend>"Layers"</legend>
-                {groups()
+                {groups(Network::Lite0)
                     .into_iter()
                     .map(|(group, members)| {
                         view! {
@@ -220,7 +220,7 @@ pub fn MakeQuizPage() -> impl IntoView {
                                 {members
                                     .into_iter()
                                     .map(|layer| {
-                                        let name = layer.name;
+                                        let name = layer.name.as_str();
                                         view! {
                                             <label class="layer-choice" title=layer.label()>
                                                 <input

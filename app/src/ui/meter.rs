@@ -3,7 +3,7 @@
 //! kurtosis of every direction (neurons vs random) on one axis, and the AUC along the slider with
 //! the current position marked.
 
-use basis_models::LAYERS;
+use basis_models::{Network, TapId};
 use leptos::prelude::*;
 
 use super::ControllerRef;
@@ -249,11 +249,7 @@ pub fn MeterView() -> impl IntoView {
             {move || {
                 current()
                     .map(|m| {
-                        let channels = state
-                            .recipe
-                            .with(|r| {
-                                basis_models::TapId::from_name(&r.layer).map_or(0, |t| t.channels())
-                            });
+                        let channels = state.recipe.with(|r| r.tap().map_or(0, TapId::channels));
                         view! {
                             <p id="meter-auc">{auc_line(&m)}</p>
                             <p
@@ -304,7 +300,7 @@ fn LargeMeter() -> impl IntoView {
     let ctl = expect_context::<ControllerRef>();
     let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
     let large = move || state.large_meters.with(|m| m.get(&layer.get()).cloned());
-    let channels = move || basis_models::TapId::from_name(&layer.get()).map_or(0, |t| t.channels());
+    let channels = move || state.network.tap(&layer.get()).map_or(0, TapId::channels);
     let shown = move || {
         large().map(|m| {
             let shipped = state.meters.with(|s| s.get(&layer.get()).cloned());
@@ -347,11 +343,12 @@ fn LargeMeter() -> impl IntoView {
 
 /// How many ReLU6 taps and how many linear taps have their whole interval above 0.5, among the
 /// measured ones.
-fn tally(meters: &HashMap<String, Meter>, activation: &str) -> String {
-    let measured: Vec<&Meter> = LAYERS
+fn tally(network: Network, meters: &HashMap<String, Meter>, activation: &str) -> String {
+    let measured: Vec<&Meter> = network
+        .layers()
         .iter()
         .filter(|l| l.activation() == activation)
-        .filter_map(|l| meters.get(l.name))
+        .filter_map(|l| meters.get(&l.name))
         .collect();
     let above = measured.iter().filter(|m| m.kurtosis_auc.low > 0.5).count();
     format!("{above} of {} {activation} taps", measured.len())
@@ -370,8 +367,8 @@ pub fn ProfileTable() -> impl IntoView {
     let ctl = expect_context::<ControllerRef>();
     let measured = move || state.meters.with(|m| m.len()) + state.large_meters.with(|m| m.len());
     let row = move |layer: &'static basis_models::Layer| {
-        let shipped = state.meters.with(|m| m.get(layer.name).cloned());
-        let large = state.large_meters.with(|m| m.get(layer.name).cloned());
+        let shipped = state.meters.with(|m| m.get(&layer.name).cloned());
+        let large = state.large_meters.with(|m| m.get(&layer.name).cloned());
         if shipped.is_none() && large.is_none() {
             return None;
         }
@@ -379,8 +376,8 @@ pub fn ProfileTable() -> impl IntoView {
             m.as_ref().map_or_else(|| "—".to_owned(), text)
         };
         Some(view! {
-            <tr data-layer=layer.name>
-                <td>{layer.name}</td>
+            <tr data-layer=layer.name.as_str()>
+                <td>{layer.name.as_str()}</td>
                 <td>{layer.activation()}</td>
                 <td>{layer.channels}</td>
                 <td>{cell(&shipped, interval)}</td>
@@ -398,7 +395,7 @@ pub fn ProfileTable() -> impl IntoView {
         })
     };
     let bodies = move || {
-        groups()
+        groups(state.network)
             .into_iter()
             .map(
                 |(_, layers)| view! { <tbody>{layers.into_iter().map(row).collect_view()}</tbody> },
@@ -410,16 +407,16 @@ pub fn ProfileTable() -> impl IntoView {
             (!m.is_empty()).then(|| {
                 format!(
                     " On the large pool: {}, {}.",
-                    tally(m, "ReLU6"),
-                    tally(m, "linear")
+                    tally(state.network, m, "ReLU6"),
+                    tally(state.network, m, "linear")
                 )
             })
         });
         state.meters.with(|m| {
             format!(
                 "Neurons more heavy-tailed than random directions (interval above 0.5): {}, {}.{} Every tap reads the same photos, so these are not independent findings.",
-                tally(m, "ReLU6"),
-                tally(m, "linear"),
+                tally(state.network, m, "ReLU6"),
+                tally(state.network, m, "linear"),
                 on_large.unwrap_or_default()
             )
         })
@@ -442,7 +439,7 @@ pub fn ProfileTable() -> impl IntoView {
             </button>
             <span id="profile-progress" class="hint">
                 {move || {
-                    let taps = LAYERS.len();
+                    let taps = state.network.layers().len();
                     let large = state.large_meters.with(|m| m.len());
                     let on_large = if large > 0 {
                         format!(", {large} of {taps} on the large pool")

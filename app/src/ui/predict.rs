@@ -82,26 +82,29 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
 
     let job_rounds = drawn.clone();
-    let engine = BatchEngine::new(move |update: JobImages| {
-        prepared_steps.set(update.steps_done);
-        let Some(&round) = job_rounds.get(update.job).filter(|_| update.done) else {
-            return;
-        };
-        references.update_value(|r| {
-            if let Some(slot) = r.get_mut(round) {
-                *slot = update
-                    .images
-                    .into_iter()
-                    .map(|i| (update.size, i))
-                    .collect();
-            }
-        });
-        refs_ready.update(|ready| {
-            if let Some(r) = ready.get_mut(round) {
-                *r = true;
-            }
-        });
-    });
+    let engine = BatchEngine::new(
+        test.base.network().unwrap_or_default(),
+        move |update: JobImages| {
+            prepared_steps.set(update.steps_done);
+            let Some(&round) = job_rounds.get(update.job).filter(|_| update.done) else {
+                return;
+            };
+            references.update_value(|r| {
+                if let Some(slot) = r.get_mut(round) {
+                    *slot = update
+                        .images
+                        .into_iter()
+                        .map(|i| (update.size, i))
+                        .collect();
+                }
+            });
+            refs_ready.update(|ready| {
+                if let Some(r) = ready.get_mut(round) {
+                    *r = true;
+                }
+            });
+        },
+    );
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
     view.warn_on_other_weights(test.base.weights.clone(), message);

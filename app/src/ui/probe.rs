@@ -296,7 +296,7 @@ pub fn Probe() -> impl IntoView {
                         ctl.with_value(|c| super::controls::set_layer(c, layer))
                     }
                 >
-                    <LayerOptions selected=layer />
+                    <LayerOptions network=state.network selected=layer />
                 </select>
             </div>
             <div

@@ -39,45 +39,48 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let slots = StoredValue::new_local(slots);
     let message = RwSignal::new(None::<String>);
 
-    let engine = BatchEngine::new(move |update: JobImages| {
-        prepared_steps.set(update.steps_done);
-        if !update.done {
-            return;
-        }
-        let Some(made) = slots.with_value(|s| s.get(update.job).cloned()) else {
-            return;
-        };
-        images.update_value(|images| {
-            for (&(round, side), rgba) in made.iter().zip(&update.images) {
-                images[round][side] = Some((update.size, rgba.clone()));
+    let engine = BatchEngine::new(
+        quiz.base.network().unwrap_or_default(),
+        move |update: JobImages| {
+            prepared_steps.set(update.steps_done);
+            if !update.done {
+                return;
             }
-        });
-        // A round is ready with both its images, whichever jobs made them.
-        let mut touched: Vec<usize> = made.iter().map(|&(round, _)| round).collect();
-        touched.dedup();
-        let complete: Vec<(usize, PairStats)> = images.with_value(|images| {
-            touched
-                .into_iter()
-                .filter_map(|round| {
-                    let [Some((size, left)), Some((_, right))] = &images[round] else {
-                        return None;
-                    };
-                    let size = *size as usize;
-                    Some((
-                        round,
-                        [
-                            PictureStats::of_rgba(left, size),
-                            PictureStats::of_rgba(right, size),
-                        ],
-                    ))
-                })
-                .collect()
-        });
-        for (round, pair) in complete {
-            stats.update(|stats| stats[round] = Some(pair));
-            attempt.mark_ready(round);
-        }
-    });
+            let Some(made) = slots.with_value(|s| s.get(update.job).cloned()) else {
+                return;
+            };
+            images.update_value(|images| {
+                for (&(round, side), rgba) in made.iter().zip(&update.images) {
+                    images[round][side] = Some((update.size, rgba.clone()));
+                }
+            });
+            // A round is ready with both its images, whichever jobs made them.
+            let mut touched: Vec<usize> = made.iter().map(|&(round, _)| round).collect();
+            touched.dedup();
+            let complete: Vec<(usize, PairStats)> = images.with_value(|images| {
+                touched
+                    .into_iter()
+                    .filter_map(|round| {
+                        let [Some((size, left)), Some((_, right))] = &images[round] else {
+                            return None;
+                        };
+                        let size = *size as usize;
+                        Some((
+                            round,
+                            [
+                                PictureStats::of_rgba(left, size),
+                                PictureStats::of_rgba(right, size),
+                            ],
+                        ))
+                    })
+                    .collect()
+            });
+            for (round, pair) in complete {
+                stats.update(|stats| stats[round] = Some(pair));
+                attempt.mark_ready(round);
+            }
+        },
+    );
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
     view.warn_on_other_weights(quiz.base.weights.clone(), message);

@@ -31,6 +31,11 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     let problem = sheet.as_ref().err().map(|error| {
         format!("This sheet link could not be read: {error}. Showing a default sheet instead.")
     });
+    let network = sheet
+        .as_ref()
+        .ok()
+        .and_then(|s| s.base.network().ok())
+        .unwrap_or_default();
     let sheet = RwSignal::new(sheet.ok());
     let message = RwSignal::new(problem);
     let revealed = RwSignal::new(false);
@@ -41,7 +46,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     // Which tile each image of each job is.
     let offsets = StoredValue::new_local(Vec::<usize>::new());
 
-    let engine = BatchEngine::new(move |update: JobImages| {
+    let engine = BatchEngine::new(network, move |update: JobImages| {
         let first = offsets.with_value(|o| o.get(update.job).copied().unwrap_or(0));
         canvases.with_value(|canvases| {
             for (i, rgba) in update.images.iter().enumerate() {
@@ -90,9 +95,13 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                     "This sheet was made with other weights ({}; this page has {weights}), so it cannot be reproduced here. Showing a default sheet instead.",
                     s.base.weights
                 )));
-                sheet.set(Some(sheet_for(&Recipe::new(weights), view.backend())));
+                let defaults = Recipe::for_network(network, weights);
+                sheet.set(Some(sheet_for(&defaults, view.backend())));
             }
-            None => sheet.set(Some(sheet_for(&Recipe::new(weights), view.backend()))),
+            None => {
+                let defaults = Recipe::for_network(network, weights);
+                sheet.set(Some(sheet_for(&defaults, view.backend())));
+            }
         }
     });
 
@@ -178,12 +187,15 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                             )
                         }
                     >
-                        <LayerOptions selected=Signal::derive(move || {
-                            sheet
-                                .with(|s| {
-                                    s.as_ref().map(|s| s.base.layer.clone()).unwrap_or_default()
-                                })
-                        }) />
+                        <LayerOptions
+                            network=network
+                            selected=Signal::derive(move || {
+                                sheet
+                                    .with(|s| {
+                                        s.as_ref().map(|s| s.base.layer.clone()).unwrap_or_default()
+                                    })
+                            })
+                        />
                     </select>
                 </label>
                 <label>

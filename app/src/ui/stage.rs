@@ -2,7 +2,6 @@
 //! the run's status line.
 
 use basis_featvis::direction;
-use basis_models::TapId;
 use basis_recipe::Recipe;
 use leptos::prelude::*;
 
@@ -10,15 +9,15 @@ use super::state::State;
 use super::{ControllerRef, hidden};
 
 /// Degrees between the mixed direction and the neuron's own axis; slerp makes it grow linearly.
-pub fn angle_to_neuron(layer: &str, channel: u32, seed: u64, mix: f32) -> f64 {
-    let Ok(tap) = TapId::from_name(layer) else {
+pub fn angle_to_neuron(recipe: &Recipe) -> f64 {
+    let Ok(tap) = recipe.tap() else {
         return 0.0;
     };
-    let channel = channel as usize;
+    let channel = recipe.channel as usize;
     if channel >= tap.channels() {
         return 0.0;
     }
-    let d = direction::mix(tap.channels(), channel, seed, mix as f64);
+    let d = direction::mix(tap.channels(), channel, recipe.seed, recipe.mix as f64);
     d[channel].clamp(-1.0, 1.0).acos().to_degrees()
 }
 
@@ -49,8 +48,7 @@ pub fn Stage() -> impl IntoView {
     let ctl = expect_context::<ControllerRef>();
     let canvas = ctl.with_value(|c| c.canvas);
     let recipe = state.recipe;
-    let angle =
-        Memo::new(move |_| recipe.with(|r| angle_to_neuron(&r.layer, r.channel, r.seed, r.mix)));
+    let angle = Memo::new(move |_| recipe.with(angle_to_neuron));
     let label = move || {
         let target = state.progress.with(|p| p.target);
         recipe.with(|r| picture_text(r, angle.get(), state.shown_step.get(), target))
@@ -155,12 +153,17 @@ mod tests {
 
     #[test]
     fn the_angle_grows_linearly_from_zero_at_the_neuron() {
-        assert_eq!(angle_to_neuron("block8", 10, 3, 0.0), 0.0);
-        let full = angle_to_neuron("block8", 10, 3, 1.0);
+        let at = |layer: &str, mix: f32| {
+            let mut recipe = Recipe::new("w");
+            (recipe.layer, recipe.channel, recipe.seed, recipe.mix) = (layer.into(), 10, 3, mix);
+            angle_to_neuron(&recipe)
+        };
+        assert_eq!(at("block8", 0.0), 0.0);
+        let full = at("block8", 1.0);
         assert!(full > 45.0 && full <= 180.0, "{full}");
-        let half = angle_to_neuron("block8", 10, 3, 0.5);
+        let half = at("block8", 0.5);
         assert!((half - full / 2.0).abs() < 1e-3, "{half} vs {full}");
-        assert_eq!(angle_to_neuron("nope", 0, 0, 0.5), 0.0);
+        assert_eq!(at("nope", 0.5), 0.0);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use basis_models::Network;
 use basis_recipe::Recipe;
 use js_sys::{Float32Array, Uint8Array};
 use leptos::prelude::*;
@@ -69,6 +70,9 @@ impl PoolActivations {
 
 #[derive(Clone, Copy)]
 pub struct State {
+    /// The network the page's engine runs, the link's: choosing another opens its link (a new
+    /// page, with an engine of its own).
+    pub network: Network,
     pub recipe: RwSignal<Recipe>,
     pub engine: EngineView,
     pub progress: RwSignal<Progress>,
@@ -130,6 +134,7 @@ impl LargeProgress {
 impl State {
     pub fn new(recipe: Recipe, message: Option<String>) -> Self {
         Self {
+            network: recipe.network().unwrap_or_default(),
             recipe: RwSignal::new(recipe),
             engine: EngineView::default(),
             progress: RwSignal::new(Progress::default()),

@@ -6,6 +6,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use basis_models::Network;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -126,12 +127,13 @@ impl Supervisor {
     /// A supervisor whose worker's messages reach `listener`, which hands them to `hear`.
     pub fn new(
         view: EngineView,
+        network: Network,
         after_fallback: &'static str,
         listener: Rc<dyn Fn(u64, FromWorker)>,
     ) -> Self {
         Self {
             view,
-            worker: EngineWorker::default(),
+            worker: EngineWorker::new(network),
             listener,
             after_fallback,
             was_ready: Cell::new(false),

@@ -9,8 +9,9 @@ use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::engine::CPU_ONLY_NAME;
-use crate::protocol::{Command, Event};
+use basis_models::Network;
+
+use crate::protocol::{Command, EngineName, Event};
 
 /// A module worker that imports this app's own wasm (`app/worker.js`).
 const WORKER_SCRIPT: &str = "./worker.js";
@@ -25,24 +26,42 @@ pub enum FromWorker {
 /// Said when the browser cannot start the engine at all.
 pub const NO_WORKER: &str = "this browser cannot start a Web Worker, which Basis needs";
 
-/// The page's one engine worker at a time (the single view's and the batch pages' alike):
+/// Where the page keeps the network it last started an engine for, so that `early-engine.js`
+/// starts the next visit's engine for it before the app knows the link.
+const LAST_NETWORK_KEY: &str = "basis-network";
+
+/// One engine worker at a time for one network (the single view's and the batch pages' alike):
 /// starting or replacing it, telling its messages from those of a worker it replaced, posting
 /// commands, and ending it.
-#[derive(Default)]
 pub struct EngineWorker {
+    network: Network,
     worker: RefCell<Option<Worker>>,
     generation: Cell<u64>,
     cpu_only: Cell<bool>,
 }
 
 impl EngineWorker {
+    pub fn new(network: Network) -> Self {
+        Self {
+            network,
+            worker: RefCell::default(),
+            generation: Cell::default(),
+            cpu_only: Cell::default(),
+        }
+    }
+
     /// Ends any running worker and starts a new one, whose messages reach `listener` tagged
     /// with its generation.
     pub fn start(&self, listener: Rc<dyn Fn(u64, FromWorker)>) -> Result<(), JsValue> {
         self.stop();
         let generation = self.generation.get() + 1;
         self.generation.set(generation);
-        *self.worker.borrow_mut() = Some(spawn(self.cpu_only.get(), generation, listener)?);
+        let name = EngineName {
+            network: self.network,
+            cpu_only: self.cpu_only.get(),
+        };
+        *self.worker.borrow_mut() = Some(spawn(name, generation, listener)?);
+        remember(self.network);
         Ok(())
     }
 
@@ -83,21 +102,26 @@ impl EngineWorker {
     }
 }
 
+/// Best effort: without storage the next visit's early engine may start another network's, and
+/// the page replaces it.
+fn remember(network: Network) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(LAST_NETWORK_KEY, network.id());
+    }
+}
+
 fn spawn(
-    cpu_only: bool,
+    name: EngineName,
     generation: u64,
     listener: Rc<dyn Fn(u64, FromWorker)>,
 ) -> Result<Worker, JsValue> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    if cpu_only {
-        options.set_name(CPU_ONLY_NAME);
-    }
-    let early = early_worker();
-    let (worker, heard_early) = match early {
-        Some((worker, heard)) if !cpu_only => (worker, heard),
+    options.set_name(&name.name());
+    let (worker, heard_early) = match early_worker() {
+        Some((worker, early_name, heard)) if early_name == name => (worker, heard),
         other => {
-            if let Some((stray, _)) = other {
+            if let Some((stray, _, _)) = other {
                 stray.terminate();
             }
             let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
@@ -146,9 +170,9 @@ fn spawn(
     Ok(worker)
 }
 
-/// The worker `early-engine.js` started before the app ran, with what it said meanwhile; from
-/// now on it starts none.
-fn early_worker() -> Option<(Worker, Array)> {
+/// The worker `early-engine.js` started before the app ran, its name, and what it said
+/// meanwhile; from now on it starts none.
+fn early_worker() -> Option<(Worker, EngineName, Array)> {
     let window: JsValue = web_sys::window()?.into();
     let name = JsValue::from_str("basisEarlyWorker");
     let early = Reflect::get(&window, &name).ok();
@@ -159,6 +183,7 @@ fn early_worker() -> Option<(Worker, Array)> {
     let _ = stop.call0(&early);
     Some((
         field("worker")?.dyn_into().ok()?,
+        EngineName::parse(&field("name")?.as_string()?),
         field("heard")?.dyn_into().ok()?,
     ))
 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use basis_models::Network;
 use sha2::{Digest, Sha256};
 
 /// The environment variable naming the data folder.
@@ -64,13 +65,14 @@ impl DataDir {
         self.0.join("model")
     }
 
-    pub fn weights(&self) -> PathBuf {
-        self.model_dir().join("efficientnet-lite0.bpk")
+    pub fn weights(&self, network: Network) -> PathBuf {
+        self.model_dir().join(format!("{}.bpk", network.id()))
     }
 
-    /// Size and hashes of the weights file, for the browser to check its download against.
-    pub fn manifest(&self) -> PathBuf {
-        self.model_dir().join("manifest.json")
+    /// Size and hashes of a network's weights file, for the browser to check its download
+    /// against.
+    pub fn manifest(&self, network: Network) -> PathBuf {
+        self.model_dir().join(format!("{}.json", network.id()))
     }
 
     pub fn labels(&self) -> PathBuf {

@@ -21,6 +21,7 @@ use commands::{
     bench, classify, examples, link, predict, probe, quiz, render, setup, sheet, stats, tally,
 };
 use files::DataDir;
+use recipe_args::ModelArg;
 
 #[derive(Parser)]
 #[command(
@@ -43,7 +44,7 @@ enum Command {
     /// labels and the test photos (does nothing when they are already in place).
     SetupWeights(setup::Args),
     /// One line per tap that can be visualized: NAME CHANNELS STRIDE FIELD ACTIVATION.
-    Layers,
+    Layers(ModelArg),
     /// Top-5 ImageNet classes for each image.
     Classify(classify::Args),
     /// Optimize an image for a recipe and write it as PNG.
@@ -102,8 +103,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SetupWeights(args) => {
             DataDir::for_setup(data).and_then(|dir| setup::run(args, &dir))
         }
-        Command::Layers => {
-            for tap in basis_models::TapId::all() {
+        Command::Layers(model) => {
+            for tap in model.network.taps() {
                 let layer = tap.layer();
                 println!(
                     "{} {} {} {} {}",

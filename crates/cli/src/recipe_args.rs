@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use basis_featvis::Session;
-use basis_models::EfficientNetLite0;
+use basis_models::{EfficientNetLite, Network};
 use basis_recipe::{Parametrization, Recipe, RecipeError};
 use burn::tensor::Device;
 
@@ -14,8 +14,10 @@ use crate::files::{self, DataDir};
 #[derive(clap::Args, Debug)]
 pub struct RecipeArgs {
     /// A recipe string (a permalink's fragment); excludes the flags below.
-    #[arg(long, conflicts_with_all = ["layer", "channel", "mix", "seed", "cos_power", "size", "steps", "negative", "centre", "pixel"])]
+    #[arg(long, conflicts_with_all = ["model", "layer", "channel", "mix", "seed", "cos_power", "size", "steps", "negative", "centre", "pixel"])]
     pub recipe: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArg,
     /// Layer name, as `basis layers` lists.
     #[arg(long)]
     pub layer: Option<String>,
@@ -46,15 +48,23 @@ pub struct RecipeArgs {
     pub pixel: bool,
     #[command(flatten)]
     pub compute: Compute,
-    /// Weights file made by `basis setup-weights` (default: the data folder's).
+    /// Weights file made by `basis setup-weights` (default: the data folder's for the network).
     #[arg(long)]
     pub weights: Option<PathBuf>,
+}
+
+/// Which network a command reads.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ModelArg {
+    /// The network: lite0, lite1 or lite2 (or efficientnet-lite0, …).
+    #[arg(long = "model", value_name = "NETWORK", default_value_t = Network::Lite0)]
+    pub network: Network,
 }
 
 /// What a compute command needs: the validated recipe and the network on an autodiff device.
 pub struct Prepared {
     pub recipe: Recipe,
-    pub model: EfficientNetLite0,
+    pub model: EfficientNetLite,
     pub device: Device,
 }
 
@@ -71,20 +81,25 @@ impl Prepared {
     }
 }
 
-/// The network on an autodiff device, and the hash that recipes name its weights by.
-pub struct Network {
+/// A network on an autodiff device, and the hash that recipes name its weights by.
+pub struct Loaded {
     pub weights: String,
-    pub model: EfficientNetLite0,
+    pub model: EfficientNetLite,
     pub device: Device,
 }
 
-impl Network {
-    pub fn load(path: &Path, backend: Backend) -> Result<Self> {
+impl Loaded {
+    /// The data folder's weights of `network`.
+    pub fn from_data(data: Option<&Path>, network: Network, backend: Backend) -> Result<Self> {
+        Self::load(network, &DataDir::locate(data)?.weights(network), backend)
+    }
+
+    pub fn load(network: Network, path: &Path, backend: Backend) -> Result<Self> {
         let bytes = files::read_weights(path)?;
         let weights = basis_models::weights_hash(&bytes);
         let device = backend.device()?.autodiff();
-        let model = basis_models::load_weights(bytes, &device)
-            .with_context(|| format!("loading {}", path.display()))?;
+        let model = basis_models::load_weights(network, bytes, &device)
+            .with_context(|| format!("loading {} as {network}", path.display()))?;
         Ok(Self {
             weights,
             model,
@@ -94,33 +109,44 @@ impl Network {
 }
 
 impl RecipeArgs {
-    fn weights_path(&self, data: Option<&Path>) -> Result<PathBuf> {
+    /// The network the recipe names, or `--model`'s.
+    fn network(&self) -> Result<Network> {
+        match &self.recipe {
+            Some(text) => Ok(Recipe::decode(text).context("bad --recipe")?.network()?),
+            None => Ok(self.model.network),
+        }
+    }
+
+    fn weights_path(&self, network: Network, data: Option<&Path>) -> Result<PathBuf> {
         match &self.weights {
             Some(path) => Ok(path.clone()),
-            None => Ok(DataDir::locate(data)?.weights()),
+            None => Ok(DataDir::locate(data)?.weights(network)),
         }
     }
 
     pub fn prepare(&self, data: Option<&Path>) -> Result<Prepared> {
-        let network = Network::load(&self.weights_path(data)?, self.compute.backend)?;
+        let network = self.network()?;
+        let path = self.weights_path(network, data)?;
+        let loaded = Loaded::load(network, &path, self.compute.backend)?;
         Ok(Prepared {
-            recipe: self.recipe(&network.weights)?,
-            model: network.model,
-            device: network.device,
+            recipe: self.recipe(network, &loaded.weights)?,
+            model: loaded.model,
+            device: loaded.device,
         })
     }
 
     /// The recipe alone, for these weights; nothing is loaded onto a device.
     pub fn recipe_for_weights(&self, data: Option<&Path>) -> Result<Recipe> {
-        let bytes = files::read_weights(&self.weights_path(data)?)?;
-        self.recipe(&basis_models::weights_hash(&bytes))
+        let network = self.network()?;
+        let bytes = files::read_weights(&self.weights_path(network, data)?)?;
+        self.recipe(network, &basis_models::weights_hash(&bytes))
     }
 
-    fn recipe(&self, weights_hash: &str) -> Result<Recipe> {
+    fn recipe(&self, network: Network, weights_hash: &str) -> Result<Recipe> {
         let recipe = match &self.recipe {
             Some(text) => Recipe::decode(text).context("bad --recipe")?,
             None => {
-                let mut recipe = Recipe::new(weights_hash);
+                let mut recipe = Recipe::for_network(network, weights_hash);
                 if let Some(layer) = &self.layer {
                     recipe.layer = layer.clone();
                 }

@@ -85,6 +85,13 @@ fn layers_lists_every_tap() {
         ]
     );
     assert_eq!(lines[48], "head 1280 32 851 ReLU6");
+
+    // Lite2: 21 blocks, wider from the third stage on, the same strides.
+    let out = stdout(&basis(&["layers", "--model", "lite2"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1 + 21 * 2 + 20 + 1);
+    assert!(lines.contains(&"block8.dw 528 16 155 ReLU6"), "{out}");
+    assert_eq!(lines.last(), Some(&"head 1280 32 1115 ReLU6"));
 }
 
 #[test]
@@ -117,6 +124,90 @@ fn real_photos_are_classified_correctly() {
         let probability: f32 = line.split('\t').nth(1).unwrap().parse().unwrap();
         assert!((0.0..=1.0).contains(&probability));
     }
+}
+
+/// The larger networks agree with PyTorch: a synthetic image at each network's evaluation size
+/// (the short side at size / 0.875, so only the centre crop is cut) gives the top classes and
+/// probabilities of a float64 PyTorch forward pass of the same checkpoints (lukemelas naming,
+/// SAME padding, BN eps 1e-3), to the 4 decimals printed; and each classifies the photos.
+#[test]
+fn lite1_and_lite2_match_pytorch_and_classify_the_photos() {
+    let synthetic = |side: u32| {
+        let path = scratch(&format!("synthetic-{side}.png"));
+        image::RgbImage::from_fn(side, side, |x, y| {
+            image::Rgb([
+                ((x * 7 + y * 3) % 256) as u8,
+                ((x * x + y) % 256) as u8,
+                ((x ^ y) % 256) as u8,
+            ])
+        })
+        .save(&path)
+        .unwrap();
+        path.display().to_string()
+    };
+    let cases = [
+        (
+            "lite1",
+            synthetic(274),
+            [
+                ("theater curtain", 0.8271),
+                ("Windsor tie", 0.0156),
+                ("velvet", 0.0144),
+            ],
+        ),
+        (
+            "lite2",
+            synthetic(297),
+            [
+                ("theater curtain", 0.1235),
+                ("matchstick", 0.0627),
+                ("candle", 0.0308),
+            ],
+        ),
+    ];
+    for (model, image, reference) in cases {
+        let out = stdout(&basis(&[
+            "classify", "--model", model, "--top", "3", &image,
+        ]));
+        let top: Vec<(String, f32)> = out
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let (label, probability) = line.split_once('\t').unwrap();
+                (label.to_owned(), probability.parse().unwrap())
+            })
+            .collect();
+        assert_eq!(top.len(), 3, "{model}: {out}");
+        for ((label, probability), (expected, p)) in top.iter().zip(reference) {
+            assert!(
+                label.starts_with(expected),
+                "{model}: {label} vs {expected}"
+            );
+            assert!(
+                (probability - p).abs() <= 1e-4,
+                "{model} {label}: {probability} vs {p}"
+            );
+        }
+
+        let out = stdout(&basis(&[
+            "classify",
+            "--model",
+            model,
+            &photo("chelsea.png"),
+            &photo("coffee.png"),
+        ]));
+        let tops = top3(&out);
+        assert_eq!(tops[0][0], "Egyptian cat", "{model}: {out}");
+        assert_eq!(tops[1][0], "espresso", "{model}: {out}");
+    }
+    // clap's own usage error: the message, then a hint line.
+    let unknown = basis(&["classify", "--model", "b0", &photo("coffee.png")]);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(!unknown.status.success());
+    assert!(
+        stderr.contains("unknown network `b0` (known: efficientnet-lite0"),
+        "{stderr}"
+    );
 }
 
 /// The JSON line of a command that writes a PNG to `output`.

@@ -105,6 +105,7 @@ pub fn window(tap: TapId, grid: usize, row: usize, column: usize) -> (u32, u32, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use basis_models::Network;
 
     fn acts(values: Vec<f32>, channels: usize, grid: usize) -> Activations {
         let crops = values.len() / channels / grid / grid;
@@ -193,7 +194,7 @@ mod tests {
 
     #[test]
     fn windows_are_receptive_fields_centred_on_their_position_and_clipped_to_the_crop() {
-        let block3 = TapId::from_name("block3").unwrap();
+        let block3 = Network::Lite0.tap("block3").unwrap();
         // 224 px at stride 8: a 28 × 28 grid; position (14, 3) is centred on pixel
         // (8·3 + 7, 8·14 + 7) = (31, 119), its 35 px field 17 px either side.
         assert_eq!(window(block3, 28, 14, 3), (31 - 17, 119 - 17, 35));
@@ -203,7 +204,7 @@ mod tests {
             "clipped at the top-left corner"
         );
         assert_eq!(window(block3, 28, 27, 27), (224 - 35, 224 - 35, 35));
-        let head = TapId::from_name("head").unwrap();
+        let head = Network::Lite0.tap("head").unwrap();
         assert_eq!(
             window(head, 7, 3, 3),
             (0, 0, 224),

@@ -2,7 +2,7 @@
 //! their activations at one layer as a `positions × channels` matrix (every position of every
 //! crop), with where each position came from.
 
-use basis_models::{EfficientNetLite0, TapId};
+use basis_models::{EfficientNetLite, TapId};
 use burn::tensor::{Device, Tensor, TensorData};
 use image::RgbImage;
 use image::imageops::{self, FilterType};
@@ -10,7 +10,9 @@ use image::imageops::{self, FilterType};
 use crate::rng::SeededRng;
 use crate::session::SessionError;
 
-/// ImageNet's evaluation recipe: the short side scaled to 256 px, 224 px crops.
+/// ImageNet's evaluation recipe: the short side scaled to 256 px, 224 px crops. Every network's
+/// pool is cut at these sizes (the networks are convolutional; one pool keeps positions
+/// comparable between them); [`evaluation_view`] cuts at a network's own resolution.
 pub const SHORT_SIDE: u32 = 256;
 pub const CROP: u32 = 224;
 const CROP_STREAM: u64 = 41;
@@ -57,12 +59,12 @@ impl Cropper {
     pub fn cut(&mut self, photo: &RgbImage) -> Vec<(Crop, RgbImage)> {
         let index = self.photos;
         self.photos += 1;
-        let scaled = scaled(photo);
+        let scaled = scaled(photo, SHORT_SIDE, CROP);
         let (sw, sh) = scaled.dimensions();
         (0..self.per_photo)
             .map(|k| {
                 let (x, y) = if k == 0 {
-                    centre(&scaled)
+                    centre(&scaled, CROP)
                 } else {
                     (
                         self.rng.below((sw - CROP + 1) as usize) as u32,
@@ -76,27 +78,34 @@ impl Cropper {
     }
 }
 
-/// The photo with its short side scaled to [`SHORT_SIDE`].
-fn scaled(photo: &RgbImage) -> RgbImage {
+/// The photo with its short side scaled to `short_side`, and no side below `crop`.
+fn scaled(photo: &RgbImage, short_side: u32, crop: u32) -> RgbImage {
     let (w, h) = photo.dimensions();
-    let scale = SHORT_SIDE as f64 / w.min(h) as f64;
+    let scale = short_side as f64 / w.min(h) as f64;
     let (sw, sh) = (
-        ((w as f64 * scale).round() as u32).max(CROP),
-        ((h as f64 * scale).round() as u32).max(CROP),
+        ((w as f64 * scale).round() as u32).max(crop),
+        ((h as f64 * scale).round() as u32).max(crop),
     );
     imageops::resize(photo, sw, sh, FilterType::Triangle)
 }
 
-fn centre(scaled: &RgbImage) -> (u32, u32) {
-    ((scaled.width() - CROP) / 2, (scaled.height() - CROP) / 2)
+fn centre(scaled: &RgbImage, crop: u32) -> (u32, u32) {
+    ((scaled.width() - crop) / 2, (scaled.height() - crop) / 2)
 }
 
 /// ImageNet's evaluation view of a photo, the first of a pool's crops of it: the centre
 /// [`CROP`] × [`CROP`] of the photo scaled to [`SHORT_SIDE`].
 pub fn centre_crop(photo: &RgbImage) -> RgbImage {
-    let scaled = scaled(photo);
-    let (x, y) = centre(&scaled);
-    imageops::crop_imm(&scaled, x, y, CROP, CROP).to_image()
+    evaluation_view(photo, CROP)
+}
+
+/// The evaluation view at another resolution, as the larger networks were tested: the centre
+/// `size` × `size` of the photo whose short side is scaled to `size` / 0.875 (256 for 224, 274
+/// for Lite1's 240, 297 for Lite2's 260).
+pub fn evaluation_view(photo: &RgbImage, size: u32) -> RgbImage {
+    let scaled = scaled(photo, size * 8 / 7, size);
+    let (x, y) = centre(&scaled, size);
+    imageops::crop_imm(&scaled, x, y, size, size).to_image()
 }
 
 /// Activations of the crops at `tap`: `values` is `positions × channels`, row-major, positions in
@@ -116,7 +125,7 @@ impl Activations {
 }
 
 pub async fn activations(
-    model: &EfficientNetLite0,
+    model: &EfficientNetLite,
     device: &Device,
     images: &[RgbImage],
     tap: TapId,
@@ -144,7 +153,7 @@ pub async fn activations(
 /// of them: `batch` gets the grid and the batch's `positions × channels` rows (crops in order,
 /// row-major within a crop). Returns the grid.
 pub async fn each_batch(
-    model: &EfficientNetLite0,
+    model: &EfficientNetLite,
     device: &Device,
     images: &[RgbImage],
     tap: TapId,

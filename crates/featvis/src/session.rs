@@ -2,7 +2,7 @@
 //! burn device. Changing the objective keeps the image (a warm start), which is what lets the
 //! app's slider morph a picture instead of restarting from noise.
 
-use basis_models::EfficientNetLite0;
+use basis_models::EfficientNetLite;
 use basis_models::relu6::Gradient;
 use basis_recipe::{Recipe, RecipeError};
 use burn::optim::{Adam, AdamConfig, AdamState, Optimizer};
@@ -78,7 +78,7 @@ impl Frame {
 /// batch statistics), so image `b` follows the same path as a batch of one with its objective and
 /// noise seed and the batch's transform seed — unless [`Diversity`] couples them on purpose.
 pub struct Session {
-    model: EfficientNetLite0,
+    model: EfficientNetLite,
     image: ImageParam,
     transforms: TransformSettings,
     objectives: Vec<Objective>,
@@ -109,7 +109,7 @@ pub struct Tile {
 impl Session {
     /// One image. `device` must have autodiff enabled; `model` must live on it.
     pub fn new(
-        model: EfficientNetLite0,
+        model: EfficientNetLite,
         device: &Device,
         image: ImageSettings,
         transforms: TransformSettings,
@@ -129,7 +129,7 @@ impl Session {
 
     /// A batch of images; `transform_seed` draws the transforms they share.
     pub fn batch(
-        model: EfficientNetLite0,
+        model: EfficientNetLite,
         device: &Device,
         image: ImageSettings,
         transforms: TransformSettings,
@@ -167,7 +167,7 @@ impl Session {
 
     /// A fresh optimization of `recipe`, from its noise.
     pub fn for_recipe(
-        model: EfficientNetLite0,
+        model: EfficientNetLite,
         device: &Device,
         recipe: &Recipe,
     ) -> Result<Self, SessionError> {
@@ -184,7 +184,7 @@ impl Session {
     /// (layer, image and transform settings and steps must agree). Each image starts from its own
     /// recipe's noise; the transforms are drawn from `transform_seed`.
     pub fn for_recipes(
-        model: EfficientNetLite0,
+        model: EfficientNetLite,
         device: &Device,
         recipes: &[Recipe],
         transform_seed: u64,
@@ -221,7 +221,7 @@ impl Session {
     /// [`REFERENCE_DIVERSITY`]), so they show several faces of it; the transforms are drawn from
     /// the direction's seed.
     pub fn references(
-        model: EfficientNetLite0,
+        model: EfficientNetLite,
         device: &Device,
         direction: &Recipe,
         seeds: &[u64],

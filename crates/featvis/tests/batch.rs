@@ -6,7 +6,7 @@ mod common;
 use basis_featvis::{
     Diversity, ImageSettings, Objective, Session, Tile, TransformSettings, direction, similarity,
 };
-use basis_models::TapId;
+use basis_models::{Network, TapId};
 use burn::tensor::{Device, Tensor, TensorData};
 
 const STEPS: usize = 12;
@@ -88,7 +88,7 @@ fn assert_batch_matches_singles(tiles: Vec<Tile>) {
 
 #[test]
 fn a_batch_of_neurons_and_random_directions_follows_each_ones_own_optimization() {
-    let tap = TapId::from_name("block8").unwrap();
+    let tap = Network::Lite0.tap("block8").unwrap();
     let tiles = vec![
         Tile {
             objective: Objective::channel(tap, 10),
@@ -112,7 +112,7 @@ fn a_batch_of_neurons_and_random_directions_follows_each_ones_own_optimization()
 
 #[test]
 fn a_batch_whose_objectives_read_differently_is_still_each_ones_own() {
-    let tap = TapId::from_name("block5").unwrap();
+    let tap = Network::Lite0.tap("block5").unwrap();
     let mut negative = Objective::channel(tap, 3);
     negative.negative = true;
     let tiles = vec![
@@ -160,7 +160,7 @@ fn similarity_of(session: &Session, device: &Device, tap: TapId) -> f32 {
 #[test]
 fn diversity_pushes_the_faces_of_one_direction_apart() {
     let device = Device::flex().autodiff();
-    let tap = TapId::from_name("block8").unwrap();
+    let tap = Network::Lite0.tap("block8").unwrap();
     let tiles: Vec<Tile> = (0..4)
         .map(|seed| Tile {
             objective: Objective::channel(tap, 10),
@@ -187,8 +187,8 @@ fn diversity_pushes_the_faces_of_one_direction_apart() {
 #[test]
 fn a_batch_refuses_mixed_layers_and_uneven_diversity_groups() {
     let device = Device::flex().autodiff();
-    let block8 = TapId::from_name("block8").unwrap();
-    let block5 = TapId::from_name("block5").unwrap();
+    let block8 = Network::Lite0.tap("block8").unwrap();
+    let block5 = Network::Lite0.tap("block5").unwrap();
     let mixed = vec![
         Tile {
             objective: Objective::channel(block8, 1),
@@ -268,7 +268,7 @@ fn references_are_four_diverse_faces_of_the_direction_and_reproducible() {
 #[test]
 fn steps_that_are_not_read_back_make_the_same_images() {
     let device = Device::flex().autodiff();
-    let tap = TapId::from_name("block8").unwrap();
+    let tap = Network::Lite0.tap("block8").unwrap();
     let tiles = vec![
         Tile {
             objective: Objective::channel(tap, 3),

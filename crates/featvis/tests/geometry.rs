@@ -3,7 +3,7 @@
 
 mod common;
 
-use basis_models::TapId;
+use basis_models::Network;
 use burn::tensor::{Device, Distribution, Tensor};
 
 /// Width and height of the region of input pixels with a non-zero gradient for the centre
@@ -11,7 +11,7 @@ use burn::tensor::{Device, Distribution, Tensor};
 fn gradient_support(layer: &str, size: usize) -> (usize, usize) {
     let device = Device::flex().autodiff();
     let model = common::model(&device);
-    let tap = TapId::from_name(layer).unwrap();
+    let tap = Network::Lite0.tap(layer).unwrap();
     let input = Tensor::<4>::random([1, 3, size, size], Distribution::Uniform(0.2, 0.8), &device)
         .require_grad();
     let output = model.forward_to(input.clone(), tap);
@@ -49,7 +49,7 @@ fn the_gradient_of_one_position_reaches_exactly_its_receptive_field() {
         ("block5.expand", 160),
         ("block5", 160),
     ] {
-        let field = TapId::from_name(layer).unwrap().receptive_field();
+        let field = Network::Lite0.tap(layer).unwrap().receptive_field();
         assert!(
             field < size,
             "{layer}: the field must fit the input to be measured whole"

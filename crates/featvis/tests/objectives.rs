@@ -3,13 +3,13 @@
 mod common;
 
 use basis_featvis::{Objective, Positions, direction};
-use basis_models::TapId;
+use basis_models::{Network, TapId};
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 
 fn activations(layer: &str) -> (TapId, Tensor<4>) {
     let device = Device::flex();
     let model = common::model(&device);
-    let tap = TapId::from_name(layer).unwrap();
+    let tap = Network::Lite0.tap(layer).unwrap();
     let image = Tensor::<4>::random([1, 3, 96, 96], Distribution::Uniform(0.0, 1.0), &device);
     (tap, model.forward_to(image, tap))
 }
@@ -89,7 +89,7 @@ fn cos_power_values_are_exact_on_a_known_vector() {
     // x = [1, 1] at one position, d = [1, 0]: dot 1, cos √2/2, so dot·cos^p = 1, √2/2, 1/2.
     let device = Device::flex();
     let x = Tensor::<4>::from_data(TensorData::new(vec![1.0f32, 1.0], [1, 2, 1, 1]), &device);
-    let tap = TapId::from_name("stem").unwrap();
+    let tap = Network::Lite0.tap("stem").unwrap();
     for (p, expected) in [
         (0.0, 1.0),
         (1.0, std::f32::consts::FRAC_1_SQRT_2),

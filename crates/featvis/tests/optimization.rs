@@ -5,7 +5,7 @@ mod common;
 use basis_featvis::{
     ImageSettings, Objective, Parametrization, Session, TransformSettings, direction,
 };
-use basis_models::TapId;
+use basis_models::Network;
 use burn::tensor::Device;
 
 const STEPS: usize = 32;
@@ -45,7 +45,7 @@ fn thirty_two_steps_raise_the_objective_at_three_depths_and_inside_a_block() {
         ("block8", 10),
         ("block14", 20),
     ] {
-        let tap = TapId::from_name(layer).unwrap();
+        let tap = Network::Lite0.tap(layer).unwrap();
         let mut session = start(
             Objective::channel(tap, channel),
             Parametrization::Fft { decay_power: 1.0 },
@@ -62,7 +62,7 @@ fn thirty_two_steps_raise_the_objective_at_three_depths_and_inside_a_block() {
 
 #[test]
 fn random_directions_pixels_and_minimizing_are_optimized_too() {
-    let tap = TapId::from_name("block8").unwrap();
+    let tap = Network::Lite0.tap("block8").unwrap();
     let values: Vec<f32> = direction::mix(112, 10, 7, 0.5)
         .iter()
         .map(|&v| v as f32)
@@ -90,7 +90,7 @@ fn random_directions_pixels_and_minimizing_are_optimized_too() {
 
 #[test]
 fn warm_start_keeps_the_image_and_changes_the_objective() {
-    let tap = TapId::from_name("block5").unwrap();
+    let tap = Network::Lite0.tap("block5").unwrap();
     let mut session = start(
         Objective::channel(tap, 1),
         Parametrization::Fft { decay_power: 1.0 },
@@ -123,7 +123,7 @@ fn warm_start_keeps_the_image_and_changes_the_objective() {
 
 #[test]
 fn the_same_seed_gives_the_same_pixels() {
-    let tap = TapId::from_name("block3").unwrap();
+    let tap = Network::Lite0.tap("block3").unwrap();
     let frames: Vec<_> = [4, 4, 5]
         .into_iter()
         .map(|seed| {
@@ -148,7 +148,7 @@ fn the_same_seed_gives_the_same_pixels() {
 
 #[test]
 fn a_checkpoint_restored_in_a_new_session_shows_the_same_image() {
-    let tap = TapId::from_name("block3").unwrap();
+    let tap = Network::Lite0.tap("block3").unwrap();
     let objective = || Objective::channel(tap, 2);
     let mut first = start(objective(), Parametrization::Fft { decay_power: 1.0 }, 6);
     for _ in 0..5 {
@@ -176,7 +176,7 @@ fn a_checkpoint_restored_in_a_new_session_shows_the_same_image() {
 fn a_neuron_silent_on_the_starting_image_still_rises() {
     // block14.dw channel 114 is 0 at every position of the near-grey start: without the
     // redirected ReLU6 gradient it gets no gradient and stays 0 (measured before the fix).
-    let tap = TapId::from_name("block14.dw").unwrap();
+    let tap = Network::Lite0.tap("block14.dw").unwrap();
     let mut session = start(
         Objective::channel(tap, 114),
         Parametrization::Fft { decay_power: 1.0 },

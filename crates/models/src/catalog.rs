@@ -1,70 +1,13 @@
-//! The layers a user can visualize: their names, widths, strides and receptive fields, known
-//! without loading weights. Every MBConv block has three taps: after its expansion's ReLU6
-//! (`blockN.expand`, blocks 1–15; block 0 does not expand), after its depthwise convolution's
-//! ReLU6 (`blockN.dw`) and its linear output (`blockN`, the projection plus the residual).
+//! The layers a user can visualize in each network: their names, widths, strides and receptive
+//! fields, known without loading weights, derived from the network's block shapes. Every MBConv
+//! block has three taps: after its expansion's ReLU6 (`blockN.expand`, from block 1 on; block 0
+//! does not expand), after its depthwise convolution's ReLU6 (`blockN.dw`) and its linear output
+//! (`blockN`, the projection plus the residual).
 
 use std::fmt;
+use std::sync::LazyLock;
 
-/// The network every recipe names.
-pub const MODEL_ID: &str = "efficientnet-lite0";
-
-/// The stem's output channels and stride.
-pub(crate) const STEM_CHANNELS: usize = 32;
-const STEM_STRIDE: usize = 2;
-const STEM_KERNEL: usize = 3;
-pub(crate) const HEAD_CHANNELS: usize = 1280;
-
-/// One MBConv block's shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct BlockSpec {
-    pub input: usize,
-    pub output: usize,
-    pub expansion: usize,
-    pub kernel: usize,
-    pub stride: usize,
-}
-
-impl BlockSpec {
-    /// The width of the expansion and the depthwise convolution.
-    pub const fn hidden(&self) -> usize {
-        self.input * self.expansion
-    }
-}
-
-const fn block(
-    input: usize,
-    output: usize,
-    expansion: usize,
-    kernel: usize,
-    stride: usize,
-) -> BlockSpec {
-    BlockSpec {
-        input,
-        output,
-        expansion,
-        kernel,
-        stride,
-    }
-}
-
-pub(crate) const BLOCKS: [BlockSpec; 16] = [
-    block(32, 16, 1, 3, 1),
-    block(16, 24, 6, 3, 2),
-    block(24, 24, 6, 3, 1),
-    block(24, 40, 6, 5, 2),
-    block(40, 40, 6, 5, 1),
-    block(40, 80, 6, 3, 2),
-    block(80, 80, 6, 3, 1),
-    block(80, 80, 6, 3, 1),
-    block(80, 112, 6, 5, 1),
-    block(112, 112, 6, 5, 1),
-    block(112, 112, 6, 5, 1),
-    block(112, 192, 6, 5, 2),
-    block(192, 192, 6, 5, 1),
-    block(192, 192, 6, 5, 1),
-    block(192, 192, 6, 5, 1),
-    block(192, 320, 6, 3, 1),
-];
+use crate::network::{BlockSpec, HEAD_CHANNELS, Network, STEM_CHANNELS, STEM_KERNEL, STEM_STRIDE};
 
 /// Where inside an MBConv block a tap reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,19 +28,22 @@ pub enum Site {
     Head,
 }
 
-/// One readable point of the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One readable point of a network.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
-    pub name: &'static str,
+    pub name: String,
     pub channels: usize,
     /// Input pixels per activation position along each axis.
     pub stride: usize,
     pub site: Site,
 }
 
-/// Index of a layer in [`LAYERS`]; only constructible for layers that exist.
+/// A layer of one network; only constructible for layers that exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TapId(usize);
+pub struct TapId {
+    network: Network,
+    index: usize,
+}
 
 impl Layer {
     /// What the tap's values come out of: "ReLU6" for the stem, the expansions, the depthwise
@@ -123,14 +69,14 @@ impl Layer {
 
     /// What the tap is within its block, in words: "expand", "depthwise", "output", or the
     /// layer's own name for the stem and the head.
-    pub fn part(&self) -> &'static str {
+    pub fn part(&self) -> &str {
         match self.site {
             Site::Block { point, .. } => match point {
                 Point::Expand => "expand",
                 Point::Depthwise => "depthwise",
                 Point::Output => "output",
             },
-            _ => self.name,
+            _ => &self.name,
         }
     }
 
@@ -148,149 +94,133 @@ impl Layer {
     }
 }
 
-/// The stride of block `index`'s input.
-const fn stride_into(index: usize) -> usize {
-    let mut stride = STEM_STRIDE;
-    let mut i = 0;
-    while i < index {
-        stride *= BLOCKS[i].stride;
-        i += 1;
-    }
-    stride
+/// One network's blocks and taps.
+pub(crate) struct Catalog {
+    pub blocks: Vec<BlockSpec>,
+    layers: Vec<Layer>,
 }
 
-const fn tap(name: &'static str, site: Site) -> Layer {
-    let (channels, stride) = match site {
-        Site::Stem => (STEM_CHANNELS, STEM_STRIDE),
-        Site::Block { index, point } => {
-            let spec = BLOCKS[index];
-            match point {
-                Point::Expand => (spec.hidden(), stride_into(index)),
-                Point::Depthwise => (spec.hidden(), stride_into(index + 1)),
-                Point::Output => (spec.output, stride_into(index + 1)),
+impl Catalog {
+    fn of(network: Network) -> Self {
+        let blocks = network.blocks();
+        let strides = input_strides(&blocks);
+        let at = |name: String, site: Site| {
+            let (channels, stride) = match site {
+                Site::Stem => (STEM_CHANNELS, STEM_STRIDE),
+                Site::Block { index, point } => {
+                    let spec = blocks[index];
+                    match point {
+                        Point::Expand => (spec.hidden(), strides[index]),
+                        Point::Depthwise => (spec.hidden(), strides[index + 1]),
+                        Point::Output => (spec.output, strides[index + 1]),
+                    }
+                }
+                Site::Head => (HEAD_CHANNELS, strides[blocks.len()]),
+            };
+            Layer {
+                name,
+                channels,
+                stride,
+                site,
             }
+        };
+        // Forward order. The first release's 18 layers (stem, block0..block15, head) keep their
+        // names, so its links still name the same activations.
+        let mut layers = vec![at("stem".into(), Site::Stem)];
+        for (index, spec) in blocks.iter().enumerate() {
+            let mut point = |suffix: &str, point: Point| {
+                layers.push(at(
+                    format!("block{index}{suffix}"),
+                    Site::Block { index, point },
+                ));
+            };
+            if spec.expansion != 1 {
+                point(".expand", Point::Expand);
+            }
+            point(".dw", Point::Depthwise);
+            point("", Point::Output);
         }
-        Site::Head => (HEAD_CHANNELS, stride_into(BLOCKS.len())),
-    };
-    Layer {
-        name,
-        channels,
-        stride,
-        site,
+        layers.push(at("head".into(), Site::Head));
+        Self { blocks, layers }
     }
 }
 
-const fn expand(name: &'static str, index: usize) -> Layer {
-    tap(
-        name,
-        Site::Block {
-            index,
-            point: Point::Expand,
-        },
-    )
+/// The stride of each block's input, and after the last block that of the head.
+fn input_strides(blocks: &[BlockSpec]) -> Vec<usize> {
+    std::iter::once(STEM_STRIDE)
+        .chain(blocks.iter().scan(STEM_STRIDE, |stride, block| {
+            *stride *= block.stride;
+            Some(*stride)
+        }))
+        .collect()
 }
 
-const fn dw(name: &'static str, index: usize) -> Layer {
-    tap(
-        name,
-        Site::Block {
-            index,
-            point: Point::Depthwise,
-        },
-    )
-}
-
-const fn output(name: &'static str, index: usize) -> Layer {
-    tap(
-        name,
-        Site::Block {
-            index,
-            point: Point::Output,
-        },
-    )
-}
-
-/// Every tap, in forward order: the stem, each block's expansion (from block 1 on), depthwise
-/// and output, the head. The names of the first release's 18 layers are unchanged, so its links
-/// still name the same activations.
-pub const LAYERS: [Layer; 49] = [
-    tap("stem", Site::Stem),
-    dw("block0.dw", 0),
-    output("block0", 0),
-    expand("block1.expand", 1),
-    dw("block1.dw", 1),
-    output("block1", 1),
-    expand("block2.expand", 2),
-    dw("block2.dw", 2),
-    output("block2", 2),
-    expand("block3.expand", 3),
-    dw("block3.dw", 3),
-    output("block3", 3),
-    expand("block4.expand", 4),
-    dw("block4.dw", 4),
-    output("block4", 4),
-    expand("block5.expand", 5),
-    dw("block5.dw", 5),
-    output("block5", 5),
-    expand("block6.expand", 6),
-    dw("block6.dw", 6),
-    output("block6", 6),
-    expand("block7.expand", 7),
-    dw("block7.dw", 7),
-    output("block7", 7),
-    expand("block8.expand", 8),
-    dw("block8.dw", 8),
-    output("block8", 8),
-    expand("block9.expand", 9),
-    dw("block9.dw", 9),
-    output("block9", 9),
-    expand("block10.expand", 10),
-    dw("block10.dw", 10),
-    output("block10", 10),
-    expand("block11.expand", 11),
-    dw("block11.dw", 11),
-    output("block11", 11),
-    expand("block12.expand", 12),
-    dw("block12.dw", 12),
-    output("block12", 12),
-    expand("block13.expand", 13),
-    dw("block13.dw", 13),
-    output("block13", 13),
-    expand("block14.expand", 14),
-    dw("block14.dw", 14),
-    output("block14", 14),
-    expand("block15.expand", 15),
-    dw("block15.dw", 15),
-    output("block15", 15),
-    tap("head", Site::Head),
+static CATALOGS: [LazyLock<Catalog>; 3] = [
+    LazyLock::new(|| Catalog::of(Network::Lite0)),
+    LazyLock::new(|| Catalog::of(Network::Lite1)),
+    LazyLock::new(|| Catalog::of(Network::Lite2)),
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown layer `{0}` (known: stem, block0..block15, block0.dw..block15.dw, block1.expand..block15.expand, head)"
-)]
-pub struct UnknownLayer(pub String);
+impl Network {
+    pub(crate) fn catalog(self) -> &'static Catalog {
+        &CATALOGS[self as usize]
+    }
 
-impl TapId {
-    pub fn from_name(name: &str) -> Result<Self, UnknownLayer> {
-        LAYERS
-            .iter()
-            .position(|layer| layer.name == name)
-            .map(TapId)
-            .ok_or_else(|| UnknownLayer(name.to_owned()))
+    /// Every layer of the network, in forward order.
+    pub fn layers(self) -> &'static [Layer] {
+        &self.catalog().layers
     }
 
     /// Every tap, in forward order.
-    pub fn all() -> impl Iterator<Item = TapId> {
-        (0..LAYERS.len()).map(TapId)
+    pub fn taps(self) -> impl Iterator<Item = TapId> {
+        (0..self.layers().len()).map(move |index| TapId {
+            network: self,
+            index,
+        })
+    }
+
+    /// The layer named `name`.
+    pub fn tap(self, name: &str) -> Result<TapId, UnknownLayer> {
+        self.layers()
+            .iter()
+            .position(|layer| layer.name == name)
+            .map(|index| TapId {
+                network: self,
+                index,
+            })
+            .ok_or_else(|| UnknownLayer {
+                network: self,
+                name: name.to_owned(),
+            })
+    }
+
+    /// How many MBConv blocks the network has.
+    pub fn block_count(self) -> usize {
+        self.catalog().blocks.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown layer `{name}` in {network} (known: stem, block0..block{last}, block0.dw..block{last}.dw, block1.expand..block{last}.expand, head)",
+    last = network.block_count() - 1
+)]
+pub struct UnknownLayer {
+    pub network: Network,
+    pub name: String,
+}
+
+impl TapId {
+    pub fn network(self) -> Network {
+        self.network
     }
 
     pub fn layer(self) -> &'static Layer {
-        &LAYERS[self.0]
+        &self.network.layers()[self.index]
     }
 
     pub fn name(self) -> &'static str {
-        self.layer().name
+        &self.layer().name
     }
 
     pub fn channels(self) -> usize {
@@ -305,13 +235,15 @@ impl TapId {
     /// field): each k×k convolution adds (k − 1) times the stride accumulated before it; 1×1
     /// convolutions add nothing.
     pub fn receptive_field(self) -> usize {
+        let blocks = &self.network.catalog().blocks;
+        let strides = input_strides(blocks);
         let stem = 1 + (STEM_KERNEL - 1);
-        let through = |blocks: usize| {
-            BLOCKS[..blocks]
+        let through = |count: usize| {
+            blocks[..count]
                 .iter()
-                .enumerate()
-                .fold(stem, |field, (i, spec)| {
-                    field + (spec.kernel - 1) * stride_into(i)
+                .zip(&strides)
+                .fold(stem, |field, (spec, stride)| {
+                    field + (spec.kernel - 1) * stride
                 })
         };
         match self.site() {
@@ -321,7 +253,7 @@ impl TapId {
                 point: Point::Expand,
             } => through(index),
             Site::Block { index, .. } => through(index + 1),
-            Site::Head => through(BLOCKS.len()),
+            Site::Head => through(blocks.len()),
         }
     }
 }
@@ -338,8 +270,10 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_names_are_rejected() {
-        for tap in TapId::all() {
-            assert_eq!(TapId::from_name(tap.name()), Ok(tap));
+        for network in Network::ALL {
+            for tap in network.taps() {
+                assert_eq!(network.tap(tap.name()), Ok(tap));
+            }
         }
         for unknown in [
             "block16",
@@ -348,8 +282,21 @@ mod tests {
             "block8.project",
             "",
         ] {
-            assert_eq!(TapId::from_name(unknown), Err(UnknownLayer(unknown.into())));
+            assert_eq!(
+                Network::Lite0.tap(unknown),
+                Err(UnknownLayer {
+                    network: Network::Lite0,
+                    name: unknown.into()
+                })
+            );
         }
+        assert!(Network::Lite1.tap("block20.dw").is_ok());
+        assert!(Network::Lite1.tap("block21").is_err());
+        assert_eq!(
+            Network::Lite0.tap("block16").unwrap_err().to_string(),
+            "unknown layer `block16` in efficientnet-lite0 (known: stem, block0..block15, \
+             block0.dw..block15.dw, block1.expand..block15.expand, head)"
+        );
     }
 
     /// The first release's 18 layers keep their names, shapes and order among themselves.
@@ -375,7 +322,8 @@ mod tests {
             ("block15", 320, 32, 851),
             ("head", 1280, 32, 851),
         ];
-        let kept: Vec<_> = TapId::all()
+        let kept: Vec<_> = Network::Lite0
+            .taps()
             .filter(|t| !t.name().contains('.'))
             .map(|t| {
                 (
@@ -392,7 +340,7 @@ mod tests {
     #[test]
     fn hidden_taps_have_the_blocks_widths_strides_and_fields() {
         let of = |name: &str| {
-            let tap = TapId::from_name(name).unwrap();
+            let tap = Network::Lite0.tap(name).unwrap();
             (
                 tap.channels(),
                 tap.layer().stride,
@@ -409,17 +357,42 @@ mod tests {
         assert_eq!(of("block0.dw"), (32, 2, 7, "ReLU6"));
         assert_eq!(of("block15.expand").0, 1152);
         assert_eq!(
-            TapId::from_name("block8.dw").unwrap().layer().label(),
+            Network::Lite0.tap("block8.dw").unwrap().layer().label(),
             "block8 · depthwise 480 · ReLU6"
         );
         assert_eq!(
-            TapId::from_name("block8").unwrap().layer().label(),
+            Network::Lite0.tap("block8").unwrap().layer().label(),
             "block8 · output 112 · linear"
         );
         assert_eq!(
-            TapId::from_name("head").unwrap().layer().label(),
+            Network::Lite0.tap("head").unwrap().layer().label(),
             "head 1280 · ReLU6"
         );
-        assert_eq!(LAYERS.iter().map(|l| l.channels).max(), Some(1280));
+        assert_eq!(
+            Network::Lite0.layers().iter().map(|l| l.channels).max(),
+            Some(1280)
+        );
+    }
+
+    /// Lite1 and Lite2 have 21 blocks, 64 taps each; Lite2's wider stages show in its taps, and
+    /// its larger input does not change the strides.
+    #[test]
+    fn larger_networks_have_their_own_catalogs() {
+        assert_eq!(Network::Lite0.layers().len(), 49);
+        assert_eq!(Network::Lite1.layers().len(), 64);
+        assert_eq!(Network::Lite2.layers().len(), 64);
+        let of = |network: Network, name: &str| {
+            let tap = network.tap(name).unwrap();
+            (tap.channels(), tap.layer().stride, tap.receptive_field())
+        };
+        assert_eq!(of(Network::Lite1, "block20"), (320, 32, 1115));
+        assert_eq!(of(Network::Lite2, "block20"), (352, 32, 1115));
+        assert_eq!(of(Network::Lite2, "block20.expand").0, 208 * 6);
+        assert_eq!(of(Network::Lite2, "block8.dw"), (88 * 6, 16, 155));
+        assert_eq!(Network::Lite2.tap("head").unwrap().channels(), 1280);
+        assert_ne!(
+            Network::Lite0.tap("block8").unwrap(),
+            Network::Lite1.tap("block8").unwrap()
+        );
     }
 }

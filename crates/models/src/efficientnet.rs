@@ -1,5 +1,5 @@
-//! EfficientNet-Lite0 (Tan & Le, 2019; the "lite" variant drops squeeze-and-excitation and uses
-//! ReLU6 so it quantizes well). BatchNorm is folded into each convolution's bias at import, so
+//! EfficientNet-Lite0, -Lite1 and -Lite2 (Tan & Le, 2019; the "lite" variant drops
+//! squeeze-and-excitation and uses ReLU6 so it quantizes well), built from [`Network`]'s shapes. BatchNorm is folded into each convolution's bias at import, so
 //! every layer here is a convolution followed, where the architecture says so, by ReLU6.
 
 use burn::backend::ops::ConvOptions;
@@ -8,16 +8,17 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::{Device, Tensor};
 
-use crate::catalog::{BLOCKS, BlockSpec, HEAD_CHANNELS, Point, STEM_CHANNELS, Site, TapId};
+use crate::catalog::{Point, Site, TapId};
 use crate::depthwise::depthwise_conv2d;
+use crate::network::{BlockSpec, HEAD_CHANNELS, Network, STEM_CHANNELS};
 use crate::relu6::{Gradient, relu6};
 
 pub const NUM_CLASSES: usize = 1000;
-/// The resolution the classifier was trained at.
-pub const INPUT_SIZE: usize = 224;
 
 #[derive(Module, Debug)]
-pub struct EfficientNetLite0 {
+pub struct EfficientNetLite {
+    #[module(skip)]
+    network: Network,
     pub(crate) stem: Conv2d,
     pub(crate) blocks: Vec<MbConv>,
     pub(crate) head: Conv2d,
@@ -118,16 +119,19 @@ impl MbConv {
     }
 }
 
-impl EfficientNetLite0 {
+impl EfficientNetLite {
     /// The architecture with zero weights; [`crate::load_weights`] fills it.
-    pub fn new(device: &Device) -> Self {
+    pub fn new(network: Network, device: &Device) -> Self {
+        let blocks = &network.catalog().blocks;
+        let head_input = blocks.last().expect("every network has blocks").output;
         Self {
+            network,
             stem: conv([3, STEM_CHANNELS], 3, 2, 1, device),
-            blocks: BLOCKS
+            blocks: blocks
                 .iter()
                 .map(|spec| MbConv::new(*spec, device))
                 .collect(),
-            head: conv([BLOCKS[15].output, HEAD_CHANNELS], 1, 1, 1, device),
+            head: conv([head_input, HEAD_CHANNELS], 1, 1, 1, device),
             classifier: LinearConfig::new(HEAD_CHANNELS, NUM_CLASSES)
                 .with_initializer(Initializer::Zeros)
                 .init(device),
@@ -139,14 +143,23 @@ impl EfficientNetLite0 {
         rgb.mul_scalar(255.0 / 128.0).sub_scalar(127.0 / 128.0)
     }
 
-    /// Activations at `tap` for RGB images in [0, 1], shape `[batch, 3, h, w]`. Nothing past the
-    /// tap is computed.
+    pub fn network(&self) -> Network {
+        self.network
+    }
+
+    /// Activations at `tap` (a tap of this network) for RGB images in [0, 1], shape
+    /// `[batch, 3, h, w]`. Nothing past the tap is computed.
     pub fn forward_to(&self, rgb: Tensor<4>, tap: TapId) -> Tensor<4> {
         self.forward_with(rgb, tap, Gradient::Exact)
     }
 
     /// [`Self::forward_to`], with every ReLU6 passing its gradient back as `gradient` says.
     pub fn forward_with(&self, rgb: Tensor<4>, tap: TapId, gradient: Gradient) -> Tensor<4> {
+        debug_assert_eq!(
+            tap.network(),
+            self.network,
+            "{tap} is another network's tap"
+        );
         let x = relu6(self.stem.forward(Self::normalize(rgb)), gradient);
         match tap.site() {
             Site::Stem => x,
@@ -178,7 +191,10 @@ impl EfficientNetLite0 {
 
     /// Class logits, `[batch, 1000]`, in the standard ImageNet class order.
     pub fn logits(&self, rgb: Tensor<4>) -> Tensor<2> {
-        let head = TapId::from_name("head").expect("the head is in the catalog");
+        let head = self
+            .network
+            .tap("head")
+            .expect("the head is in the catalog");
         let features = self
             .forward_to(rgb, head)
             .mean_dim(3)

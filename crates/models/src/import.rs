@@ -9,7 +9,8 @@ use burn::tensor::{Bytes, DType, Device};
 use burn_store::burn_pack::{Tensor as PackTensor, Writer};
 use burn_store::pytorch::PytorchReader;
 
-use crate::efficientnet::EfficientNetLite0;
+use crate::efficientnet::EfficientNetLite;
+use crate::network::Network;
 
 /// The checkpoint's BatchNorm epsilon (TensorFlow's EfficientNet default).
 const BN_EPSILON: f32 = 1e-3;
@@ -94,11 +95,15 @@ fn checkpoint_conv(module_path: &str) -> Option<(String, String)> {
 
 /// Reads the checkpoint and returns the bytes of the weights file. The output is byte-for-byte
 /// reproducible (no parameter ids), so its hash names the weights.
-pub fn convert(checkpoint: &Path, device: &Device) -> Result<Vec<u8>, ImportError> {
+pub fn convert(
+    network: Network,
+    checkpoint: &Path,
+    device: &Device,
+) -> Result<Vec<u8>, ImportError> {
     let reader =
         PytorchReader::new(checkpoint).map_err(|error| ImportError::Read(error.to_string()))?;
     let checkpoint = Checkpoint(reader.into_tensors());
-    let skeleton = EfficientNetLite0::new(device);
+    let skeleton = EfficientNetLite::new(network, device);
 
     let mut folded: HashMap<String, (Vec<f32>, Vec<f32>)> = HashMap::new();
     let mut tensors = Vec::new();

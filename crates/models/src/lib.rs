@@ -1,4 +1,4 @@
-//! EfficientNet-Lite0 as readable burn modules, with named taps so a visualization only computes
+//! EfficientNet-Lite0, -Lite1 and -Lite2 as readable burn modules, with named taps so a visualization only computes
 //! the layers it needs.
 
 mod catalog;
@@ -8,13 +8,15 @@ pub mod depthwise;
 mod efficientnet;
 #[cfg(feature = "import")]
 pub mod import;
+mod network;
 #[cfg(feature = "network")]
 pub mod relu6;
 #[cfg(feature = "network")]
 mod weights;
 
-pub use catalog::{LAYERS, Layer, MODEL_ID, Point, Site, TapId, UnknownLayer};
+pub use catalog::{Layer, Point, Site, TapId, UnknownLayer};
 #[cfg(feature = "network")]
-pub use efficientnet::{EfficientNetLite0, INPUT_SIZE, MbConv, NUM_CLASSES};
+pub use efficientnet::{EfficientNetLite, MbConv, NUM_CLASSES};
+pub use network::{Network, UnknownNetwork};
 #[cfg(feature = "network")]
 pub use weights::{WeightsError, load_weights, weights_hash, weights_id};

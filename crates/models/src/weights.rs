@@ -6,7 +6,8 @@ use burn::store::{BurnpackStore, ModuleSnapshot};
 use burn::tensor::{Bytes, Device};
 use sha2::{Digest, Sha256};
 
-use crate::efficientnet::EfficientNetLite0;
+use crate::efficientnet::EfficientNetLite;
+use crate::network::Network;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WeightsError {
@@ -29,10 +30,15 @@ pub fn weights_id(sha256: &[u8; 32]) -> String {
     hex::encode(&sha256[..8])
 }
 
-/// Builds the network on `device` from a weights file's bytes. Parameters are frozen: feature
-/// visualization differentiates with respect to the image only.
-pub fn load_weights(bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0, WeightsError> {
-    let mut model = EfficientNetLite0::new(device);
+/// Builds `network` on `device` from a weights file's bytes. Parameters are frozen: feature
+/// visualization differentiates with respect to the image only. Another network's file is
+/// refused (its tensors have other shapes, or other blocks).
+pub fn load_weights(
+    network: Network,
+    bytes: Vec<u8>,
+    device: &Device,
+) -> Result<EfficientNetLite, WeightsError> {
+    let mut model = EfficientNetLite::new(network, device);
     let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes)));
     let result = model
         .load_from(&mut store)

@@ -19,16 +19,16 @@ pub enum RecipeError {
     UnknownVersion(u8),
     #[error("preset: `{0}` is unknown (known: quick, classroom, faithful)")]
     UnknownPreset(String),
-    #[error("model: `{0}` is unknown (this build has efficientnet-lite0)")]
+    #[error(
+        "model: `{0}` is unknown (this build has efficientnet-lite0, efficientnet-lite1, efficientnet-lite2)"
+    )]
     UnknownModel(String),
     #[error("weights: `{0}` is not a weights hash (16 lowercase hex digits)")]
     BadWeightsHash(String),
     #[error("weights: the recipe was made with weights {recipe}, but these weights are {loaded}")]
     WeightsMismatch { recipe: String, loaded: String },
-    #[error(
-        "layer: `{0}` is unknown (known: stem, block0..block15, block0.dw..block15.dw, block1.expand..block15.expand, head)"
-    )]
-    UnknownLayer(String),
+    #[error("layer: {0}")]
+    UnknownLayer(basis_models::UnknownLayer),
     #[error(
         "layer: a contrast puts a block's hidden ReLU6 tap (e.g. block8.dw or block8.expand) beside its output; `{0}` is not one"
     )]

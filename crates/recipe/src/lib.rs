@@ -22,7 +22,7 @@ pub mod stats;
 mod validate;
 pub mod wire;
 
-use basis_models::{MODEL_ID, TapId};
+use basis_models::{Network, TapId};
 
 pub use code::{Answer, CodeError, ResultCode};
 pub use codec::MAX_ENCODED_LENGTH;
@@ -44,6 +44,8 @@ pub use wire::FORMAT_VERSION;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipe {
+    /// The network's id (`basis_models::Network::id`); links of the first release name
+    /// efficientnet-lite0.
     pub model: String,
     /// `basis_models::weights_hash` of the weights the image was made with.
     pub weights: String,
@@ -120,10 +122,15 @@ impl Default for TransformSettings {
 }
 
 impl Recipe {
-    /// Lucid's defaults on a mid-depth layer, for the given weights.
+    /// Lucid's defaults on a mid-depth layer of EfficientNet-Lite0, for the given weights.
     pub fn new(weights: impl Into<String>) -> Self {
+        Self::for_network(Network::Lite0, weights)
+    }
+
+    /// Lucid's defaults on a mid-depth layer of `network`, for the given weights.
+    pub fn for_network(network: Network, weights: impl Into<String>) -> Self {
         Self {
-            model: MODEL_ID.to_owned(),
+            model: network.id().to_owned(),
             weights: weights.into(),
             layer: "block8".to_owned(),
             channel: 10,
@@ -138,7 +145,32 @@ impl Recipe {
         }
     }
 
+    /// The same settings on `network`'s `weights`: the layer where that network has it (else the
+    /// default layer), the channel where the layer is that wide (else its last).
+    pub fn on_network(&self, network: Network, weights: impl Into<String>) -> Self {
+        let defaults = Self::for_network(network, weights);
+        let tap = network
+            .tap(&self.layer)
+            .or_else(|_| defaults.tap())
+            .expect("the default layer is in every network");
+        Self {
+            model: defaults.model,
+            weights: defaults.weights,
+            layer: tap.name().to_owned(),
+            channel: self.channel.min(tap.channels() as u32 - 1),
+            ..self.clone()
+        }
+    }
+
+    /// The network the recipe names.
+    pub fn network(&self) -> Result<Network, RecipeError> {
+        Network::from_id(&self.model).map_err(|_| RecipeError::UnknownModel(self.model.clone()))
+    }
+
+    /// The recipe's layer in its network.
     pub fn tap(&self) -> Result<TapId, RecipeError> {
-        TapId::from_name(&self.layer).map_err(|_| RecipeError::UnknownLayer(self.layer.clone()))
+        self.network()?
+            .tap(&self.layer)
+            .map_err(RecipeError::UnknownLayer)
     }
 }

@@ -1,7 +1,5 @@
 //! Every field checked against what the engine can render in reasonable time and memory.
 
-use basis_models::MODEL_ID;
-
 use crate::{Parametrization, Recipe, RecipeError};
 
 const MIN_SIZE: usize = 32;
@@ -64,9 +62,7 @@ impl Recipe {
     }
 
     pub fn validate(&self) -> Result<(), RecipeError> {
-        if self.model != MODEL_ID {
-            return Err(RecipeError::UnknownModel(self.model.clone()));
-        }
+        self.network()?;
         let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
         if self.weights.len() != 16 || !self.weights.chars().all(hex) {
             return Err(RecipeError::BadWeightsHash(self.weights.clone()));

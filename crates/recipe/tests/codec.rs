@@ -109,7 +109,9 @@ fn each_malformed_string_gets_the_right_typed_error() {
             e.field() == Some("weights")
         }),
         (with(|r| r.layer = "block16".into()), |e| {
-            *e == UnknownLayer("block16".into())
+            e.to_string()
+                == "layer: unknown layer `block16` in efficientnet-lite0 (known: stem, block0..block15, \
+                    block0.dw..block15.dw, block1.expand..block15.expand, head)"
         }),
         (with(|r| r.layer = "<b>stem</b>".into()), |e| {
             e.field() == Some("layer")
@@ -286,4 +288,59 @@ fn random_strings_never_panic() {
             assert!(recipe.validate().is_ok());
         }
     }
+}
+
+/// A recipe names its network; each network's own layers and widths are checked against it.
+#[test]
+fn a_recipe_names_its_network_and_is_checked_against_it() {
+    use basis_models::Network;
+    let mut lite2 = Recipe::for_network(Network::Lite2, WEIGHTS);
+    lite2.layer = "block20.dw".into();
+    lite2.channel = 208 * 6 - 1;
+    let decoded = Recipe::decode(&lite2.encode()).unwrap();
+    assert_eq!(decoded, lite2);
+    assert_eq!(decoded.network(), Ok(Network::Lite2));
+    assert_eq!(decoded.tap().unwrap().channels(), 1248);
+
+    let mut on_lite0 = lite2.clone();
+    on_lite0.model = Network::Lite0.id().into();
+    assert!(matches!(
+        Recipe::decode(&on_lite0.encode()),
+        Err(RecipeError::UnknownLayer(_))
+    ));
+    // The deeper networks' stages are longer: block8 is 112 wide in Lite0, 80 in Lite1 (the
+    // fourth stage's second block), 88 in Lite2.
+    let mut wide = Recipe::for_network(Network::Lite0, WEIGHTS);
+    wide.channel = 100;
+    assert!(Recipe::decode(&wide.encode()).is_ok());
+    wide.model = Network::Lite2.id().into();
+    assert!(matches!(
+        Recipe::decode(&wide.encode()),
+        Err(RecipeError::ChannelOutOfRange { channels: 88, .. })
+    ));
+}
+
+/// Moving a recipe to another network keeps its settings, its layer where the network has it
+/// and its channel where the layer is that wide.
+#[test]
+fn a_recipe_moves_to_another_network() {
+    use basis_models::Network;
+    let mut lite1 = Recipe::for_network(Network::Lite1, WEIGHTS);
+    (lite1.layer, lite1.channel, lite1.seed, lite1.mix) = ("block8.dw".into(), 479, 9, 0.25);
+    let on_lite2 = lite1.on_network(Network::Lite2, "fedcba9876543210");
+    assert_eq!(on_lite2.model, "efficientnet-lite2");
+    assert_eq!(on_lite2.weights, "fedcba9876543210");
+    // Lite2's block8.dw is 528 wide: the channel stays.
+    assert_eq!(
+        (on_lite2.layer.as_str(), on_lite2.channel),
+        ("block8.dw", 479)
+    );
+    assert_eq!((on_lite2.seed, on_lite2.mix), (9, 0.25));
+    assert!(on_lite2.validate().is_ok());
+
+    lite1.layer = "block20".into();
+    lite1.channel = 300;
+    let on_lite0 = lite1.on_network(Network::Lite0, WEIGHTS);
+    assert_eq!((on_lite0.layer.as_str(), on_lite0.channel), ("block8", 111));
+    assert!(on_lite0.validate().is_ok());
 }

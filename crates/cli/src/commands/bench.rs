@@ -99,7 +99,7 @@ fn threaded(
     threads: usize,
     recipe: &Recipe,
     recipes: &[Recipe],
-    model: basis_models::EfficientNetLite0,
+    model: basis_models::EfficientNetLite,
     device: &burn::tensor::Device,
 ) -> Result<()> {
     if !(1..=recipes.len()).contains(&threads) {

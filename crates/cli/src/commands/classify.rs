@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use basis_models::{INPUT_SIZE, NUM_CLASSES};
+use basis_models::{NUM_CLASSES, Network};
 use burn::tensor::{Tensor, TensorData};
 
 use crate::backend::Compute;
 use crate::files::{self, DataDir};
+use crate::recipe_args::ModelArg;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -17,8 +18,10 @@ pub struct Args {
     #[arg(long, default_value_t = 5)]
     pub top: usize,
     #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
     pub compute: Compute,
-    /// Weights file (default: the data folder's).
+    /// Weights file (default: the data folder's for the network).
     #[arg(long)]
     pub weights: Option<PathBuf>,
 }
@@ -39,14 +42,18 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
             labels.len()
         );
     }
-    let weights = args.weights.clone().unwrap_or_else(|| data.weights());
+    let network = args.model.network;
+    let weights = args
+        .weights
+        .clone()
+        .unwrap_or_else(|| data.weights(network));
     let device = args.compute.backend.device()?;
-    let model = basis_models::load_weights(files::read_weights(&weights)?, &device)
-        .with_context(|| format!("loading {}", weights.display()))?;
+    let model = basis_models::load_weights(network, files::read_weights(&weights)?, &device)
+        .with_context(|| format!("loading {} as {network}", weights.display()))?;
 
     for path in &args.images {
         let photo = crate::photo::open(path)?;
-        let input = Tensor::<4>::from_data(center_crop(photo), &device);
+        let input = Tensor::<4>::from_data(evaluation_input(network, photo), &device);
         let logits = model
             .logits(input)
             .into_data()
@@ -60,16 +67,17 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     Ok(())
 }
 
-/// The photo's centre crop as the network's input.
-fn center_crop(photo: image::DynamicImage) -> TensorData {
-    let crop = crate::photo::centre_crop(&photo);
-    let mut chw = vec![0.0f32; 3 * INPUT_SIZE * INPUT_SIZE];
+/// The photo's evaluation view at the network's own resolution, as its input.
+fn evaluation_input(network: Network, photo: image::DynamicImage) -> TensorData {
+    let size = network.input_size();
+    let crop = basis_featvis::pool::evaluation_view(&photo.to_rgb8(), size as u32);
+    let mut chw = vec![0.0f32; 3 * size * size];
     for (x, y, pixel) in crop.enumerate_pixels() {
         for c in 0..3 {
-            chw[(c * INPUT_SIZE + y as usize) * INPUT_SIZE + x as usize] = pixel[c] as f32 / 255.0;
+            chw[(c * size + y as usize) * size + x as usize] = pixel[c] as f32 / 255.0;
         }
     }
-    TensorData::new(chw, [1, 3, INPUT_SIZE, INPUT_SIZE])
+    TensorData::new(chw, [1, 3, size, size])
 }
 
 /// Softmax, then the `k` most probable classes, most probable first.

@@ -16,7 +16,7 @@ use crate::backend::Compute;
 use crate::captions::{LINE, caption};
 use crate::files::DataDir;
 use crate::photo::PhotoPool;
-use crate::recipe_args::Network;
+use crate::recipe_args::{Loaded, ModelArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -40,6 +40,8 @@ pub struct Args {
     #[arg(long)]
     pub photos: Option<PathBuf>,
     #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
     pub compute: Compute,
     #[arg(short, long)]
     pub output: PathBuf,
@@ -49,14 +51,15 @@ const TILE: u32 = 96;
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
-    let network = Network::load(&dir.weights(), args.compute.backend)?;
+    let network = args.model.network;
+    let loaded = Loaded::load(network, &dir.weights(network), args.compute.backend)?;
     // The direction as a recipe holds it, so bad flags get the recipe's messages.
     let recipe = Recipe {
         layer: args.layer.clone(),
         channel: args.channel,
         mix: args.mix,
         seed: args.seed,
-        ..Recipe::new(network.weights.clone())
+        ..Recipe::for_network(network, loaded.weights.clone())
     };
     recipe.validate().context("bad flags")?;
     let tap = recipe.tap()?;
@@ -66,8 +69,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         pool::SEED,
     )?;
     let acts = pollster::block_on(pool::activations(
-        &network.model,
-        &network.device,
+        &loaded.model,
+        &loaded.device,
         &pool.crop_images(),
         tap,
         |_| {},

@@ -10,7 +10,6 @@ use anyhow::{Context, Result, bail};
 use basis_featvis::pool::{self, Activations};
 use basis_featvis::queries::{self, RoundCrops};
 use basis_featvis::{Frame, Session};
-use basis_models::TapId;
 use basis_recipe::{Arm, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
@@ -22,7 +21,7 @@ use crate::backend::{Backend, Compute};
 use crate::captions::{CHAR_WIDTH, LINE, caption};
 use crate::files::DataDir;
 use crate::photo::PhotoPool;
-use crate::recipe_args::Network;
+use crate::recipe_args::Loaded;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -42,8 +41,9 @@ pub struct Args {
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
-    let network = Network::load(&dir.weights(), args.compute.backend)?;
-    let mut test = Predict::from(args.test.design(network.weights.clone()));
+    let network = args.test.model.network;
+    let loaded = Loaded::load(network, &dir.weights(network), args.compute.backend)?;
+    let mut test = Predict::from(args.test.design(loaded.weights.clone()));
     if args.controls {
         test.control_rounds = ControlRounds::Borowski;
     }
@@ -72,10 +72,10 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let crop_images = photo_pool.crop_images();
     let mut acts: Vec<(String, Activations)> = Vec::new();
     for layer in &test.layers {
-        let tap = TapId::from_name(layer).context("a validated layer")?;
+        let tap = network.tap(layer).context("a validated layer")?;
         let layer_acts = pollster::block_on(pool::activations(
-            &network.model,
-            &network.device,
+            &loaded.model,
+            &loaded.device,
             &crop_images,
             tap,
             |_| {},
@@ -97,7 +97,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         .collect::<Result<_>>()?;
     if let Some(out) = &args.render {
         render(
-            &network,
+            &loaded,
             args.compute.backend,
             &test,
             &trials,
@@ -161,7 +161,7 @@ const GAP: u32 = 6;
 
 /// Each round's references (one batch with diversity, as the app makes them) and its two photos.
 fn render(
-    network: &Network,
+    loaded: &Loaded,
     backend: Backend,
     test: &Predict,
     trials: &[Trial],
@@ -188,8 +188,8 @@ fn render(
         let references: Vec<Vec<RgbImage>> = match (trial.condition, &shown.references) {
             (Condition::Synthetic, _) => {
                 let mut session = Session::references(
-                    network.model.clone(),
-                    &network.device,
+                    loaded.model.clone(),
+                    &loaded.device,
                     &trial.direction,
                     &trial.reference_seeds,
                 )?;

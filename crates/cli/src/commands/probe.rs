@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::backend::Compute;
 use crate::files::DataDir;
-use crate::recipe_args::Network;
+use crate::recipe_args::{Loaded, ModelArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -31,6 +31,8 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
     pub compute: Compute,
 }
 
@@ -47,16 +49,17 @@ fn parse_pixel(text: &str) -> Result<(u32, u32), String> {
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
-    let network = Network::load(&dir.weights(), args.compute.backend)?;
+    let network = args.model.network;
+    let loaded = Loaded::load(network, &dir.weights(network), args.compute.backend)?;
     let recipe = Recipe {
         layer: args.layer.clone(),
-        ..Recipe::new(network.weights.clone())
+        ..Recipe::for_network(network, loaded.weights.clone())
     };
     let tap = recipe.tap().context("bad --layer")?;
     let crop = crate::photo::centre_crop(&crate::photo::open(&args.photo)?);
     let acts = pollster::block_on(pool::activations(
-        &network.model,
-        &network.device,
+        &loaded.model,
+        &loaded.device,
         &[crop],
         tap,
         |_| {},

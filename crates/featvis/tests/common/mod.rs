@@ -1,14 +1,23 @@
-//! The real network, as `basis setup-weights` left it.
+//! The real networks, as `basis setup-weights` left them.
 
-use basis_models::EfficientNetLite0;
+// Each test binary compiles this module and reads one network or all three.
+#![allow(dead_code)]
+
+use basis_models::{EfficientNetLite, Network};
 use burn::tensor::Device;
 
-pub fn model(device: &Device) -> EfficientNetLite0 {
-    let path = concat!(
+/// EfficientNet-Lite0, the network most tests read.
+pub fn model(device: &Device) -> EfficientNetLite {
+    model_of(Network::Lite0, device)
+}
+
+pub fn model_of(network: Network, device: &Device) -> EfficientNetLite {
+    let path = format!(
+        "{}/../../public/model/{}.bpk",
         env!("CARGO_MANIFEST_DIR"),
-        "/../../public/model/efficientnet-lite0.bpk"
+        network.id()
     );
-    let bytes = std::fs::read(path)
+    let bytes = std::fs::read(&path)
         .unwrap_or_else(|error| panic!("{path}: {error}; run `basis setup-weights` first"));
-    basis_models::load_weights(bytes, device).expect("the weights load")
+    basis_models::load_weights(network, bytes, device).expect("the weights load")
 }
