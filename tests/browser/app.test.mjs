@@ -298,7 +298,7 @@ test('CPU fallback: every control, every failure', async (t) => {
 
   await t.test('the weights id comes from the downloaded bytes, not from the manifest text', async () => {
     const lying = await serveDist({
-      overrides: { '/model/manifest.json': (text) => JSON.stringify({ ...JSON.parse(text), hash: 'ffffffffffffffff' }) },
+      overrides: { '/model/efficientnet-lite0.json': (text) => JSON.stringify({ ...JSON.parse(text), hash: 'ffffffffffffffff' }) },
     });
     t.after(() => lying.close());
     const { page, close } = await open(browser, fragment('--layer', 'block2', '--channel', '4'), { origin: lying.origin });
@@ -413,6 +413,54 @@ test('a page whose program cannot be downloaded says so instead of staying blank
   const { page, close } = await open(browser, fragment('--layer', 'block2'), { origin: refusing.origin });
   await page.waitForSelector('#boot[role="alert"]', { timeout: 60_000 });
   assert.match(await page.textContent('#boot'), /could not load its program \(.+\)\. Check the connection and reload the page/);
+  await close();
+});
+
+test('three networks: a Lite1 link renders on Lite1 and downloads only its weights; the chooser opens the same view on Lite2', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const own = await serveDist();
+  t.after(() => own.close());
+  const { page, record, close } = await open(browser, fragment('--model', 'lite1', '--layer', 'block20.dw', '--channel', '5'), { origin: own.origin });
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.equal(await page.inputValue('#model'), 'efficientnet-lite1');
+  assert.equal(await page.inputValue('#layer'), 'block20.dw', 'a layer only the deeper networks have');
+  assert.equal(await page.getAttribute('#channel', 'max'), String(192 * 6 - 1));
+  const drawn = await pixels(page);
+  const distinct = new Set();
+  for (let i = 0; i < drawn.data.length; i += 4) distinct.add(drawn.data.slice(i, i + 3).join());
+  assert.ok(distinct.size > 50, `a real image (${distinct.size} colours)`);
+  const weights = () => own.served.filter((p) => p.endsWith('.bpk'));
+  assert.deepEqual(weights(), ['/model/efficientnet-lite1.bpk'], 'only the link\'s network is downloaded');
+
+  // The chooser opens the same settings on Lite2 as a new address (the reloaded page reads its
+  // network from the link alone).
+  await Promise.all([page.waitForEvent('load'), page.selectOption('#model', 'efficientnet-lite2')]);
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.equal(await page.inputValue('#model'), 'efficientnet-lite2');
+  assert.equal(await page.inputValue('#layer'), 'block20.dw');
+  assert.equal(await page.inputValue('#channel'), '5');
+  assert.equal(await page.getAttribute('#channel', 'max'), String(208 * 6 - 1));
+  assert.deepEqual(weights(), ['/model/efficientnet-lite1.bpk', '/model/efficientnet-lite2.bpk']);
+
+  // A second visit starts Lite2's engine early (the network last used) with the weights the
+  // engine kept: nothing is downloaded. A Lite0 link then replaces that early engine.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 120_000 });
+  own.served.length = 0;
+  await page.reload();
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.deepEqual(own.served.filter((p) => p !== '/sw.js'), [], 'the second visit is served from the caches');
+  // A new fragment reloads the page (ui::App).
+  const lite0 = fragment('--layer', 'block3', '--channel', '2');
+  await Promise.all([page.waitForEvent('load'), page.evaluate((hash) => { location.hash = hash; }, lite0)]);
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.equal(await page.inputValue('#model'), 'efficientnet-lite0');
+  assert.deepEqual(weights(), ['/model/efficientnet-lite0.bpk']);
+  assert.deepEqual(record.errors, []);
   await close();
 });
 

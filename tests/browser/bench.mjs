@@ -13,7 +13,8 @@
 // opening a 4 + 4 sheet at 64 px to its first and last tile, each on a fresh page with the
 // weights cached. BENCH_PROBE_LAYERS lists taps whose probe is opened on a fresh page: seconds
 // from opening it to its lists (the pool through the network), and milliseconds to the next
-// photo's lists.
+// photo's lists. BENCH_MODEL (lite0, lite1, lite2; default lite0) is the network every link
+// names.
 
 import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
@@ -29,8 +30,11 @@ const MEMORY_LAYERS = (process.env.BENCH_MEMORY_LAYERS ?? '').split(',').filter(
 const LARGE_POOL_LAYERS = (process.env.BENCH_LARGE_POOL_LAYERS ?? '').split(',').filter(Boolean);
 const PROBE_LAYERS = (process.env.BENCH_PROBE_LAYERS ?? '').split(',').filter(Boolean);
 
+// The network every link names (lite0, lite1, lite2).
+const MODEL = process.env.BENCH_MODEL ?? 'lite0';
+
 function link(size, steps, layer = 'block8') {
-  return execFileSync(BASIS, ['link', '--layer', layer, '--channel', '10', '--size', String(size), '--steps', String(steps)])
+  return execFileSync(BASIS, ['link', '--model', MODEL, '--layer', layer, '--channel', '10', '--size', String(size), '--steps', String(steps)])
     .toString()
     .trim();
 }

@@ -54,6 +54,7 @@ pub fn DirectionControls() -> impl IntoView {
     view! {
         <fieldset class="controls" prop:disabled=move || !state.ready()>
             <legend>"Direction"</legend>
+            <super::network_choice::NetworkChoice />
             <div class="control" data-control="layer" hidden=hidden("layer")>
                 <label for="layer">"Layer"</label>
                 <select

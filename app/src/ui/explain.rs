@@ -18,6 +18,12 @@ pub struct Explanation {
     pub source_name: &'static str,
 }
 
+pub const NETWORK: Explanation = Explanation {
+    text: "EfficientNet-Lite0 is the default and the smallest. Lite1 and Lite2 are the same design made deeper (21 blocks instead of 16), Lite2 also wider, trained on larger photos (240 and 260 px): does a bigger network have more meaningful neurons? Each downloads its own weights (18.5, 21.6 and 24.3 MB).",
+    source: "https://arxiv.org/abs/1905.11946",
+    source_name: "Tan & Le 2019",
+};
+
 pub const LAYER: Explanation = Explanation {
     text: "Where in the network to look: early layers answer colours and edges, later ones textures and parts of objects. A block's hidden taps (depthwise, expand) end in ReLU6; its output is linear, where single neurons are not expected to be special.",
     source: DISTILL,

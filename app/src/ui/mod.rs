@@ -29,6 +29,7 @@ mod loaded;
 mod make_quiz;
 mod meter;
 mod motion;
+mod network_choice;
 mod notices;
 mod page_header;
 mod photo_files;

@@ -92,7 +92,8 @@ impl ClassTest {
 }
 
 /// Controls a link may hide, by the names a teacher writes in `hide=`.
-pub const CONTROLS: [&str; 13] = [
+pub const CONTROLS: [&str; 14] = [
+    "model",
     "layer",
     "channel",
     "direction",
