@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, ready, checkedPages, readFileBytes, colours } from './harness.mjs';
+import { serveDist, launch, ready, checkedPages, readFileBytes, colours, DIST } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -258,12 +258,26 @@ test('spot the neuron: each student their own rounds, a tally that grades each a
   await close();
 });
 
-test('make a quiz: a link, a QR code and a tally link, for these weights', async (t) => {
+test('make a quiz: a link, a QR code and a tally link, for these weights, on the network chosen, with no engine', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
-  const { page, close } = await open(browser, '#make-quiz');
-  await ready(page);
+  const { page, record, close } = await open(browser, '#make-quiz');
   await page.waitForFunction(() => document.querySelector('#quiz-link')?.value.includes('#quiz='));
+  // The weights id comes from the network's manifest: nothing downloads the weights.
+  const lite0 = await page.inputValue('#quiz-link');
+  await page.selectOption('#quiz-model', 'efficientnet-lite1');
+  await page.waitForFunction((before) => document.querySelector('#quiz-link')?.value !== before, lite0);
+  assert.equal(await page.locator('.layer-choice input[value="block20.dw"]').count(), 1, 'Lite1 has 21 blocks');
+  await page.check('.layer-choice input[value="block20.dw"]');
+  const lite1 = await page.inputValue('#quiz-link');
+  // The link's bytes hold its strings as they are (wire.rs): the network, its weights id as the
+  // manifest states it, the layer.
+  const bytes = Buffer.from(lite1.split('#quiz=')[1], 'base64url').toString('latin1');
+  const manifest = JSON.parse(Buffer.from(await readFileBytes(`${DIST}/model/efficientnet-lite1.json`)).toString());
+  for (const part of ['efficientnet-lite1', manifest.hash, 'block20.dw']) assert.ok(bytes.includes(part), part);
+  await page.selectOption('#quiz-model', 'efficientnet-lite0');
+  await page.waitForFunction((before) => document.querySelector('#quiz-link')?.value === before, lite0);
+  assert.equal(record.requests.filter((url) => url.endsWith('.bpk')).length, 0);
   await page.fill('#quiz-rounds', '12');
   await page.dispatchEvent('#quiz-rounds', 'change');
   await page.selectOption('#quiz-size', '64');

@@ -110,7 +110,6 @@ test('make a quiz: predict-the-response links, and bad ones say why', async (t) 
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
   const { page, close } = await pages.open(browser, server.origin, '#make-quiz');
-  await ready(page);
   await page.check('#kind-predict');
   await page.waitForFunction(() => document.querySelector('#quiz-link')?.value.includes('#predict='));
   const link = await page.inputValue('#quiz-link');

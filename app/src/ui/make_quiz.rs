@@ -12,11 +12,11 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode, Version};
 
 use super::address::link_to;
-use super::batch::{BatchEngine, BatchStatus};
 use super::class_test::items_note;
 use super::layers::groups;
 use super::page_header::PageHeader;
 use super::tiles::{NumberSelect, TILE_SIZES, TILE_STEPS};
+use super::weights_id::weights_of;
 
 const DEFAULT_LAYERS: [&str; 3] = ["block3", "block8", "block14"];
 
@@ -126,11 +126,20 @@ fn QuizQr(#[prop(into)] link: Signal<Result<String, String>>) -> impl IntoView {
 
 #[component]
 pub fn MakeQuizPage() -> impl IntoView {
-    // The engine is only needed for the weights' hash, which every quiz pins.
-    let engine = BatchEngine::new(Network::Lite0, |_| {});
-    let view = engine.view;
-    let engine = StoredValue::new_local(engine);
-    engine.with_value(|e| e.start());
+    // A quiz pins its network's weights id, which the network's manifest states: making a link
+    // needs no engine (and no download of the weights).
+    let network = RwSignal::new(Network::Lite0);
+    let weights = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |_| {
+        let chosen = network.get();
+        weights.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let id = weights_of(chosen).await;
+            if network.get_untracked() == chosen {
+                weights.set(Some(id));
+            }
+        });
+    });
 
     let layers = RwSignal::new(DEFAULT_LAYERS.map(str::to_owned).to_vec());
     let rounds = RwSignal::new(DEFAULT_ROUNDS);
@@ -142,13 +151,18 @@ pub fn MakeQuizPage() -> impl IntoView {
     let controls = RwSignal::new(false);
 
     let quiz = move || {
-        let weights = view.weights.get()?;
-        let mut base = Recipe::for_network(Network::Lite0, weights);
+        let weights = match weights.get()? {
+            Ok(weights) => weights,
+            Err(why) => return Some(Err(why)),
+        };
+        let network = network.get();
+        let mut base = Recipe::for_network(network, weights);
         base.image.size = size.get() as usize;
         base.steps = steps.get();
         base.seed = seed.get();
         let mut chosen = layers.get();
-        chosen.sort_by_key(|l| Network::Lite0.layers().iter().position(|t| t.name == *l));
+        chosen.retain(|l| network.tap(l).is_ok());
+        chosen.sort_by_key(|l| network.layers().iter().position(|t| t.name == *l));
         let mut design = Design::new(base, chosen, rounds.get());
         if same_items.get() {
             design.items = Items::Shared;
@@ -163,12 +177,12 @@ pub fn MakeQuizPage() -> impl IntoView {
             let quiz = Quiz::from(design);
             quiz.validate().map(|()| ClassTest::Spot(quiz))
         };
-        Some(test.map_err(|e| e.to_string()))
+        Some(test.map_err(|e| format!("That quiz is not possible: {e}.")))
     };
     let link = move || match quiz() {
         Some(Ok(test)) => Ok(link_to(&test.fragment())),
-        Some(Err(error)) => Err(format!("That quiz is not possible: {error}.")),
-        None => Err("Waiting for the engine to report its weights…".into()),
+        Some(Err(error)) => Err(error),
+        None => Err("Reading the network's weights id…".into()),
     };
     let tally = move || match quiz() {
         Some(Ok(test)) => link_to(&test.tally_fragment()),
@@ -185,7 +199,6 @@ pub fn MakeQuizPage() -> impl IntoView {
     view! {
         <main class="make-quiz-page">
             <PageHeader title="Make a quiz" quiz_maker=false />
-            <BatchStatus engine=engine />
             <fieldset class="controls">
                 <legend>"Which quiz"</legend>
                 <label>
@@ -211,40 +224,63 @@ pub fn MakeQuizPage() -> impl IntoView {
             </fieldset>
             <fieldset class="controls">
                 <legend>"Layers"</legend>
-                {groups(Network::Lite0)
-                    .into_iter()
-                    .map(|(group, members)| {
-                        view! {
-                            <div class="layer-group">
-                                <span class="layer-group-name">{group}</span>
-                                {members
-                                    .into_iter()
-                                    .map(|layer| {
-                                        let name = layer.name.as_str();
-                                        view! {
-                                            <label class="layer-choice" title=layer.label()>
-                                                <input
-                                                    type="checkbox"
-                                                    value=name
-                                                    prop:checked=move || {
-                                                        layers.with(|l| l.iter().any(|x| x == name))
-                                                    }
-                                                    on:change=move |ev| toggle(name, event_target_checked(&ev))
-                                                />
-                                                {format!(
-                                                    " {} ({} · {})",
-                                                    layer.part(),
-                                                    layer.channels,
-                                                    layer.activation(),
-                                                )}
-                                            </label>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </div>
+                <label>
+                    "Network "
+                    <select
+                        id="quiz-model"
+                        on:change=move |ev| {
+                            if let Ok(chosen) = Network::from_id(&event_target_value(&ev)) {
+                                network.set(chosen);
+                            }
                         }
-                    })
-                    .collect_view()}
+                    >
+                        {Network::ALL
+                            .map(|n| {
+                                view! {
+                                    <option value=n.id() selected=move || network.get() == n>
+                                        {n.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                {move || {
+                    groups(network.get())
+                        .into_iter()
+                        .map(|(group, members)| {
+                            view! {
+                                <div class="layer-group">
+                                    <span class="layer-group-name">{group}</span>
+                                    {members
+                                        .into_iter()
+                                        .map(|layer| {
+                                            let name = layer.name.as_str();
+                                            view! {
+                                                <label class="layer-choice" title=layer.label()>
+                                                    <input
+                                                        type="checkbox"
+                                                        value=name
+                                                        prop:checked=move || {
+                                                            layers.with(|l| l.iter().any(|x| x == name))
+                                                        }
+                                                        on:change=move |ev| toggle(name, event_target_checked(&ev))
+                                                    />
+                                                    {format!(
+                                                        " {} ({} · {})",
+                                                        layer.part(),
+                                                        layer.channels,
+                                                        layer.activation(),
+                                                    )}
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
             </fieldset>
             <fieldset class="controls quiz-form">
                 <legend>"Rounds and images"</legend>

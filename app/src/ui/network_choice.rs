@@ -6,41 +6,11 @@
 use basis_models::Network;
 use basis_recipe::Link;
 use leptos::prelude::*;
-use serde::Deserialize;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::explain::{self, Explain};
 use super::state::State;
+use super::weights_id::weights_of;
 use super::{ControllerRef, hidden};
-use crate::protocol::manifest_url;
-
-/// The part of a network's manifest the page needs: its weights' id, which links name.
-#[derive(Deserialize)]
-struct Manifest {
-    hash: String,
-}
-
-/// The weights id of `network`, from its manifest, or why it could not be read.
-async fn weights_of(network: Network) -> Result<String, String> {
-    let url = manifest_url(network);
-    let failed = |why: String| format!("{url} could not be read ({why})");
-    let response = JsFuture::from(window().fetch_with_str(&url))
-        .await
-        .map_err(|e| failed(format!("{e:?}")))?
-        .unchecked_into::<web_sys::Response>();
-    if !response.ok() {
-        return Err(failed(format!("HTTP {}", response.status())));
-    }
-    let text = JsFuture::from(response.text().map_err(|e| failed(format!("{e:?}")))?)
-        .await
-        .map_err(|e| failed(format!("{e:?}")))?
-        .as_string()
-        .unwrap_or_default();
-    serde_json::from_str::<Manifest>(&text)
-        .map(|m| m.hash)
-        .map_err(|e| failed(e.to_string()))
-}
 
 /// Opens the current settings on `network`.
 async fn switch(state: State, ctl: ControllerRef, network: Network) {

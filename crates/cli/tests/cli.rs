@@ -656,7 +656,7 @@ fn bad_sheet_input_gets_a_one_line_error() {
     );
     assert_clean_error(
         &basis(&["sheet", "-o", out, "--layer", "block99"]),
-        "layer: `block99` is unknown",
+        "layer: unknown layer `block99` in efficientnet-lite0",
     );
     assert_clean_error(
         &basis(&["bench", "--batch", "17"]),
