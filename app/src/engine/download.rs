@@ -50,6 +50,12 @@ pub async fn weights(
     Ok(weights)
 }
 
+/// The browser's Cache Storage, where it offers one: a page over plain http from another
+/// computer (not a secure context) has none, and its `caches` is undefined rather than an error.
+fn cache_storage(scope: &DedicatedWorkerGlobalScope) -> Option<web_sys::CacheStorage> {
+    scope.caches().ok().filter(|storage| !storage.is_undefined())
+}
+
 /// The Cache Storage cache that keeps one weights file for offline visits: the service worker
 /// fetches no network's weights at install (a visit downloads only the one it needs), and keeps
 /// the caches of its release's weights (`app/cache_manifest.py` lists them).
@@ -60,7 +66,7 @@ fn weights_cache(id: &str) -> String {
 /// Puts checked weights where the next visit (`worker.js`) and the service worker find them. A
 /// full disk, or no Cache Storage, only costs offline use.
 async fn keep(scope: &DedicatedWorkerGlobalScope, weights: &Weights, url: &str) {
-    let Ok(storage) = scope.caches() else {
+    let Some(storage) = cache_storage(scope) else {
         return;
     };
     let Ok(cache) = JsFuture::from(storage.open(&weights_cache(&weights.id))).await else {
@@ -196,7 +202,7 @@ pub async fn kept_bytes(
     cache: &str,
     url: &str,
 ) -> Result<Vec<u8>, String> {
-    let Ok(storage) = scope.caches() else {
+    let Some(storage) = cache_storage(scope) else {
         return bytes(scope, url).await;
     };
     let cache: Cache = JsFuture::from(storage.open(cache))
