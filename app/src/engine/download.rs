@@ -53,7 +53,10 @@ pub async fn weights(
 /// The browser's Cache Storage, where it offers one: a page over plain http from another
 /// computer (not a secure context) has none, and its `caches` is undefined rather than an error.
 fn cache_storage(scope: &DedicatedWorkerGlobalScope) -> Option<web_sys::CacheStorage> {
-    scope.caches().ok().filter(|storage| !storage.is_undefined())
+    scope
+        .caches()
+        .ok()
+        .filter(|storage| !storage.is_undefined())
 }
 
 /// The Cache Storage cache that keeps one weights file for offline visits: the service worker
