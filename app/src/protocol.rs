@@ -103,6 +103,10 @@ pub enum Command {
         #[serde(default)]
         photos: Photos,
     },
+    /// `layer`'s meter on the shipped pool again, with its learned arm (a `Meter` event).
+    Learn {
+        layer: String,
+    },
     Pause,
     Resume,
     /// Makes the engine fail on purpose, so the page's recovery can be tested.
@@ -188,6 +192,14 @@ pub enum Event {
         count: u32,
         steps_per_second: f32,
     },
+    /// The unit vector a recipe's slider turns toward, read from the weights: one of the
+    /// network's own directions at `layer` (`toward` as `basis_recipe::Toward` writes it).
+    Target {
+        model: String,
+        layer: String,
+        toward: String,
+        values: Vec<f64>,
+    },
     /// Preparing the photo pool: `done` of `total` crops through the network.
     PoolProgress {
         layer: String,
@@ -266,6 +278,20 @@ pub struct Meter {
     pub ranked: Vec<u32>,
     pub basis_kurtosis: Vec<f64>,
     pub random_kurtosis: Vec<f64>,
+    /// The learned arm, once asked for (`Command::Learn`).
+    #[serde(default)]
+    pub learned: Option<LearnedArm>,
+}
+
+/// ICA directions learned on half of the photos and measured on the other half, against the
+/// random arm (see `basis_featvis::privileged::Learned`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearnedArm {
+    pub kurtosis_auc: Interval,
+    /// The verdict in words, e.g. "ICA directions are more heavy-tailed than random directions".
+    pub verdict: String,
+    /// The kept directions' kurtosis, each on the photos it was not learned from.
+    pub kurtosis: Vec<f64>,
 }
 
 #[cfg(test)]

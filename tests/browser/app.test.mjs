@@ -464,6 +464,49 @@ test('three networks: a Lite1 link renders on Lite1 and downloads only its weigh
   await close();
 });
 
+test('the slider turns a neuron toward what the network reads or writes, as the CLI does', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const flags = ['--layer', 'block8', '--channel', '10', '--mix', '0.6', '--toward', 'read:5'];
+  const link = fragment(...flags);
+  assert.match(link, /^#r=BB/, 'a version 4 link');
+  const { page, record, close } = await open(browser, link);
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.equal(await page.inputValue('#toward-kind'), 'read');
+  assert.equal(await page.inputValue('#toward-unit'), '5');
+  assert.equal(await page.getAttribute('#toward-unit', 'max'), '671', 'block9.expand has 672 units');
+  const drawn = await pixels(page);
+  const distinct = new Set();
+  for (let i = 0; i < drawn.data.length; i += 4) distinct.add(drawn.data.slice(i, i + 3).join());
+  assert.ok(distinct.size > 50, `a real image (${distinct.size} colours)`);
+  // The angle to the neuron is the one `basis render` reports: the engine read the same row of
+  // the same weights and sent it to the page.
+  const angle = (...more) => JSON.parse(execFileSync(BASIS, ['render', ...more, '--size', '64', '--steps', '1', '-o', join(tmpdir(), 'basis-toward.png')]).toString()).angle_to_neuron;
+  const shownAngle = (degrees) => page.waitForFunction((text) => document.querySelector('#direction-angle').textContent === text, `${degrees.toFixed(1)}°`);
+  await shownAngle(angle(...flags));
+  assert.match(await page.getAttribute('#canvas', 'aria-label'), /neuron 10 turned \d+° toward what unit 5 of block9\.expand reads \(t 0\.60\)/);
+  // The dataset examples rank the pool along it, as `basis examples` does.
+  await page.click('#examples-toggle');
+  await page.waitForSelector('#examples-top', { state: 'visible', timeout: 300_000 });
+  const top = await page.$$eval('#examples-top .example', (figures) => figures.map((f) => f.querySelector('figcaption').textContent));
+  const cli = JSON.parse(execFileSync(BASIS, ['examples', ...flags, '--count', '8', '-o', join(tmpdir(), 'basis-toward-examples.png')]).toString());
+  assert.deepEqual(top, cli.top.map((e) => e.photo));
+
+  // Toward where depthwise unit 5 writes: a new link, a new angle.
+  const write = ['--layer', 'block8', '--channel', '10', '--mix', '0.6', '--toward', 'write:5'];
+  await page.selectOption('#toward-kind', 'write');
+  await page.waitForFunction((hash) => location.hash === hash, fragment(...write));
+  await shownAngle(angle(...write));
+  // Inside a block there is no such direction: the choice goes back to a random one.
+  await page.selectOption('#layer', 'block8.dw');
+  assert.equal(await page.inputValue('#toward-kind'), 'random');
+  assert.equal(await page.isDisabled('#toward-kind option[value=read]'), true);
+  assert.equal(await page.isVisible('#toward-unit'), false);
+  assert.deepEqual(record.errors, []);
+  await close();
+});
+
 test('a second visit downloads nothing and the app works offline', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());

@@ -375,6 +375,22 @@ test('dataset examples: the photos a direction responds to, following the slider
   const percent = (x) => (100 * x).toFixed(1);
   assert.equal(await page.textContent('#meter-saturation'), `Neuron 7 is at 0 on ${percent(stats.at_zero[7])}% of the positions and at 6 on ${percent(stats.at_six[7])}%.`);
   assert.equal(await page.locator('#meter-strips line').count(), stats.ranked_channels.length + stats.random_kurtosis.length, 'one tick per ranked neuron and per random direction');
+  // The learned arm, when asked for: the directions and the AUC `basis stats --ica 32` prints for
+  // the same photos (the page's activations differ from the CLI's in their last bits; at block3
+  // ICA makes the same of both, see docs/science.md), and a third row of ticks, one per direction.
+  await page.click('#meter-learned-ask');
+  await page.waitForSelector('#meter-learned', { timeout: 300_000 });
+  const { learned } = JSON.parse(execFileSync(BASIS, ['stats', '--layer', 'block3', '--ica', '32', '--json']).toString());
+  const line = await page.textContent('#meter-learned');
+  const [, kept, value, low, high] = line.match(/^Learned directions \(ICA, (\d+) heavy-tailed, each measured on the half of the photos it was not learned from\): AUC ([\d.]+) \(95% interval ([\d.]+)–([\d.]+)\) against random directions: /).map(Number);
+  const printed = learned.kurtosis_auc;
+  assert.deepEqual([kept, value, low, high], [learned.directions, ...[printed.value, printed.low, printed.high].map((x) => Number(x.toFixed(3)))], line);
+  assert.equal(learned.verdict, 'heavier');
+  assert.ok(line.endsWith(': ICA directions are more heavy-tailed than random directions.'), line);
+  assert.ok(kept > 0);
+  assert.equal(await page.locator('#meter-strips line.learned-tick').count(), kept);
+  assert.equal(await page.locator('#meter-strips line.neuron-tick').count(), stats.ranked_channels.length, 'the two first rows stay');
+  assert.equal(await page.textContent('#meter-auc'), meter, 'the neurons\' numbers do not move');
 
   // The whole network's profile, a row per tap, block by block, as `basis stats --all` prints it.
   const taps = execFileSync(BASIS, ['layers']).toString().trim().split('\n').map((line) => line.split(' '));

@@ -21,7 +21,7 @@ pub struct BatchRun {
 }
 
 impl BatchRun {
-    pub fn start(
+    pub async fn start(
         model: &EfficientNetLite,
         device: &Device,
         weights: &str,
@@ -59,6 +59,7 @@ impl BatchRun {
             first.image.size
         );
         let session = Session::for_recipes(model.clone(), device, &recipes, transform_seed, None)
+            .await
             .map_err(|error| error.to_string())?;
         Ok(Self {
             run,
@@ -68,7 +69,7 @@ impl BatchRun {
     }
 
     /// The four references of a predict-the-response round for the direction `text`.
-    pub fn references(
+    pub async fn references(
         model: &EfficientNetLite,
         device: &Device,
         weights: &str,
@@ -82,6 +83,7 @@ impl BatchRun {
             &direction,
             &basis_recipe::reference_seeds(&direction),
         )
+        .await
         .map_err(|error| error.to_string())?;
         Ok(Self {
             run,

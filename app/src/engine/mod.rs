@@ -13,9 +13,11 @@ mod pool;
 mod rate;
 pub mod runs;
 
-use basis_featvis::Session;
+use std::collections::HashMap;
+
+use basis_featvis::{Objective, Session, direction};
 use basis_models::EfficientNetLite;
-use basis_recipe::Recipe;
+use basis_recipe::{Recipe, Toward};
 use burn::tensor::Device;
 use js_sys::{Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -24,7 +26,7 @@ use web_sys::DedicatedWorkerGlobalScope;
 use crate::protocol::{Backend, Command, EngineName, Event, Fault, Photos, RunId};
 use mailbox::{Inbox, Mail, Outbox};
 use rate::StepRate;
-use runs::{Burst, Request, Runs, Start};
+use runs::{Burst, Job, Request, Runs, Start};
 
 /// Steps between two checkpoints the page keeps for recovery.
 const CHECKPOINT_EVERY: u32 = 8;
@@ -79,6 +81,8 @@ struct Engine {
     large_pool: large_pool::LargePool,
     /// Whether the large pool had the last turn.
     large_turn: bool,
+    /// The network's own directions read from the weights so far, by layer and kind.
+    targets: HashMap<(String, Toward), Vec<f64>>,
 }
 
 impl Engine {
@@ -112,6 +116,7 @@ impl Engine {
             pool: pool::Pool::default(),
             large_pool: large_pool::LargePool::default(),
             large_turn: false,
+            targets: HashMap::new(),
         })
     }
 
@@ -217,6 +222,7 @@ impl Engine {
                 layer,
                 photos: Photos::Large,
             } => self.large_pool.ask_meter(layer),
+            Command::Learn { layer } => self.pool.ask_learned(layer),
             Command::AddPhoto { name } => {
                 self.pool.ask_to_add(name, mail.bytes.unwrap_or_default())
             }
@@ -225,12 +231,12 @@ impl Engine {
                 run,
                 recipes,
                 transform_seed,
-            } => self.start_job(run, |model, device, weights| {
-                batch::BatchRun::start(model, device, weights, run, &recipes, transform_seed)
+            } => burst.job(Job::Batch {
+                run,
+                recipes,
+                transform_seed,
             }),
-            Command::References { run, recipe } => self.start_job(run, |model, device, weights| {
-                batch::BatchRun::references(model, device, weights, run, &recipe)
-            }),
+            Command::References { run, recipe } => burst.job(Job::References { run, recipe }),
             Command::Render {
                 run,
                 recipe,
@@ -250,15 +256,25 @@ impl Engine {
     }
 
     /// Replaces whatever ran with a batch job, or says why the job cannot start.
-    fn start_job(
-        &mut self,
-        run: RunId,
-        start: impl FnOnce(&EfficientNetLite, &Device, &str) -> Result<batch::BatchRun, String>,
-    ) {
+    async fn start_job(&mut self, job: Job) {
         self.runs.abandon();
         self.session = None;
         self.rate.reset();
-        self.job = match start(&self.model, &self.device, &self.weights) {
+        let run = job.run();
+        let (model, device, weights) = (&self.model, &self.device, self.weights.as_str());
+        let started = match job {
+            Job::Batch {
+                run,
+                recipes,
+                transform_seed,
+            } => {
+                batch::BatchRun::start(model, device, weights, run, &recipes, transform_seed).await
+            }
+            Job::References { run, recipe } => {
+                batch::BatchRun::references(model, device, weights, run, &recipe).await
+            }
+        };
+        self.job = match started {
             Ok(job) => Some(job),
             Err(message) => {
                 self.outbox.send(&Event::Failed {
@@ -328,6 +344,9 @@ impl Engine {
                 self.post_frame(run).await?;
             }
         }
+        if let Some(job) = burst.job {
+            self.start_job(job).await;
+        }
         if let Some(request) = burst.request {
             let run = request.run;
             if let Err(message) = self.begin(request).await {
@@ -345,13 +364,22 @@ impl Engine {
         let start = self.runs.begin(&request, self.steps_done());
         let recipe = &request.recipe;
         let text = |error: basis_featvis::SessionError| error.to_string();
+        let target = self.target(recipe).await.map_err(text)?;
+        let objective = Objective::for_recipe(recipe, &target).map_err(|e| e.to_string())?;
         match (start, self.session.as_mut()) {
             (Start::Warm, Some(session)) => {
-                session.set_recipe_objective(recipe).map_err(text)?;
+                session.set_objectives(vec![objective]).map_err(text)?;
             }
             _ => {
-                let mut session =
-                    Session::for_recipe(self.model.clone(), &self.device, recipe).map_err(text)?;
+                let mut session = Session::new(
+                    self.model.clone(),
+                    &self.device,
+                    recipe.image,
+                    recipe.transforms,
+                    objective,
+                    recipe.seed,
+                )
+                .map_err(text)?;
                 if let Some((resume, params)) = request.resume {
                     session
                         .restore(params, resume.step as usize)
@@ -368,6 +396,27 @@ impl Engine {
             self.finish_if_done(request.run).await?;
         }
         Ok(())
+    }
+
+    /// What `recipe`'s slider turns toward. One of the network's own directions is read from the
+    /// weights once per layer and kind, and sent to the page, which cannot read the weights.
+    async fn target(&mut self, recipe: &Recipe) -> Result<Vec<f64>, basis_featvis::SessionError> {
+        if let Some(random) = direction::random_target(recipe) {
+            return Ok(random);
+        }
+        let key = (recipe.layer.clone(), recipe.toward);
+        if let Some(known) = self.targets.get(&key) {
+            return Ok(known.clone());
+        }
+        let target = direction::target(recipe, &self.model).await?;
+        self.outbox.send(&Event::Target {
+            model: recipe.model.clone(),
+            layer: recipe.layer.clone(),
+            toward: recipe.toward.to_string(),
+            values: target.clone(),
+        });
+        self.targets.insert(key, target.clone());
+        Ok(target)
     }
 
     /// One optimization step of `run`, its frame, and a checkpoint or "done" when due. `Err` only

@@ -14,7 +14,7 @@ use web_sys::DedicatedWorkerGlobalScope;
 use super::download;
 use super::kept;
 use super::mailbox::Outbox;
-use crate::protocol::{Event, Interval, Meter, Photos};
+use crate::protocol::{Event, Interval, LearnedArm, Meter, Photos};
 
 const LIST_URL: &str = "model/photos.json";
 
@@ -62,6 +62,8 @@ struct Pending {
     examples: Option<String>,
     /// Layers still to measure for the whole profile, last first.
     profile: Vec<String>,
+    /// The layer whose learned arm was asked for last.
+    learned: Option<String>,
 }
 
 /// Why a user's file cannot join the pool, in words that name it.
@@ -118,6 +120,11 @@ impl Pool {
         self.pending.profile.push(layer);
     }
 
+    /// One layer's meter with its learned arm: seconds of ICA, so only when asked.
+    pub fn ask_learned(&mut self, layer: String) {
+        self.pending.learned = Some(layer);
+    }
+
     pub fn ask_to_add(&mut self, name: String, bytes: Vec<u8>) {
         self.pending.photos.push((name, bytes));
     }
@@ -128,11 +135,16 @@ impl Pool {
 
     pub fn has_work(&self) -> bool {
         let p = &self.pending;
-        p.keep.is_some() || !p.photos.is_empty() || p.examples.is_some() || !p.profile.is_empty()
+        p.keep.is_some()
+            || !p.photos.is_empty()
+            || p.examples.is_some()
+            || p.learned.is_some()
+            || !p.profile.is_empty()
     }
 
-    /// Does the most urgent pending piece of work — keeping, photos, then examples, then one layer
-    /// of the profile, so steps and commands go on in between — and reports a failure to the page.
+    /// Does the most urgent pending piece of work — keeping, photos, then examples, then a learned
+    /// arm, then one layer of the profile, so steps and commands go on in between — and reports a
+    /// failure to the page.
     pub async fn work(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
@@ -156,6 +168,10 @@ impl Pool {
             self.answer(scope, outbox, model, device, &layer, true)
                 .await
                 .map_err(|message| format!("The photo pool could not be prepared: {message}"))
+        } else if let Some(layer) = self.pending.learned.take() {
+            self.learn(scope, outbox, model, device, &layer)
+                .await
+                .map_err(|message| format!("No directions could be learned: {message}"))
         } else if let Some(layer) = self.pending.profile.pop() {
             self.answer(scope, outbox, model, device, &layer, false)
                 .await
@@ -213,17 +229,48 @@ impl Pool {
             Some(meter) => meter.clone(),
             None => measure(&acts, &self.photo_of_crop),
         };
+        self.keep_meter(outbox, layer, meter);
+        Ok(())
+    }
+}
+
+impl Pool {
+    /// `layer`'s meter with its learned arm, kept for the next time it is asked.
+    async fn learn(
+        &mut self,
+        scope: &DedicatedWorkerGlobalScope,
+        outbox: &Outbox,
+        model: &EfficientNetLite,
+        device: &Device,
+        layer: &str,
+    ) -> Result<(), String> {
+        let tap = model.network().tap(layer).map_err(|e| e.to_string())?;
+        self.ensure(scope, outbox).await?;
+        let meter = match self.meters.get(layer) {
+            Some(meter) if meter.learned.is_some() => meter.clone(),
+            _ => {
+                let acts = self.activations(outbox, model, device, layer, tap).await?;
+                meter_of(privileged::profile_with_learned(
+                    sample(&acts, &self.photo_of_crop),
+                    pool::SEED,
+                    privileged::LEARNED_COMPONENTS,
+                ))
+            }
+        };
+        self.keep_meter(outbox, layer, meter);
+        Ok(())
+    }
+
+    /// Keeps `layer`'s meter for the next time it is asked, and sends it to the page.
+    fn keep_meter(&mut self, outbox: &Outbox, layer: &str, meter: Meter) {
         self.meters.insert(layer.to_owned(), meter.clone());
         outbox.send(&Event::Meter {
             layer: layer.to_owned(),
             photos: Photos::Shipped,
             meter: Box::new(meter),
         });
-        Ok(())
     }
-}
 
-impl Pool {
     async fn set_keep(
         &mut self,
         scope: &DedicatedWorkerGlobalScope,
@@ -387,14 +434,15 @@ impl Pool {
 
 /// The privileged-basis meter of a layer's activations on the pool.
 fn measure(acts: &pool::Activations, photo_of_crop: &[usize]) -> Meter {
-    meter_of(privileged::profile(
-        privileged::Sample {
-            values: &acts.values,
-            channels: acts.channels,
-            photo_of_crop,
-        },
-        pool::SEED,
-    ))
+    meter_of(privileged::profile(sample(acts, photo_of_crop), pool::SEED))
+}
+
+fn sample<'a>(acts: &'a pool::Activations, photo_of_crop: &'a [usize]) -> privileged::Sample<'a> {
+    privileged::Sample {
+        values: &acts.values,
+        channels: acts.channels,
+        photo_of_crop,
+    }
 }
 
 /// What the page shows of a profile.
@@ -422,6 +470,17 @@ pub fn meter_of(profile: privileged::Profile) -> Meter {
         ranked: as_u32(&profile.ranked),
         basis_kurtosis: profile.basis_kurtosis,
         random_kurtosis: profile.random_kurtosis,
+        learned: profile.learned.map(|learned| LearnedArm {
+            kurtosis_auc: Interval {
+                value: learned.auc.value,
+                low: learned.auc.low,
+                high: learned.auc.high,
+            },
+            verdict: learned
+                .verdict
+                .describe_arm("ICA directions", &learned.auc, profile.photos),
+            kurtosis: learned.kurtosis,
+        }),
     }
 }
 

@@ -15,21 +15,56 @@ pub struct Request {
     pub resume: Option<(ResumeAt, Vec<f32>)>,
 }
 
+/// A batch job to start: a sheet's images, or a predict round's references (link codes, decoded
+/// when the job starts).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    Batch {
+        run: RunId,
+        recipes: Vec<String>,
+        transform_seed: u64,
+    },
+    References {
+        run: RunId,
+        recipe: String,
+    },
+}
+
+impl Job {
+    pub fn run(&self) -> RunId {
+        match self {
+            Job::Batch { run, .. } | Job::References { run, .. } => *run,
+        }
+    }
+}
+
 /// Everything the queue held between two steps, reduced to what must still happen.
 #[derive(Debug, Default, PartialEq)]
 pub struct Burst {
     /// Only the newest request is worth starting: each one replaces the image's target anyway.
     pub request: Option<Request>,
+    /// A job replaces a request before it, and a request a job before it: the last one asked
+    /// for is what the page shows.
+    pub job: Option<Job>,
     pub paused: Option<bool>,
     pub faults: Vec<Fault>,
 }
 
 impl Burst {
     pub fn is_empty(&self) -> bool {
-        self.request.is_none() && self.paused.is_none() && self.faults.is_empty()
+        self.request.is_none()
+            && self.job.is_none()
+            && self.paused.is_none()
+            && self.faults.is_empty()
+    }
+
+    pub fn job(&mut self, job: Job) {
+        self.request = None;
+        self.job = Some(job);
     }
 
     pub fn request(&mut self, mut request: Request) {
+        self.job = None;
         if let Some(replaced) = self.request.take() {
             // A cold start anywhere in the burst (Restart, a new size) must not be lost to a
             // later slider move: the image it asked to throw away has not been thrown away yet.

@@ -221,6 +221,13 @@ impl Controller {
         });
     }
 
+    /// Asks the engine for `layer`'s meter with directions learned from the shipped photos.
+    pub fn request_learned(&self, layer: &str) {
+        self.post(&Command::Learn {
+            layer: layer.to_owned(),
+        });
+    }
+
     pub fn simulate(&self, fault: Fault) {
         self.post(&Command::Simulate { fault });
     }
@@ -344,6 +351,18 @@ impl Controller {
                     self.paint_kept();
                 }
                 self.state.paused_at.set(paused.then_some(step))
+            }
+            Event::Target {
+                model,
+                layer,
+                toward,
+                values,
+            } => {
+                if let Ok(toward) = toward.parse() {
+                    self.state.targets.update(|t| {
+                        t.insert((model, layer, toward), values);
+                    })
+                }
             }
             Event::Meter {
                 layer,

@@ -24,6 +24,8 @@ pub fn set_layer(controller: &Controller, layer: String) {
     controller.change(|r| {
         r.layer = layer;
         r.channel = r.channel.min(channels_of(r) as u32 - 1);
+        // The network's own directions differ from layer to layer, and exist only at outputs.
+        r.toward = basis_recipe::Toward::Random;
     });
 }
 
@@ -107,6 +109,7 @@ pub fn DirectionControls() -> impl IntoView {
                 </button>
                 <span class="hint">{move || format!("of {}", channels())}</span>
             </div>
+            <super::toward::TowardControl />
             <div class="control" data-control="seed" hidden=hidden("seed")>
                 <label for="seed">"Random direction seed"</label>
                 <input

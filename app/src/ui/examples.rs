@@ -8,6 +8,8 @@ use basis_featvis::examples::{self, Example};
 use basis_models::TapId;
 use basis_recipe::Recipe;
 use leptos::html::Canvas;
+
+use super::toward::Targets;
 use leptos::prelude::*;
 
 use super::ControllerRef;
@@ -38,12 +40,13 @@ struct Ranked {
     crops: usize,
 }
 
-fn rank(acts: &PoolActivations, recipe: &Recipe) -> Option<Ranked> {
+fn rank(acts: &PoolActivations, recipe: &Recipe, targets: &Targets) -> Option<Ranked> {
     if acts.layer != recipe.layer {
         return None;
     }
     let tap = recipe.tap().ok()?;
-    let d = direction::of_recipe(recipe).ok()?;
+    let target = super::toward::target(recipe, targets)?;
+    let d = direction::of_recipe(recipe, &target).ok()?;
     let ranking = examples::top_and_bottom(&acts.acts, &d, COUNT);
     Some(Ranked {
         tap,
@@ -76,7 +79,9 @@ pub fn Examples() -> impl IntoView {
     super::pool_panel::ask_while_open(open);
     let ranked = Memo::new(move |_| {
         let acts = state.pool_activations.get()?;
-        state.recipe.with(|r| rank(&acts, r))
+        state
+            .targets
+            .with(|targets| state.recipe.with(|r| rank(&acts, r, targets)))
     });
     let canvases: Vec<NodeRef<Canvas>> = (0..2 * COUNT).map(|_| NodeRef::new()).collect();
     let canvases = StoredValue::new_local(canvases);

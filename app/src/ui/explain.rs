@@ -36,6 +36,12 @@ pub const SEED: Explanation = Explanation {
     source_name: "Olah et al. 2017",
 };
 
+pub const TOWARD: Explanation = Explanation {
+    text: "Default: a random direction, drawn from the seed. At a block's linear output the network itself uses directions too: each unit of the next 1×1 convolution reads the layer along one (a row of its weights), and each depthwise unit of the block writes along one (a column of the projection). Turning a neuron toward one of them asks whether the network's own directions look as meaningful as its neurons.",
+    source: "https://transformer-circuits.pub/2021/framework/index.html",
+    source_name: "Elhage et al. 2021",
+};
+
 pub const COS_POWER: Explanation = Explanation {
     text: "Default 0: the picture pushes the layer's response along the direction (a dot product). A higher power p rewards pointing the same way too (dot · cos^p), so no direction wins by inflating one strong channel.",
     source: LUCID_OBJECTIVES,

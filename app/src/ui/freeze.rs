@@ -16,6 +16,8 @@ use super::state::State;
 #[derive(Clone)]
 struct Frozen {
     recipe: Recipe,
+    /// Degrees from the neuron, as the stage said when it was frozen.
+    angle: f64,
     step: u32,
     size: u32,
     rgba: Rc<Vec<u8>>,
@@ -24,8 +26,10 @@ struct Frozen {
 impl Frozen {
     fn caption(&self) -> String {
         let r = &self.recipe;
-        let angle = angle_to_neuron(r);
-        format!("Before: {}", picture_text(r, angle, self.step, r.steps))
+        format!(
+            "Before: {}",
+            picture_text(r, self.angle, self.step, r.steps)
+        )
     }
 
     fn link(&self) -> String {
@@ -46,6 +50,9 @@ pub fn Before() -> impl IntoView {
     });
     let freeze = move |_| match ctl.with_value(|c| c.shown_frame()) {
         Some((recipe, step, size, rgba)) => frozen.set(Some(Frozen {
+            angle: state
+                .targets
+                .with_untracked(|t| angle_to_neuron(&recipe, t)),
             recipe,
             step,
             size,

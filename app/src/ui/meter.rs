@@ -74,7 +74,13 @@ fn budget(meter: &Meter) -> Option<String> {
 pub fn log_range<'a>(meters: impl IntoIterator<Item = &'a Meter>) -> (f64, f64) {
     meters
         .into_iter()
-        .flat_map(|m| m.basis_kurtosis.iter().chain(&m.random_kurtosis))
+        .flat_map(|m| {
+            let learned = m.learned.iter().flat_map(|l| &l.kurtosis);
+            m.basis_kurtosis
+                .iter()
+                .chain(&m.random_kurtosis)
+                .chain(learned)
+        })
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &k| {
             let k = k.max(1e-3).ln();
             (lo.min(k), hi.max(k))
@@ -82,8 +88,8 @@ pub fn log_range<'a>(meters: impl IntoIterator<Item = &'a Meter>) -> (f64, f64) 
 }
 
 /// Kurtosis of each direction on a log axis spanning `range` (see [`log_range`]): a row of ticks
-/// for neurons, one for random ones, and a triangle at `own`, the current direction's kurtosis,
-/// when known.
+/// for neurons, one for random ones, one for learned ones once measured, and a triangle at `own`,
+/// the current direction's kurtosis, when known.
 pub fn strips(
     meter: &Meter,
     id: &'static str,
@@ -99,13 +105,30 @@ pub fn strips(
             .map(|&k| view! { <line x1=x(k) x2=x(k) y1=y - 7.0 y2=y + 7.0 class=class></line> })
             .collect_view()
     };
+    // The learned row sits under the axis's two rows, and the axis labels move down with it.
+    let learned = meter.learned.as_ref().map(|l| {
+        view! {
+            <text x="0" y="62" class="chart-label">
+                "ICA"
+            </text>
+            {row(&l.kurtosis, 58.0, "learned-tick")}
+        }
+    });
+    let (height, label) = if learned.is_some() {
+        (
+            84.0,
+            "Kurtosis of every neuron, every random direction and every learned (ICA) direction",
+        )
+    } else {
+        (62.0, "Kurtosis of every neuron and every random direction")
+    };
     view! {
         <svg
             id=id
             class="meter-chart"
-            viewBox=format!("0 0 {WIDTH} 62")
+            viewBox=format!("0 0 {WIDTH} {height}")
             role="img"
-            aria-label="Kurtosis of every neuron and every random direction"
+            aria-label=label
         >
             <text x="0" y="18" class="chart-label">
                 "neurons"
@@ -124,10 +147,11 @@ pub fn strips(
                     format!("M{:.1},24 l-5,-8 h10 z M{:.1},26 l-5,8 h10 z", at, at)
                 }
             ></path>
-            <text x="70" y="58" class="tick">
+            {learned}
+            <text x="70" y=height - 4.0 class="tick">
                 {format!("kurtosis {:.1}", lo.exp())}
             </text>
-            <text x=WIDTH - 10.0 y="58" class="tick end">
+            <text x=WIDTH - 10.0 y=height - 4.0 class="tick end">
                 {format!("{:.1} (log scale)", hi.exp())}
             </text>
         </svg>
@@ -209,7 +233,12 @@ pub fn MeterView() -> impl IntoView {
     };
     // The current direction along the slider, from the pool's activations at its layer: computed
     // again when the layer, neuron or seed changes, not when t does.
-    let key = Memo::new(move |_| state.recipe.with(|r| (r.layer.clone(), r.channel, r.seed)));
+    let key = Memo::new(move |_| {
+        let target = state
+            .targets
+            .with(|targets| state.recipe.with(|r| super::toward::target(r, targets)));
+        state.recipe.with(|r| (r.layer.clone(), r.channel, target))
+    });
     let layer = Memo::new(move |_| state.recipe.with(|r| r.layer.clone()));
     // Only the current layer's meter: a profile filling in other layers does not recompute.
     let random_kurtosis = Memo::new(move |_| {
@@ -219,15 +248,15 @@ pub fn MeterView() -> impl IntoView {
             .with(|m| m.get(&layer).map(|m| m.random_kurtosis.clone()))
     });
     let along = Memo::new(move |_| {
-        let (layer, channel, seed) = key.get();
-        let random = random_kurtosis.get()?;
+        let (layer, channel, target) = key.get();
+        let (random, target) = (random_kurtosis.get()?, target?);
         let acts = state.pool_activations.get()?;
         (acts.layer == layer).then(|| {
             basis_featvis::privileged::along_slider(
                 &acts.acts.values,
                 acts.acts.channels,
                 channel as usize,
-                seed,
+                &target,
                 &random,
             )
         })
@@ -277,6 +306,7 @@ pub fn MeterView() -> impl IntoView {
                                 )}
                             </p>
                             {strips(&m, "meter-strips", range(&m), own_kurtosis)}
+                            <LearnedLine meter=m.clone() />
                             <p class="example-title">
                                 "Along the slider: how fast the neuron's advantage fades"
                             </p>
@@ -289,6 +319,65 @@ pub fn MeterView() -> impl IntoView {
             }}
             <LargeMeter />
         </section>
+    }
+}
+
+/// The learned arm's line, or the button that asks for it: directions ICA learns from half of
+/// the photos, measured on the other half — how heavy-tailed a direction of this layer can be,
+/// the ceiling the neurons' AUC is read against.
+#[component]
+fn LearnedLine(meter: Meter) -> impl IntoView {
+    let state = expect_context::<State>();
+    let ctl = expect_context::<ControllerRef>();
+    let asked = RwSignal::new(false);
+    match meter.learned {
+        Some(learned) => view! {
+            <p id="meter-learned">
+                {if learned.kurtosis.is_empty() {
+                    "Learned directions: on one half of these photos ICA found no direction clearly more heavy-tailed than a Gaussian, so there is nothing to compare."
+                        .to_owned()
+                } else {
+                    format!(
+                        "Learned directions (ICA, {} heavy-tailed, each measured on the half of the photos it was not learned from): AUC {:.3} (95% interval {:.3}–{:.3}) against random directions: {}.",
+                        learned.kurtosis.len(),
+                        learned.kurtosis_auc.value,
+                        learned.kurtosis_auc.low,
+                        learned.kurtosis_auc.high,
+                        learned.verdict,
+                    )
+                }}
+            </p>
+            <p class="hint">
+                "ICA looks for the least Gaussian directions of this layer; the arm keeps those clearly more heavy-tailed than a Gaussian, so its AUC is the ceiling for the neurons' — where the photos suffice to learn them. It learns on half of the photos and is measured on the other half (then the other way round): measured on the photos it learned from, it finds heavy tails even in noise. On a wide layer a few photos are too few to learn from: there a learned AUC below the neurons' says the photos are too few, not that no direction beats the neurons."
+            </p>
+        }
+            .into_any(),
+        None => view! {
+            <p>
+                <button
+                    id="meter-learned-ask"
+                    prop:disabled=move || !state.ready() || asked.get()
+                    on:click=move |_| {
+                        asked.set(true);
+                        state
+                            .recipe
+                            .with_untracked(|r| ctl.with_value(|c| c.request_learned(&r.layer)));
+                    }
+                >
+                    "Learn directions from these photos (ICA)"
+                </button>
+                <span class="hint">
+                    {move || {
+                        if asked.get() {
+                            " Learning: a few seconds, more on a wide layer."
+                        } else {
+                            " Adds a third row: the most heavy-tailed directions the photos hold, the ceiling for the neurons."
+                        }
+                    }}
+                </span>
+            </p>
+        }
+            .into_any(),
     }
 }
 

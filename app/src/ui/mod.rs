@@ -48,6 +48,7 @@ mod state;
 mod supervisor;
 mod tally;
 mod tiles;
+mod toward;
 mod weights_id;
 mod worker;
 

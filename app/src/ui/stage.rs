@@ -2,23 +2,27 @@
 //! the run's status line.
 
 use basis_featvis::direction;
-use basis_recipe::Recipe;
+use basis_recipe::{Recipe, Toward};
 use leptos::prelude::*;
 
 use super::state::State;
+use super::toward::{self, Targets};
 use super::{ControllerRef, hidden};
 
 /// Degrees between the mixed direction and the neuron's own axis; slerp makes it grow linearly.
-pub fn angle_to_neuron(recipe: &Recipe) -> f64 {
+/// 0 until the direction it turns toward is known.
+pub fn angle_to_neuron(recipe: &Recipe, targets: &Targets) -> f64 {
     let Ok(tap) = recipe.tap() else {
         return 0.0;
     };
     let channel = recipe.channel as usize;
+    let Some(target) = toward::target(recipe, targets) else {
+        return 0.0;
+    };
     if channel >= tap.channels() {
         return 0.0;
     }
-    let d = direction::mix(tap.channels(), channel, recipe.seed, recipe.mix as f64);
-    d[channel].clamp(-1.0, 1.0).acos().to_degrees()
+    direction::angle_to_neuron(channel, &target, recipe.mix as f64)
 }
 
 /// What the slider says to a screen reader: "t 0.40, 36° from the neuron".
@@ -32,8 +36,10 @@ pub fn picture_text(recipe: &Recipe, angle: f64, step: u32, target: u32) -> Stri
         format!("neuron {}", recipe.channel)
     } else {
         format!(
-            "neuron {} turned {angle:.0}° toward random direction {} (t {:.2})",
-            recipe.channel, recipe.seed, recipe.mix
+            "neuron {} turned {angle:.0}° toward {} (t {:.2})",
+            recipe.channel,
+            toward::describe(recipe),
+            recipe.mix
         )
     };
     format!(
@@ -48,7 +54,11 @@ pub fn Stage() -> impl IntoView {
     let ctl = expect_context::<ControllerRef>();
     let canvas = ctl.with_value(|c| c.canvas);
     let recipe = state.recipe;
-    let angle = Memo::new(move |_| recipe.with(angle_to_neuron));
+    let angle = Memo::new(move |_| {
+        state
+            .targets
+            .with(|targets| recipe.with(|r| angle_to_neuron(r, targets)))
+    });
     let label = move || {
         let target = state.progress.with(|p| p.target);
         recipe.with(|r| picture_text(r, angle.get(), state.shown_step.get(), target))
@@ -77,7 +87,16 @@ fn Slider(angle: Memo<f64>) -> impl IntoView {
     let recipe = state.recipe;
     view! {
         <div class="slider" data-control="direction" hidden=hidden("direction")>
-            <label for="direction">"Direction: from the neuron to a random mixture"</label>
+            <label for="direction">
+                {move || {
+                    let end = if recipe.with(|r| r.toward == Toward::Random) {
+                        "a random mixture"
+                    } else {
+                        "one of the network's own directions"
+                    };
+                    format!("Direction: from the neuron to {end}")
+                }}
+            </label>
             <div class="slider-track">
                 <span class="end">"neuron"</span>
                 <input
@@ -95,7 +114,15 @@ fn Slider(angle: Memo<f64>) -> impl IntoView {
                         }
                     }
                 />
-                <span class="end">"random"</span>
+                <span class="end">
+                    {move || {
+                        recipe
+                            .with(|r| match r.toward {
+                                Toward::Random => "random".to_owned(),
+                                other => other.to_string(),
+                            })
+                    }}
+                </span>
             </div>
             <p class="slider-readout">
                 "t = "
@@ -156,7 +183,7 @@ mod tests {
         let at = |layer: &str, mix: f32| {
             let mut recipe = Recipe::new("w");
             (recipe.layer, recipe.channel, recipe.seed, recipe.mix) = (layer.into(), 10, 3, mix);
-            angle_to_neuron(&recipe)
+            angle_to_neuron(&recipe, &Targets::new())
         };
         assert_eq!(at("block8", 0.0), 0.0);
         let full = at("block8", 1.0);
@@ -164,6 +191,14 @@ mod tests {
         let half = at("block8", 0.5);
         assert!((half - full / 2.0).abs() < 1e-3, "{half} vs {full}");
         assert_eq!(at("nope", 0.5), 0.0);
+        // Toward one of the network's own directions: 0 until the engine has sent it.
+        let mut recipe = Recipe::new("w");
+        (recipe.channel, recipe.mix, recipe.toward) = (10, 1.0, Toward::Read(5));
+        assert_eq!(angle_to_neuron(&recipe, &Targets::new()), 0.0);
+        let mut target = vec![0.0; 112];
+        (target[10], target[11]) = (0.5, 0.75f64.sqrt());
+        let targets: Targets = [(toward::key(&recipe), target)].into();
+        assert!((angle_to_neuron(&recipe, &targets) - 60.0).abs() < 1e-9);
     }
 
     #[test]

@@ -103,6 +103,8 @@ pub struct State {
     /// The same on the large photo pool, for the layers asked.
     pub large_meters: RwSignal<std::collections::HashMap<String, crate::protocol::Meter>>,
     pub large_progress: RwSignal<Option<LargeProgress>>,
+    /// The network's own directions the engine has read from its weights.
+    pub targets: RwSignal<super::toward::Targets>,
 }
 
 /// Where the large pool's work stands.
@@ -154,6 +156,7 @@ impl State {
             meters: RwSignal::new(Default::default()),
             large_meters: RwSignal::new(Default::default()),
             large_progress: RwSignal::new(None),
+            targets: RwSignal::new(Default::default()),
         }
     }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use basis_featvis::Session;
 use basis_models::{EfficientNetLite, Network};
-use basis_recipe::{Parametrization, Recipe, RecipeError};
+use basis_recipe::{Parametrization, Recipe, RecipeError, Toward};
 use burn::tensor::Device;
 
 use crate::backend::{Backend, Compute};
@@ -14,7 +14,7 @@ use crate::files::{self, DataDir};
 #[derive(clap::Args, Debug)]
 pub struct RecipeArgs {
     /// A recipe string (a permalink's fragment); excludes the flags below.
-    #[arg(long, conflicts_with_all = ["model", "layer", "channel", "mix", "seed", "cos_power", "size", "steps", "negative", "centre", "pixel"])]
+    #[arg(long, conflicts_with_all = ["model", "layer", "channel", "mix", "toward", "seed", "cos_power", "size", "steps", "negative", "centre", "pixel"])]
     pub recipe: Option<String>,
     #[command(flatten)]
     pub model: ModelArg,
@@ -23,9 +23,14 @@ pub struct RecipeArgs {
     pub layer: Option<String>,
     #[arg(long)]
     pub channel: Option<u32>,
-    /// 0 = the neuron's direction, 1 = a random direction, in between = slerp.
+    /// 0 = the neuron's direction, 1 = what it turns toward (--toward), in between = slerp.
     #[arg(long)]
     pub mix: Option<f32>,
+    /// What --mix turns the neuron toward: `random` (the seed's), or at a linear block output
+    /// `read:U` (how unit U of the next 1×1 convolution reads the layer) or `write:U` (where the
+    /// block's depthwise unit U writes it).
+    #[arg(long, value_name = "random|read:U|write:U")]
+    pub toward: Option<Toward>,
     /// Seed of the random direction, the starting noise and the transforms.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -76,7 +81,7 @@ impl Prepared {
             model,
             device,
         } = self;
-        let session = Session::for_recipe(model, &device, &recipe)?;
+        let session = pollster::block_on(Session::for_recipe(model, &device, &recipe))?;
         Ok((recipe, session))
     }
 }
@@ -152,6 +157,7 @@ impl RecipeArgs {
                 }
                 recipe.channel = self.channel.unwrap_or(recipe.channel);
                 recipe.mix = self.mix.unwrap_or(recipe.mix);
+                recipe.toward = self.toward.unwrap_or(recipe.toward);
                 recipe.seed = self.seed.unwrap_or(recipe.seed);
                 recipe.cos_power = self.cos_power.unwrap_or(recipe.cos_power);
                 recipe.image.size = self.size.unwrap_or(recipe.image.size);

@@ -535,7 +535,80 @@ fn golden_links_still_render_their_pictures() {
         }
         kept += 1;
     }
-    assert_eq!((kept, changed), (4, 1));
+    assert_eq!((kept, changed), (5, 1));
+}
+
+/// At a linear block output the slider can turn a neuron toward one of the network's own
+/// directions: the link is version 4, the picture raises that direction, and the dataset examples
+/// rank the pool along it. Anywhere else, or past the units there are, the flag is refused.
+#[test]
+fn the_slider_turns_toward_what_the_network_reads_and_writes() {
+    let out = scratch("toward-read.png");
+    let small = [
+        "--layer", "block8", "--size", "64", "--steps", "24", "--mix", "1",
+    ];
+    let read = render(&[&small[..], &["--toward", "read:5"]].concat(), &out);
+    assert!(read["recipe"].as_str().unwrap().starts_with("BB"), "{read}");
+    let (first, last) = (
+        read["objective_first"].as_f64().unwrap(),
+        read["objective_last"].as_f64().unwrap(),
+    );
+    assert!(
+        last > first + 1.0,
+        "the read direction rises: {first} → {last}"
+    );
+    assert_eq!(read["toward"], "read:5");
+    let angle = read["angle_to_neuron"].as_f64().unwrap();
+    assert!(angle > 0.0 && angle < 180.0, "{angle}");
+    // The same link renders the same picture again.
+    let again = render(
+        &["--recipe", read["recipe"].as_str().unwrap()],
+        &scratch("toward-again.png"),
+    );
+    assert_eq!(again["objective_last"], read["objective_last"]);
+    let random = render(&small, &scratch("toward-random.png"));
+    assert!(
+        random["recipe"].as_str().unwrap().starts_with("AR"),
+        "{random}"
+    );
+    assert_ne!(random["objective_last"], read["objective_last"]);
+
+    let examples = written(
+        "examples",
+        &[
+            "--layer", "block8", "--mix", "1", "--toward", "write:7", "--count", "3",
+        ],
+        &scratch("toward-examples.png"),
+    );
+    assert_eq!(examples["toward"], "write:7");
+    let top = examples["top"].as_array().unwrap();
+    let bottom = examples["bottom"].as_array().unwrap();
+    assert!(top[0]["value"].as_f64() > bottom[0]["value"].as_f64());
+
+    assert_clean_error(
+        &basis(&[
+            "render",
+            "--layer",
+            "block8.dw",
+            "--toward",
+            "read:1",
+            "-o",
+            "/tmp/x.png",
+        ]),
+        "toward: read:1 needs a linear block output",
+    );
+    assert_clean_error(
+        &basis(&["link", "--layer", "block8", "--toward", "write:480"]),
+        "toward: write:480 is out of range; block8.dw has units 0..480",
+    );
+    // clap's own usage error: the message, then a hint line.
+    let unknown = basis(&["link", "--toward", "sideways"]);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(!unknown.status.success());
+    assert!(
+        stderr.contains("toward: `sideways` is not random, read:UNIT or write:UNIT"),
+        "{stderr}"
+    );
 }
 
 /// Whether the caption strip under tile `i` (of `columns`, `size` px) holds dark text pixels.
@@ -880,6 +953,46 @@ fn stats_measures_how_privileged_a_layers_basis_is_on_real_photos() {
     assert_clean_error(
         &basis(&["stats", "--crops", "0"]),
         "--crops: 0 is out of range",
+    );
+}
+
+#[test]
+fn stats_ica_adds_a_learned_arm_that_is_the_same_on_every_run() {
+    let run = || {
+        let out = stdout(&basis(&[
+            "stats", "--layer", "block8", "--crops", "2", "--ica", "16", "--json",
+        ]));
+        serde_json::from_str::<serde_json::Value>(out.trim()).unwrap()
+    };
+    let (first, second) = (run(), run());
+    let learned = &first["learned"];
+    assert_eq!(learned["method"], "fastica-logcosh");
+    // The directions each fold kept (settled, clearly heavy-tailed), scored on the other fold.
+    let kept = learned["directions"].as_u64().unwrap();
+    assert!((2..=32).contains(&kept), "{learned}");
+    assert_eq!(learned["kurtosis"].as_array().unwrap().len() as u64, kept);
+    assert_eq!(
+        learned, &second["learned"],
+        "seeded, so the same on every run"
+    );
+    // At a linear output the neurons are no more heavy-tailed than random directions, but the
+    // positions themselves are not Gaussian: ICA finds directions that are.
+    let auc = |arm: &serde_json::Value| arm["kurtosis_auc"]["value"].as_f64().unwrap();
+    assert!(
+        auc(learned) > auc(&first) + 0.2,
+        "ICA {} vs neurons {}",
+        auc(learned),
+        auc(&first)
+    );
+    assert_eq!(learned["verdict"], "heavier");
+    // Without --ica there is no learned arm.
+    let plain = stdout(&basis(&[
+        "stats", "--layer", "block8", "--crops", "1", "--json",
+    ]));
+    assert!(serde_json::from_str::<serde_json::Value>(plain.trim()).unwrap()["learned"].is_null());
+    assert_clean_error(
+        &basis(&["stats", "--layer", "block8", "--ica", "0"]),
+        "--ica: 0 components",
     );
 }
 

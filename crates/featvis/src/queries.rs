@@ -150,7 +150,8 @@ pub fn round_crops(
     acts: &Activations,
     shipped: usize,
 ) -> Option<RoundCrops> {
-    let d = direction::of_recipe(&trial.direction).ok()?;
+    let target = direction::random_target(&trial.direction)?;
+    let d = direction::of_recipe(&trial.direction, &target).ok()?;
     let responses = mean_responses(acts, &d);
     let pick = |half| {
         let crops = eligible(shipped, half);

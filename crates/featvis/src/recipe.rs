@@ -2,15 +2,25 @@
 //! what a link means, and its image and transform settings are the engine's own; this module is
 //! the one place that turns a recipe into an objective.
 
+use basis_models::EfficientNetLite;
 use basis_recipe::{Recipe, RecipeError};
 
 use crate::direction;
 use crate::objective::{Objective, Positions};
+use crate::session::SessionError;
 
 impl Objective {
-    /// What a recipe optimizes. A pure basis direction is read straight from its channel
-    /// (identical to the projection, as a test shows, and cheaper).
-    pub fn for_recipe(recipe: &Recipe) -> Result<Self, RecipeError> {
+    /// What a recipe optimizes, with what its slider turns toward read from `model` where the
+    /// recipe names one of the network's own directions.
+    pub async fn resolve(recipe: &Recipe, model: &EfficientNetLite) -> Result<Self, SessionError> {
+        let target = direction::target(recipe, model).await?;
+        Ok(Self::for_recipe(recipe, &target)?)
+    }
+
+    /// What a recipe optimizes, given [`direction::target`]'s answer for it. A pure basis
+    /// direction is read straight from its channel (identical to the projection, as a test
+    /// shows, and cheaper).
+    pub fn for_recipe(recipe: &Recipe, target: &[f64]) -> Result<Self, RecipeError> {
         recipe.validate()?;
         let tap = recipe.tap()?;
         let channel = recipe.channel as usize;
@@ -21,12 +31,8 @@ impl Objective {
                 Objective::channel(tap, channel)
             }
         } else {
-            let values = direction::mix(tap.channels(), channel, recipe.seed, recipe.mix as f64);
-            let mut objective = Objective::direction(
-                tap,
-                values.iter().map(|&v| v as f32).collect(),
-                recipe.cos_power,
-            );
+            let mut objective =
+                Objective::direction(tap, direction::of_recipe(recipe, target)?, recipe.cos_power);
             if recipe.centre {
                 objective.positions = Positions::Centre;
             }

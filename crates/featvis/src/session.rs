@@ -37,6 +37,8 @@ pub enum SessionError {
     Recipe(#[from] RecipeError),
     #[error("a checkpoint of {found} parameters does not fit images of {expected}")]
     Checkpoint { expected: usize, found: usize },
+    #[error("toward: {0} has no length in these weights, so it is no direction")]
+    ZeroDirection(String),
     #[error("a batch needs at least one image")]
     EmptyBatch,
     #[error(
@@ -166,7 +168,7 @@ impl Session {
     }
 
     /// A fresh optimization of `recipe`, from its noise.
-    pub fn for_recipe(
+    pub async fn for_recipe(
         model: EfficientNetLite,
         device: &Device,
         recipe: &Recipe,
@@ -178,12 +180,13 @@ impl Session {
             recipe.seed,
             None,
         )
+        .await
     }
 
     /// One batch for several recipes that differ only in what they optimize and their seeds
     /// (layer, image and transform settings and steps must agree). Each image starts from its own
     /// recipe's noise; the transforms are drawn from `transform_seed`.
-    pub fn for_recipes(
+    pub async fn for_recipes(
         model: EfficientNetLite,
         device: &Device,
         recipes: &[Recipe],
@@ -196,15 +199,13 @@ impl Session {
         }) {
             return Err(SessionError::MixedBatch { index });
         }
-        let tiles = recipes
-            .iter()
-            .map(|recipe| {
-                Ok(Tile {
-                    objective: Objective::for_recipe(recipe)?,
-                    seed: recipe.seed,
-                })
-            })
-            .collect::<Result<Vec<_>, SessionError>>()?;
+        let mut tiles = Vec::with_capacity(recipes.len());
+        for recipe in recipes {
+            tiles.push(Tile {
+                objective: Objective::resolve(recipe, &model).await?,
+                seed: recipe.seed,
+            });
+        }
         Self::batch(
             model,
             device,
@@ -220,13 +221,13 @@ impl Session {
     /// optimizing `direction`'s objective in one batch with a diversity term between them (see
     /// [`REFERENCE_DIVERSITY`]), so they show several faces of it; the transforms are drawn from
     /// the direction's seed.
-    pub fn references(
+    pub async fn references(
         model: EfficientNetLite,
         device: &Device,
         direction: &Recipe,
         seeds: &[u64],
     ) -> Result<Self, SessionError> {
-        let objective = Objective::for_recipe(direction)?;
+        let objective = Objective::resolve(direction, &model).await?;
         let tiles = seeds
             .iter()
             .map(|&seed| Tile {
@@ -254,12 +255,6 @@ impl Session {
 
     pub fn batch_size(&self) -> usize {
         self.objectives.len()
-    }
-
-    /// Warm start of a one-image session towards `recipe`'s objective (see
-    /// [`Session::set_objectives`]).
-    pub fn set_recipe_objective(&mut self, recipe: &Recipe) -> Result<(), SessionError> {
-        self.set_objectives(vec![Objective::for_recipe(recipe)?])
     }
 
     /// The image parameters, to go on from later (e.g. on another device) with [`Session::restore`].
@@ -409,7 +404,9 @@ fn check_one(objective: &Objective) -> Result<(), SessionError> {
 }
 
 /// Reads a tensor back to the host; asynchronous because WebGPU reads are.
-async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, SessionError> {
+pub(crate) async fn read_floats<const D: usize>(
+    tensor: Tensor<D>,
+) -> Result<Vec<f32>, SessionError> {
     let data = tensor
         .into_data_async()
         .await

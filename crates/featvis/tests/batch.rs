@@ -234,8 +234,13 @@ fn references_are_four_diverse_faces_of_the_direction_and_reproducible() {
     direction.image.size = 64;
     let seeds = basis_recipe::reference_seeds(&direction);
     let run = || {
-        let mut session =
-            Session::references(common::model(&device), &device, &direction, &seeds).unwrap();
+        let mut session = pollster::block_on(Session::references(
+            common::model(&device),
+            &device,
+            &direction,
+            &seeds,
+        ))
+        .unwrap();
         let first = pollster::block_on(session.step()).unwrap();
         for _ in 1..STEPS {
             pollster::block_on(session.step()).unwrap();

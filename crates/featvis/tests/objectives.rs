@@ -4,6 +4,7 @@ mod common;
 
 use basis_featvis::{Objective, Positions, direction};
 use basis_models::{Network, TapId};
+use basis_recipe::{Recipe, Toward};
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 
 fn activations(layer: &str) -> (TapId, Tensor<4>) {
@@ -105,4 +106,84 @@ fn cos_power_values_are_exact_on_a_known_vector() {
     // Pointing away is floored at cos 0.1, so every power stays finite.
     let away = scalar(Objective::direction(tap, vec![-1.0, 0.0], 3.0).value(x));
     assert!((away - -1e-3).abs() < 1e-6, "{away}");
+}
+
+/// The network's own directions at a linear block output. Along unit u's read direction (a row
+/// of the next 1×1 convolution, as a unit vector) the objective, times the row's length, is what
+/// that convolution computes for unit u, minus its bias: the mean pre-activation over positions.
+/// Along depthwise unit u's write direction, the same for what the projection adds when u fires.
+#[test]
+fn the_networks_own_directions_are_what_its_convolutions_read_and_write() {
+    let device = Device::flex();
+    let model = common::model(&device);
+    let image = Tensor::<4>::random([1, 3, 96, 96], Distribution::Uniform(0.0, 1.0), &device);
+    for layer in ["block8", "block15"] {
+        let tap = Network::Lite0.tap(layer).unwrap();
+        let acts = model.forward_to(image.clone(), tap);
+        let reader = model.reader(tap).unwrap();
+        let bias = reader.bias.as_ref().unwrap().val();
+        // The convolution's own forward pass, not the weights the direction was cut from.
+        let pre_activation = reader.forward(acts.clone());
+        for unit in [0, 5, 400] {
+            let recipe = Recipe {
+                layer: layer.to_owned(),
+                mix: 1.0,
+                toward: Toward::Read(unit as u32),
+                ..Recipe::new("b780d15fe1a8e134")
+            };
+            let target = pollster::block_on(direction::target(&recipe, &model)).unwrap();
+            let objective = Objective::for_recipe(&recipe, &target).unwrap();
+            let row = reader.weight.val().narrow(0, unit, 1);
+            let length = scalar(row.powi_scalar(2).sum().sqrt().reshape([1])) as f64;
+            let along = scalar(objective.value(acts.clone())) as f64 * length;
+            let expected = scalar(
+                pre_activation
+                    .clone()
+                    .narrow(1, unit, 1)
+                    .mean()
+                    .sub(bias.clone().narrow(0, unit, 1))
+                    .reshape([1]),
+            ) as f64;
+            assert!(
+                (along - expected).abs() <= 1e-4 * expected.abs().max(1e-3),
+                "{layer} read:{unit}: {along} vs {expected}"
+            );
+        }
+        // One depthwise unit firing at 1 adds the projection's column u to the output.
+        let writer = model.writer(tap).unwrap();
+        let units = tap.writer().unwrap().channels();
+        let unit = 7;
+        let mut one_hot = vec![0.0f32; units];
+        one_hot[unit] = 1.0;
+        let fired = writer.forward(Tensor::<4>::from_data(
+            TensorData::new(one_hot, [1, units, 1, 1]),
+            &device,
+        ));
+        let added: Vec<f64> = (fired
+            - writer
+                .bias
+                .as_ref()
+                .unwrap()
+                .val()
+                .reshape([1, tap.channels(), 1, 1]))
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap()
+        .iter()
+        .map(|&v| v as f64)
+        .collect();
+        let recipe = Recipe {
+            layer: layer.to_owned(),
+            toward: Toward::Write(unit as u32),
+            ..Recipe::new("b780d15fe1a8e134")
+        };
+        let target = pollster::block_on(direction::target(&recipe, &model)).unwrap();
+        let length = added.iter().map(|v| v * v).sum::<f64>().sqrt();
+        for (t, a) in target.iter().zip(&added) {
+            assert!(
+                (t * length - a).abs() < 1e-6,
+                "{layer} write:{unit}: {t} vs {a}"
+            );
+        }
+    }
 }

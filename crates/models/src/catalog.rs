@@ -231,6 +231,36 @@ impl TapId {
         self.layer().site
     }
 
+    /// The tap whose units read this linear block output through a 1×1 convolution: the next
+    /// block's expansion, or the head after the last block. `None` for any other tap.
+    pub fn reader(self) -> Option<TapId> {
+        match self.site() {
+            Site::Block {
+                index,
+                point: Point::Output,
+            } if index + 1 < self.network.block_count() => {
+                self.network.tap(&format!("block{}.expand", index + 1)).ok()
+            }
+            Site::Block {
+                point: Point::Output,
+                ..
+            } => self.network.tap("head").ok(),
+            _ => None,
+        }
+    }
+
+    /// The tap whose units write this linear block output through the block's 1×1 projection:
+    /// its depthwise tap. `None` for any other tap.
+    pub fn writer(self) -> Option<TapId> {
+        match self.site() {
+            Site::Block {
+                index,
+                point: Point::Output,
+            } => self.network.tap(&format!("block{index}.dw")).ok(),
+            _ => None,
+        }
+    }
+
     /// Input pixels one position of this tap sees along each axis (its theoretical receptive
     /// field): each k×k convolution adds (k − 1) times the stride accumulated before it; 1×1
     /// convolutions add nothing.
@@ -297,6 +327,26 @@ mod tests {
             "unknown layer `block16` in efficientnet-lite0 (known: stem, block0..block15, \
              block0.dw..block15.dw, block1.expand..block15.expand, head)"
         );
+    }
+
+    /// Each linear block output is read by the next block's expansion (the head after the last)
+    /// and written by its own depthwise units; no other tap has either.
+    #[test]
+    fn linear_outputs_have_a_reader_and_a_writer() {
+        for network in Network::ALL {
+            for tap in network.taps() {
+                let linear = tap.layer().activation() == "linear";
+                assert_eq!(tap.reader().is_some(), linear, "{tap}");
+                assert_eq!(tap.writer().is_some(), linear, "{tap}");
+            }
+        }
+        let tap = |name| Network::Lite0.tap(name).unwrap();
+        assert_eq!(tap("block8").reader(), Some(tap("block9.expand")));
+        assert_eq!(tap("block8").writer(), Some(tap("block8.dw")));
+        assert_eq!(tap("block15").reader(), Some(tap("head")));
+        assert_eq!(tap("block0").writer(), Some(tap("block0.dw")));
+        let lite2 = |name| Network::Lite2.tap(name).unwrap();
+        assert_eq!(lite2("block20").reader(), Some(lite2("head")));
     }
 
     /// The first release's 18 layers keep their names, shapes and order among themselves.

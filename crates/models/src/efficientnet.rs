@@ -183,6 +183,34 @@ impl EfficientNetLite {
             .fold(stem, |x, block| block.forward(x, gradient))
     }
 
+    /// The 1×1 convolution through which `tap`'s [`TapId::reader`] reads it (weights `[units,
+    /// channels, 1, 1]`, BatchNorm folded into the bias). `None` where `tap` is no linear block
+    /// output.
+    pub fn reader(&self, tap: TapId) -> Option<&Conv2d> {
+        match tap.site() {
+            Site::Block {
+                index,
+                point: Point::Output,
+            } => match self.blocks.get(index + 1) {
+                Some(next) => next.expand.as_ref(),
+                None => Some(&self.head),
+            },
+            _ => None,
+        }
+    }
+
+    /// The 1×1 projection through which `tap`'s [`TapId::writer`] writes it (weights
+    /// `[channels, units, 1, 1]`). `None` where `tap` is no linear block output.
+    pub fn writer(&self, tap: TapId) -> Option<&Conv2d> {
+        match tap.site() {
+            Site::Block {
+                index,
+                point: Point::Output,
+            } => Some(&self.blocks[index].project),
+            _ => None,
+        }
+    }
+
     /// The MBConv blocks, in forward order (for tests that check one block's parts against its
     /// output).
     pub fn blocks(&self) -> &[MbConv] {

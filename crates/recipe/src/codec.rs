@@ -6,22 +6,32 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::DeserializeOwned;
 
-use crate::wire::{self, v1};
+use crate::wire::{self, v1, v4};
 use crate::{Recipe, RecipeError};
 
 /// Far above any valid recipe (~100 characters), far below anything that could hurt.
 pub const MAX_ENCODED_LENGTH: usize = 512;
 
 impl Recipe {
-    /// The permalink string, in the current format version. Only meaningful for a valid recipe.
+    /// The permalink string: version 1, or version 4 for a recipe that turns toward one of the
+    /// network's own directions. Only meaningful for a valid recipe.
     pub fn encode(&self) -> String {
         debug_assert_eq!(wire::FORMAT_VERSION, v1::VERSION);
-        encode_bytes(&v1::Recipe::from(self))
+        match wire::v4_of(self) {
+            Some(v4) => encode_bytes(&v4),
+            None => encode_bytes(&v1::Recipe::from(self)),
+        }
     }
 
     /// Parses and validates a permalink string of any released version. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let recipe: Recipe = decode_v1::<v1::Recipe>(text)?.into();
+        let bytes = bytes(text)?;
+        let recipe: Recipe = match bytes.first() {
+            Some(&v1::VERSION) => postcard_exact::<v1::Recipe>(&bytes)?.into(),
+            Some(&v4::VERSION) => postcard_exact::<v4::Recipe>(&bytes)?.into(),
+            Some(&version) => return Err(RecipeError::UnknownVersion(version)),
+            None => return Err(RecipeError::Truncated),
+        };
         recipe.validate()?;
         Ok(recipe)
     }

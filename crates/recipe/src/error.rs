@@ -39,6 +39,18 @@ pub enum RecipeError {
         channel: u32,
         channels: usize,
     },
+    #[error("toward: `{0}` is not random, read:UNIT or write:UNIT")]
+    UnknownToward(String),
+    #[error(
+        "toward: {toward} needs a linear block output (e.g. block8), where a 1×1 convolution reads and writes; {layer} is not one"
+    )]
+    TowardNotLinear { toward: String, layer: String },
+    #[error("toward: {toward} is out of range; {owner} has units 0..{units}")]
+    TowardUnitOutOfRange {
+        toward: String,
+        owner: String,
+        units: usize,
+    },
     #[error("{field}: the value is not a finite number")]
     NonFinite { field: &'static str },
     #[error(
@@ -74,6 +86,9 @@ impl RecipeError {
             Self::BadWeightsHash(_) | Self::WeightsMismatch { .. } => "weights",
             Self::UnknownLayer(_) | Self::NotHidden(_) => "layer",
             Self::ChannelOutOfRange { .. } => "channel",
+            Self::UnknownToward(_)
+            | Self::TowardNotLinear { .. }
+            | Self::TowardUnitOutOfRange { .. } => "toward",
             Self::TooCostly { .. } => "size",
             Self::NoControlRounds => "controls",
             Self::NonFinite { field }

@@ -19,6 +19,7 @@ mod quiz;
 mod seeded;
 mod sheet;
 pub mod stats;
+mod toward;
 mod validate;
 pub mod wire;
 
@@ -39,6 +40,7 @@ pub use predict::{
 pub use preset::Preset;
 pub use quiz::{Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
+pub use toward::Toward;
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};
 pub use wire::FORMAT_VERSION;
 
@@ -53,8 +55,10 @@ pub struct Recipe {
     pub channel: u32,
     /// Draws the random direction, the starting noise and the transforms.
     pub seed: u64,
-    /// 0 = the neuron's own direction, 1 = the seed's random direction; slerp in between.
+    /// 0 = the neuron's own direction, 1 = the direction it turns toward; slerp in between.
     pub mix: f32,
+    /// What the neuron turns toward: the seed's random direction, or one of the network's own.
+    pub toward: Toward,
     pub cos_power: f32,
     pub negative: bool,
     /// Read the direction at the centre position only (a "neuron" objective) instead of the
@@ -136,6 +140,7 @@ impl Recipe {
             channel: 10,
             seed: 0,
             mix: 0.0,
+            toward: Toward::Random,
             cos_power: 0.0,
             negative: false,
             centre: false,
@@ -153,11 +158,19 @@ impl Recipe {
             .tap(&self.layer)
             .or_else(|_| defaults.tap())
             .expect("the default layer is in every network");
+        // A unit of the network's own directions is kept where the new network has it, else the
+        // slider turns toward the random direction.
+        let toward = if self.toward.validate(tap).is_ok() {
+            self.toward
+        } else {
+            Toward::Random
+        };
         Self {
             model: defaults.model,
             weights: defaults.weights,
             layer: tap.name().to_owned(),
             channel: self.channel.min(tap.channels() as u32 - 1),
+            toward,
             ..self.clone()
         }
     }

@@ -92,11 +92,12 @@ impl ClassTest {
 }
 
 /// Controls a link may hide, by the names a teacher writes in `hide=`.
-pub const CONTROLS: [&str; 14] = [
+pub const CONTROLS: [&str; 15] = [
     "model",
     "layer",
     "channel",
     "direction",
+    "toward",
     "seed",
     "cospower",
     "negative",

@@ -75,6 +75,7 @@ impl Recipe {
                 channels: tap.channels(),
             });
         }
+        self.toward.validate(tap)?;
         within("mix", finite("mix", self.mix)?, 0.0, 1.0, "0 to 1")?;
         within(
             "cos_power",

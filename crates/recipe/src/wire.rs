@@ -6,12 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ImageSettings, Parametrization, Recipe, TransformSettings};
+use crate::{ImageSettings, Parametrization, Recipe, Toward, TransformSettings};
 
-/// The version `Recipe::encode` writes.
+/// The version `Recipe::encode` writes for a recipe that turns toward a random direction (every
+/// recipe of the first release); one that turns toward the network's own is written as version 4.
 pub const FORMAT_VERSION: u8 = 1;
 /// The newest version any link is written in.
-pub const NEWEST_VERSION: u8 = v3::VERSION;
+pub const NEWEST_VERSION: u8 = v4::VERSION;
 
 /// Version 1 (the first release).
 pub mod v1 {
@@ -137,6 +138,59 @@ pub mod v3 {
     }
 }
 
+/// Version 4: recipes whose slider turns the neuron toward one of the network's own directions
+/// at a linear block output: version 1's fields (its version byte reading 4), then the direction.
+/// A recipe that turns toward a random direction is still written as version 1 (the bytes the
+/// first release would have made).
+pub mod v4 {
+    use super::*;
+
+    pub const VERSION: u8 = 4;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Recipe {
+        /// `version` is 4.
+        pub recipe: v1::Recipe,
+        pub toward: Toward,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub enum Toward {
+        Read(u32),
+        Write(u32),
+    }
+}
+
+impl From<v4::Recipe> for Recipe {
+    fn from(w: v4::Recipe) -> Self {
+        let toward = match w.toward {
+            v4::Toward::Read(unit) => Toward::Read(unit),
+            v4::Toward::Write(unit) => Toward::Write(unit),
+        };
+        Recipe {
+            toward,
+            ..w.recipe.into()
+        }
+    }
+}
+
+/// The version 4 bytes of a recipe that turns toward the network's own direction; `None` for one
+/// that turns toward a random direction, which version 1 writes.
+pub(crate) fn v4_of(r: &Recipe) -> Option<v4::Recipe> {
+    let toward = match r.toward {
+        Toward::Random => return None,
+        Toward::Read(unit) => v4::Toward::Read(unit),
+        Toward::Write(unit) => v4::Toward::Write(unit),
+    };
+    Some(v4::Recipe {
+        recipe: v1::Recipe {
+            version: v4::VERSION,
+            ..v1::Recipe::from(r)
+        },
+        toward,
+    })
+}
+
 impl From<v1::Recipe> for Recipe {
     fn from(w: v1::Recipe) -> Self {
         Recipe {
@@ -146,6 +200,7 @@ impl From<v1::Recipe> for Recipe {
             channel: w.channel,
             seed: w.seed,
             mix: w.mix,
+            toward: Toward::Random,
             cos_power: w.cos_power,
             negative: w.negative,
             centre: w.centre,

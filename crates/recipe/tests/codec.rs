@@ -344,3 +344,58 @@ fn a_recipe_moves_to_another_network() {
     assert_eq!((on_lite0.layer.as_str(), on_lite0.channel), ("block8", 111));
     assert!(on_lite0.validate().is_ok());
 }
+
+/// A recipe that turns toward one of the network's own directions is written as version 4; one
+/// that turns toward a random direction keeps version 1's bytes, so every earlier link stays as it
+/// was. A bad `toward` is refused with its field named.
+#[test]
+fn the_networks_own_directions_are_version_4_and_random_ones_stay_version_1() {
+    use basis_recipe::Toward;
+    assert_eq!(bytes_of(&recipe())[0], 1);
+    for toward in [Toward::Read(671), Toward::Write(0)] {
+        let own = Recipe {
+            toward,
+            mix: 0.5,
+            ..recipe()
+        };
+        let bytes = bytes_of(&own);
+        assert_eq!(bytes[0], 4);
+        assert_eq!(Recipe::decode(&own.encode()), Ok(own.clone()));
+        // Version 1's bytes after the version byte, then the direction: one enum tag, one varint.
+        let v1 = bytes_of(&recipe_with_mix(0.5));
+        assert_eq!(&bytes[1..v1.len()], &v1[1..]);
+    }
+    let at = |layer: &str, toward| Recipe {
+        layer: layer.into(),
+        toward,
+        ..recipe()
+    };
+    for (bad, field) in [
+        (at("block8.dw", Toward::Read(0)), "toward"),
+        (at("block8", Toward::Read(672)), "toward"),
+        (at("block15", Toward::Write(1152)), "toward"),
+    ] {
+        assert_eq!(bad.validate().unwrap_err().field(), Some(field), "{bad:?}");
+    }
+    assert!(at("block15", Toward::Read(1279)).validate().is_ok());
+    // A version 4 link whose direction does not fit its layer is refused on decoding too: unit
+    // 300 is read by block9.expand (672 units) but not by block4.expand (240).
+    let moved = Recipe {
+        layer: "block8".into(),
+        toward: Toward::Read(300),
+        ..recipe()
+    };
+    let mut wire = URL_SAFE_NO_PAD.decode(moved.encode()).unwrap();
+    let layer_at = wire.windows(6).position(|w| w == b"block8").unwrap();
+    wire.splice(layer_at..layer_at + 6, *b"block3");
+    assert_eq!(
+        Recipe::decode(&URL_SAFE_NO_PAD.encode(&wire))
+            .unwrap_err()
+            .to_string(),
+        "toward: read:300 is out of range; block4.expand has units 0..240"
+    );
+}
+
+fn recipe_with_mix(mix: f32) -> Recipe {
+    Recipe { mix, ..recipe() }
+}

@@ -50,7 +50,13 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     if let Some(threads) = args.threads {
         return threaded(&args, threads, &recipe, &recipes, model, &device);
     }
-    let mut session = Session::for_recipes(model, &device, &recipes, recipe.seed, None)?;
+    let mut session = pollster::block_on(Session::for_recipes(
+        model,
+        &device,
+        &recipes,
+        recipe.seed,
+        None,
+    ))?;
     for _ in 0..args.warmup {
         pollster::block_on(session.step())?;
     }
@@ -111,7 +117,15 @@ fn threaded(
     let share = recipes.len().div_ceil(threads);
     let sessions = recipes
         .chunks(share)
-        .map(|chunk| Session::for_recipes(model.clone(), device, chunk, recipe.seed, None))
+        .map(|chunk| {
+            pollster::block_on(Session::for_recipes(
+                model.clone(),
+                device,
+                chunk,
+                recipe.seed,
+                None,
+            ))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let windows = std::thread::scope(|scope| {
         let workers: Vec<_> = sessions

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use basis_featvis::direction;
 use basis_featvis::examples::{self, Example};
 use basis_featvis::pool;
-use basis_recipe::Recipe;
+use basis_recipe::{Recipe, Toward};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use serde_json::json;
@@ -24,9 +24,12 @@ pub struct Args {
     pub layer: String,
     #[arg(long, default_value_t = 10)]
     pub channel: u32,
-    /// 0 = the neuron, 1 = the seed's random direction; slerp in between (as in recipes).
+    /// 0 = the neuron, 1 = what it turns toward (--toward); slerp in between (as in recipes).
     #[arg(long, default_value_t = 0.0)]
     pub mix: f32,
+    /// `random` (the seed's), or at a linear block output `read:U` or `write:U` (as `render`).
+    #[arg(long, default_value_t = Toward::Random, value_name = "random|read:U|write:U")]
+    pub toward: Toward,
     /// The random direction's seed (the crops are the pool's, always the same).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -58,6 +61,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         layer: args.layer.clone(),
         channel: args.channel,
         mix: args.mix,
+        toward: args.toward,
         seed: args.seed,
         ..Recipe::for_network(network, loaded.weights.clone())
     };
@@ -75,7 +79,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         tap,
         |_| {},
     ))?;
-    let d = direction::of_recipe(&recipe)?;
+    let target = pollster::block_on(direction::target(&recipe, &loaded.model))?;
+    let d = direction::of_recipe(&recipe, &target)?;
     let ranking = examples::top_and_bottom(&acts, &d, args.count);
     let (top, bottom) = (&ranking.top, &ranking.bottom);
 
@@ -102,8 +107,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     );
     let width = canvas.width();
     let title = format!(
-        "{} channel {} mix {:.2}: strongest, then weakest",
-        args.layer, args.channel, args.mix
+        "{} channel {} mix {:.2} toward {}: strongest, then weakest",
+        args.layer, args.channel, args.mix, args.toward
     );
     caption(&mut canvas, &title, width / 2, 2);
     for (row, set) in [top, bottom].into_iter().enumerate() {
@@ -129,6 +134,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "layer": args.layer,
         "channel": args.channel,
         "mix": args.mix,
+        "toward": args.toward.to_string(),
         "seed": args.seed,
         "receptive_field": tap.receptive_field(),
         "top": top.iter().map(describe).collect::<Vec<_>>(),

@@ -187,12 +187,12 @@ fn render(
         let size = test.base.image.size as u32;
         let references: Vec<Vec<RgbImage>> = match (trial.condition, &shown.references) {
             (Condition::Synthetic, _) => {
-                let mut session = Session::references(
+                let mut session = pollster::block_on(Session::references(
                     loaded.model.clone(),
                     &loaded.device,
                     &trial.direction,
                     &trial.reference_seeds,
-                )?;
+                ))?;
                 for _ in 0..steps {
                     session.advance();
                     progress.inc(1);

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use basis_featvis::direction;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -19,7 +20,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
-    let (recipe, mut session) = args.recipe.prepare(data)?.start()?;
+    let prepared = args.recipe.prepare(data)?;
+    let target = pollster::block_on(direction::target(&prepared.recipe, &prepared.model))?;
+    let (recipe, mut session) = prepared.start()?;
 
     let progress = ProgressBar::new(recipe.steps as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} steps, objective {msg}")
@@ -47,6 +50,12 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "recipe": recipe.encode(),
         "output": args.output,
         "backend": args.recipe.compute.backend.name(),
+        "toward": recipe.toward.to_string(),
+        "angle_to_neuron": direction::angle_to_neuron(
+            recipe.channel as usize,
+            &target,
+            recipe.mix as f64,
+        ),
         "objective_first": first,
         "objective_last": last,
         "ms_per_step": ms_per_step,

@@ -110,13 +110,13 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     ));
     let started = Instant::now();
     let run = |chunk: &&[Recipe]| -> Result<Vec<Frame>> {
-        let mut session = Session::for_recipes(
+        let mut session = pollster::block_on(Session::for_recipes(
             loaded.model.clone(),
             &loaded.device,
             chunk,
             sheet.base.seed,
             None,
-        )?;
+        ))?;
         for _ in 0..steps {
             session.advance();
             progress.inc(chunk.len() as u64);

@@ -42,6 +42,11 @@ pub struct Args {
     /// Also draw the profile as an SVG chart here.
     #[arg(long)]
     pub chart: Option<PathBuf>,
+    /// Add a third arm: this many ICA directions (FastICA, seeded by --seed; the page fits 32)
+    /// learned on half of the photos and scored on the other half, both ways, with their AUC
+    /// against the random arm: the ceiling for the neurons'.
+    #[arg(long, value_name = "COMPONENTS")]
+    pub ica: Option<usize>,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
@@ -57,6 +62,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             .map(|name| network.tap(name).with_context(|| format!("--layer {name}")))
             .collect::<Result<_>>()?
     };
+    if args.ica == Some(0) {
+        bail!("--ica: 0 components; ask for at least 1");
+    }
     if !(1..=16).contains(&args.crops) {
         bail!("--crops: {} is out of range (1 to 16)", args.crops);
     }
@@ -79,7 +87,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             pool::CROP
         );
         println!(
-            "{:<14} {:<6} {:>5} {:>13} {:>5}  {:>22}  {:<12} {:>16}  slider AUC t=0 / 0.5 / 1",
+            "{:<14} {:<6} {:>5} {:>13} {:>5}  {:>22}  {:<12} {:>16}  slider AUC t=0 / 0.5 / 1{}",
             "layer",
             "after",
             "ch",
@@ -87,7 +95,12 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             "const",
             "kurtosis AUC",
             "verdict",
-            "vector kurtosis"
+            "vector kurtosis",
+            if args.ica.is_some() {
+                "      ICA AUC vs random"
+            } else {
+                ""
+            }
         );
     }
     let photo_of_crop = pool.photo_of_crop();
@@ -106,13 +119,14 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 gathered
                     .get_or_insert_with(|| {
                         Gathered::new(&photo_of_crop, grid * grid, tap.channels(), args.seed)
+                            .with_learned(args.ica.unwrap_or(0))
                     })
                     .push(rows)
             },
             |done| progress.set_position(base + done as u64),
         ))?;
         let profile = gathered.context("no crops to read")?.profile(args.seed);
-        progress.suspend(|| print_profile(tap, &profile, args.json));
+        progress.suspend(|| print_profile(tap, &profile, args.json, args.ica.is_some()));
         profiles.push((tap, profile));
     }
     progress.finish_and_clear();
@@ -155,7 +169,7 @@ fn summary(profiles: &[(TapId, Profile)]) -> String {
     )
 }
 
-fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
+fn print_profile(tap: TapId, p: &Profile, as_json: bool, learned_asked: bool) {
     if as_json {
         let auc = |a: &Auc| json!({"value": a.value, "low": a.low, "high": a.high});
         let constant: Vec<_> = p
@@ -186,13 +200,20 @@ fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
                 "slider_kurtosis_auc": p.slider,
                 "basis_kurtosis": p.basis_kurtosis,
                 "random_kurtosis": p.random_kurtosis,
+                "learned": p.learned.as_ref().map(|l| json!({
+                    "method": "fastica-logcosh",
+                    "directions": l.kurtosis.len(),
+                    "kurtosis_auc": auc(&l.auc),
+                    "verdict": l.verdict.key(),
+                    "kurtosis": l.kurtosis,
+                })),
             })
         );
         return;
     }
     let last = p.slider.len() - 1;
     println!(
-        "{:<14} {:<6} {:>5} {:>13} {:>5}  {:>22}  {:<12} {:>7.2} → {:>6.2}  {:.2} / {:.2} / {:.2}",
+        "{:<14} {:<6} {:>5} {:>13} {:>5}  {:>22}  {:<12} {:>7.2} → {:>6.2}  {:.2} / {:.2} / {:.2}{}",
         tap.name(),
         tap.layer().activation(),
         p.channels,
@@ -205,5 +226,13 @@ fn print_profile(tap: TapId, p: &Profile, as_json: bool) {
         p.slider[0],
         p.slider[last / 2],
         p.slider[last],
+        match (&p.learned, learned_asked) {
+            (Some(l), _) if l.kurtosis.is_empty() => "  no heavy-tailed direction".to_owned(),
+            (Some(l), _) => format!("  {:>22}", interval(&l.auc)),
+            // Cross-fitting needs two photos on each side; a layer that varies along no axis has
+            // nothing to learn.
+            (None, true) => "  needs 4 photos and a varying layer".to_owned(),
+            (None, false) => String::new(),
+        },
     );
 }
