@@ -232,6 +232,16 @@ pub enum Event {
     },
     /// The names of the photos kept in this browser, after `KeepPhotos` or a photo added.
     Kept { names: Vec<String> },
+    /// A finished picture's activations at its recipe's layer, measured on the frame's own
+    /// pixels (as shown and downloaded): `grid × grid` positions of `channels` floats beside this
+    /// message, row-major; the page's fidelity panel compares them with the pool's. Sent just
+    /// before `Done`.
+    Picture {
+        run: RunId,
+        step: u32,
+        channels: u32,
+        grid: u32,
+    },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.
     Checkpoint { run: RunId, step: u32, target: u32 },

@@ -464,7 +464,7 @@ test('three networks: a Lite1 link renders on Lite1 and downloads only its weigh
   await close();
 });
 
-test('the slider turns a neuron toward what the network reads or writes, as the CLI does', async (t) => {
+test('the slider turns a neuron toward what the network reads or writes, as the CLI does; the fidelity panel agrees with the CLI', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
   const flags = ['--layer', 'block8', '--channel', '10', '--mix', '0.6', '--toward', 'read:5'];
@@ -492,6 +492,26 @@ test('the slider turns a neuron toward what the network reads or writes, as the 
   const top = await page.$$eval('#examples-top .example', (figures) => figures.map((f) => f.querySelector('figcaption').textContent));
   const cli = JSON.parse(execFileSync(BASIS, ['examples', ...flags, '--count', '8', '-o', join(tmpdir(), 'basis-toward-examples.png')]).toString());
   assert.deepEqual(top, cli.top.map((e) => e.photo));
+
+  // The fidelity panel: its numbers are those `basis fidelity` gives for the downloaded picture
+  // (the same 8-bit pixels, the same pool, the direction the engine read from the weights).
+  await page.click('#fidelity-toggle');
+  await page.waitForSelector('#fidelity-specificity', { state: 'visible', timeout: 120_000 });
+  const shown = await page.evaluate(() => ({
+    ratio: Number(document.querySelector('#fidelity-ratio').dataset.ratio),
+    response: Number(document.querySelector('#fidelity-ratio').dataset.response),
+    specificity: Number(document.querySelector('#fidelity-specificity').dataset.value),
+    text: document.querySelector('#fidelity-ratio').textContent,
+  }));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const picture = join(tmpdir(), 'basis-fidelity.png');
+  await download.saveAs(picture);
+  const code = link.replace(/^#r=/, '').split('&')[0];
+  const measured = JSON.parse(execFileSync(BASIS, ['fidelity', picture, '--recipe', code]).toString()).fidelity;
+  for (const key of ['ratio', 'response', 'specificity']) {
+    assert.ok(Math.abs(shown[key] - measured[key]) <= 1e-3 * Math.abs(measured[key]), `${key}: page ${shown[key]}, CLI ${measured[key]}`);
+  }
+  assert.ok(shown.text.includes(`from ${measured.best_photo.photo}`), shown.text);
 
   // Toward where depthwise unit 5 writes: a new link, a new angle.
   const write = ['--layer', 'block8', '--channel', '10', '--mix', '0.6', '--toward', 'write:5'];

@@ -520,6 +520,38 @@ impl Engine {
         Ok(())
     }
 
+    /// The finished picture's activations at its layer (`Event::Picture`), through the network
+    /// once more from the frame's 8-bit pixels, so that the page's fidelity numbers are those of
+    /// the picture it shows and `basis fidelity` reads from a download.
+    async fn post_picture(&self, run: RunId) -> Result<(), String> {
+        let (Some(session), Some(current)) = (self.session.as_ref(), self.runs.current()) else {
+            return Ok(());
+        };
+        let tap = current.recipe.tap().map_err(|e| e.to_string())?;
+        let frame = session.frames().await.map_err(|e| e.to_string())?.remove(0);
+        let acts = basis_featvis::pool::activations(
+            &self.model,
+            &self.device,
+            &[frame.to_image()],
+            tap,
+            |_| {},
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let values = Float32Array::from(acts.values.as_slice());
+        self.outbox.send_with(
+            &Event::Picture {
+                run,
+                step: session.steps() as u32,
+                channels: acts.channels as u32,
+                grid: acts.grid as u32,
+            },
+            &values,
+            &values.buffer(),
+        );
+        Ok(())
+    }
+
     async fn finish_if_done(&self, run: RunId) -> Result<(), String> {
         let step = self.steps_done();
         if self
@@ -530,6 +562,7 @@ impl Engine {
             if !step.is_multiple_of(CHECKPOINT_EVERY) {
                 self.post_checkpoint(run).await?;
             }
+            self.post_picture(run).await?;
             self.outbox.send(&Event::Done { run, step });
         }
         Ok(())

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use super::address::{AddressBar, link_to};
 use super::motion::{self, Pacer};
 use super::preference;
-use super::state::{LargeProgress, PoolActivations, PoolCrops, Progress, State};
+use super::state::{LargeProgress, Picture, PoolActivations, PoolCrops, Progress, State};
 use super::supervisor::{Supervisor, Told};
 use super::worker::FromWorker;
 use crate::protocol::{Command, Event, Fault, Photos, ResumeAt, RunId};
@@ -345,6 +345,22 @@ impl Controller {
                     self.state.pool_activations.set(Some(Rc::new(acts)));
                 }
             }
+            Event::Picture {
+                run,
+                step,
+                channels,
+                grid,
+            } if self.is_latest(run) => {
+                let recipe = self.latest.borrow().as_ref().map(|(_, r)| r.clone());
+                let acts = PoolActivations::from_event(String::new(), channels, grid, attachment);
+                if let (Some(recipe), Some(acts)) = (recipe, acts) {
+                    self.state.picture.set(Some(Rc::new(Picture {
+                        recipe,
+                        step,
+                        acts: acts.acts,
+                    })));
+                }
+            }
             Event::Kept { names } => self.state.kept_photos.set(Some(names)),
             Event::Paused { paused, step } => {
                 if paused {
@@ -388,6 +404,7 @@ impl Controller {
             | Event::Crashed { .. }
             | Event::Frame { .. }
             | Event::Checkpoint { .. }
+            | Event::Picture { .. }
             | Event::Done { .. }
             | Event::Failed { .. }
             | Event::Tiles { .. } => {}

@@ -18,6 +18,7 @@ mod controls;
 mod engine_status;
 mod examples;
 mod explain;
+mod fidelity;
 mod focus;
 mod freeze;
 mod hand_in;
@@ -179,6 +180,7 @@ fn SinglePage(link: Link) -> impl IntoView {
                     <controls::ImageControls />
                     <share::Share />
                     <freeze::Before />
+                    <fidelity::FidelityPanel />
                     <fieldset class="controls classroom-links" hidden=move || !state.ready()>
                         <legend>"Neurons vs random directions"</legend>
                         <p>

@@ -68,6 +68,14 @@ impl PoolActivations {
     }
 }
 
+/// The last finished picture's activations at its recipe's layer (one image, `grid × grid`
+/// positions), for the fidelity panel.
+pub struct Picture {
+    pub recipe: Recipe,
+    pub step: u32,
+    pub acts: basis_featvis::pool::Activations,
+}
+
 #[derive(Clone, Copy)]
 pub struct State {
     /// The network the page's engine runs, the link's: choosing another opens its link (a new
@@ -94,6 +102,7 @@ pub struct State {
     pub single_keys: RwSignal<bool>,
     pub pool_crops: RwSignal<Option<Rc<PoolCrops>>, LocalStorage>,
     pub pool_activations: RwSignal<Option<Rc<PoolActivations>>, LocalStorage>,
+    pub picture: RwSignal<Option<Rc<Picture>>, LocalStorage>,
     /// Crops through the network so far, of all, while the pool is prepared for a layer.
     pub pool_progress: RwSignal<Option<(u32, u32)>>,
     /// The names of the user's photos kept in this browser, once the engine has said.
@@ -151,6 +160,7 @@ impl State {
             single_keys: RwSignal::new(super::preference::SINGLE_KEYS.get()),
             pool_crops: RwSignal::new_local(None),
             pool_activations: RwSignal::new_local(None),
+            picture: RwSignal::new_local(None),
             pool_progress: RwSignal::new(None),
             kept_photos: RwSignal::new(None),
             meters: RwSignal::new(Default::default()),

@@ -18,7 +18,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    bench, classify, examples, link, predict, probe, quiz, render, setup, sheet, stats, tally,
+    bench, classify, examples, fidelity, link, predict, probe, quiz, render, setup, sheet, stats,
+    tally,
 };
 use files::DataDir;
 use recipe_args::ModelArg;
@@ -71,6 +72,9 @@ enum Command {
     /// From a photo to its neurons: a layer's channels that respond most to it, overall and at a
     /// pixel, with each channel's link.
     Probe(probe::Args),
+    /// How faithful a picture is to its recipe's direction: its response over the best photo
+    /// crop's, and how specific its activation is to the direction, as one JSON line.
+    Fidelity(fidelity::Args),
 }
 
 /// The stack the commands had on the process's main thread.
@@ -128,5 +132,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats(args) => stats::run(args, data),
         Command::Examples(args) => examples::run(args, data),
         Command::Probe(args) => probe::run(args, data),
+        Command::Fidelity(args) => fidelity::run(args, data),
     }
 }

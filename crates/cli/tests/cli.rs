@@ -1433,3 +1433,97 @@ fn probe_refuses_a_pixel_outside_the_crop_and_an_unknown_layer() {
     let output = basis(&["probe", &chelsea, "--top", "0"]);
     assert!(!output.status.success(), "--top 0 lists nothing: refused");
 }
+
+fn fidelity_of(picture: &Path, recipe: &[&str]) -> serde_json::Value {
+    let line = stdout(&basis(
+        &[&["fidelity", picture.to_str().unwrap()][..], recipe].concat(),
+    ));
+    serde_json::from_str::<serde_json::Value>(line.trim()).unwrap()["fidelity"].clone()
+}
+
+#[test]
+fn a_pictures_fidelity_is_measured_from_its_pixels_against_the_pools_best_crop() {
+    let out = scratch("fidelity-neuron.png");
+    let small = ["--layer", "block8", "--size", "64", "--steps", "48"];
+    let neuron = render(
+        &[&small[..], &["--channel", "10", "--fidelity"]].concat(),
+        &out,
+    );
+    let measured = &neuron["fidelity"];
+    let number = |key: &str| measured[key].as_f64().unwrap();
+    assert!(number("response") > 0.0, "{measured}");
+    let specificity = number("specificity");
+    assert!(specificity > 0.0 && specificity <= 1.0, "{measured}");
+    // The ratio is the response over the best crop's value, and that crop is one of the pool's.
+    let best = &measured["best_photo"];
+    let ratio = number("ratio");
+    assert!((ratio - number("response") / best["value"].as_f64().unwrap()).abs() < 1e-5 * ratio);
+    assert!(std::path::Path::new(&photo(best["photo"].as_str().unwrap())).exists());
+    assert_eq!(measured["crops"], 4 * measured["photos"].as_u64().unwrap());
+
+    // `basis fidelity` reads the PNG and gets the numbers `render` had for the same pixels.
+    let recipe = neuron["recipe"].as_str().unwrap();
+    assert_eq!(&fidelity_of(&out, &["--recipe", recipe]), measured);
+    // The picture is the channel's: the next channel's direction finds less of itself in it.
+    let elsewhere = fidelity_of(&out, &[&small[..], &["--channel", "11"]].concat());
+    assert!(
+        elsewhere["response"].as_f64().unwrap() < number("response"),
+        "{elsewhere} against {measured}"
+    );
+
+    let wide = scratch("fidelity-wide.png");
+    image::RgbImage::new(64, 32).save(&wide).unwrap();
+    assert_clean_error(
+        &basis(&["fidelity", wide.to_str().unwrap(), "--recipe", recipe]),
+        "is 64 × 32 px: a visualization is square",
+    );
+    assert_clean_error(
+        &basis(&["fidelity", "/nonexistent/picture.png", "--recipe", recipe]),
+        "/nonexistent/picture.png",
+    );
+}
+
+#[test]
+fn a_sheet_reports_each_tiles_fidelity_and_each_arms_medians() {
+    let line = written(
+        "sheet",
+        &[
+            "--layer",
+            "block8.dw",
+            "--neurons",
+            "2",
+            "--random",
+            "3",
+            "--size",
+            "64",
+            "--steps",
+            "24",
+            "--fidelity",
+        ],
+        &scratch("fidelity-sheet.png"),
+    );
+    let tiles = line["tiles"].as_array().unwrap();
+    assert_eq!(tiles.len(), 5);
+    for arm in ["neuron", "random"] {
+        let of_arm: Vec<&serde_json::Value> = tiles
+            .iter()
+            .filter(|t| t["label"].as_str().unwrap().starts_with(arm))
+            .map(|t| &t["fidelity"])
+            .collect();
+        let mut specificities: Vec<f64> = of_arm
+            .iter()
+            .map(|f| f["specificity"].as_f64().unwrap())
+            .collect();
+        assert!(specificities.iter().all(|s| (-1.0..=1.0).contains(s)));
+        specificities.sort_by(f64::total_cmp);
+        let summary = &line["fidelity_by_arm"][arm];
+        assert_eq!(summary["pictures"], of_arm.len());
+        let n = specificities.len();
+        let median = if n % 2 == 1 {
+            specificities[n / 2]
+        } else {
+            (specificities[n / 2 - 1] + specificities[n / 2]) / 2.0
+        };
+        assert_eq!(summary["median_specificity"].as_f64().unwrap(), median);
+    }
+}

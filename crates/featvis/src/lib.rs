@@ -5,6 +5,7 @@
 pub mod direction;
 mod diversity;
 pub mod examples;
+pub mod fidelity;
 pub mod ica;
 mod objective;
 mod param;

@@ -149,7 +149,7 @@ pub async fn activations(
     })
 }
 
-/// The crops' activations at `tap`, a batch of crops at a time, for callers that keep only part
+/// The crops' (square images', all of one size) activations at `tap`, a batch of crops at a time, for callers that keep only part
 /// of them: `batch` gets the grid and the batch's `positions × channels` rows (crops in order,
 /// row-major within a crop). Returns the grid.
 pub async fn each_batch(
@@ -162,13 +162,15 @@ pub async fn each_batch(
 ) -> Result<usize, SessionError> {
     let mut grid = 0;
     for (done, chunk) in images.chunks(BATCH).enumerate() {
-        let mut data = Vec::with_capacity(chunk.len() * 3 * (CROP * CROP) as usize);
+        // Square images of one size: the pool's crops, or a picture measured for its fidelity.
+        let n = chunk[0].width() as usize;
+        let mut data = Vec::with_capacity(chunk.len() * 3 * n * n);
         for image in chunk {
+            debug_assert_eq!(image.dimensions(), (n as u32, n as u32));
             for c in 0..3 {
                 data.extend(image.pixels().map(|p| p[c] as f32 / 255.0));
             }
         }
-        let n = CROP as usize;
         let input = Tensor::<4>::from_data(TensorData::new(data, [chunk.len(), 3, n, n]), device);
         let output = model.forward_to(input, tap);
         let [_, _, h, w] = output.dims();

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod classify;
 pub mod examples;
+pub mod fidelity;
 pub mod link;
 pub mod predict;
 pub mod probe;

@@ -8,6 +8,7 @@ use basis_featvis::direction;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use super::fidelity::{self, PoolArgs};
 use crate::recipe_args::RecipeArgs;
 
 #[derive(clap::Args, Debug)]
@@ -17,11 +18,17 @@ pub struct Args {
     /// Where to write the PNG.
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Add the picture's fidelity to the JSON line (as `basis fidelity` measures it).
+    #[arg(long)]
+    pub fidelity: bool,
+    #[command(flatten)]
+    pub pool: PoolArgs,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let prepared = args.recipe.prepare(data)?;
     let target = pollster::block_on(direction::target(&prepared.recipe, &prepared.model))?;
+    let (model, device) = (prepared.model.clone(), prepared.device.clone());
     let (recipe, mut session) = prepared.start()?;
 
     let progress = ProgressBar::new(recipe.steps as u64).with_style(
@@ -40,13 +47,16 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let ms_per_step = started.elapsed().as_secs_f64() * 1000.0 / recipe.steps as f64;
     progress.finish_and_clear();
 
-    let frame = pollster::block_on(session.frames())?.remove(0);
-    frame
-        .to_image()
+    let picture = pollster::block_on(session.frames())?.remove(0).to_image();
+    picture
         .save(&args.output)
         .with_context(|| format!("writing {}", args.output.display()))?;
+    let fidelity = args
+        .fidelity
+        .then(|| fidelity::measure(&model, &device, &recipe, &picture, &args.pool, data))
+        .transpose()?;
 
-    let line = json!({
+    let mut line = json!({
         "recipe": recipe.encode(),
         "output": args.output,
         "backend": args.recipe.compute.backend.name(),
@@ -60,6 +70,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "objective_last": last,
         "ms_per_step": ms_per_step,
     });
+    if let Some(fidelity) = fidelity {
+        line["fidelity"] = fidelity;
+    }
     println!("{line}");
     Ok(())
 }

@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use basis_featvis::{Frame, Session};
-use basis_recipe::{Contrast, Link, Neurons, Recipe, Sheet, SheetTile};
+use basis_recipe::{Contrast, Link, Neurons, Recipe, Sheet, SheetTile, TileKind};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::fidelity::{Comparison, PoolArgs};
 use crate::backend::{Backend, Compute};
 use crate::captions::caption;
 use crate::recipe_args::{Loaded, ModelArg};
@@ -51,6 +52,11 @@ pub struct Args {
     /// Where to write the PNG.
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Add each tile's fidelity (as `basis fidelity` measures it) and each arm's medians.
+    #[arg(long)]
+    pub fidelity: bool,
+    #[command(flatten)]
+    pub pool: PoolArgs,
 }
 
 impl Args {
@@ -137,18 +143,36 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     compose(&sheet, &tiles, &frames)
         .save(&args.output)
         .with_context(|| format!("writing {}", args.output.display()))?;
+    let fidelity = args
+        .fidelity
+        .then(|| -> Result<Vec<Value>> {
+            let (model, device) = (&loaded.model, &loaded.device);
+            let comparison = Comparison::at(model, device, sheet.base.tap()?, &args.pool, data)?;
+            tiles
+                .iter()
+                .zip(&frames)
+                .map(|(tile, frame)| {
+                    comparison.measure(model, device, &tile.recipe, &frame.to_image())
+                })
+                .collect()
+        })
+        .transpose()?;
     let key: Vec<_> = tiles
         .iter()
         .enumerate()
         .map(|(i, tile)| {
-            json!({
+            let mut entry = json!({
                 "position": i + 1,
                 "label": tile.label(),
                 "link": format!("#{}", Link::fragment(&tile.recipe, &[], false)),
-            })
+            });
+            if let Some(fidelity) = &fidelity {
+                entry["fidelity"] = fidelity[i].clone();
+            }
+            entry
         })
         .collect();
-    let line = json!({
+    let mut line = json!({
         "sheet": sheet.encode(),
         "link": format!("#{}", sheet.fragment()),
         // At a block's hidden ReLU6 tap, the page that sets this sheet beside the block's output.
@@ -158,8 +182,39 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "ms_per_image_step": ms_per_image_step,
         "tiles": key,
     });
+    if let Some(fidelity) = &fidelity {
+        line["fidelity_by_arm"] = json!({
+            "neuron": arm_medians(&tiles, fidelity, TileKind::Neuron),
+            "random": arm_medians(&tiles, fidelity, TileKind::Random),
+        });
+    }
     println!("{line}");
     Ok(())
+}
+
+/// One arm's pictures: how many, and the medians of their response ratios and specificities (a
+/// picture whose best photo is silent has no ratio and is left out of that median).
+fn arm_medians(tiles: &[SheetTile], fidelity: &[Value], kind: TileKind) -> Value {
+    let of_arm: Vec<&Value> = tiles
+        .iter()
+        .zip(fidelity)
+        .filter(|(tile, _)| tile.kind == kind)
+        .map(|(_, f)| f)
+        .collect();
+    let median = |key: &str| {
+        let mut values: Vec<f64> = of_arm.iter().filter_map(|f| f[key].as_f64()).collect();
+        values.sort_by(f64::total_cmp);
+        match values.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(values[n / 2]),
+            n => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+        }
+    };
+    json!({
+        "pictures": of_arm.len(),
+        "median_ratio": median("ratio"),
+        "median_specificity": median("specificity"),
+    })
 }
 
 const CAPTION: u32 = 14;

@@ -1,0 +1,189 @@
+//! How faithful a picture is to its direction (after Geirhos et al., "Don't trust your eyes",
+//! ICML 2024): a feature visualization can look meaningful and still say little about what the
+//! direction does on photos. Two numbers per picture, both at the picture's strongest position,
+//! the statistic the dataset examples rank crops by:
+//! - the *response ratio*: the picture's projection on the direction over the best pool crop's.
+//!   Far above 1 is the usual (the picture is out of the photos' distribution); below 1 means the
+//!   optimization did not reach what real photos already do.
+//! - the *specificity*: the cosine between the picture's activation vector there and the
+//!   direction. A random direction's objective can be won by inflating one high-variance channel
+//!   that merely leans toward it; the cosine says how much of the picture's activation is the
+//!   direction at all.
+
+use basis_recipe::{Recipe, RecipeError};
+
+use crate::direction;
+use crate::examples::{self, Example};
+use crate::pool::Activations;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fidelity {
+    /// ⟨a, d⟩ at the picture's strongest position (0 when the picture is silent there).
+    pub response: f32,
+    /// cos(a, d) at that position (0 when the activation vector is 0 there).
+    pub specificity: f32,
+    /// The pool crop that responds most, at its strongest position; `None` when every crop is
+    /// silent or the pool is empty.
+    pub best_photo: Option<Example>,
+    /// `response / best_photo.value`, when the best photo responds above 0.
+    pub ratio: Option<f32>,
+}
+
+/// The fidelity of the picture whose activations at the tap are `picture` (one image) against
+/// the pool's at the same tap, for the unit vector `direction` (already signed: a recipe that
+/// minimizes passes −d).
+pub fn measure(picture: &Activations, pool: &Activations, direction: &[f32]) -> Fidelity {
+    let strongest = examples::top_and_bottom(picture, direction, 1)
+        .top
+        .first()
+        .copied();
+    let (response, specificity) = strongest.map_or((0.0, 0.0), |e| {
+        let at = (e.row * picture.grid + e.column) * picture.channels;
+        let a = &picture.values[at..at + picture.channels];
+        (e.value, cosine(a, direction))
+    });
+    let best_photo = examples::top_and_bottom(pool, direction, 1)
+        .top
+        .first()
+        .copied();
+    let ratio = best_photo
+        .filter(|best| best.value > 0.0)
+        .map(|best| response / best.value);
+    Fidelity {
+        response,
+        specificity,
+        best_photo,
+        ratio,
+    }
+}
+
+/// The direction `recipe`'s picture was optimized to excite: −d for a recipe that minimizes.
+pub fn optimized_direction(recipe: &Recipe, target: &[f64]) -> Result<Vec<f32>, RecipeError> {
+    let d = direction::of_recipe(recipe, target)?;
+    Ok(if recipe.negative {
+        d.into_iter().map(|v| -v).collect()
+    } else {
+        d
+    })
+}
+
+fn cosine(a: &[f32], d: &[f32]) -> f32 {
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let (na, nd) = (norm(a), norm(d));
+    if na == 0.0 || nd == 0.0 {
+        return 0.0;
+    }
+    a.iter().zip(d).map(|(x, y)| x * y).sum::<f32>() / (na * nd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A toy network of one 1×1 convolution and a ReLU: each output channel reads one colour
+    /// and is inhibited by the other two.
+    const WEIGHTS: [[f32; 3]; 3] = [[1.0, -1.0, -1.0], [-1.0, 1.0, -1.0], [-1.0, -1.0, 1.0]];
+
+    fn toy(pixels: &[[f32; 3]], grid: usize) -> Activations {
+        let values = pixels
+            .iter()
+            .flat_map(|p| WEIGHTS.map(|w| (w[0] * p[0] + w[1] * p[1] + w[2] * p[2]).max(0.0)))
+            .collect();
+        Activations {
+            channels: 3,
+            grid,
+            crops: pixels.len() / (grid * grid),
+            values,
+        }
+    }
+
+    /// The uniform picture (pixels in [0, 1], 11 levels) that maximizes ⟨a, d⟩, found by trying
+    /// every colour: on a 1×1 network a picture's best is the same colour everywhere.
+    fn best_picture(d: &[f32]) -> [f32; 3] {
+        let levels = (0..=10).map(|i| i as f32 / 10.0);
+        let mut best = ([0.0; 3], f32::NEG_INFINITY);
+        for r in levels.clone() {
+            for g in levels.clone() {
+                for b in levels.clone() {
+                    let a = toy(&[[r, g, b]], 1).values;
+                    let value: f32 = a.iter().zip(d).map(|(x, y)| x * y).sum();
+                    if value > best.1 {
+                        best = ([r, g, b], value);
+                    }
+                }
+            }
+        }
+        best.0
+    }
+
+    fn photos() -> Activations {
+        // Two 2 × 2 "photos": a dull one and one with a half-saturated orange.
+        toy(
+            &[
+                [0.3, 0.3, 0.3],
+                [0.4, 0.3, 0.2],
+                [0.2, 0.2, 0.2],
+                [0.1, 0.3, 0.2],
+                [0.6, 0.1, 0.0],
+                [0.8, 0.5, 0.1],
+                [0.5, 0.5, 0.5],
+                [0.0, 0.0, 0.4],
+            ],
+            2,
+        )
+    }
+
+    #[test]
+    fn a_neurons_best_picture_on_a_toy_1x1_network_is_fully_specific() {
+        for channel in 0..3 {
+            let mut d = vec![0.0; 3];
+            d[channel] = 1.0;
+            let picture = toy(&[best_picture(&d); 4], 2);
+            let fidelity = measure(&picture, &photos(), &d);
+            assert_eq!(fidelity.specificity, 1.0, "channel {channel}");
+            assert_eq!(fidelity.response, 1.0);
+        }
+    }
+
+    #[test]
+    fn a_direction_between_neurons_is_reached_by_a_picture_that_is_not_specific() {
+        // Between channels 0 and 1: no colour excites both (each inhibits the other), so the
+        // best picture excites one of them, at 45° from the direction.
+        let d = [
+            std::f32::consts::FRAC_1_SQRT_2,
+            std::f32::consts::FRAC_1_SQRT_2,
+            0.0,
+        ];
+        let picture = toy(&[best_picture(&d)], 1);
+        let fidelity = measure(&picture, &photos(), &d);
+        assert!((fidelity.specificity - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_ratio_is_over_the_best_crop_at_its_strongest_position() {
+        let d = [1.0, 0.0, 0.0];
+        let fidelity = measure(&toy(&[[1.0, 0.0, 0.0]], 1), &photos(), &d);
+        // The second photo's orange (0.8, 0.5, 0.1) → red channel 0.8 − 0.5 − 0.1 = 0.2 is less
+        // than its (0.6, 0.1, 0) → 0.5: crop 1, row 0, column 0.
+        let best = fidelity.best_photo.unwrap();
+        assert_eq!((best.crop, best.row, best.column), (1, 0, 0));
+        assert!((best.value - 0.5).abs() < 1e-6);
+        assert!((fidelity.ratio.unwrap() - 2.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn silent_pictures_and_pools_give_zeros_and_no_ratio() {
+        let d = [0.0, 0.0, 1.0];
+        let dark = toy(&[[0.0, 0.0, 0.0]], 1);
+        let fidelity = measure(&dark, &toy(&[[0.5, 0.5, 0.5]], 1), &d);
+        assert_eq!(
+            fidelity,
+            Fidelity {
+                response: 0.0,
+                specificity: 0.0,
+                best_photo: None,
+                ratio: None,
+            }
+        );
+    }
+}
