@@ -45,7 +45,7 @@ async function picturesDuringRun(page) {
   });
 }
 
-test('the single view speaks its slider and picture, and is axe-clean running and with its examples, meter and probe', async (t) => {
+test('the single view speaks its slider and picture, and is axe-clean running and with its examples, meter, probe and fidelity panel', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
   const link = execFileSync(BASIS, ['link', '--layer', 'block3', '--channel', '4', '--size', '64', '--steps', '8']).toString().trim();
@@ -63,6 +63,9 @@ test('the single view speaks its slider and picture, and is axe-clean running an
   await page.waitForSelector('#probe-overall li');
   assert.match(await page.getAttribute('#probe-canvas', 'aria-label'), /as the network sees it .* bright where channel \d+ of block3 responds .* the marked position is column \d+, row \d+$/);
   await noViolations(page, 'the probe');
+  await page.click('#fidelity-toggle');
+  await page.waitForSelector('#fidelity-specificity', { state: 'visible' });
+  await noViolations(page, 'the fidelity panel');
   await close();
 });
 
