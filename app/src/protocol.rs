@@ -242,6 +242,15 @@ pub enum Event {
         channels: u32,
         grid: u32,
     },
+    /// A batch's finished pictures' activations at their layer, as `Picture`'s for each of
+    /// `count` pictures, one after the other beside this message. Sent just before the last
+    /// `Tiles`.
+    Pictures {
+        run: RunId,
+        count: u32,
+        channels: u32,
+        grid: u32,
+    },
     /// The image parameters after `step` steps (an `f32` array beside this message), kept by the
     /// page so a new engine can go on from here if this one dies.
     Checkpoint { run: RunId, step: u32, target: u32 },

@@ -2,10 +2,10 @@
 //! their images posted every few steps so the page can show progress live.
 
 use basis_featvis::Session;
-use basis_models::EfficientNetLite;
+use basis_models::{EfficientNetLite, TapId};
 use basis_recipe::Recipe;
 use burn::tensor::Device;
-use js_sys::Uint8Array;
+use js_sys::{Float32Array, Uint8Array};
 
 use super::mailbox::Outbox;
 use super::rate::StepRate;
@@ -18,6 +18,10 @@ pub struct BatchRun {
     pub run: RunId,
     session: Session,
     target: usize,
+    /// What measures the finished pictures at their layer (`Event::Pictures`).
+    model: EfficientNetLite,
+    device: Device,
+    tap: TapId,
 }
 
 impl BatchRun {
@@ -52,6 +56,7 @@ impl BatchRun {
             ));
         }
         let target = first.steps as usize;
+        let tap = first.tap().map_err(|error| error.to_string())?;
         // The browser tests count these lines: a sheet must be one batch, not one run per tile.
         log::info!(
             "basis engine: a batch of {} images at {} px",
@@ -65,6 +70,9 @@ impl BatchRun {
             run,
             session,
             target,
+            model: model.clone(),
+            device: device.clone(),
+            tap,
         })
     }
 
@@ -89,6 +97,9 @@ impl BatchRun {
             run,
             session,
             target: direction.steps as usize,
+            model: model.clone(),
+            device: device.clone(),
+            tap: direction.tap().map_err(|error| error.to_string())?,
         })
     }
 
@@ -99,6 +110,9 @@ impl BatchRun {
         let steps_per_second = rate.tick(js_sys::Date::now());
         let step = self.session.steps();
         let done = step >= self.target;
+        if done {
+            self.post_pictures(outbox).await?;
+        }
         if done || step % TILES_EVERY == 1 {
             self.post_tiles(outbox, steps_per_second).await?;
         }
@@ -109,6 +123,34 @@ impl BatchRun {
             });
         }
         Ok(done)
+    }
+
+    /// The finished pictures' activations at their layer, from their 8-bit pixels (as the
+    /// single view's `Event::Picture`), for the pages' fidelity numbers.
+    async fn post_pictures(&self, outbox: &Outbox) -> Result<(), String> {
+        let frames = self.session.frames().await.map_err(|e| e.to_string())?;
+        let pictures: Vec<image::RgbImage> = frames.iter().map(|f| f.to_image()).collect();
+        let acts = basis_featvis::pool::activations(
+            &self.model,
+            &self.device,
+            &pictures,
+            self.tap,
+            |_| {},
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let values = Float32Array::from(acts.values.as_slice());
+        outbox.send_with(
+            &Event::Pictures {
+                run: self.run,
+                count: acts.crops as u32,
+                channels: acts.channels as u32,
+                grid: acts.grid as u32,
+            },
+            &values,
+            &values.buffer(),
+        );
+        Ok(())
     }
 
     async fn post_tiles(&self, outbox: &Outbox, steps_per_second: f32) -> Result<(), String> {

@@ -9,9 +9,10 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use basis_featvis::pool::Activations;
 use basis_models::Network;
 use basis_recipe::Recipe;
-use js_sys::Uint8Array;
+use js_sys::{Float32Array, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -62,6 +63,7 @@ impl Job {
 
 type PoolListener = Box<dyn Fn(PoolUpdate)>;
 type MeterListener = Box<dyn Fn(String, Meter)>;
+type PicturesListener = Box<dyn Fn(usize, Activations)>;
 
 /// What the engine reports of the photo pool.
 pub enum PoolUpdate {
@@ -99,6 +101,8 @@ pub struct BatchEngine {
     /// Layers whose pool activations the page still waits for, asked one at a time.
     pool_layers: RefCell<Vec<String>>,
     on_meter: RefCell<Option<MeterListener>>,
+    /// Gets each finished job's pictures' activations at their layer, with the job's index.
+    on_pictures: RefCell<Option<PicturesListener>>,
     /// Layers whose meter the page still waits for.
     meter_layers: RefCell<Vec<String>>,
     /// The engine whose state the page shows and which answers pool requests (engine 0).
@@ -133,6 +137,7 @@ impl BatchEngine {
                 on_pool: RefCell::new(None),
                 pool_layers: RefCell::default(),
                 on_meter: RefCell::new(None),
+                on_pictures: RefCell::new(None),
                 meter_layers: RefCell::default(),
                 main: Supervisor::new(
                     view,
@@ -235,6 +240,11 @@ impl BatchEngine {
                 self.main.post(&command, None);
             }
         }
+    }
+
+    /// Each finished job's pictures' activations at their layer, as they come.
+    pub fn on_pictures(&self, on_pictures: impl Fn(usize, Activations) + 'static) {
+        *self.on_pictures.borrow_mut() = Some(Box::new(on_pictures));
     }
 
     /// Asks for the photo pool's activations at each of `layers`, in order; each arrives at
@@ -387,6 +397,30 @@ impl BatchEngine {
                     return;
                 };
                 self.on_tiles(job, event, pixels.to_vec());
+            }
+            Event::Pictures {
+                run,
+                count,
+                channels,
+                grid,
+            } => {
+                let (Some(job), Some(values)) = (
+                    self.current_job(index, run),
+                    attachment.and_then(|a| a.dyn_into::<Float32Array>().ok()),
+                ) else {
+                    return;
+                };
+                if let Some(on_pictures) = self.on_pictures.borrow().as_ref() {
+                    on_pictures(
+                        job,
+                        Activations {
+                            channels: channels as usize,
+                            grid: grid as usize,
+                            crops: count as usize,
+                            values: values.to_vec(),
+                        },
+                    );
+                }
             }
             Event::Done { run, .. } if self.current_job(index, run).is_some() => {
                 self.dispatch(index)

@@ -405,6 +405,7 @@ impl Controller {
             | Event::Frame { .. }
             | Event::Checkpoint { .. }
             | Event::Picture { .. }
+            | Event::Pictures { .. }
             | Event::Done { .. }
             | Event::Failed { .. }
             | Event::Tiles { .. } => {}

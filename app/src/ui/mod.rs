@@ -3,6 +3,7 @@
 //! in step with the recipe, as Leptos's TodoMVC keeps its storage in step with its list.
 
 mod address;
+mod arm_fidelity;
 mod arm_verdict;
 mod attempt;
 mod batch;

@@ -7,6 +7,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::address::AddressBar;
+use super::arm_fidelity::{self, ArmFidelity, TilePictures};
 use super::batch::{self, BatchEngine, BatchStatus, JobImages};
 use super::layers::LayerOptions;
 use super::page_header::{PageHeader, PageMessage};
@@ -79,6 +80,11 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
             done: update.all_done,
         });
     });
+    let pictures: TilePictures = RwSignal::new_local(Vec::new());
+    engine.on_pictures(move |job, acts| {
+        let first = offsets.with_value(|o| o.get(job).copied().unwrap_or(0));
+        arm_fidelity::record(pictures, first, &acts);
+    });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
 
@@ -112,6 +118,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         address.write(current.fragment());
         revealed.set(false);
         let recipes: Vec<Recipe> = current.tiles().into_iter().map(|t| t.recipe).collect();
+        pictures.set(vec![None; recipes.len()]);
         let backend = view.status.with_untracked(EngineStatus::backend);
         let jobs = batch::jobs(
             &recipes,
@@ -304,6 +311,12 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                 tiles=Signal::derive(tiles)
                 labelled=shows_labels
                 canvases=canvases
+            />
+            <ArmFidelity
+                engine=engine
+                tiles=Signal::derive(tiles)
+                pictures=pictures
+                shown=shows_labels
             />
         </main>
     }

@@ -57,6 +57,34 @@ pub fn measure(picture: &Activations, pool: &Activations, direction: &[f32]) -> 
     }
 }
 
+/// One arm's pictures (a sheet's neurons, say): how many, and the medians of their response
+/// ratios and specificities, so a class sees whether one arm's pictures are simply less faithful.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArmSummary {
+    pub pictures: usize,
+    /// Over the pictures that have a ratio (a silent pool gives none); `None` when none has.
+    pub median_ratio: Option<f32>,
+    pub median_specificity: Option<f32>,
+}
+
+pub fn summarize(pictures: &[Fidelity]) -> ArmSummary {
+    ArmSummary {
+        pictures: pictures.len(),
+        median_ratio: median(pictures.iter().filter_map(|f| f.ratio).collect()),
+        median_specificity: median(pictures.iter().map(|f| f.specificity).collect()),
+    }
+}
+
+fn median(mut values: Vec<f32>) -> Option<f32> {
+    values.sort_by(f32::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        n if n % 2 == 1 => Some(values[n / 2]),
+        n => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
 /// The direction `recipe`'s picture was optimized to excite: −d for a recipe that minimizes.
 pub fn optimized_direction(recipe: &Recipe, target: &[f64]) -> Result<Vec<f32>, RecipeError> {
     let d = direction::of_recipe(recipe, target)?;
@@ -169,6 +197,33 @@ mod tests {
         assert_eq!((best.crop, best.row, best.column), (1, 0, 0));
         assert!((best.value - 0.5).abs() < 1e-6);
         assert!((fidelity.ratio.unwrap() - 2.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn an_arms_medians_skip_missing_ratios() {
+        let f = |ratio: Option<f32>, specificity: f32| Fidelity {
+            response: 1.0,
+            specificity,
+            best_photo: None,
+            ratio,
+        };
+        let arm = [f(Some(4.0), 0.9), f(None, 0.1), f(Some(2.0), 0.5)];
+        assert_eq!(
+            summarize(&arm),
+            ArmSummary {
+                pictures: 3,
+                median_ratio: Some(3.0),
+                median_specificity: Some(0.5),
+            }
+        );
+        assert_eq!(
+            summarize(&[]),
+            ArmSummary {
+                pictures: 0,
+                median_ratio: None,
+                median_specificity: None,
+            }
+        );
     }
 
     #[test]

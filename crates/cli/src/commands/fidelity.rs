@@ -98,32 +98,30 @@ impl Comparison {
     }
 
     /// The fidelity of `picture` to `recipe`'s direction (at the tap the comparison was made
-    /// at), as JSON.
-    pub fn measure(
+    /// at).
+    pub fn fidelity(
         &self,
         model: &EfficientNetLite,
         device: &Device,
         recipe: &Recipe,
         picture: &RgbImage,
-    ) -> Result<Value> {
-        let tap = recipe.tap()?;
+    ) -> Result<Fidelity> {
         let seen = pollster::block_on(pool::activations(
             model,
             device,
             std::slice::from_ref(picture),
-            tap,
+            recipe.tap()?,
             |_| {},
         ))
         .context("running the picture through the network")?;
         let target = pollster::block_on(direction::target(recipe, model))?;
         let d = fidelity::optimized_direction(recipe, &target)?;
-        let Fidelity {
-            response,
-            specificity,
-            best_photo,
-            ratio,
-        } = fidelity::measure(&seen, &self.crops, &d);
-        let best_photo = best_photo.map(|e| {
+        Ok(fidelity::measure(&seen, &self.crops, &d))
+    }
+
+    /// A picture's fidelity at `tap` as JSON, its best photo named and located.
+    pub fn describe(&self, tap: TapId, measured: &Fidelity) -> Value {
+        let best_photo = measured.best_photo.map(|e| {
             let (crop, _) = &self.pool.crops[e.crop];
             let (x, y, side) = examples::window(tap, self.crops.grid, e.row, e.column);
             json!({
@@ -133,18 +131,18 @@ impl Comparison {
                 "value": e.value,
             })
         });
-        Ok(json!({
-            "response": response,
-            "specificity": specificity,
+        json!({
+            "response": measured.response,
+            "specificity": measured.specificity,
             "best_photo": best_photo,
-            "ratio": ratio,
+            "ratio": measured.ratio,
             "photos": self.pool.photos.len(),
             "crops": self.pool.crops.len(),
-        }))
+        })
     }
 }
 
-/// The fidelity of one picture (see [`Comparison::measure`]).
+/// The fidelity of one picture against the pool, as JSON (see [`Comparison::describe`]).
 pub fn measure(
     model: &EfficientNetLite,
     device: &Device,
@@ -153,6 +151,8 @@ pub fn measure(
     photos: &PoolArgs,
     data: Option<&Path>,
 ) -> Result<Value> {
-    Comparison::at(model, device, recipe.tap()?, photos, data)?
-        .measure(model, device, recipe, picture)
+    let tap = recipe.tap()?;
+    let comparison = Comparison::at(model, device, tap, photos, data)?;
+    let measured = comparison.fidelity(model, device, recipe, picture)?;
+    Ok(comparison.describe(tap, &measured))
 }

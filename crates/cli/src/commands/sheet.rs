@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use basis_featvis::fidelity::{self, Fidelity};
 use basis_featvis::{Frame, Session};
 use basis_recipe::{Contrast, Link, Neurons, Recipe, Sheet, SheetTile, TileKind};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::fidelity::{Comparison, PoolArgs};
 use crate::backend::{Backend, Compute};
@@ -145,16 +146,17 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         .with_context(|| format!("writing {}", args.output.display()))?;
     let fidelity = args
         .fidelity
-        .then(|| -> Result<Vec<Value>> {
+        .then(|| -> Result<(Comparison, Vec<Fidelity>)> {
             let (model, device) = (&loaded.model, &loaded.device);
             let comparison = Comparison::at(model, device, sheet.base.tap()?, &args.pool, data)?;
-            tiles
+            let measured = tiles
                 .iter()
                 .zip(&frames)
                 .map(|(tile, frame)| {
-                    comparison.measure(model, device, &tile.recipe, &frame.to_image())
+                    comparison.fidelity(model, device, &tile.recipe, &frame.to_image())
                 })
-                .collect()
+                .collect::<Result<Vec<_>>>()?;
+            Ok((comparison, measured))
         })
         .transpose()?;
     let key: Vec<_> = tiles
@@ -166,8 +168,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 "label": tile.label(),
                 "link": format!("#{}", Link::fragment(&tile.recipe, &[], false)),
             });
-            if let Some(fidelity) = &fidelity {
-                entry["fidelity"] = fidelity[i].clone();
+            if let Some((comparison, measured)) = &fidelity {
+                entry["fidelity"] =
+                    comparison.describe(tile.recipe.tap().expect("a sheet's tap"), &measured[i]);
             }
             entry
         })
@@ -182,39 +185,28 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "ms_per_image_step": ms_per_image_step,
         "tiles": key,
     });
-    if let Some(fidelity) = &fidelity {
+    if let Some((_, measured)) = &fidelity {
+        let arm = |kind: TileKind| {
+            let of_arm: Vec<Fidelity> = tiles
+                .iter()
+                .zip(measured)
+                .filter(|(tile, _)| tile.kind == kind)
+                .map(|(_, f)| *f)
+                .collect();
+            let summary = fidelity::summarize(&of_arm);
+            json!({
+                "pictures": summary.pictures,
+                "median_ratio": summary.median_ratio,
+                "median_specificity": summary.median_specificity,
+            })
+        };
         line["fidelity_by_arm"] = json!({
-            "neuron": arm_medians(&tiles, fidelity, TileKind::Neuron),
-            "random": arm_medians(&tiles, fidelity, TileKind::Random),
+            "neuron": arm(TileKind::Neuron),
+            "random": arm(TileKind::Random),
         });
     }
     println!("{line}");
     Ok(())
-}
-
-/// One arm's pictures: how many, and the medians of their response ratios and specificities (a
-/// picture whose best photo is silent has no ratio and is left out of that median).
-fn arm_medians(tiles: &[SheetTile], fidelity: &[Value], kind: TileKind) -> Value {
-    let of_arm: Vec<&Value> = tiles
-        .iter()
-        .zip(fidelity)
-        .filter(|(tile, _)| tile.kind == kind)
-        .map(|(_, f)| f)
-        .collect();
-    let median = |key: &str| {
-        let mut values: Vec<f64> = of_arm.iter().filter_map(|f| f[key].as_f64()).collect();
-        values.sort_by(f64::total_cmp);
-        match values.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(values[n / 2]),
-            n => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
-        }
-    };
-    json!({
-        "pictures": of_arm.len(),
-        "median_ratio": median("ratio"),
-        "median_specificity": median("specificity"),
-    })
 }
 
 const CAPTION: u32 = 14;

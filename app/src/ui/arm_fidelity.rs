@@ -1,0 +1,179 @@
+//! Fidelity per arm on a sheet (`basis_featvis::fidelity`, as the single view's panel): for the
+//! neurons and for the random directions, the medians of their pictures' response ratios to the
+//! best photo crop and of their specificities, so a class sees whether one arm's pictures are
+//! simply less faithful. The engine measures each finished picture; the pool's activations at the
+//! sheet's layer are asked for when the panel is opened. A blind sheet shows it after Reveal.
+
+use std::rc::Rc;
+
+use basis_featvis::direction;
+use basis_featvis::fidelity::{self, ArmSummary, Fidelity};
+use basis_featvis::pool::Activations;
+use basis_recipe::{SheetTile, TileKind};
+use leptos::prelude::*;
+
+use super::batch::{BatchEngine, PoolUpdate};
+use super::state::PoolActivations;
+
+/// Each tile's picture, measured at the sheet's layer, once its job has finished.
+pub type TilePictures = RwSignal<Vec<Option<Rc<Activations>>>, LocalStorage>;
+
+/// Splits a job's measured pictures into one `Activations` per picture, into `pictures` from
+/// tile `first` on.
+pub fn record(pictures: TilePictures, first: usize, acts: &Activations) {
+    let per_picture = acts.grid * acts.grid * acts.channels;
+    pictures.update(|tiles| {
+        for (i, values) in acts.values.chunks_exact(per_picture.max(1)).enumerate() {
+            if let Some(tile) = tiles.get_mut(first + i) {
+                *tile = Some(Rc::new(Activations {
+                    crops: 1,
+                    values: values.to_vec(),
+                    ..*acts
+                }));
+            }
+        }
+    });
+}
+
+/// The two arms' summaries, once every tile is measured and the pool is at the tiles' layer.
+fn summaries(
+    tiles: &[SheetTile],
+    pictures: &[Option<Rc<Activations>>],
+    pool: &PoolActivations,
+) -> Option<Vec<(TileKind, ArmSummary)>> {
+    let layer = &tiles.first()?.recipe.layer;
+    if &pool.layer != layer || pictures.len() != tiles.len() {
+        return None;
+    }
+    let measured: Vec<(TileKind, Fidelity)> = tiles
+        .iter()
+        .zip(pictures)
+        .map(|(tile, picture)| {
+            let target = direction::random_target(&tile.recipe)?;
+            let d = fidelity::optimized_direction(&tile.recipe, &target).ok()?;
+            Some((
+                tile.kind,
+                fidelity::measure(picture.as_ref()?, &pool.acts, &d),
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let arm = |kind: TileKind| {
+        let of_arm: Vec<Fidelity> = measured
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, f)| *f)
+            .collect();
+        (kind, fidelity::summarize(&of_arm))
+    };
+    Some(vec![arm(TileKind::Neuron), arm(TileKind::Random)])
+}
+
+fn cell(value: Option<f32>, digits: usize) -> String {
+    value.map_or("—".to_owned(), |v| format!("{v:.digits$}"))
+}
+
+#[component]
+pub fn ArmFidelity(
+    engine: StoredValue<Rc<BatchEngine>, LocalStorage>,
+    tiles: Signal<Vec<SheetTile>>,
+    pictures: TilePictures,
+    /// Whether the tiles' labels are shown (a labelled sheet, or a blind one revealed).
+    shown: Signal<bool>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let pool = RwSignal::new_local(None::<Rc<PoolActivations>>);
+    let progress = RwSignal::new(None::<(u32, u32)>);
+    let layer = Memo::new(move |_| tiles.with(|t| t.first().map(|t| t.recipe.layer.clone())));
+    Effect::new(move |asked: Option<Option<String>>| {
+        let layer = layer.get();
+        if !open.get() || layer.is_none() || asked.as_ref() == Some(&layer) {
+            return asked.flatten();
+        }
+        progress.set(None);
+        engine.with_value(|e| {
+            e.ask_pool(
+                layer.iter().cloned().collect(),
+                move |update| match update {
+                    PoolUpdate::Progress(done, total) => progress.set(Some((done, total))),
+                    PoolUpdate::Activations(acts) => pool.set(Some(Rc::new(acts))),
+                    PoolUpdate::Crops(_) => {}
+                },
+            )
+        });
+        layer
+    });
+    let summary = Memo::new(move |_| {
+        let pool = pool.get()?;
+        tiles.with(|t| pictures.with(|p| summaries(t, p, &pool)))
+    });
+    let waiting = move || {
+        if !shown.get() {
+            return Some("Shown after Reveal, so that it cannot give the answer away.".to_owned());
+        }
+        if summary.with(Option::is_some) {
+            return None;
+        }
+        let measured = pictures.with(|p| p.iter().filter(|p| p.is_some()).count());
+        let total = tiles.with(Vec::len);
+        Some(match progress.get() {
+            _ if measured < total => {
+                format!("Measured as the tiles finish: {measured} of {total}.")
+            }
+            Some((done, total)) => {
+                format!("Running the photos through the network: {done} of {total} crops…")
+            }
+            None => "Preparing the photos…".to_owned(),
+        })
+    };
+    let row = move |(kind, arm): (TileKind, ArmSummary)| {
+        let name = match kind {
+            TileKind::Neuron => "neuron",
+            TileKind::Random => "random",
+        };
+        view! {
+            <tr data-arm=name>
+                <th scope="row">
+                    {if name == "neuron" { "Neurons" } else { "Random directions" }}
+                </th>
+                <td class="pictures">{arm.pictures}</td>
+                <td class="ratio" data-value=arm.median_ratio.map(|v| v.to_string())>
+                    {cell(arm.median_ratio, 2)}
+                    "×"
+                </td>
+                <td class="specificity" data-value=arm.median_specificity.map(|v| v.to_string())>
+                    {cell(arm.median_specificity, 3)}
+                </td>
+            </tr>
+        }
+    };
+    view! {
+        <details
+            id="sheet-fidelity"
+            class="controls fidelity"
+            on:toggle=super::pool_panel::track_open(open)
+        >
+            <summary id="sheet-fidelity-toggle">
+                "Are both arms' pictures faithful? (fidelity)"
+            </summary>
+            <p class="hint">
+                "For each arm, the median over its pictures of two checks at a picture's strongest position: its response against the best crop of the pool's photos (a visualization usually exaggerates: far above 1×), and the cosine between the picture's activation and its direction (near 1: the picture drives the direction itself). If one arm's pictures are much less faithful, telling the arms apart may be telling that apart."
+            </p>
+            <p id="sheet-fidelity-wait" hidden=move || waiting().is_none()>
+                {waiting}
+            </p>
+            <table id="sheet-fidelity-table" class="per-layer" hidden=move || waiting().is_some()>
+                <thead>
+                    <tr>
+                        <th scope="col">"Arm"</th>
+                        <th scope="col">"Pictures"</th>
+                        <th scope="col">"Median response ratio"</th>
+                        <th scope="col">"Median specificity"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || summary.get().unwrap_or_default().into_iter().map(row).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
