@@ -68,6 +68,9 @@ pub enum Command {
         run: RunId,
         recipes: Vec<String>,
         transform_seed: u64,
+        /// Measure the finished pictures for their fidelity (`Event::Pictures`).
+        #[serde(default)]
+        measure: bool,
     },
     /// A direction's four predict-the-response references, optimized as one batch with a
     /// diversity term (see `basis_featvis::Session::references`). Replaces whatever the engine
@@ -75,6 +78,8 @@ pub enum Command {
     References {
         run: RunId,
         recipe: String,
+        #[serde(default)]
+        measure: bool,
     },
     /// The photo pool's activations at `layer` (its crops too, the first time), for dataset
     /// examples. Answered between steps; a run goes on afterwards.

@@ -18,7 +18,8 @@ pub struct BatchRun {
     pub run: RunId,
     session: Session,
     target: usize,
-    /// What measures the finished pictures at their layer (`Event::Pictures`).
+    /// Whether to measure the finished pictures at their layer (`Event::Pictures`), with what.
+    measure: bool,
     model: EfficientNetLite,
     device: Device,
     tap: TapId,
@@ -70,6 +71,7 @@ impl BatchRun {
             run,
             session,
             target,
+            measure: false,
             model: model.clone(),
             device: device.clone(),
             tap,
@@ -97,10 +99,16 @@ impl BatchRun {
             run,
             session,
             target: direction.steps as usize,
+            measure: false,
             model: model.clone(),
             device: device.clone(),
             tap: direction.tap().map_err(|error| error.to_string())?,
         })
+    }
+
+    /// Whether the finished pictures are measured (`Event::Pictures`), as the page asked.
+    pub fn measuring(self, measure: bool) -> Self {
+        Self { measure, ..self }
     }
 
     /// One step; the images when due. `Ok(true)` when the job is done.
@@ -110,8 +118,12 @@ impl BatchRun {
         let steps_per_second = rate.tick(js_sys::Date::now());
         let step = self.session.steps();
         let done = step >= self.target;
-        if done {
-            self.post_pictures(outbox).await?;
+        if done
+            && self.measure
+            && let Err(message) = self.post_pictures(outbox).await
+        {
+            // The pictures are still shown and the job done; a lost GPU fails the next step.
+            log::warn!("basis engine: could not measure the pictures: {message}");
         }
         if done || step % TILES_EVERY == 1 {
             self.post_tiles(outbox, steps_per_second).await?;

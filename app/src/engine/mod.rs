@@ -231,12 +231,22 @@ impl Engine {
                 run,
                 recipes,
                 transform_seed,
+                measure,
             } => burst.job(Job::Batch {
                 run,
                 recipes,
                 transform_seed,
+                measure,
             }),
-            Command::References { run, recipe } => burst.job(Job::References { run, recipe }),
+            Command::References {
+                run,
+                recipe,
+                measure,
+            } => burst.job(Job::References {
+                run,
+                recipe,
+                measure,
+            }),
             Command::Render {
                 run,
                 recipe,
@@ -262,20 +272,27 @@ impl Engine {
         self.rate.reset();
         let run = job.run();
         let (model, device, weights) = (&self.model, &self.device, self.weights.as_str());
-        let started = match job {
+        let (started, measure) = match job {
             Job::Batch {
                 run,
                 recipes,
                 transform_seed,
-            } => {
-                batch::BatchRun::start(model, device, weights, run, &recipes, transform_seed).await
-            }
-            Job::References { run, recipe } => {
-                batch::BatchRun::references(model, device, weights, run, &recipe).await
-            }
+                measure,
+            } => (
+                batch::BatchRun::start(model, device, weights, run, &recipes, transform_seed).await,
+                measure,
+            ),
+            Job::References {
+                run,
+                recipe,
+                measure,
+            } => (
+                batch::BatchRun::references(model, device, weights, run, &recipe).await,
+                measure,
+            ),
         };
         self.job = match started {
-            Ok(job) => Some(job),
+            Ok(job) => Some(job.measuring(measure)),
             Err(message) => {
                 self.outbox.send(&Event::Failed {
                     run: Some(run),
@@ -562,7 +579,11 @@ impl Engine {
             if !step.is_multiple_of(CHECKPOINT_EVERY) {
                 self.post_checkpoint(run).await?;
             }
-            self.post_picture(run).await?;
+            // A picture that cannot be measured still finishes its run (the fidelity panel
+            // waits); a lost GPU fails the next step and is recovered from there.
+            if let Err(message) = self.post_picture(run).await {
+                ::log::warn!("basis engine: could not measure the picture: {message}");
+            }
             self.outbox.send(&Event::Done { run, step });
         }
         Ok(())

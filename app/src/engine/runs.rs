@@ -23,10 +23,12 @@ pub enum Job {
         run: RunId,
         recipes: Vec<String>,
         transform_seed: u64,
+        measure: bool,
     },
     References {
         run: RunId,
         recipe: String,
+        measure: bool,
     },
 }
 

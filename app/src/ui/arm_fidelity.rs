@@ -9,26 +9,38 @@ use std::rc::Rc;
 use basis_featvis::direction;
 use basis_featvis::fidelity::{self, ArmSummary, Fidelity};
 use basis_featvis::pool::Activations;
-use basis_recipe::{SheetTile, TileKind};
+use basis_recipe::{Recipe, SheetTile, TileKind};
 use leptos::prelude::*;
 
 use super::batch::{BatchEngine, PoolUpdate};
 use super::state::PoolActivations;
 
-/// Each tile's picture, measured at the sheet's layer, once its job has finished.
-pub type TilePictures = RwSignal<Vec<Option<Rc<Activations>>>, LocalStorage>;
+/// A tile's picture measured at the sheet's layer, with the recipe it was made for (a new sheet
+/// of as many tiles must not be read against the last one's pictures).
+pub struct Measured {
+    recipe: Recipe,
+    acts: Activations,
+}
 
-/// Splits a job's measured pictures into one `Activations` per picture, into `pictures` from
-/// tile `first` on.
-pub fn record(pictures: TilePictures, first: usize, acts: &Activations) {
+/// Each tile's measured picture, once its job has finished.
+pub type TilePictures = RwSignal<Vec<Option<Rc<Measured>>>, LocalStorage>;
+
+/// Splits a job's measured pictures into one per tile, from tile `first` on, each with the
+/// recipe of the tile it is (`tiles`: the sheet's tiles now; a superseded job's pictures never
+/// come).
+pub fn record(pictures: TilePictures, tiles: &[SheetTile], first: usize, acts: &Activations) {
     let per_picture = acts.grid * acts.grid * acts.channels;
-    pictures.update(|tiles| {
+    pictures.update(|measured| {
+        measured.resize(tiles.len(), None);
         for (i, values) in acts.values.chunks_exact(per_picture.max(1)).enumerate() {
-            if let Some(tile) = tiles.get_mut(first + i) {
-                *tile = Some(Rc::new(Activations {
-                    crops: 1,
-                    values: values.to_vec(),
-                    ..*acts
+            if let (Some(slot), Some(tile)) = (measured.get_mut(first + i), tiles.get(first + i)) {
+                *slot = Some(Rc::new(Measured {
+                    recipe: tile.recipe.clone(),
+                    acts: Activations {
+                        crops: 1,
+                        values: values.to_vec(),
+                        ..*acts
+                    },
                 }));
             }
         }
@@ -38,7 +50,7 @@ pub fn record(pictures: TilePictures, first: usize, acts: &Activations) {
 /// The two arms' summaries, once every tile is measured and the pool is at the tiles' layer.
 fn summaries(
     tiles: &[SheetTile],
-    pictures: &[Option<Rc<Activations>>],
+    pictures: &[Option<Rc<Measured>>],
     pool: &PoolActivations,
 ) -> Option<Vec<(TileKind, ArmSummary)>> {
     let layer = &tiles.first()?.recipe.layer;
@@ -49,12 +61,11 @@ fn summaries(
         .iter()
         .zip(pictures)
         .map(|(tile, picture)| {
+            let picture = picture.as_ref().filter(|p| p.recipe == tile.recipe)?;
+            // A sheet's directions are seeded random ones: the page knows them without the engine.
             let target = direction::random_target(&tile.recipe)?;
             let d = fidelity::optimized_direction(&tile.recipe, &target).ok()?;
-            Some((
-                tile.kind,
-                fidelity::measure(picture.as_ref()?, &pool.acts, &d),
-            ))
+            Some((tile.kind, fidelity::measure(&picture.acts, &pool.acts, &d)))
         })
         .collect::<Option<_>>()?;
     let arm = |kind: TileKind| {
@@ -113,8 +124,15 @@ pub fn ArmFidelity(
         if summary.with(Option::is_some) {
             return None;
         }
-        let measured = pictures.with(|p| p.iter().filter(|p| p.is_some()).count());
         let total = tiles.with(Vec::len);
+        let measured = tiles.with(|t| {
+            pictures.with(|p| {
+                t.iter()
+                    .zip(p)
+                    .filter(|(tile, p)| p.as_ref().is_some_and(|p| p.recipe == tile.recipe))
+                    .count()
+            })
+        });
         Some(match progress.get() {
             _ if measured < total => {
                 format!("Measured as the tiles finish: {measured} of {total}.")

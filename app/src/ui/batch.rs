@@ -43,7 +43,8 @@ impl Job {
         }
     }
 
-    fn command(&self, run: RunId) -> Command {
+    /// The engine's command for this job; `measure`: send the finished pictures' activations.
+    fn command(&self, run: RunId, measure: bool) -> Command {
         match self {
             Job::Batch {
                 recipes,
@@ -52,10 +53,12 @@ impl Job {
                 run,
                 recipes: recipes.iter().map(Recipe::encode).collect(),
                 transform_seed: *transform_seed,
+                measure,
             },
             Job::References(direction) => Command::References {
                 run,
                 recipe: direction.encode(),
+                measure,
             },
         }
     }
@@ -276,7 +279,9 @@ impl BatchEngine {
             return;
         }
         let next = self.queue.borrow_mut().next_for(index);
-        let command = next.and_then(|(job, run)| Some(self.jobs.borrow().get(job)?.command(run)));
+        let measure = self.on_pictures.borrow().is_some();
+        let command =
+            next.and_then(|(job, run)| Some(self.jobs.borrow().get(job)?.command(run, measure)));
         if let Some(command) = command {
             self.post_to(index, &command);
         }

@@ -131,6 +131,8 @@ impl Controller {
         self.next_run.set(run + 1);
         let previous = self.latest.replace(Some((run, recipe.clone())));
         self.state.progress.update(|p| p.done = false);
+        // The fidelity panel measures finished pictures: this one is not yet.
+        self.state.picture.set(None);
         let next = self.next.replace(Next::Warm);
         let command = |resume| Command::Render {
             run,

@@ -2,7 +2,8 @@
 //! finished picture drives its direction compared with the best photo crop, and how much of the
 //! picture's activation is that direction at all (`basis_featvis::fidelity`). The engine measures
 //! the picture's activations when it finishes; the comparison with the pool is made here, as the
-//! dataset examples are, so the numbers are those `basis fidelity` gives for the downloaded PNG.
+//! dataset examples are, so the numbers are those `basis fidelity` gives for the downloaded PNG
+//! against the same photos (`--photos` for the user's own).
 
 use basis_featvis::fidelity::{self, Fidelity};
 use leptos::prelude::*;

@@ -83,7 +83,8 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
     let pictures: TilePictures = RwSignal::new_local(Vec::new());
     engine.on_pictures(move |job, acts| {
         let first = offsets.with_value(|o| o.get(job).copied().unwrap_or(0));
-        arm_fidelity::record(pictures, first, &acts);
+        let tiles = sheet.with_untracked(|s| s.as_ref().map(Sheet::tiles).unwrap_or_default());
+        arm_fidelity::record(pictures, &tiles, first, &acts);
     });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);

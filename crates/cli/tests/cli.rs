@@ -1524,6 +1524,8 @@ fn a_sheet_reports_each_tiles_fidelity_and_each_arms_medians() {
         } else {
             (specificities[n / 2 - 1] + specificities[n / 2]) / 2.0
         };
-        assert_eq!(summary["median_specificity"].as_f64().unwrap(), median);
+        // The page and the CLI take the median in f32; here it is f64.
+        let shown = summary["median_specificity"].as_f64().unwrap();
+        assert!((shown - median).abs() < 1e-6, "{shown} vs {median}");
     }
 }

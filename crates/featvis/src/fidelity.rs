@@ -33,6 +33,7 @@ pub struct Fidelity {
 /// the pool's at the same tap, for the unit vector `direction` (already signed: a recipe that
 /// minimizes passes −d).
 pub fn measure(picture: &Activations, pool: &Activations, direction: &[f32]) -> Fidelity {
+    debug_assert_eq!(picture.crops, 1, "one picture");
     let strongest = examples::top_and_bottom(picture, direction, 1)
         .top
         .first()
