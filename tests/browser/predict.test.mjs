@@ -5,6 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serveDist, launch, ready, checkedPages, colours } from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
@@ -36,6 +39,8 @@ async function takeTest(browser, test, pick) {
   }
   await page.click('#start-quiz');
   const shown = [];
+  // Each round's references as PNG (base64), as the student saw them.
+  const references = [];
   for (let i = 0; i < test.key.length; i++) {
     await page.waitForSelector(`#quiz-round[data-round="${i}"]`);
     await page.check('input[name=confidence][value="3"]');
@@ -44,13 +49,14 @@ async function takeTest(browser, test, pick) {
     for (let k = 0; k < 4; k++) {
       assert.ok(await colours(page, `#reference-${k}`) > 50, `round ${i + 1}: reference ${k + 1} is an image`);
     }
+    references.push(await page.$$eval('[id^=reference-]', (cs) => cs.map((c) => c.toDataURL('image/png').split(',')[1])));
     for (const side of ['left', 'right']) {
       assert.ok(await colours(page, `#${side}-image`) > 500, `round ${i + 1}: the ${side} photo is drawn`);
     }
     await page.click(pick(test.key[i]) === 'left' ? '#answer-left' : '#answer-right');
   }
   await page.waitForSelector('#quiz-end');
-  return { page, close, shown, code: await page.inputValue('#result-code') };
+  return { page, close, shown, references, code: await page.inputValue('#result-code') };
 }
 
 test('predict the response, shared rounds: the CLI\'s rounds and crops, scores per arm, a tally that compares the arms', async (t) => {
@@ -70,6 +76,31 @@ test('predict the response, shared rounds: the CLI\'s rounds and crops, scores p
   assert.match(await page.textContent('#arm-verdict'), /^Neurons 100% .*random directions 0% .*Fisher's exact test p = /);
   assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.arm)), predict.key.map((r) => r.arm));
   assert.equal(await page.getAttribute('#tally-link', 'href'), predict.tally);
+  // The references' fidelity per arm: the medians `basis fidelity` gives for the pictures shown.
+  const fidelity = await page.$$eval('#predict-fidelity tbody tr', (rows) => rows.map((r) => ({
+    arm: r.dataset.arm,
+    pictures: Number(r.querySelector('.pictures').textContent),
+    ratio: Number(r.querySelector('.ratio').dataset.value),
+    specificity: Number(r.querySelector('.specificity').dataset.value),
+  })));
+  const measured = predict.key.flatMap((round, i) => first.references[i].map((png, k) => {
+    const file = join(tmpdir(), `basis-predict-reference-${i}-${k}.png`);
+    writeFileSync(file, Buffer.from(png, 'base64'));
+    const code = round.direction.replace(/^#r=/, '');
+    return { arm: round.arm, ...JSON.parse(execFileSync(BASIS, ['fidelity', file, '--recipe', code]).toString()).fidelity };
+  }));
+  const median = (values) => {
+    const v = [...values].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  assert.deepEqual(fidelity.map((r) => [r.arm, r.pictures]), ['neuron', 'random'].map((arm) => [arm, 4 * predict.key.filter((r) => r.arm === arm).length]));
+  for (const row of fidelity) {
+    const ofArm = measured.filter((m) => m.arm === row.arm);
+    for (const key of ['ratio', 'specificity']) {
+      const expected = median(ofArm.map((m) => m[key]).filter((v) => v !== null));
+      assert.ok(Math.abs(row[key] - expected) <= 1e-3 * Math.abs(expected), `${row.arm} ${key}: page ${row[key]}, CLI ${expected}`);
+    }
+  }
   await page.reload();
   await page.waitForSelector('#quiz-end');
   assert.equal(await page.inputValue('#result-code'), first.code, 'a reload keeps the answers');

@@ -1,8 +1,9 @@
-//! Fidelity per arm on a sheet (`basis_featvis::fidelity`, as the single view's panel): for the
-//! neurons and for the random directions, the medians of their pictures' response ratios to the
-//! best photo crop and of their specificities, so a class sees whether one arm's pictures are
-//! simply less faithful. The engine measures each finished picture; the pool's activations at the
-//! sheet's layer are asked for when the panel is opened. A blind sheet shows it after Reveal.
+//! Fidelity per arm (`basis_featvis::fidelity`, as the single view's panel): for the neurons and
+//! for the random directions, the medians of their pictures' response ratios to the best photo
+//! crop and of their specificities, so a class sees whether one arm's pictures are simply less
+//! faithful. The engine measures each finished picture. On a sheet the pool's activations at its
+//! layer are asked for when the panel is opened, and a blind sheet shows it after Reveal; a
+//! predict test's end screen shows it for the references its student saw (`ArmTable`).
 
 use std::rc::Rc;
 
@@ -29,54 +30,93 @@ pub type TilePictures = RwSignal<Vec<Option<Rc<Measured>>>, LocalStorage>;
 /// recipe of the tile it is (`tiles`: the sheet's tiles now; a superseded job's pictures never
 /// come).
 pub fn record(pictures: TilePictures, tiles: &[SheetTile], first: usize, acts: &Activations) {
-    let per_picture = acts.grid * acts.grid * acts.channels;
     pictures.update(|measured| {
         measured.resize(tiles.len(), None);
-        for (i, values) in acts.values.chunks_exact(per_picture.max(1)).enumerate() {
+        for (i, acts) in split(acts).enumerate() {
             if let (Some(slot), Some(tile)) = (measured.get_mut(first + i), tiles.get(first + i)) {
                 *slot = Some(Rc::new(Measured {
                     recipe: tile.recipe.clone(),
-                    acts: Activations {
-                        crops: 1,
-                        values: values.to_vec(),
-                        ..*acts
-                    },
+                    acts,
                 }));
             }
         }
     });
 }
 
-/// The two arms' summaries, once every tile is measured and the pool is at the tiles' layer.
+/// Several pictures' activations, one picture at a time.
+fn split(acts: &Activations) -> impl Iterator<Item = Activations> + '_ {
+    let per_picture = acts.grid * acts.grid * acts.channels;
+    acts.values
+        .chunks_exact(per_picture.max(1))
+        .map(|values| Activations {
+            crops: 1,
+            values: values.to_vec(),
+            ..*acts
+        })
+}
+
+/// The fidelity of each of `pictures` (all made for `recipe`, a seeded random direction or a
+/// neuron, as sheets and class tests make them) against the pool's activations at its layer.
+pub fn of_direction(
+    recipe: &Recipe,
+    pictures: &Activations,
+    pool: &Activations,
+) -> Option<Vec<Fidelity>> {
+    // The page knows a seeded random direction without the engine.
+    let target = direction::random_target(recipe)?;
+    let d = fidelity::optimized_direction(recipe, &target).ok()?;
+    Some(
+        split(pictures)
+            .map(|picture| fidelity::measure(&picture, pool, &d))
+            .collect(),
+    )
+}
+
+/// One arm's line of an `ArmTable`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmRow {
+    /// `neuron` or `random`: the row's `data-arm`.
+    pub key: &'static str,
+    pub title: &'static str,
+    pub summary: ArmSummary,
+}
+
+/// The two arms' rows, from their pictures' fidelities.
+pub fn arm_rows(neurons: &[Fidelity], random: &[Fidelity]) -> Vec<ArmRow> {
+    vec![
+        ArmRow {
+            key: "neuron",
+            title: "Neurons",
+            summary: fidelity::summarize(neurons),
+        },
+        ArmRow {
+            key: "random",
+            title: "Random directions",
+            summary: fidelity::summarize(random),
+        },
+    ]
+}
+
+/// The two arms' rows, once every tile is measured and the pool is at the tiles' layer.
 fn summaries(
     tiles: &[SheetTile],
     pictures: &[Option<Rc<Measured>>],
     pool: &PoolActivations,
-) -> Option<Vec<(TileKind, ArmSummary)>> {
+) -> Option<Vec<ArmRow>> {
     let layer = &tiles.first()?.recipe.layer;
     if &pool.layer != layer || pictures.len() != tiles.len() {
         return None;
     }
-    let measured: Vec<(TileKind, Fidelity)> = tiles
-        .iter()
-        .zip(pictures)
-        .map(|(tile, picture)| {
-            let picture = picture.as_ref().filter(|p| p.recipe == tile.recipe)?;
-            // A sheet's directions are seeded random ones: the page knows them without the engine.
-            let target = direction::random_target(&tile.recipe)?;
-            let d = fidelity::optimized_direction(&tile.recipe, &target).ok()?;
-            Some((tile.kind, fidelity::measure(&picture.acts, &pool.acts, &d)))
-        })
-        .collect::<Option<_>>()?;
-    let arm = |kind: TileKind| {
-        let of_arm: Vec<Fidelity> = measured
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, f)| *f)
-            .collect();
-        (kind, fidelity::summarize(&of_arm))
-    };
-    Some(vec![arm(TileKind::Neuron), arm(TileKind::Random)])
+    let (mut neurons, mut random) = (Vec::new(), Vec::new());
+    for (tile, picture) in tiles.iter().zip(pictures) {
+        let picture = picture.as_ref().filter(|p| p.recipe == tile.recipe)?;
+        let measured = of_direction(&tile.recipe, &picture.acts, &pool.acts)?;
+        match tile.kind {
+            TileKind::Neuron => neurons.extend(measured),
+            TileKind::Random => random.extend(measured),
+        }
+    }
+    Some(arm_rows(&neurons, &random))
 }
 
 fn cell(value: Option<f32>, digits: usize) -> String {
@@ -143,27 +183,6 @@ pub fn ArmFidelity(
             None => "Preparing the photos…".to_owned(),
         })
     };
-    let row = move |(kind, arm): (TileKind, ArmSummary)| {
-        let name = match kind {
-            TileKind::Neuron => "neuron",
-            TileKind::Random => "random",
-        };
-        view! {
-            <tr data-arm=name>
-                <th scope="row">
-                    {if name == "neuron" { "Neurons" } else { "Random directions" }}
-                </th>
-                <td class="pictures">{arm.pictures}</td>
-                <td class="ratio" data-value=arm.median_ratio.map(|v| v.to_string())>
-                    {cell(arm.median_ratio, 2)}
-                    "×"
-                </td>
-                <td class="specificity" data-value=arm.median_specificity.map(|v| v.to_string())>
-                    {cell(arm.median_specificity, 3)}
-                </td>
-            </tr>
-        }
-    };
     view! {
         <details
             id="sheet-fidelity"
@@ -179,19 +198,53 @@ pub fn ArmFidelity(
             <p id="sheet-fidelity-wait" hidden=move || waiting().is_none()>
                 {waiting}
             </p>
-            <table id="sheet-fidelity-table" class="per-layer" hidden=move || waiting().is_some()>
-                <thead>
-                    <tr>
-                        <th scope="col">"Arm"</th>
-                        <th scope="col">"Pictures"</th>
-                        <th scope="col">"Median response ratio"</th>
-                        <th scope="col">"Median specificity"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || summary.get().unwrap_or_default().into_iter().map(row).collect_view()}
-                </tbody>
-            </table>
+            <ArmTable
+                id="sheet-fidelity-table"
+                rows=Signal::derive(move || summary.get().unwrap_or_default())
+                hidden=Signal::derive(move || waiting().is_some())
+            />
         </details>
+    }
+}
+
+/// Each arm's pictures, median response ratio and median specificity.
+#[component]
+pub fn ArmTable(
+    id: &'static str,
+    rows: Signal<Vec<ArmRow>>,
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let row = |arm: ArmRow| {
+        let ArmSummary {
+            pictures,
+            median_ratio,
+            median_specificity,
+        } = arm.summary;
+        view! {
+            <tr data-arm=arm.key>
+                <th scope="row">{arm.title}</th>
+                <td class="pictures">{pictures}</td>
+                <td class="ratio" data-value=median_ratio.map(|v| v.to_string())>
+                    {cell(median_ratio, 2)}
+                    "×"
+                </td>
+                <td class="specificity" data-value=median_specificity.map(|v| v.to_string())>
+                    {cell(median_specificity, 3)}
+                </td>
+            </tr>
+        }
+    };
+    view! {
+        <table id=id class="per-layer" hidden=hidden>
+            <thead>
+                <tr>
+                    <th scope="col">"Arm"</th>
+                    <th scope="col">"Pictures"</th>
+                    <th scope="col">"Median response ratio"</th>
+                    <th scope="col">"Median specificity"</th>
+                </tr>
+            </thead>
+            <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
+        </table>
     }
 }

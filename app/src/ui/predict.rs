@@ -5,6 +5,10 @@
 //! page, as `basis predict` ranks them. With control rounds, some rounds show photos as references
 //! (the direction's strongest and weakest crops of the pool's other half) or none.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use basis_featvis::pool::Activations;
 use basis_featvis::queries::{self, Queries, RoundCrops};
 use basis_recipe::{
     Arm, ClassTest, Condition, ControlRounds, Link, Predict, REFERENCES, RecipeError, ResultCode,
@@ -13,6 +17,7 @@ use basis_recipe::{
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use super::arm_fidelity::{self, ArmRow, ArmTable};
 use super::arm_verdict::ArmVerdict;
 use super::attempt::Attempt;
 use super::batch::{BatchEngine, Job, JobImages, PoolUpdate};
@@ -76,11 +81,15 @@ fn PredictRun(test: Predict) -> impl IntoView {
             .collect(),
     );
     let prepared_steps = RwSignal::new(0u64);
-    let crops = RwSignal::new_local(None::<std::rc::Rc<PoolCrops>>);
+    let crops = RwSignal::new_local(None::<Rc<PoolCrops>>);
     let shown: RwSignal<Vec<Option<RoundCrops>>> = RwSignal::new(vec![None; count]);
     let pool_progress = RwSignal::new(None::<(u32, u32)>);
     let message = RwSignal::new(None::<String>);
 
+    // Each drawn round's references measured at its layer, and the pool's activations at every
+    // layer, kept for the end screen's fidelity per arm.
+    let measured_references = RwSignal::new_local(vec![None::<Rc<Activations>>; count]);
+    let pools = RwSignal::new_local(HashMap::<String, Rc<Activations>>::new());
     let job_rounds = drawn.clone();
     let engine = BatchEngine::new(
         test.base.network().unwrap_or_default(),
@@ -105,6 +114,12 @@ fn PredictRun(test: Predict) -> impl IntoView {
             });
         },
     );
+    let picture_rounds = drawn.clone();
+    engine.on_pictures(move |job, acts| {
+        if let Some(&round) = picture_rounds.get(job) {
+            measured_references.update(|m| m[round] = Some(Rc::new(acts)));
+        }
+    });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
     view.warn_on_other_weights(test.base.weights.clone(), message);
@@ -124,7 +139,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
         layers.retain(|layer| seen.insert(layer.clone()));
         e.ask_pool(layers, move |update| match update {
             PoolUpdate::Progress(done, total) => pool_progress.set(Some((done, total))),
-            PoolUpdate::Crops(c) => crops.set(Some(std::rc::Rc::new(c))),
+            PoolUpdate::Crops(c) => crops.set(Some(Rc::new(c))),
             PoolUpdate::Activations(acts) => {
                 pool_progress.set(None);
                 shown.update(|s| resolve(&trials_for_pool, control_rounds, &acts, s));
@@ -140,6 +155,9 @@ fn PredictRun(test: Predict) -> impl IntoView {
                         acts.layer
                     )));
                 }
+                pools.update(|p| {
+                    p.insert(acts.layer, Rc::new(acts.acts));
+                });
             }
         });
     });
@@ -218,6 +236,31 @@ fn PredictRun(test: Predict) -> impl IntoView {
         })
     };
     let test = StoredValue::new(test);
+    // The references' fidelity per arm, over every reference picture of the drawn rounds.
+    let fidelity_rows = Memo::new(move |_| {
+        let (mut neurons, mut random) = (Vec::new(), Vec::new());
+        pools.with(|pools| {
+            measured_references.with(|measured| {
+                trials.with_value(|trials| {
+                    for (trial, pictures) in trials.iter().zip(measured) {
+                        let (Some(pictures), Some(pool)) = (pictures, pools.get(&trial.layer))
+                        else {
+                            continue;
+                        };
+                        let arm = match trial.arm {
+                            Arm::Neuron => &mut neurons,
+                            Arm::Random => &mut random,
+                        };
+                        arm.extend(
+                            arm_fidelity::of_direction(&trial.direction, pictures, pool)
+                                .unwrap_or_default(),
+                        );
+                    }
+                })
+            })
+        });
+        arm_fidelity::arm_rows(&neurons, &random)
+    });
     let key_rows = move || {
         let crops = crops.get();
         trials.with_value(|trials| {
@@ -333,6 +376,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 trials=trials.get_value()
                 code=attempt.code()
                 shown=Signal::derive(key_rows)
+                fidelity=fidelity_rows.into()
             />
         }
     };
@@ -415,6 +459,8 @@ fn PredictEnd(
     trials: Vec<Trial>,
     code: ResultCode,
     shown: Signal<Vec<Option<KeyPhotos>>>,
+    /// The references' fidelity per arm.
+    fidelity: Signal<Vec<ArmRow>>,
 ) -> impl IntoView {
     let score = Score::of(&test, &code);
     let control_rounds = test.control_rounds;
@@ -484,6 +530,11 @@ fn PredictEnd(
             key_rows=key_rows
         >
             <ArmVerdict score=score />
+            <h3>"How faithful were the references?"</h3>
+            <p class="hint">
+                "Over the four references of every round you saw, each arm's median response against its best photo crop and the cosine between a reference's activation and its direction (see the single view's fidelity panel). If one arm's references were much less faithful, predicting its responses may have been harder for that reason alone."
+            </p>
+            <ArmTable id="predict-fidelity" rows=fidelity hidden=Signal::derive(|| false) />
         </EndScreen>
     }
 }
