@@ -4,10 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serveDist, launch, ready, checkedPages, readFileBytes, colours, DIST } from './harness.mjs';
+import {
+  serveDist, launch, ready, checkedPages, readFileBytes, colours, cliFidelity, armTable, assertArmMedians, DIST,
+} from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -100,31 +99,11 @@ test('comparison sheet: blind tiles, reveal, and each tile opens its own page', 
 
     // Then each arm's medians, which `basis fidelity` gives for the tiles' own pixels.
     await page.waitForSelector('#sheet-fidelity-table', { state: 'visible', timeout: 300_000 });
-    const shown = await page.$$eval('#sheet-fidelity-table tbody tr', (rows) => rows.map((r) => ({
-      arm: r.dataset.arm,
-      pictures: Number(r.querySelector('.pictures').textContent),
-      ratio: Number(r.querySelector('.ratio').dataset.value),
-      specificity: Number(r.querySelector('.specificity').dataset.value),
-    })));
-    const pngs = await page.$$eval('.tile canvas', (cs) => cs.map((c) => c.toDataURL('image/png').split(',')[1]));
-    const measured = sheet.tiles.map((tile, i) => {
-      const file = join(tmpdir(), `basis-sheet-tile-${i}.png`);
-      writeFileSync(file, Buffer.from(pngs[i], 'base64'));
-      return { arm: tile.label.split(' ')[0], ...basisJson('fidelity', file, '--recipe', tile.link.replace(/^#r=/, '')).fidelity };
-    });
-    const median = (values) => {
-      const v = [...values].sort((a, b) => a - b);
-      const n = v.length;
-      return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    };
+    const shown = await armTable(page, '#sheet-fidelity-table');
     assert.deepEqual(shown.map((r) => [r.arm, r.pictures]), [['neuron', 2], ['random', 2]]);
-    for (const row of shown) {
-      const ofArm = measured.filter((m) => m.arm === row.arm);
-      for (const key of ['ratio', 'specificity']) {
-        const expected = median(ofArm.map((m) => m[key]));
-        assert.ok(Math.abs(row[key] - expected) <= 1e-3 * Math.abs(expected), `${row.arm} ${key}: page ${row[key]}, CLI ${expected}`);
-      }
-    }
+    const pngs = await page.$$eval('.tile canvas', (cs) => cs.map((c) => c.toDataURL('image/png').split(',')[1]));
+    const pictures = sheet.tiles.map((tile, i) => ({ png: pngs[i], link: tile.link, arm: tile.label.split(' ')[0] }));
+    assertArmMedians(shown, cliFidelity(BASIS, pictures));
 
     // A tile is a link to its own single-direction page.
     const href = await page.getAttribute('.tile:nth-child(1) a', 'href');

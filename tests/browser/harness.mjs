@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, extname, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -251,4 +254,42 @@ export function servedApp() {
     pages.check({ errors: true });
   });
   return { open: (browser, hash = '') => pages.open(browser, server.origin, hash) };
+}
+
+/**
+ * `basis fidelity` of pictures taken from the page: each `{ png, link, arm }` (a PNG as base64,
+ * the link of the recipe it was made for, its arm), as the CLI prints it, with its arm.
+ */
+export function cliFidelity(basis, pictures) {
+  return pictures.map(({ png, link, arm }, i) => {
+    const file = join(tmpdir(), `basis-fidelity-${i}.png`);
+    writeFileSync(file, Buffer.from(png, 'base64'));
+    const code = link.replace(/^#r=/, '');
+    return { arm, ...JSON.parse(execFileSync(basis, ['fidelity', file, '--recipe', code]).toString()).fidelity };
+  });
+}
+
+/** The rows of the page's table of fidelity per arm (`ui/arm_fidelity::ArmTable`). */
+export async function armTable(page, selector) {
+  return page.$$eval(`${selector} tbody tr`, (rows) => rows.map((r) => ({
+    arm: r.dataset.arm,
+    pictures: Number(r.querySelector('.pictures').textContent),
+    ratio: Number(r.querySelector('.ratio').dataset.value),
+    specificity: Number(r.querySelector('.specificity').dataset.value),
+  })));
+}
+
+/** Each row's medians are those of `measured`'s pictures of its arm (1e-3 relative). */
+export function assertArmMedians(rows, measured) {
+  const median = (values) => {
+    const v = [...values].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  for (const row of rows) {
+    const ofArm = measured.filter((m) => m.arm === row.arm);
+    for (const key of ['ratio', 'specificity']) {
+      const expected = median(ofArm.map((m) => m[key]).filter((v) => v !== null));
+      assert.ok(Math.abs(row[key] - expected) <= 1e-3 * Math.abs(expected), `${row.arm} ${key}: page ${row[key]}, CLI ${expected}`);
+    }
+  }
 }

@@ -5,10 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serveDist, launch, ready, checkedPages, colours } from './harness.mjs';
+import {
+  serveDist, launch, ready, checkedPages, colours, cliFidelity, armTable, assertArmMedians,
+} from './harness.mjs';
 
 const BASIS = process.env.BASIS ?? 'basis';
 
@@ -77,30 +76,10 @@ test('predict the response, shared rounds: the CLI\'s rounds and crops, scores p
   assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.arm)), predict.key.map((r) => r.arm));
   assert.equal(await page.getAttribute('#tally-link', 'href'), predict.tally);
   // The references' fidelity per arm: the medians `basis fidelity` gives for the pictures shown.
-  const fidelity = await page.$$eval('#predict-fidelity tbody tr', (rows) => rows.map((r) => ({
-    arm: r.dataset.arm,
-    pictures: Number(r.querySelector('.pictures').textContent),
-    ratio: Number(r.querySelector('.ratio').dataset.value),
-    specificity: Number(r.querySelector('.specificity').dataset.value),
-  })));
-  const measured = predict.key.flatMap((round, i) => first.references[i].map((png, k) => {
-    const file = join(tmpdir(), `basis-predict-reference-${i}-${k}.png`);
-    writeFileSync(file, Buffer.from(png, 'base64'));
-    const code = round.direction.replace(/^#r=/, '');
-    return { arm: round.arm, ...JSON.parse(execFileSync(BASIS, ['fidelity', file, '--recipe', code]).toString()).fidelity };
-  }));
-  const median = (values) => {
-    const v = [...values].sort((a, b) => a - b);
-    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  };
+  const fidelity = await armTable(page, '#predict-fidelity');
   assert.deepEqual(fidelity.map((r) => [r.arm, r.pictures]), ['neuron', 'random'].map((arm) => [arm, 4 * predict.key.filter((r) => r.arm === arm).length]));
-  for (const row of fidelity) {
-    const ofArm = measured.filter((m) => m.arm === row.arm);
-    for (const key of ['ratio', 'specificity']) {
-      const expected = median(ofArm.map((m) => m[key]).filter((v) => v !== null));
-      assert.ok(Math.abs(row[key] - expected) <= 1e-3 * Math.abs(expected), `${row.arm} ${key}: page ${row[key]}, CLI ${expected}`);
-    }
-  }
+  const references = predict.key.flatMap((round, i) => first.references[i].map((png) => ({ png, link: round.direction, arm: round.arm })));
+  assertArmMedians(fidelity, cliFidelity(BASIS, references));
   await page.reload();
   await page.waitForSelector('#quiz-end');
   assert.equal(await page.inputValue('#result-code'), first.code, 'a reload keeps the answers');
