@@ -237,21 +237,14 @@ pub enum Event {
     },
     /// The names of the photos kept in this browser, after `KeepPhotos` or a photo added.
     Kept { names: Vec<String> },
-    /// A finished picture's activations at its recipe's layer, measured on the frame's own
-    /// pixels (as shown and downloaded): `grid × grid` positions of `channels` floats beside this
-    /// message, row-major; the page's fidelity panel compares them with the pool's. Sent just
-    /// before `Done`.
-    Picture {
-        run: RunId,
-        step: u32,
-        channels: u32,
-        grid: u32,
-    },
-    /// A batch's finished pictures' activations at their layer, as `Picture`'s for each of
-    /// `count` pictures, one after the other beside this message. Sent just before the last
-    /// `Tiles`.
+    /// A run's finished pictures' activations at their layer, measured on the frames' own
+    /// pixels (as shown and downloaded): for each of `count` pictures, `grid × grid` positions of
+    /// `channels` floats, row-major, one picture after the other beside this message; the pages'
+    /// fidelity numbers compare them with the pool's. A single view's run sends its one picture
+    /// just before `Done`, a batch asked to `measure` just before its last `Tiles`.
     Pictures {
         run: RunId,
+        step: u32,
         count: u32,
         channels: u32,
         grid: u32,

@@ -1,13 +1,14 @@
 //! A batch job: several recipes optimized as one (a comparison sheet, a quiz's rounds), with all
 //! their images posted every few steps so the page can show progress live.
 
-use basis_featvis::Session;
+use basis_featvis::{Frame, Session};
 use basis_models::{EfficientNetLite, TapId};
 use basis_recipe::Recipe;
 use burn::tensor::Device;
-use js_sys::{Float32Array, Uint8Array};
+use js_sys::Uint8Array;
 
 use super::mailbox::Outbox;
+use super::measured;
 use super::rate::StepRate;
 use crate::protocol::{Event, RunId};
 
@@ -118,15 +119,23 @@ impl BatchRun {
         let steps_per_second = rate.tick(js_sys::Date::now());
         let step = self.session.steps();
         let done = step >= self.target;
-        if done
-            && self.measure
-            && let Err(message) = self.post_pictures(outbox).await
-        {
-            // The pictures are still shown and the job done; a lost GPU fails the next step.
-            log::warn!("basis engine: could not measure the pictures: {message}");
-        }
         if done || step % TILES_EVERY == 1 {
-            self.post_tiles(outbox, steps_per_second).await?;
+            let frames = self.session.frames().await.map_err(|e| e.to_string())?;
+            if done && self.measure {
+                let finished = measured::Finished {
+                    run: self.run,
+                    step: step as u32,
+                    frames: &frames,
+                };
+                let measured =
+                    measured::post(outbox, &self.model, &self.device, self.tap, finished).await;
+                if let Err(message) = measured {
+                    // The pictures are still shown and the job done; a lost GPU fails the next
+                    // step.
+                    log::warn!("basis engine: could not measure the pictures: {message}");
+                }
+            }
+            self.post_tiles(outbox, &frames, steps_per_second);
         }
         if done {
             outbox.send(&Event::Done {
@@ -137,36 +146,7 @@ impl BatchRun {
         Ok(done)
     }
 
-    /// The finished pictures' activations at their layer, from their 8-bit pixels (as the
-    /// single view's `Event::Picture`), for the pages' fidelity numbers.
-    async fn post_pictures(&self, outbox: &Outbox) -> Result<(), String> {
-        let frames = self.session.frames().await.map_err(|e| e.to_string())?;
-        let pictures: Vec<image::RgbImage> = frames.iter().map(|f| f.to_image()).collect();
-        let acts = basis_featvis::pool::activations(
-            &self.model,
-            &self.device,
-            &pictures,
-            self.tap,
-            |_| {},
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        let values = Float32Array::from(acts.values.as_slice());
-        outbox.send_with(
-            &Event::Pictures {
-                run: self.run,
-                count: acts.crops as u32,
-                channels: acts.channels as u32,
-                grid: acts.grid as u32,
-            },
-            &values,
-            &values.buffer(),
-        );
-        Ok(())
-    }
-
-    async fn post_tiles(&self, outbox: &Outbox, steps_per_second: f32) -> Result<(), String> {
-        let frames = self.session.frames().await.map_err(|e| e.to_string())?;
+    fn post_tiles(&self, outbox: &Outbox, frames: &[Frame], steps_per_second: f32) {
         let size = frames.first().map_or(0, |f| f.width) as u32;
         let rgba: Vec<u8> = frames.iter().flat_map(|frame| frame.rgba()).collect();
         let pixels = Uint8Array::from(rgba.as_slice());
@@ -182,7 +162,6 @@ impl BatchRun {
             &pixels,
             &pixels.buffer(),
         );
-        Ok(())
     }
 }
 

@@ -9,13 +9,14 @@ mod kept;
 mod large_pool;
 mod log;
 mod mailbox;
+mod measured;
 mod pool;
 mod rate;
 pub mod runs;
 
 use std::collections::HashMap;
 
-use basis_featvis::{Objective, Session, direction};
+use basis_featvis::{Frame, Objective, Session, direction};
 use basis_models::EfficientNetLite;
 use basis_recipe::{Recipe, Toward};
 use burn::tensor::Device;
@@ -409,8 +410,8 @@ impl Engine {
         self.rate.reset();
         if start == Start::Resumed {
             // Show the image it goes on from, straight away: the page must never look stuck.
-            self.post_frame(request.run).await?;
-            self.finish_if_done(request.run).await?;
+            let frame = self.post_frame(request.run).await?;
+            self.finish_if_done(request.run, frame).await?;
         }
         Ok(())
     }
@@ -479,16 +480,18 @@ impl Engine {
 
     async fn post_step(&mut self, run: RunId, objective: f32) -> Result<(), String> {
         let steps_per_second = self.rate.tick(js_sys::Date::now());
-        self.post_frame_with(run, objective, steps_per_second)
+        let frame = self
+            .post_frame_with(run, objective, steps_per_second)
             .await?;
         let step = self.steps_done();
         if step.is_multiple_of(CHECKPOINT_EVERY) {
             self.post_checkpoint(run).await?;
         }
-        self.finish_if_done(run).await
+        self.finish_if_done(run, frame).await
     }
 
-    async fn post_frame(&mut self, run: RunId) -> Result<(), String> {
+    /// Posts the image as it is now; returns it.
+    async fn post_frame(&mut self, run: RunId) -> Result<Frame, String> {
         let session = self.session.as_ref().ok_or("no session")?;
         let objective = session.evaluate().await.map_err(|e| e.to_string())?[0];
         self.post_frame_with(run, objective, 0.0).await
@@ -499,7 +502,7 @@ impl Engine {
         run: RunId,
         objective: f32,
         steps_per_second: f32,
-    ) -> Result<(), String> {
+    ) -> Result<Frame, String> {
         let session = self.session.as_ref().ok_or("no session")?;
         let frame = session.frames().await.map_err(|e| e.to_string())?.remove(0);
         let rgba: Vec<u8> = frame.rgba().collect();
@@ -517,7 +520,7 @@ impl Engine {
             &pixels,
             &pixels.buffer(),
         );
-        Ok(())
+        Ok(frame)
     }
 
     async fn post_checkpoint(&self, run: RunId) -> Result<(), String> {
@@ -537,55 +540,34 @@ impl Engine {
         Ok(())
     }
 
-    /// The finished picture's activations at its layer (`Event::Picture`), through the network
-    /// once more from the frame's 8-bit pixels, so that the page's fidelity numbers are those of
-    /// the picture it shows and `basis fidelity` reads from a download.
-    async fn post_picture(&self, run: RunId) -> Result<(), String> {
-        let (Some(session), Some(current)) = (self.session.as_ref(), self.runs.current()) else {
-            return Ok(());
-        };
-        let tap = current.recipe.tap().map_err(|e| e.to_string())?;
-        let frame = session.frames().await.map_err(|e| e.to_string())?.remove(0);
-        let acts = basis_featvis::pool::activations(
-            &self.model,
-            &self.device,
-            &[frame.to_image()],
-            tap,
-            |_| {},
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        let values = Float32Array::from(acts.values.as_slice());
-        self.outbox.send_with(
-            &Event::Picture {
-                run,
-                step: session.steps() as u32,
-                channels: acts.channels as u32,
-                grid: acts.grid as u32,
-            },
-            &values,
-            &values.buffer(),
-        );
-        Ok(())
-    }
-
-    async fn finish_if_done(&self, run: RunId) -> Result<(), String> {
+    /// "Done" when `run` has reached its target with `frame`, its last image, measured first.
+    async fn finish_if_done(&self, run: RunId, frame: Frame) -> Result<(), String> {
         let step = self.steps_done();
-        if self
+        let Some(current) = self
             .runs
             .current()
-            .is_some_and(|c| c.run == run && step >= c.target)
-        {
-            if !step.is_multiple_of(CHECKPOINT_EVERY) {
-                self.post_checkpoint(run).await?;
-            }
-            // A picture that cannot be measured still finishes its run (the fidelity panel
-            // waits); a lost GPU fails the next step and is recovered from there.
-            if let Err(message) = self.post_picture(run).await {
-                ::log::warn!("basis engine: could not measure the picture: {message}");
-            }
-            self.outbox.send(&Event::Done { run, step });
+            .filter(|c| c.run == run && step >= c.target)
+        else {
+            return Ok(());
+        };
+        if !step.is_multiple_of(CHECKPOINT_EVERY) {
+            self.post_checkpoint(run).await?;
         }
+        let finished = measured::Finished {
+            run,
+            step,
+            frames: std::slice::from_ref(&frame),
+        };
+        let measured = match current.recipe.tap() {
+            Ok(tap) => measured::post(&self.outbox, &self.model, &self.device, tap, finished).await,
+            Err(error) => Err(error.to_string()),
+        };
+        // A picture that cannot be measured still finishes its run (the fidelity panel waits); a
+        // lost GPU fails the next step and is recovered from there.
+        if let Err(message) = measured {
+            ::log::warn!("basis engine: could not measure the picture: {message}");
+        }
+        self.outbox.send(&Event::Done { run, step });
         Ok(())
     }
 }

@@ -65,11 +65,7 @@ pub fn of_direction(
     // The page knows a seeded random direction without the engine.
     let target = direction::random_target(recipe)?;
     let d = fidelity::optimized_direction(recipe, &target).ok()?;
-    Some(
-        split(pictures)
-            .map(|picture| fidelity::measure(&picture, pool, &d))
-            .collect(),
-    )
+    Some(fidelity::measure_each(pictures, pool, &d))
 }
 
 /// One arm's line of an `ArmTable`.
@@ -97,19 +93,28 @@ pub fn arm_rows(neurons: &[Fidelity], random: &[Fidelity]) -> Vec<ArmRow> {
     ]
 }
 
+/// Tile `i`'s measured picture, if it was made for that tile's recipe (not a last sheet's).
+fn picture_of<'a>(
+    tiles: &[SheetTile],
+    pictures: &'a [Option<Rc<Measured>>],
+    i: usize,
+) -> Option<&'a Measured> {
+    let picture = pictures.get(i)?.as_deref()?;
+    (picture.recipe == tiles.get(i)?.recipe).then_some(picture)
+}
+
 /// The two arms' rows, once every tile is measured and the pool is at the tiles' layer.
 fn summaries(
     tiles: &[SheetTile],
     pictures: &[Option<Rc<Measured>>],
     pool: &PoolActivations,
 ) -> Option<Vec<ArmRow>> {
-    let layer = &tiles.first()?.recipe.layer;
-    if &pool.layer != layer || pictures.len() != tiles.len() {
+    if pool.layer != tiles.first()?.recipe.layer {
         return None;
     }
     let (mut neurons, mut random) = (Vec::new(), Vec::new());
-    for (tile, picture) in tiles.iter().zip(pictures) {
-        let picture = picture.as_ref().filter(|p| p.recipe == tile.recipe)?;
+    for (i, tile) in tiles.iter().enumerate() {
+        let picture = picture_of(tiles, pictures, i)?;
         let measured = of_direction(&tile.recipe, &picture.acts, &pool.acts)?;
         match tile.kind {
             TileKind::Neuron => neurons.extend(measured),
@@ -167,9 +172,8 @@ pub fn ArmFidelity(
         let total = tiles.with(Vec::len);
         let measured = tiles.with(|t| {
             pictures.with(|p| {
-                t.iter()
-                    .zip(p)
-                    .filter(|(tile, p)| p.as_ref().is_some_and(|p| p.recipe == tile.recipe))
+                (0..t.len())
+                    .filter(|&i| picture_of(t, p, i).is_some())
                     .count()
             })
         });

@@ -12,13 +12,13 @@ use std::rc::{Rc, Weak};
 use basis_featvis::pool::Activations;
 use basis_models::Network;
 use basis_recipe::Recipe;
-use js_sys::{Float32Array, Uint8Array};
+use js_sys::Uint8Array;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::engine_status::EngineStatusBar;
 use super::job_queue::JobQueue;
-use super::state::{PoolActivations, PoolCrops};
+use super::state::{PoolActivations, PoolCrops, activations_beside};
 use super::supervisor::{EngineStatus, EngineView, Supervisor, Told};
 use super::worker::{EngineWorker, FromWorker};
 use crate::protocol::{Backend, Command, Event, Meter, Photos, RunId};
@@ -405,26 +405,18 @@ impl BatchEngine {
             }
             Event::Pictures {
                 run,
-                count,
                 channels,
                 grid,
+                ..
             } => {
-                let (Some(job), Some(values)) = (
+                let (Some(job), Some(acts)) = (
                     self.current_job(index, run),
-                    attachment.and_then(|a| a.dyn_into::<Float32Array>().ok()),
+                    activations_beside(channels, grid, attachment),
                 ) else {
                     return;
                 };
                 if let Some(on_pictures) = self.on_pictures.borrow().as_ref() {
-                    on_pictures(
-                        job,
-                        Activations {
-                            channels: channels as usize,
-                            grid: grid as usize,
-                            crops: count as usize,
-                            values: values.to_vec(),
-                        },
-                    );
+                    on_pictures(job, acts);
                 }
             }
             Event::Done { run, .. } if self.current_job(index, run).is_some() => {

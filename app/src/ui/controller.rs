@@ -15,7 +15,9 @@ use wasm_bindgen::prelude::*;
 use super::address::{AddressBar, link_to};
 use super::motion::{self, Pacer};
 use super::preference;
-use super::state::{LargeProgress, Picture, PoolActivations, PoolCrops, Progress, State};
+use super::state::{
+    LargeProgress, Picture, PoolActivations, PoolCrops, Progress, State, activations_beside,
+};
 use super::supervisor::{Supervisor, Told};
 use super::worker::FromWorker;
 use crate::protocol::{Command, Event, Fault, Photos, ResumeAt, RunId};
@@ -347,20 +349,19 @@ impl Controller {
                     self.state.pool_activations.set(Some(Rc::new(acts)));
                 }
             }
-            Event::Picture {
+            Event::Pictures {
                 run,
                 step,
                 channels,
                 grid,
+                ..
             } if self.is_latest(run) => {
                 let recipe = self.latest.borrow().as_ref().map(|(_, r)| r.clone());
-                let acts = PoolActivations::from_event(String::new(), channels, grid, attachment);
+                let acts = activations_beside(channels, grid, attachment);
                 if let (Some(recipe), Some(acts)) = (recipe, acts) {
-                    self.state.picture.set(Some(Rc::new(Picture {
-                        recipe,
-                        step,
-                        acts: acts.acts,
-                    })));
+                    self.state
+                        .picture
+                        .set(Some(Rc::new(Picture { recipe, step, acts })));
                 }
             }
             Event::Kept { names } => self.state.kept_photos.set(Some(names)),
@@ -406,7 +407,6 @@ impl Controller {
             | Event::Crashed { .. }
             | Event::Frame { .. }
             | Event::Checkpoint { .. }
-            | Event::Picture { .. }
             | Event::Pictures { .. }
             | Event::Done { .. }
             | Event::Failed { .. }

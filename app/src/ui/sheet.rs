@@ -119,7 +119,6 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         address.write(current.fragment());
         revealed.set(false);
         let recipes: Vec<Recipe> = current.tiles().into_iter().map(|t| t.recipe).collect();
-        pictures.set(vec![None; recipes.len()]);
         let backend = view.status.with_untracked(EngineStatus::backend);
         let jobs = batch::jobs(
             &recipes,

@@ -53,19 +53,29 @@ impl PoolActivations {
         grid: u32,
         attachment: Option<JsValue>,
     ) -> Option<Self> {
-        let values = attachment?.dyn_into::<Float32Array>().ok()?.to_vec();
-        let (channels, grid) = (channels as usize, grid as usize);
-        let crops = values.len() / channels.max(1) / (grid * grid).max(1);
         Some(Self {
             layer,
-            acts: basis_featvis::pool::Activations {
-                channels,
-                grid,
-                crops,
-                values,
-            },
+            acts: activations_beside(channels, grid, attachment)?,
         })
     }
+}
+
+/// Activations (`PoolActivations`, `Pictures`) from the floats beside an event: whole `grid ×
+/// grid` maps of `channels` values, as many as there are.
+pub fn activations_beside(
+    channels: u32,
+    grid: u32,
+    attachment: Option<JsValue>,
+) -> Option<basis_featvis::pool::Activations> {
+    let values = attachment?.dyn_into::<Float32Array>().ok()?.to_vec();
+    let (channels, grid) = (channels as usize, grid as usize);
+    let crops = values.len() / channels.max(1) / (grid * grid).max(1);
+    Some(basis_featvis::pool::Activations {
+        channels,
+        grid,
+        crops,
+        values,
+    })
 }
 
 /// The last finished picture's activations at its recipe's layer (one image, `grid × grid`

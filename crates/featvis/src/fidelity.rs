@@ -34,28 +34,45 @@ pub struct Fidelity {
 /// minimizes passes −d).
 pub fn measure(picture: &Activations, pool: &Activations, direction: &[f32]) -> Fidelity {
     debug_assert_eq!(picture.crops, 1, "one picture");
-    let strongest = examples::top_and_bottom(picture, direction, 1)
-        .top
-        .first()
-        .copied();
-    let (response, specificity) = strongest.map_or((0.0, 0.0), |e| {
-        let at = (e.row * picture.grid + e.column) * picture.channels;
-        let a = &picture.values[at..at + picture.channels];
-        (e.value, cosine(a, direction))
-    });
+    measure_each(picture, pool, direction).remove(0)
+}
+
+/// [`measure`] for each of several pictures of one direction (a predict round's references),
+/// ranking the pool once for all of them.
+pub fn measure_each(
+    pictures: &Activations,
+    pool: &Activations,
+    direction: &[f32],
+) -> Vec<Fidelity> {
     let best_photo = examples::top_and_bottom(pool, direction, 1)
         .top
         .first()
         .copied();
-    let ratio = best_photo
-        .filter(|best| best.value > 0.0)
-        .map(|best| response / best.value);
-    Fidelity {
-        response,
-        specificity,
-        best_photo,
-        ratio,
+    // Each picture's strongest position; a silent picture has none.
+    let mut strongest = vec![None; pictures.crops];
+    for e in examples::top_and_bottom(pictures, direction, pictures.crops).top {
+        strongest[e.crop] = Some(e);
     }
+    strongest
+        .into_iter()
+        .map(|e| {
+            let (response, specificity) = e.map_or((0.0, 0.0), |e| {
+                let at = ((e.crop * pictures.grid + e.row) * pictures.grid + e.column)
+                    * pictures.channels;
+                let a = &pictures.values[at..at + pictures.channels];
+                (e.value, cosine(a, direction))
+            });
+            let ratio = best_photo
+                .filter(|best| best.value > 0.0)
+                .map(|best| response / best.value);
+            Fidelity {
+                response,
+                specificity,
+                best_photo,
+                ratio,
+            }
+        })
+        .collect()
 }
 
 /// One arm's pictures (a sheet's neurons, say): how many, and the medians of their response
@@ -198,6 +215,34 @@ mod tests {
         assert_eq!((best.crop, best.row, best.column), (1, 0, 0));
         assert!((best.value - 0.5).abs() < 1e-6);
         assert!((fidelity.ratio.unwrap() - 2.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn several_pictures_measure_as_each_alone() {
+        let d = [0.6, 0.8, 0.0];
+        // Three 2 × 2 pictures, the last one silent.
+        let pictures = [
+            [
+                [0.1, 0.0, 0.0],
+                [1.0, 0.0, 0.0],
+                [0.3, 0.2, 0.0],
+                [0.0, 0.5, 0.9],
+            ],
+            [
+                [0.2, 0.9, 0.1],
+                [0.0, 0.0, 0.0],
+                [0.7, 0.1, 0.2],
+                [0.0, 0.6, 0.1],
+            ],
+            [[0.0, 0.0, 0.0]; 4],
+        ];
+        let together = measure_each(&toy(pictures.as_flattened(), 2), &photos(), &d);
+        let alone: Vec<Fidelity> = pictures
+            .iter()
+            .map(|p| measure(&toy(p, 2), &photos(), &d))
+            .collect();
+        assert_eq!(together, alone);
+        assert_eq!((together[2].response, together[2].specificity), (0.0, 0.0));
     }
 
     #[test]

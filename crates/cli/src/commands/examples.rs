@@ -7,10 +7,11 @@ use anyhow::{Context, Result};
 use basis_featvis::direction;
 use basis_featvis::examples::{self, Example};
 use basis_featvis::pool;
+use basis_models::TapId;
 use basis_recipe::{Recipe, Toward};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::backend::Compute;
 use crate::captions::{LINE, caption};
@@ -52,6 +53,19 @@ pub struct Args {
 
 const TILE: u32 = 96;
 
+/// Where a crop ranked for a direction is from (photo, crop in it, the window its position sees)
+/// and its value, as JSON.
+pub fn described(pool: &PhotoPool, tap: TapId, grid: usize, e: &Example) -> Value {
+    let (crop, _) = &pool.crops[e.crop];
+    let (x, y, side) = examples::window(tap, grid, e.row, e.column);
+    json!({
+        "photo": pool.photo_of(e.crop),
+        "crop": {"x": crop.x, "y": crop.y},
+        "window": {"x": x, "y": y, "side": side},
+        "value": e.value,
+    })
+}
+
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let dir = DataDir::locate(data)?;
     let network = args.model.network;
@@ -84,16 +98,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let ranking = examples::top_and_bottom(&acts, &d, args.count);
     let (top, bottom) = (&ranking.top, &ranking.bottom);
 
-    let describe = |e: &Example| {
-        let (crop, _) = &pool.crops[e.crop];
-        let (x, y, side) = examples::window(tap, acts.grid, e.row, e.column);
-        json!({
-            "photo": pool.photo_of(e.crop),
-            "crop": {"x": crop.x, "y": crop.y},
-            "window": {"x": x, "y": y, "side": side},
-            "value": e.value,
-        })
-    };
+    let describe = |e: &Example| described(&pool, tap, acts.grid, e);
     let tile = |e: &Example| {
         let (x, y, side) = examples::window(tap, acts.grid, e.row, e.column);
         let window = imageops::crop_imm(&pool.crops[e.crop].1, x, y, side, side).to_image();

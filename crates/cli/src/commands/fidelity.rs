@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use basis_featvis::fidelity::{self, Fidelity};
 use basis_featvis::pool::Activations;
-use basis_featvis::{direction, examples, pool};
+use basis_featvis::{direction, pool};
 use basis_models::{EfficientNetLite, TapId};
 use basis_recipe::Recipe;
 use burn::tensor::Device;
 use image::RgbImage;
 use serde_json::{Value, json};
 
+use super::examples;
 use crate::files::DataDir;
 use crate::photo::PhotoPool;
 use crate::recipe_args::RecipeArgs;
@@ -70,6 +71,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
 /// The pool's crops (the same crops the app and `examples` use) and their activations at one
 /// tap: what every picture of that tap is compared with.
 pub struct Comparison {
+    tap: TapId,
     pool: PhotoPool,
     crops: Activations,
 }
@@ -94,11 +96,10 @@ impl Comparison {
             tap,
             |_| {},
         ))?;
-        Ok(Self { pool, crops })
+        Ok(Self { tap, pool, crops })
     }
 
-    /// The fidelity of `picture` to `recipe`'s direction (at the tap the comparison was made
-    /// at).
+    /// The fidelity of `picture` to `recipe`'s direction (a recipe of the comparison's tap).
     pub fn fidelity(
         &self,
         model: &EfficientNetLite,
@@ -110,7 +111,7 @@ impl Comparison {
             model,
             device,
             std::slice::from_ref(picture),
-            recipe.tap()?,
+            self.tap,
             |_| {},
         ))
         .context("running the picture through the network")?;
@@ -119,18 +120,11 @@ impl Comparison {
         Ok(fidelity::measure(&seen, &self.crops, &d))
     }
 
-    /// A picture's fidelity at `tap` as JSON, its best photo named and located.
-    pub fn describe(&self, tap: TapId, measured: &Fidelity) -> Value {
-        let best_photo = measured.best_photo.map(|e| {
-            let (crop, _) = &self.pool.crops[e.crop];
-            let (x, y, side) = examples::window(tap, self.crops.grid, e.row, e.column);
-            json!({
-                "photo": self.pool.photo_of(e.crop),
-                "crop": {"x": crop.x, "y": crop.y},
-                "window": {"x": x, "y": y, "side": side},
-                "value": e.value,
-            })
-        });
+    /// A picture's fidelity as JSON, its best photo named and located.
+    pub fn describe(&self, measured: &Fidelity) -> Value {
+        let best_photo = measured
+            .best_photo
+            .map(|e| examples::described(&self.pool, self.tap, self.crops.grid, &e));
         json!({
             "response": measured.response,
             "specificity": measured.specificity,
@@ -151,8 +145,7 @@ pub fn measure(
     photos: &PoolArgs,
     data: Option<&Path>,
 ) -> Result<Value> {
-    let tap = recipe.tap()?;
-    let comparison = Comparison::at(model, device, tap, photos, data)?;
+    let comparison = Comparison::at(model, device, recipe.tap()?, photos, data)?;
     let measured = comparison.fidelity(model, device, recipe, picture)?;
-    Ok(comparison.describe(tap, &measured))
+    Ok(comparison.describe(&measured))
 }

@@ -169,8 +169,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 "link": format!("#{}", Link::fragment(&tile.recipe, &[], false)),
             });
             if let Some((comparison, measured)) = &fidelity {
-                entry["fidelity"] =
-                    comparison.describe(tile.recipe.tap().expect("a sheet's tap"), &measured[i]);
+                entry["fidelity"] = comparison.describe(&measured[i]);
             }
             entry
         })
