@@ -91,6 +91,11 @@ pub enum Command {
     AddPhoto {
         name: String,
     },
+    /// The user's own photo (its file's bytes beside this message), for pictures that start from
+    /// it (`Start::Own`); it stays in the worker, and a bad file is answered with `Failed`.
+    OwnPhoto {
+        name: String,
+    },
     /// Keep the user's photos in this browser across visits (IndexedDB), those added so far and
     /// from now on, and add the kept ones to the pool when it is made; or forget every kept one
     /// (they leave the pool at the next visit). Answered with `Kept`.

@@ -527,6 +527,62 @@ test('the slider turns a neuron toward what the network reads or writes, as the 
   await close();
 });
 
+test('feature accentuation: a link naming a pool photo draws what basis render draws; the own photo stays out of the link', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const flags = ['--layer', 'block8', '--channel', '10', '--start', 'photo:chelsea.png'];
+  const link = fragment(...flags);
+  assert.match(link, /^#r=BR/, 'a version 5 link');
+  const code = link.replace(/^#r=/, '').split('&')[0];
+  const { page, record, close } = await open(browser, link);
+  assert.equal(await ready(page), 'CPU');
+  await waitForDone(page);
+  assert.equal(await page.inputValue('#start'), 'photo:chelsea.png');
+  assert.equal(await page.inputValue('#start-penalty'), '1000');
+  const cli = (name, ...more) => {
+    const out = join(tmpdir(), name);
+    execFileSync(BASIS, ['render', ...more, '-o', out]);
+    return readFileBytes(out).then((bytes) => decodePng(page, bytes));
+  };
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const drawn = await decodePng(page, await readFileBytes(await download.path()));
+  // The page fetched the photo the link names and started where `basis render` starts: the same
+  // picture (native and wasm floats may differ in the last bits), far from the one noise gives.
+  const rendered = await cli('basis-accentuated.png', '--recipe', code);
+  const fromNoise = await cli('basis-from-noise.png', ...flags.slice(0, 4), '--size', '64', '--steps', String(STEPS));
+  assert.ok(meanAbsoluteDifference(drawn, rendered) <= 1, `page vs CLI: ${meanAbsoluteDifference(drawn, rendered)}`);
+  assert.ok(meanAbsoluteDifference(drawn, fromNoise) > 20, `a photo, not noise: ${meanAbsoluteDifference(drawn, fromNoise)}`);
+
+  // The user's own photo: chosen on the page, sent to the engine only. The link says "own" and
+  // nothing of the photo; `basis render` given the same file draws the same picture.
+  await page.selectOption('#start', 'own');
+  assert.equal(await page.isVisible('#own-photo'), true);
+  const own = join(DIST, 'photos', 'coffee.png');
+  await page.setInputFiles('#own-photo', own);
+  await page.waitForFunction((old) => /^#r=BR/.test(location.hash) && location.hash.split('&')[0] !== old, link, { timeout: 60_000 });
+  const ownCode = (await page.evaluate(() => location.hash)).replace(/^#r=/, '').split('&')[0];
+  const bytes = Buffer.from(ownCode, 'base64url');
+  assert.equal(bytes[0], 5);
+  assert.ok(!bytes.includes(Buffer.from('coffee')) && !bytes.includes(Buffer.from('chelsea')), 'no photo name in the link');
+  await waitForDone(page);
+  const [ownDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const ownDrawn = await decodePng(page, await readFileBytes(await ownDownload.path()));
+  const ownRendered = await cli('basis-own.png', '--recipe', ownCode, '--own-photo', own);
+  assert.ok(meanAbsoluteDifference(ownDrawn, ownRendered) <= 1, `own photo, page vs CLI: ${meanAbsoluteDifference(ownDrawn, ownRendered)}`);
+
+  // A file that is no photo is refused in words that name it; the page goes on.
+  await page.setInputFiles('#own-photo', { name: 'notes.txt', mimeType: 'image/png', buffer: Buffer.from('not a photo') });
+  await page.waitForFunction(() => document.querySelector('.message[role=alert]')?.textContent.includes('notes.txt'), null, { timeout: 60_000 });
+  // Opened elsewhere, an own-photo link asks for a photo of one's own instead of drawing noise.
+  const elsewhere = await open(browser, `#r=${ownCode}`);
+  await ready(elsewhere.page);
+  await elsewhere.page.waitForFunction(() => document.querySelector('.message[role=alert]')?.textContent.includes('links never carry'), null, { timeout: 60_000 });
+  assert.equal(await elsewhere.page.inputValue('#start'), 'own');
+  await elsewhere.close();
+  assert.deepEqual(record.errors, []);
+  await close();
+});
+
 test('a second visit downloads nothing and the app works offline', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());

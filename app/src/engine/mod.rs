@@ -13,6 +13,7 @@ mod measured;
 mod pool;
 mod rate;
 pub mod runs;
+mod start_photos;
 
 use std::collections::HashMap;
 
@@ -84,6 +85,7 @@ struct Engine {
     large_turn: bool,
     /// The network's own directions read from the weights so far, by layer and kind.
     targets: HashMap<(String, Toward), Vec<f64>>,
+    start_photos: start_photos::StartPhotos,
 }
 
 impl Engine {
@@ -118,6 +120,7 @@ impl Engine {
             large_pool: large_pool::LargePool::default(),
             large_turn: false,
             targets: HashMap::new(),
+            start_photos: start_photos::StartPhotos::default(),
         })
     }
 
@@ -228,6 +231,12 @@ impl Engine {
                 self.pool.ask_to_add(name, mail.bytes.unwrap_or_default())
             }
             Command::KeepPhotos { keep } => self.pool.ask_to_keep(keep),
+            Command::OwnPhoto { name } => {
+                let bytes = mail.bytes.unwrap_or_default();
+                if let Err(message) = self.start_photos.set_own(&name, &bytes) {
+                    self.outbox.send(&Event::Failed { run: None, message });
+                }
+            }
             Command::Batch {
                 run,
                 recipes,
@@ -384,6 +393,12 @@ impl Engine {
         let text = |error: basis_featvis::SessionError| error.to_string();
         let target = self.target(recipe).await.map_err(text)?;
         let objective = Objective::for_recipe(recipe, &target).map_err(|e| e.to_string())?;
+        let photo = match start {
+            Start::Warm => None,
+            Start::Cold | Start::Resumed => {
+                self.start_photos.photo(&self.scope, &recipe.start).await?
+            }
+        };
         match (start, self.session.as_mut()) {
             (Start::Warm, Some(session)) => {
                 session.set_objectives(vec![objective]).map_err(text)?;
@@ -398,6 +413,9 @@ impl Engine {
                     recipe.seed,
                 )
                 .map_err(text)?;
+                if let (Some(photo), Some(penalty)) = (photo, recipe.start.penalty()) {
+                    session.accentuate(0, &photo, penalty).map_err(text)?;
+                }
                 if let Some((resume, params)) = request.resume {
                     session
                         .restore(params, resume.step as usize)

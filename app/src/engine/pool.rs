@@ -67,7 +67,7 @@ struct Pending {
 }
 
 /// Why a user's file cannot join the pool, in words that name it.
-fn check_photo(name: &str, bytes: &[u8]) -> Result<RgbImage, String> {
+pub(super) fn check_photo(name: &str, bytes: &[u8]) -> Result<RgbImage, String> {
     if bytes.is_empty() {
         return Err(format!("{name} is empty (0 bytes), not a photo"));
     }

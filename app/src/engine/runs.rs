@@ -131,7 +131,8 @@ impl Runs {
             (None, Some(current))
                 if request.warm
                     && current.recipe.image == recipe.image
-                    && current.recipe.transforms == recipe.transforms =>
+                    && current.recipe.transforms == recipe.transforms
+                    && current.recipe.start == recipe.start =>
             {
                 (Start::Warm, steps_done + recipe.steps)
             }
@@ -222,6 +223,14 @@ mod tests {
             Start::Cold
         );
         assert_eq!(runs.current().unwrap().target, 10);
+        // Another start (a photo instead of noise, or another photo) is a new picture.
+        let photo = |r: &mut Recipe| {
+            r.image.size = 64;
+            r.transforms.jitter = 4;
+            r.start = basis_recipe::Start::pool("chelsea.png");
+        };
+        assert_eq!(runs.begin(&request(5, true, photo), 5), Start::Cold);
+        assert_eq!(runs.begin(&request(6, true, photo), 5), Start::Warm);
     }
 
     #[test]

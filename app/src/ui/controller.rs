@@ -206,6 +206,13 @@ impl Controller {
             .post(&Command::AddPhoto { name }, Some((&bytes, &bytes.buffer())));
     }
 
+    /// Sends the user's own photo to the engine, for pictures that start from it (transferred, not
+    /// copied; it stays in the engine's worker).
+    pub fn set_own_photo(&self, name: String, bytes: Uint8Array) {
+        self.engine
+            .post(&Command::OwnPhoto { name }, Some((&bytes, &bytes.buffer())));
+    }
+
     /// Keeps the user's photos in this browser (remembered for the next visit), or forgets them.
     pub fn keep_photos(&self, keep: bool) {
         preference::KEEP_PHOTOS.set(keep);

@@ -215,6 +215,7 @@ pub fn ImageControls() -> impl IntoView {
                 </select>
                 <Explain explanation=explain::SIZE />
             </div>
+            <super::start::StartControl />
             <div class="control" data-control="steps" hidden=hidden("steps")>
                 <label for="steps">"Steps"</label>
                 <input

@@ -90,6 +90,12 @@ pub const DIVERSITY: Explanation = Explanation {
     source_name: "Lucid's diversity",
 };
 
+pub const START: Explanation = Explanation {
+    text: "Default: noise, as Lucid starts. From a photo the picture begins as that photo and changes only where the direction needs it to (feature accentuation): what does the direction respond to in this photo? The penalty on how far the pixels move (default 1000: a mean of about 15 / 255 after 256 steps, while the direction still reaches three quarters of what it reaches unheld) keeps it close; raise it to change less, lower it to let the direction take over. A pool photo is named in the link; your own photo never leaves this device and is not in the link.",
+    source: "https://arxiv.org/abs/2402.10039",
+    source_name: "Hamblin et al. 2024",
+};
+
 /// The explanation as a hint line with its source.
 #[component]
 pub fn Explain(explanation: Explanation) -> impl IntoView {

@@ -3,10 +3,7 @@
 //! bytes it checks against the same manifest.
 
 use basis_models::Network;
-use leptos::prelude::*;
 use serde::Deserialize;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use crate::protocol::manifest_url;
 
@@ -18,30 +15,7 @@ struct Manifest {
 
 /// The weights id of `network`, from its manifest, or why it could not be read.
 pub async fn weights_of(network: Network) -> Result<String, String> {
-    let url = manifest_url(network);
-    let failed = |why: String| format!("{url} could not be read ({why})");
-    let response = JsFuture::from(window().fetch_with_str(&url))
+    super::fetched::json::<Manifest>(&manifest_url(network))
         .await
-        .map_err(|e| failed(said(e)))?
-        .unchecked_into::<web_sys::Response>();
-    if !response.ok() {
-        return Err(failed(format!("HTTP {}", response.status())));
-    }
-    let text = JsFuture::from(response.text().map_err(|e| failed(said(e)))?)
-        .await
-        .map_err(|e| failed(said(e)))?
-        .as_string()
-        .unwrap_or_default();
-    serde_json::from_str::<Manifest>(&text)
         .map(|m| m.hash)
-        .map_err(|e| failed(e.to_string()))
-}
-
-/// What a failed promise said, in words.
-fn said(error: JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "no reason given".into())
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use basis_featvis::Session;
 use basis_models::{EfficientNetLite, Network};
-use basis_recipe::{Parametrization, Recipe, RecipeError, Toward};
+use basis_recipe::{Parametrization, Recipe, RecipeError, Start, Toward};
 use burn::tensor::Device;
 
 use crate::backend::{Backend, Compute};
@@ -14,7 +14,7 @@ use crate::files::{self, DataDir};
 #[derive(clap::Args, Debug)]
 pub struct RecipeArgs {
     /// A recipe string (a permalink's fragment); excludes the flags below.
-    #[arg(long, conflicts_with_all = ["model", "layer", "channel", "mix", "toward", "seed", "cos_power", "size", "steps", "negative", "centre", "pixel"])]
+    #[arg(long, conflicts_with_all = ["model", "layer", "channel", "mix", "toward", "start", "seed", "cos_power", "size", "steps", "negative", "centre", "pixel"])]
     pub recipe: Option<String>,
     #[command(flatten)]
     pub model: ModelArg,
@@ -31,6 +31,15 @@ pub struct RecipeArgs {
     /// block's depthwise unit U writes it).
     #[arg(long, value_name = "random|read:U|write:U")]
     pub toward: Option<Toward>,
+    /// Where the picture starts: `noise` (Lucid's), `photo:NAME` (a photo of the data folder's
+    /// photos/, named in the link: feature accentuation) or `own` (the photo --own-photo names,
+    /// which no link carries); `@P` sets the penalty that keeps the picture close to its photo
+    /// (default 1000; see docs/science.md).
+    #[arg(long, value_name = "noise|photo:NAME|own[@P]")]
+    pub start: Option<Start>,
+    /// The photo of a recipe that starts from `own`: JPEG, PNG or WebP.
+    #[arg(long, value_name = "FILE")]
+    pub own_photo: Option<PathBuf>,
     /// Seed of the random direction, the starting noise and the transforms.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -66,22 +75,28 @@ pub struct ModelArg {
     pub network: Network,
 }
 
-/// What a compute command needs: the validated recipe and the network on an autodiff device.
+/// What a compute command needs: the validated recipe, the network on an autodiff device, and
+/// the photo the recipe starts from, if it starts from one.
 pub struct Prepared {
     pub recipe: Recipe,
     pub model: EfficientNetLite,
     pub device: Device,
+    pub photo: Option<image::RgbImage>,
 }
 
 impl Prepared {
-    /// A fresh optimization of the recipe, from noise.
+    /// A fresh optimization of the recipe, from its noise or its photo.
     pub fn start(self) -> Result<(Recipe, Session)> {
         let Prepared {
             recipe,
             model,
             device,
+            photo,
         } = self;
-        let session = pollster::block_on(Session::for_recipe(model, &device, &recipe))?;
+        let mut session = pollster::block_on(Session::for_recipe(model, &device, &recipe))?;
+        if let (Some(photo), Some(penalty)) = (photo, recipe.start.penalty()) {
+            session.accentuate(0, &photo, penalty)?;
+        }
         Ok((recipe, session))
     }
 }
@@ -133,11 +148,43 @@ impl RecipeArgs {
         let network = self.network()?;
         let path = self.weights_path(network, data)?;
         let loaded = Loaded::load(network, &path, self.compute.backend)?;
+        let recipe = self.recipe(network, &loaded.weights)?;
+        let photo = self.start_photo(&recipe, data)?;
         Ok(Prepared {
-            recipe: self.recipe(network, &loaded.weights)?,
+            recipe,
             model: loaded.model,
             device: loaded.device,
+            photo,
         })
+    }
+
+    /// The photo `recipe` starts from: a pool photo from the data folder, or --own-photo.
+    fn start_photo(&self, recipe: &Recipe, data: Option<&Path>) -> Result<Option<image::RgbImage>> {
+        let path = match (&recipe.start, &self.own_photo) {
+            (Start::Noise, None) => return Ok(None),
+            (Start::Own { .. }, Some(path)) => path.clone(),
+            (Start::Own { .. }, None) => anyhow::bail!(
+                "the recipe starts from a photo of one's own, which links never carry: give yours with --own-photo FILE"
+            ),
+            (Start::Pool { photo, .. }, None) => {
+                let dir = DataDir::locate(data)?.photos_dir();
+                let path = dir.join(photo);
+                if !path.is_file() {
+                    anyhow::bail!(
+                        "start: {photo} is not a photo of the pool in {} (its photos are what `basis setup-weights` put there)",
+                        dir.display()
+                    );
+                }
+                path
+            }
+            (_, Some(_)) => {
+                anyhow::bail!(
+                    "--own-photo is the photo of `--start own`; this recipe starts from {}",
+                    recipe.start
+                )
+            }
+        };
+        Ok(Some(crate::photo::open(&path)?.to_rgb8()))
     }
 
     /// The recipe alone, for these weights; nothing is loaded onto a device.
@@ -158,6 +205,7 @@ impl RecipeArgs {
                 recipe.channel = self.channel.unwrap_or(recipe.channel);
                 recipe.mix = self.mix.unwrap_or(recipe.mix);
                 recipe.toward = self.toward.unwrap_or(recipe.toward);
+                recipe.start = self.start.clone().unwrap_or(recipe.start);
                 recipe.seed = self.seed.unwrap_or(recipe.seed);
                 recipe.cos_power = self.cos_power.unwrap_or(recipe.cos_power);
                 recipe.image.size = self.size.unwrap_or(recipe.image.size);

@@ -2,6 +2,7 @@
 //! library): optimize an image so that a chosen direction in a layer's activation space responds
 //! strongly. The same code runs on every burn device.
 
+pub mod accentuate;
 pub mod direction;
 mod diversity;
 pub mod examples;

@@ -37,6 +37,7 @@ enum Kind {
     /// kernels on every backend): `rows` mixes along height, `cols` folds the half spectrum back
     /// to real pixels along width. `scale` holds the 1/f weights and every normalization.
     Fft {
+        decay_power: f32,
         scale: Tensor<4>,
         rows: Tensor<3>,
         cols: Tensor<3>,
@@ -75,6 +76,11 @@ impl ImageParam {
         }
     }
 
+    /// Width and height of each image.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
     pub fn shape(&self) -> [usize; 4] {
         let (rows, columns) = match self.kind {
             Kind::Fft { .. } => (2 * self.size, self.size / 2 + 1),
@@ -107,7 +113,9 @@ impl ImageParam {
     fn spatial(&self, params: Tensor<4>) -> Tensor<4> {
         let (n, b) = (self.size, self.batch);
         match &self.kind {
-            Kind::Fft { scale, rows, cols } => {
+            Kind::Fft {
+                scale, rows, cols, ..
+            } => {
                 let wf = n / 2 + 1;
                 let weighted = (params * scale.clone()).reshape([3, 2 * n, b * wf]);
                 let mixed = rows.clone().matmul(weighted);
@@ -134,8 +142,99 @@ impl ImageParam {
     }
 }
 
-fn fft_kind(n: usize, decay_power: f32, device: &Device) -> Kind {
-    use std::f64::consts::TAU;
+/// One weight per frequency of the half spectrum, `[n, n/2 + 1]` row-major. Lucid scales by
+/// √(h·w) so the transform is unitary, divides the image by 4, and irfft2d divides by h·w; all
+/// three fold into one weight with the 1/f scaling.
+/// How far inside (0, 1) a photo's pixels are put before the sigmoid is inverted: 0 and 1 are
+/// out of its reach, and a quarter of an 8-bit step still rounds back to the same byte.
+const PHOTO_MARGIN: f64 = 0.25 / 255.0;
+
+impl ImageParam {
+    /// The parameters of one image whose [`ImageParam::rgb`] is `rgb` (`[3, size, size]`, 0…1)
+    /// to within a small fraction of an 8-bit step, laid out as one image of
+    /// [`ImageParam::shape`] (`[3, rows, columns]`): the sigmoid, the colour mapping and, for the
+    /// Fourier parametrization, the weighted inverse DFT undone, in f64 on the host.
+    pub fn invert(&self, rgb: &[f32]) -> Vec<f32> {
+        let n = self.size;
+        assert_eq!(
+            rgb.len(),
+            3 * n * n,
+            "one image of the parametrization's size"
+        );
+        let decorrelated = uncorrelate(rgb);
+        match self.kind {
+            Kind::Pixel => decorrelated.iter().map(|&v| v as f32).collect(),
+            Kind::Fft { decay_power, .. } => fourier_params(&decorrelated, n, decay_power),
+        }
+    }
+}
+
+/// `[3, n, n]` pixels in 0…1 → what the colour mapping turns into them: logit, then the inverse of
+/// the normalized colour matrix.
+fn uncorrelate(rgb: &[f32]) -> Vec<f64> {
+    let max_norm = (0..3)
+        .map(|col| {
+            COLOR_CORRELATION_SVD_SQRT
+                .iter()
+                .map(|row| (row[col] as f64).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        })
+        .fold(0.0, f64::max);
+    let color =
+        nalgebra::Matrix3::from_fn(|r, c| COLOR_CORRELATION_SVD_SQRT[r][c] as f64 / max_norm);
+    let inverse = color
+        .try_inverse()
+        .expect("Lucid's colour matrix is invertible");
+    let plane = rgb.len() / 3;
+    let logit = |v: f32| {
+        let p = (v as f64).clamp(PHOTO_MARGIN, 1.0 - PHOTO_MARGIN);
+        (p / (1.0 - p)).ln()
+    };
+    let mut out = vec![0.0; rgb.len()];
+    for i in 0..plane {
+        let pixel = nalgebra::Vector3::new(
+            logit(rgb[i]),
+            logit(rgb[plane + i]),
+            logit(rgb[2 * plane + i]),
+        );
+        let spatial = inverse * pixel;
+        for c in 0..3 {
+            out[c * plane + i] = spatial[c];
+        }
+    }
+    out
+}
+
+/// The Fourier parameters of `[3, n, n]` spatial planes: each plane's forward 2-D DFT, halved
+/// (the other half mirrors it), divided by the weights [`ImageParam::rgb`] multiplies by and by
+/// the n² an unnormalized inverse adds; real parts stacked over imaginary parts.
+fn fourier_params(planes: &[f64], n: usize, decay_power: f32) -> Vec<f32> {
+    use rustfft::num_complex::Complex;
+    let wf = n / 2 + 1;
+    let weights = spectrum_weights(n, decay_power);
+    let fft = rustfft::FftPlanner::<f64>::new().plan_fft_forward(n);
+    let mut params = vec![0.0f32; 3 * 2 * n * wf];
+    for (c, plane) in planes.chunks_exact(n * n).enumerate() {
+        let mut grid: Vec<Complex<f64>> = plane.iter().map(|&v| Complex::new(v, 0.0)).collect();
+        for row in grid.chunks_exact_mut(n) {
+            fft.process(row);
+        }
+        for kx in 0..wf {
+            let mut column: Vec<Complex<f64>> = (0..n).map(|y| grid[y * n + kx]).collect();
+            fft.process(&mut column);
+            for (ky, value) in column.into_iter().enumerate() {
+                let divisor = (n * n) as f64 * weights[ky * wf + kx];
+                let at = |part: usize| ((c * 2 + part) * n + ky) * wf + kx;
+                params[at(0)] = (value.re / divisor) as f32;
+                params[at(1)] = (value.im / divisor) as f32;
+            }
+        }
+    }
+    params
+}
+
+fn spectrum_weights(n: usize, decay_power: f32) -> Vec<f64> {
     let wf = n / 2 + 1;
     // numpy's fftfreq: k/n for k < n/2 (rounded up), then negative frequencies.
     let freq = |k: usize| {
@@ -145,20 +244,24 @@ fn fft_kind(n: usize, decay_power: f32, device: &Device) -> Kind {
             k as f64 / n as f64 - 1.0
         }
     };
-    // Lucid scales by √(h·w) so the transform is unitary, divides the image by 4, and irfft2d
-    // divides by h·w; all three fold into one weight per frequency.
     let norm = (n * n) as f64;
-    let mut scale = Vec::with_capacity(2 * n * wf);
-    for _part in 0..2 {
-        for ky in 0..n {
-            for kx in 0..wf {
-                let f = (freq(kx).powi(2) + freq(ky).powi(2))
-                    .sqrt()
-                    .max(1.0 / n as f64);
-                scale.push((norm.sqrt() / f.powf(decay_power as f64) / 4.0 / norm) as f32);
-            }
+    let mut weights = Vec::with_capacity(n * wf);
+    for ky in 0..n {
+        for kx in 0..wf {
+            let f = (freq(kx).powi(2) + freq(ky).powi(2))
+                .sqrt()
+                .max(1.0 / n as f64);
+            weights.push(norm.sqrt() / f.powf(decay_power as f64) / 4.0 / norm);
         }
     }
+    weights
+}
+
+fn fft_kind(n: usize, decay_power: f32, device: &Device) -> Kind {
+    use std::f64::consts::TAU;
+    let wf = n / 2 + 1;
+    let weights = spectrum_weights(n, decay_power);
+    let scale: Vec<f32> = weights.iter().chain(&weights).map(|&w| w as f32).collect();
     // Complex inverse DFT along height, acting on [real; imag]: [[C, −S], [S, C]].
     let angle = |a: usize, b: usize| TAU * ((a * b) % n) as f64 / n as f64;
     let mut rows = vec![0.0f32; 4 * n * n];
@@ -186,6 +289,7 @@ fn fft_kind(n: usize, decay_power: f32, device: &Device) -> Kind {
         Tensor::from_data(TensorData::new(values, shape), device)
     };
     Kind::Fft {
+        decay_power,
         scale: Tensor::from_data(TensorData::new(scale, [1, 2 * n, 1, wf]), device),
         rows: matrix(rows, [1, 2 * n, 2 * n]).repeat_dim(0, 3),
         cols: matrix(cols, [1, 2 * wf, n]).repeat_dim(0, 3),
@@ -294,6 +398,39 @@ mod tests {
                     slice.iter().zip(&image).all(|(a, b)| (a - b).abs() < 1e-6),
                     "{parametrization:?}: image {b} differs from seed {seed} alone"
                 );
+            }
+        }
+    }
+
+    /// Feature accentuation starts from a photo: its parameters must draw the photo again, byte
+    /// for byte, including pure black and white, at odd and even sizes.
+    #[test]
+    fn inverted_parameters_draw_the_image_again_byte_for_byte() {
+        let device = Device::flex();
+        for parametrization in [
+            Parametrization::Fft { decay_power: 1.0 },
+            Parametrization::Fft { decay_power: 1.7 },
+            Parametrization::Pixel,
+        ] {
+            for n in [9, 16, 64] {
+                let settings = ImageSettings {
+                    size: n,
+                    parametrization,
+                    init_sd: 0.01,
+                };
+                let param = ImageParam::new(&settings, 1, &device);
+                let mut rng = SeededRng::new(n as u64, 0);
+                let mut bytes: Vec<u8> = (0..3 * n * n).map(|_| rng.below(256) as u8).collect();
+                bytes[0] = 0;
+                bytes[1] = 255;
+                let rgb: Vec<f32> = bytes.iter().map(|&b| b as f32 / 255.0).collect();
+                let params =
+                    Tensor::from_data(TensorData::new(param.invert(&rgb), param.shape()), &device);
+                let drawn: Vec<u8> = values(param.rgb(params))
+                    .iter()
+                    .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
+                    .collect();
+                assert_eq!(drawn, bytes, "{parametrization:?} at {n} px");
             }
         }
     }

@@ -7,7 +7,9 @@ use basis_models::relu6::Gradient;
 use basis_recipe::{Recipe, RecipeError};
 use burn::optim::{Adam, AdamConfig, AdamState, Optimizer};
 use burn::tensor::{Device, Tensor, TensorData};
+use image::RgbImage;
 
+use crate::accentuate::{self, Anchor};
 use crate::diversity::Diversity;
 use crate::objective::{Objective, batch_values};
 use crate::param::{ImageParam, ImageSettings};
@@ -47,6 +49,10 @@ pub enum SessionError {
     MixedBatch { index: usize },
     #[error("{found} objectives given for a batch of {expected} images")]
     BatchSize { expected: usize, found: usize },
+    #[error("image {index} is not in a batch of {batch}")]
+    NoSuchImage { index: usize, batch: usize },
+    #[error("a penalty of {0} cannot hold a picture to its photo (0 to 100000)")]
+    Penalty(f32),
     #[error("a batch of {batch} images does not split into diversity groups of {group}")]
     DiversityGroup { batch: usize, group: usize },
 }
@@ -92,6 +98,9 @@ pub struct Session {
     steps: usize,
     /// Each image's objective at the last step, still on the device.
     last: Option<Tensor<1>>,
+    /// The photos that accentuated images started from, and their penalties' weights.
+    starts: Option<(Vec<f32>, Vec<f32>)>,
+    anchor: Option<Anchor>,
 }
 
 /// The diversity weight of reference images. Lucid's 1e2 is tuned for thousands of steps (Borowski
@@ -164,6 +173,8 @@ impl Session {
             rng: SeededRng::new(transform_seed, TRANSFORM_STREAM),
             steps: 0,
             last: None,
+            starts: None,
+            anchor: None,
         })
     }
 
@@ -249,6 +260,54 @@ impl Session {
         )
     }
 
+    /// Feature accentuation: image `index` starts from `photo` (its centred square at the
+    /// session's size) instead of noise, and from now on loses `penalty` · mean((image − photo)²)
+    /// against its objective. Before any step, its frame is the photo, byte for byte.
+    pub fn accentuate(
+        &mut self,
+        index: usize,
+        photo: &RgbImage,
+        penalty: f32,
+    ) -> Result<(), SessionError> {
+        let batch = self.batch_size();
+        if index >= batch {
+            return Err(SessionError::NoSuchImage { index, batch });
+        }
+        if !(0.0..=basis_recipe::MAX_PENALTY).contains(&penalty) {
+            return Err(SessionError::Penalty(penalty));
+        }
+        let pixels = accentuate::photo_pixels(photo, self.image.size());
+        let params = self.image.invert(&pixels);
+        let [channels, rows, _, columns] = self.image.shape();
+        let device = self.params.device();
+        let one = Tensor::<4>::from_data(
+            TensorData::new(params, [channels, rows, 1, columns]),
+            &device,
+        );
+        let params = self.params.clone().inner();
+        self.params = params
+            .slice_assign(
+                [0..channels, 0..rows, index..index + 1, 0..columns],
+                one.inner(),
+            )
+            .autodiff();
+        let plane = pixels.len();
+        let (photos, weights) = self
+            .starts
+            .get_or_insert_with(|| (vec![0.0; batch * plane], vec![0.0; batch]));
+        photos[index * plane..(index + 1) * plane].copy_from_slice(&pixels);
+        weights[index] = penalty;
+        self.anchor = Some(Anchor::new(
+            photos.clone(),
+            weights.clone(),
+            self.image.size(),
+            &device,
+        ));
+        // Adam's moments belong to the image that was there.
+        self.adam_state = None;
+        Ok(())
+    }
+
     pub fn steps(&self) -> usize {
         self.steps
     }
@@ -319,11 +378,12 @@ impl Session {
     /// does not depend on when it is read.
     pub fn advance(&mut self) {
         let params = self.params.clone().require_grad();
-        let images = transforms::apply(
-            &self.transforms,
-            self.image.rgb(params.clone()),
-            &mut self.rng,
-        );
+        let rgb = self.image.rgb(params.clone());
+        let held = self
+            .anchor
+            .as_ref()
+            .map(|anchor| anchor.penalty(rgb.clone()));
+        let images = transforms::apply(&self.transforms, rgb, &mut self.rng);
         let gradient = if self.steps < REDIRECTED_STEPS {
             Gradient::Redirected
         } else {
@@ -334,6 +394,9 @@ impl Session {
         let mut total = values.clone().sum();
         if let Some(diversity) = &self.diversity {
             total = total - diversity.penalty(activations);
+        }
+        if let Some(held) = held {
+            total = total - held;
         }
         let grads = total.neg().backward();
         let grad = params

@@ -6,17 +6,21 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::DeserializeOwned;
 
-use crate::wire::{self, v1, v4};
+use crate::wire::{self, v1, v4, v5};
 use crate::{Recipe, RecipeError};
 
 /// Far above any valid recipe (~100 characters), far below anything that could hurt.
 pub const MAX_ENCODED_LENGTH: usize = 512;
 
 impl Recipe {
-    /// The permalink string: version 1, or version 4 for a recipe that turns toward one of the
-    /// network's own directions. Only meaningful for a valid recipe.
+    /// The permalink string: version 1, version 4 for a recipe that turns toward one of the
+    /// network's own directions, version 5 for one that starts from a photo. Only meaningful for
+    /// a valid recipe. The user's own photo is not in it: its picture needs a photo of one's own.
     pub fn encode(&self) -> String {
         debug_assert_eq!(wire::FORMAT_VERSION, v1::VERSION);
+        if let Some(v5) = wire::v5_of(self) {
+            return encode_bytes(&v5);
+        }
         match wire::v4_of(self) {
             Some(v4) => encode_bytes(&v4),
             None => encode_bytes(&v1::Recipe::from(self)),
@@ -29,6 +33,7 @@ impl Recipe {
         let recipe: Recipe = match bytes.first() {
             Some(&v1::VERSION) => postcard_exact::<v1::Recipe>(&bytes)?.into(),
             Some(&v4::VERSION) => postcard_exact::<v4::Recipe>(&bytes)?.into(),
+            Some(&v5::VERSION) => postcard_exact::<v5::Recipe>(&bytes)?.into(),
             Some(&version) => return Err(RecipeError::UnknownVersion(version)),
             None => return Err(RecipeError::Truncated),
         };

@@ -51,6 +51,12 @@ pub enum RecipeError {
         owner: String,
         units: usize,
     },
+    #[error("start: `{0}` is not noise, photo:NAME or own (each may end in @PENALTY)")]
+    UnknownStart(String),
+    #[error(
+        "start: `{0}` is not a photo of the pool; a pool photo is named by its file name (letters, digits, '-', '_', '.'; .png, .jpg or .jpeg; at most 64 characters)"
+    )]
+    BadPhotoName(String),
     #[error("{field}: the value is not a finite number")]
     NonFinite { field: &'static str },
     #[error(
@@ -89,6 +95,7 @@ impl RecipeError {
             Self::UnknownToward(_)
             | Self::TowardNotLinear { .. }
             | Self::TowardUnitOutOfRange { .. } => "toward",
+            Self::UnknownStart(_) | Self::BadPhotoName(_) => "start",
             Self::TooCostly { .. } => "size",
             Self::NoControlRounds => "controls",
             Self::NonFinite { field }

@@ -18,6 +18,7 @@ mod preset;
 mod quiz;
 mod seeded;
 mod sheet;
+mod start;
 pub mod stats;
 mod toward;
 mod validate;
@@ -40,6 +41,7 @@ pub use predict::{
 pub use preset::Preset;
 pub use quiz::{Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
+pub use start::{DEFAULT_PENALTY, MAX_PENALTY, Start};
 pub use toward::Toward;
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};
 pub use wire::FORMAT_VERSION;
@@ -59,6 +61,8 @@ pub struct Recipe {
     pub mix: f32,
     /// What the neuron turns toward: the seed's random direction, or one of the network's own.
     pub toward: Toward,
+    /// Noise, or a photo to accentuate the direction in.
+    pub start: Start,
     pub cos_power: f32,
     pub negative: bool,
     /// Read the direction at the centre position only (a "neuron" objective) instead of the
@@ -141,6 +145,7 @@ impl Recipe {
             seed: 0,
             mix: 0.0,
             toward: Toward::Random,
+            start: Start::Noise,
             cos_power: 0.0,
             negative: false,
             centre: false,

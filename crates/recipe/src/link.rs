@@ -92,12 +92,13 @@ impl ClassTest {
 }
 
 /// Controls a link may hide, by the names a teacher writes in `hide=`.
-pub const CONTROLS: [&str; 15] = [
+pub const CONTROLS: [&str; 16] = [
     "model",
     "layer",
     "channel",
     "direction",
     "toward",
+    "start",
     "seed",
     "cospower",
     "negative",

@@ -76,6 +76,7 @@ impl Recipe {
             });
         }
         self.toward.validate(tap)?;
+        self.start.validate()?;
         within("mix", finite("mix", self.mix)?, 0.0, 1.0, "0 to 1")?;
         within(
             "cos_power",

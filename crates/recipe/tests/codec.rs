@@ -399,3 +399,46 @@ fn the_networks_own_directions_are_version_4_and_random_ones_stay_version_1() {
 fn recipe_with_mix(mix: f32) -> Recipe {
     Recipe { mix, ..recipe() }
 }
+
+/// A recipe that starts from a photo is written as version 5: version 1's bytes after the
+/// version byte, then what the slider turns toward and the start. Noise keeps version 1 or 4. The
+/// user's own photo is only a mark: neither its pixels nor its name are in the link.
+#[test]
+fn a_start_from_a_photo_is_version_5_and_names_only_a_pool_photo() {
+    use basis_recipe::{Start, Toward};
+    for toward in [Toward::Random, Toward::Read(3)] {
+        for start in [Start::pool("chelsea.png"), Start::Own { penalty: 4.0 }] {
+            let from_photo = Recipe {
+                toward,
+                start: start.clone(),
+                mix: 0.5,
+                ..recipe()
+            };
+            let bytes = bytes_of(&from_photo);
+            assert_eq!(bytes[0], 5);
+            let v1 = bytes_of(&recipe_with_mix(0.5));
+            assert_eq!(&bytes[1..v1.len()], &v1[1..]);
+            assert_eq!(Recipe::decode(&from_photo.encode()), Ok(from_photo.clone()));
+        }
+    }
+    let own = Recipe {
+        start: Start::Own { penalty: 1.0 },
+        ..recipe()
+    };
+    // One tag and a float after version 1's fields and the direction's tag.
+    assert_eq!(bytes_of(&own).len(), bytes_of(&recipe()).len() + 1 + 1 + 4);
+    // A pool photo's name is checked on decoding too.
+    let pool = Recipe {
+        start: Start::pool("chelsea.png"),
+        ..recipe()
+    };
+    let mut wire = URL_SAFE_NO_PAD.decode(pool.encode()).unwrap();
+    let at = wire.windows(3).position(|w| w == b"che").unwrap();
+    wire.splice(at..at + 3, *b"../");
+    assert_eq!(
+        Recipe::decode(&URL_SAFE_NO_PAD.encode(&wire))
+            .unwrap_err()
+            .field(),
+        Some("start")
+    );
+}

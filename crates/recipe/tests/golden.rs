@@ -3,7 +3,7 @@
 //! wrote their version, with every field as read by an independent decoder of the bytes. Never
 //! edit it; add to it.
 
-use basis_recipe::{ImageSettings, Parametrization, Recipe, Toward, TransformSettings};
+use basis_recipe::{ImageSettings, Parametrization, Recipe, Start, Toward, TransformSettings};
 use serde_json::Value;
 
 /// Floats are stored as their shortest decimal text, which parses back to the same f32 exactly.
@@ -30,6 +30,17 @@ fn expected(fields: &Value) -> Recipe {
         own if own.get("read").is_some() => Toward::Read(int(&own["read"]) as u32),
         own => Toward::Write(int(&own["write"]) as u32),
     };
+    // Version 5 starts from a photo, as {"pool": {"photo": NAME, "penalty": P}} or {"own": …}.
+    let start = match &fields["start"] {
+        Value::Null => Start::Noise,
+        photo if photo.get("pool").is_some() => Start::Pool {
+            photo: photo["pool"]["photo"].as_str().unwrap().to_owned(),
+            penalty: float(&photo["pool"]["penalty"]),
+        },
+        own => Start::Own {
+            penalty: float(&own["own"]["penalty"]),
+        },
+    };
     Recipe {
         model: fields["model"].as_str().unwrap().to_owned(),
         weights: fields["weights"].as_str().unwrap().to_owned(),
@@ -38,6 +49,7 @@ fn expected(fields: &Value) -> Recipe {
         seed: int(&fields["seed"]),
         mix: float(&fields["mix"]),
         toward,
+        start,
         cos_power: float(&fields["cos_power"]),
         negative: fields["negative"].as_bool().unwrap(),
         centre: fields["centre"].as_bool().unwrap(),
@@ -86,6 +98,7 @@ fn every_released_link_decodes_to_exactly_its_recipe() {
         let written = [
             basis_recipe::FORMAT_VERSION,
             basis_recipe::wire::v4::VERSION,
+            basis_recipe::wire::v5::VERSION,
         ];
         if written.contains(&(int(&fields["version"]) as u8)) {
             assert_eq!(

@@ -33,6 +33,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         recipe,
         model,
         device,
+        photo,
     } = args.recipe.prepare(data)?;
     if !(1..=basis_recipe::MAX_BATCH).contains(&args.batch) {
         bail!(
@@ -48,6 +49,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         })
         .collect();
     if let Some(threads) = args.threads {
+        if photo.is_some() {
+            bail!("--threads times pictures that start from noise; drop --start or --threads");
+        }
         return threaded(&args, threads, &recipe, &recipes, model, &device);
     }
     let mut session = pollster::block_on(Session::for_recipes(
@@ -57,6 +61,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         recipe.seed,
         None,
     ))?;
+    if let (Some(photo), Some(penalty)) = (&photo, recipe.start.penalty()) {
+        for index in 0..recipes.len() {
+            session.accentuate(index, photo, penalty)?;
+        }
+    }
     for _ in 0..args.warmup {
         pollster::block_on(session.step())?;
     }
