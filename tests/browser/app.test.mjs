@@ -552,6 +552,14 @@ test('feature accentuation: a link naming a pool photo draws what basis render d
   const fromNoise = await cli('basis-from-noise.png', ...flags.slice(0, 4), '--size', '64', '--steps', String(STEPS));
   assert.ok(meanAbsoluteDifference(drawn, rendered) <= 1, `page vs CLI: ${meanAbsoluteDifference(drawn, rendered)}`);
   assert.ok(meanAbsoluteDifference(drawn, fromNoise) > 20, `a photo, not noise: ${meanAbsoluteDifference(drawn, fromNoise)}`);
+  // The slider works there too: the picture goes on from the accentuated photo toward the random
+  // direction, still held to the photo.
+  await page.locator('#direction').fill('1');
+  await waitForStep(page, 2 * STEPS);
+  await waitForDone(page);
+  const turned = await pixels(page);
+  assert.ok(meanAbsoluteDifference(turned, await pixels(page)) === 0 && meanAbsoluteDifference(turned, drawn) > 0, 'the slider changed the picture');
+  assert.ok(meanAbsoluteDifference(turned, fromNoise) > 20, `still the photo: ${meanAbsoluteDifference(turned, fromNoise)}`);
 
   // The user's own photo: chosen on the page, sent to the engine only. The link says "own" and
   // nothing of the photo; `basis render` given the same file draws the same picture.
