@@ -518,7 +518,18 @@ test('the slider turns a neuron toward what the network reads or writes, as the 
   await page.selectOption('#toward-kind', 'write');
   await page.waitForFunction((hash) => location.hash === hash, fragment(...write));
   await shownAngle(angle(...write));
-  // Inside a block there is no such direction: the choice goes back to a random one.
+  // A direction learned from the shipped photos: the engine learns it (ICA) as `basis render`
+  // does, so the angle to the neuron is the CLI's.
+  const learned = ['--layer', 'block8', '--channel', '10', '--mix', '0.6', '--toward', 'learned:3'];
+  await page.selectOption('#toward-kind', 'learned');
+  await page.locator('#toward-unit').fill('3');
+  await page.locator('#toward-unit').dispatchEvent('change');
+  await page.waitForFunction((hash) => location.hash === hash, fragment(...learned));
+  assert.equal(await page.getAttribute('#toward-unit', 'max'), '31');
+  await shownAngle(angle(...learned));
+  assert.match(await page.getAttribute('#canvas', 'aria-label'), /learned direction 3/);
+  // Inside a block there is no read or write direction: the choice goes back to a random one.
+  await page.selectOption('#toward-kind', 'random');
   await page.selectOption('#layer', 'block8.dw');
   assert.equal(await page.inputValue('#toward-kind'), 'random');
   assert.equal(await page.isDisabled('#toward-kind option[value=read]'), true);
@@ -563,11 +574,12 @@ test('feature accentuation: a link naming a pool photo draws what basis render d
 
   // The user's own photo: chosen on the page, sent to the engine only. The link says "own" and
   // nothing of the photo; `basis render` given the same file draws the same picture.
+  const before = await page.evaluate(() => location.hash);
   await page.selectOption('#start', 'own');
   assert.equal(await page.isVisible('#own-photo'), true);
   const own = join(DIST, 'photos', 'coffee.png');
   await page.setInputFiles('#own-photo', own);
-  await page.waitForFunction((old) => /^#r=BR/.test(location.hash) && location.hash.split('&')[0] !== old, link, { timeout: 60_000 });
+  await page.waitForFunction((old) => /^#r=BR/.test(location.hash) && location.hash !== old, before, { timeout: 60_000 });
   const ownCode = (await page.evaluate(() => location.hash)).replace(/^#r=/, '').split('&')[0];
   const bytes = Buffer.from(ownCode, 'base64url');
   assert.equal(bytes[0], 5);

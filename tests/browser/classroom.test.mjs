@@ -69,18 +69,20 @@ async function sheetDone(page) {
 test('comparison sheet: blind tiles, reveal, and each tile opens its own page', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
-  const sheet = basisJson('sheet', '--layer', 'block3', '--neurons', '2', '--random', '2', '--size', '64', '--steps', '4', '--seed', '7', '--blind', '-o', '/tmp/basis-browser-sheet.png');
+  // Three arms: 2 neurons, 2 random directions and 1 direction learned from the shipped photos.
+  const sheet = basisJson('sheet', '--layer', 'block3', '--neurons', '2', '--random', '2', '--learned', '1', '--size', '64', '--steps', '4', '--seed', '7', '--blind', '-o', '/tmp/basis-browser-sheet.png');
 
-  await t.test('draws 2N tiles with hidden labels; Reveal shows which is which', async () => {
+  await t.test('draws N + M + K tiles with hidden labels; Reveal shows which is which', async () => {
     const { page, close } = await open(browser, sheet.link);
     assert.equal(await ready(page), 'CPU');
     assert.equal(await page.isVisible('#cpu-notice'), true, 'the CPU is slow for sheets, and the page says so');
+    assert.equal(await page.inputValue('#sheet-learned'), '1');
     await sheetDone(page);
     const tiles = page.locator('.tile');
-    assert.equal(await tiles.count(), 4);
-    assert.deepEqual(await page.$$eval('.tile', (ts) => ts.map((t) => t.dataset.kind)), ['hidden', 'hidden', 'hidden', 'hidden']);
-    assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), ['Tile 1', 'Tile 2', 'Tile 3', 'Tile 4']);
-    for (let i = 1; i <= 4; i++) {
+    assert.equal(await tiles.count(), 5);
+    assert.deepEqual(await page.$$eval('.tile', (ts) => ts.map((t) => t.dataset.kind)), ['hidden', 'hidden', 'hidden', 'hidden', 'hidden']);
+    assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), ['Tile 1', 'Tile 2', 'Tile 3', 'Tile 4', 'Tile 5']);
+    for (let i = 1; i <= 5; i++) {
       const n = await colours(page, `.tile:nth-child(${i}) canvas`);
       assert.ok(n > 50, `tile ${i} is an image (${n} colours)`);
     }
@@ -93,14 +95,14 @@ test('comparison sheet: blind tiles, reveal, and each tile opens its own page', 
     // The same labels, in the same shuffled order, as the CLI's key for this link.
     assert.deepEqual(await page.$$eval('.tile figcaption', (cs) => cs.map((c) => c.textContent)), sheet.tiles.map((tile) => tile.label));
     const kinds = await page.$$eval('.tile', (ts) => ts.map((t) => t.dataset.kind));
-    assert.deepEqual([...kinds].sort(), ['neuron', 'neuron', 'random', 'random']);
+    assert.deepEqual([...kinds].sort(), ['learned', 'neuron', 'neuron', 'random', 'random']);
     assert.deepEqual(await canvasData(page, '.tile:nth-child(1) canvas'), before, 'revealing keeps the images');
     assert.equal(await page.isVisible('#reveal'), false);
 
     // Then each arm's medians, which `basis fidelity` gives for the tiles' own pixels.
     await page.waitForSelector('#sheet-fidelity-table', { state: 'visible', timeout: 300_000 });
     const shown = await armTable(page, '#sheet-fidelity-table');
-    assert.deepEqual(shown.map((r) => [r.arm, r.pictures]), [['neuron', 2], ['random', 2]]);
+    assert.deepEqual(shown.map((r) => [r.arm, r.pictures]), [['neuron', 2], ['random', 2], ['learned', 1]]);
     const pngs = await page.$$eval('.tile canvas', (cs) => cs.map((c) => c.toDataURL('image/png').split(',')[1]));
     const pictures = sheet.tiles.map((tile, i) => ({ png: pngs[i], link: tile.link, arm: tile.label.split(' ')[0] }));
     assertArmMedians(shown, cliFidelity(BASIS, pictures));

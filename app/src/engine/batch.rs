@@ -27,21 +27,26 @@ pub struct BatchRun {
 }
 
 impl BatchRun {
-    pub async fn start(
-        model: &EfficientNetLite,
-        device: &Device,
-        weights: &str,
-        run: RunId,
-        texts: &[String],
-        transform_seed: u64,
-    ) -> Result<Self, String> {
-        let recipes = texts
+    /// A batch's recipes from their link strings, each checked against these weights.
+    pub fn recipes(texts: &[String], weights: &str) -> Result<Vec<Recipe>, String> {
+        texts
             .iter()
             .enumerate()
             .map(|(i, text)| {
                 decode(text, weights).map_err(|error| format!("image {}: {error}", i + 1))
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect()
+    }
+
+    /// A batch of `recipes`, each turning toward its `targets` entry (as the engine resolved it).
+    pub fn start(
+        model: &EfficientNetLite,
+        device: &Device,
+        run: RunId,
+        recipes: &[Recipe],
+        targets: &[Vec<f64>],
+        transform_seed: u64,
+    ) -> Result<Self, String> {
         let first = recipes.first().ok_or("a batch needs at least one image")?;
         if recipes.len() > first.batch_capacity() {
             return Err(format!(
@@ -65,9 +70,15 @@ impl BatchRun {
             recipes.len(),
             first.image.size
         );
-        let session = Session::for_recipes(model.clone(), device, &recipes, transform_seed, None)
-            .await
-            .map_err(|error| error.to_string())?;
+        let session = Session::for_targets(
+            model.clone(),
+            device,
+            recipes,
+            targets,
+            transform_seed,
+            None,
+        )
+        .map_err(|error| error.to_string())?;
         Ok(Self {
             run,
             session,
@@ -79,22 +90,22 @@ impl BatchRun {
         })
     }
 
-    /// The four references of a predict-the-response round for the direction `text`.
-    pub async fn references(
+    /// The four references of a predict-the-response round for `direction`, turning toward
+    /// `target`.
+    pub fn references(
         model: &EfficientNetLite,
         device: &Device,
-        weights: &str,
         run: RunId,
-        text: &str,
+        direction: &Recipe,
+        target: &[f64],
     ) -> Result<Self, String> {
-        let direction = decode(text, weights)?;
-        let session = Session::references(
+        let session = Session::references_toward(
             model.clone(),
             device,
-            &direction,
-            &basis_recipe::reference_seeds(&direction),
+            direction,
+            target,
+            &basis_recipe::reference_seeds(direction),
         )
-        .await
         .map_err(|error| error.to_string())?;
         Ok(Self {
             run,
@@ -165,7 +176,8 @@ impl BatchRun {
     }
 }
 
-fn decode(text: &str, weights: &str) -> Result<Recipe, String> {
+/// A recipe from its link string, checked against these weights.
+pub(super) fn decode(text: &str, weights: &str) -> Result<Recipe, String> {
     let recipe = Recipe::decode(text).map_err(|error| error.to_string())?;
     if recipe.weights != weights {
         return Err(format!(

@@ -86,6 +86,8 @@ struct Engine {
     /// The network's own directions read from the weights so far, by layer and kind.
     targets: HashMap<(String, Toward), Vec<f64>>,
     start_photos: start_photos::StartPhotos,
+    /// Directions learned from the shipped photos so far, by layer.
+    learned: HashMap<String, basis_featvis::learned::Learned>,
 }
 
 impl Engine {
@@ -121,6 +123,7 @@ impl Engine {
             large_turn: false,
             targets: HashMap::new(),
             start_photos: start_photos::StartPhotos::default(),
+            learned: HashMap::new(),
         })
     }
 
@@ -281,25 +284,18 @@ impl Engine {
         self.session = None;
         self.rate.reset();
         let run = job.run();
-        let (model, device, weights) = (&self.model, &self.device, self.weights.as_str());
         let (started, measure) = match job {
             Job::Batch {
                 run,
                 recipes,
                 transform_seed,
                 measure,
-            } => (
-                batch::BatchRun::start(model, device, weights, run, &recipes, transform_seed).await,
-                measure,
-            ),
+            } => (self.batch(run, &recipes, transform_seed).await, measure),
             Job::References {
                 run,
                 recipe,
                 measure,
-            } => (
-                batch::BatchRun::references(model, device, weights, run, &recipe).await,
-                measure,
-            ),
+            } => (self.references(run, &recipe).await, measure),
         };
         self.job = match started {
             Ok(job) => Some(job.measuring(measure)),
@@ -391,7 +387,7 @@ impl Engine {
         let start = self.runs.begin(&request, self.steps_done());
         let recipe = &request.recipe;
         let text = |error: basis_featvis::SessionError| error.to_string();
-        let target = self.target(recipe).await.map_err(text)?;
+        let target = self.target(recipe).await?;
         let objective = Objective::for_recipe(recipe, &target).map_err(|e| e.to_string())?;
         let photo = match start {
             Start::Warm => None,
@@ -434,9 +430,39 @@ impl Engine {
         Ok(())
     }
 
+    /// A batch job of `texts`, each recipe's target resolved as the single view's is.
+    async fn batch(
+        &mut self,
+        run: RunId,
+        texts: &[String],
+        transform_seed: u64,
+    ) -> Result<batch::BatchRun, String> {
+        let recipes = batch::BatchRun::recipes(texts, &self.weights)?;
+        let mut targets = Vec::with_capacity(recipes.len());
+        for recipe in &recipes {
+            targets.push(self.target(recipe).await?);
+        }
+        batch::BatchRun::start(
+            &self.model,
+            &self.device,
+            run,
+            &recipes,
+            &targets,
+            transform_seed,
+        )
+    }
+
+    /// A predict-the-response round's references of the direction `text`.
+    async fn references(&mut self, run: RunId, text: &str) -> Result<batch::BatchRun, String> {
+        let direction = batch::decode(text, &self.weights)?;
+        let target = self.target(&direction).await?;
+        batch::BatchRun::references(&self.model, &self.device, run, &direction, &target)
+    }
+
     /// What `recipe`'s slider turns toward. One of the network's own directions is read from the
-    /// weights once per layer and kind, and sent to the page, which cannot read the weights.
-    async fn target(&mut self, recipe: &Recipe) -> Result<Vec<f64>, basis_featvis::SessionError> {
+    /// weights, a learned one learned from the shipped photos, once per layer and kind, and sent to
+    /// the page, which has neither.
+    async fn target(&mut self, recipe: &Recipe) -> Result<Vec<f64>, String> {
         if let Some(random) = direction::random_target(recipe) {
             return Ok(random);
         }
@@ -444,7 +470,12 @@ impl Engine {
         if let Some(known) = self.targets.get(&key) {
             return Ok(known.clone());
         }
-        let target = direction::target(recipe, &self.model).await?;
+        let target = match recipe.toward {
+            Toward::Learned(_) => self.learned(recipe).await?,
+            _ => direction::target(recipe, &self.model)
+                .await
+                .map_err(|e| e.to_string())?,
+        };
         self.outbox.send(&Event::Target {
             model: recipe.model.clone(),
             layer: recipe.layer.clone(),
@@ -453,6 +484,27 @@ impl Engine {
         });
         self.targets.insert(key, target.clone());
         Ok(target)
+    }
+
+    /// `recipe`'s learned direction: ICA on the shipped photos' activations at its layer.
+    async fn learned(&mut self, recipe: &Recipe) -> Result<Vec<f64>, String> {
+        if !self.learned.contains_key(&recipe.layer) {
+            let tap = recipe.tap().map_err(|e| e.to_string())?;
+            let photos = self.start_photos.shipped(&self.scope).await?;
+            let mut watch = log::Stopwatch::start();
+            let learned = basis_featvis::learned::learn(&self.model, &self.device, tap, &photos)
+                .await
+                .map_err(|e| e.to_string())?;
+            watch.lap(&format!(
+                "learned {} directions at {}",
+                learned.directions.len(),
+                recipe.layer
+            ));
+            self.learned.insert(recipe.layer.clone(), learned);
+        }
+        self.learned[&recipe.layer]
+            .target(recipe)
+            .map_err(|e| e.to_string())
     }
 
     /// One optimization step of `run`, its frame, and a checkpoint or "done" when due. `Err` only

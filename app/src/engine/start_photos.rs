@@ -1,5 +1,6 @@
-//! The photos pictures start from (feature accentuation): a pool photo, fetched once by the name
-//! its link gives, and the user's own photo, which stays in this worker — no link carries it.
+//! The shipped photos by name, fetched once each: what pictures start from (feature
+//! accentuation: a pool photo a link names, or the user's own photo, which stays in this worker —
+//! no link carries it) and what learned directions are learned from.
 
 use std::collections::HashMap;
 
@@ -68,6 +69,20 @@ impl StartPhotos {
                 Ok(Some(image))
             }
         }
+    }
+
+    /// Every photo of the shipped pool, in its list's (file-name) order: what learned directions
+    /// are learned from, never the user's.
+    pub async fn shipped(
+        &mut self,
+        scope: &DedicatedWorkerGlobalScope,
+    ) -> Result<Vec<RgbImage>, String> {
+        let mut photos = Vec::new();
+        for name in self.names(scope).await? {
+            let start = Start::pool(name);
+            photos.extend(self.photo(scope, &start).await?);
+        }
+        Ok(photos)
     }
 
     async fn names(&mut self, scope: &DedicatedWorkerGlobalScope) -> Result<Vec<String>, String> {

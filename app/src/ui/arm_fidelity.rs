@@ -1,5 +1,5 @@
-//! Fidelity per arm (`basis_featvis::fidelity`, as the single view's panel): for the neurons and
-//! for the random directions, the medians of their pictures' response ratios to the best photo
+//! Fidelity per arm (`basis_featvis::fidelity`, as the single view's panel): for the neurons, the
+//! random directions and (on a sheet with them) the learned directions, the medians of their pictures' response ratios to the best photo
 //! crop and of their specificities, so a class sees whether one arm's pictures are simply less
 //! faithful. The engine measures each finished picture. On a sheet the pool's activations at its
 //! layer are asked for when the panel is opened, and a blind sheet shows it after Reveal; a
@@ -55,15 +55,16 @@ fn split(acts: &Activations) -> impl Iterator<Item = Activations> + '_ {
         })
 }
 
-/// The fidelity of each of `pictures` (all made for `recipe`, a seeded random direction or a
-/// neuron, as sheets and class tests make them) against the pool's activations at its layer.
+/// The fidelity of each of `pictures` (all made for `recipe`) against the pool's activations at
+/// its layer; `target` is what `recipe` turns toward (the page knows a seeded random direction
+/// itself, the engine sends a learned one).
 pub fn of_direction(
     recipe: &Recipe,
+    target: Option<Vec<f64>>,
     pictures: &Activations,
     pool: &Activations,
 ) -> Option<Vec<Fidelity>> {
-    // The page knows a seeded random direction without the engine.
-    let target = direction::random_target(recipe)?;
+    let target = target.or_else(|| direction::random_target(recipe))?;
     let d = fidelity::optimized_direction(recipe, &target).ok()?;
     Some(fidelity::measure_each(pictures, pool, &d))
 }
@@ -71,7 +72,7 @@ pub fn of_direction(
 /// One arm's line of an `ArmTable`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArmRow {
-    /// `neuron` or `random`: the row's `data-arm`.
+    /// `neuron`, `random` or `learned`: the row's `data-arm`.
     pub key: &'static str,
     pub title: &'static str,
     pub summary: ArmSummary,
@@ -79,7 +80,16 @@ pub struct ArmRow {
 
 /// The two arms' rows, from their pictures' fidelities.
 pub fn arm_rows(neurons: &[Fidelity], random: &[Fidelity]) -> Vec<ArmRow> {
-    vec![
+    arm_rows_with_learned(neurons, random, None)
+}
+
+/// The arms' rows, with a third for the learned directions where there are any.
+pub fn arm_rows_with_learned(
+    neurons: &[Fidelity],
+    random: &[Fidelity],
+    learned: Option<&[Fidelity]>,
+) -> Vec<ArmRow> {
+    let mut rows = vec![
         ArmRow {
             key: "neuron",
             title: "Neurons",
@@ -90,7 +100,15 @@ pub fn arm_rows(neurons: &[Fidelity], random: &[Fidelity]) -> Vec<ArmRow> {
             title: "Random directions",
             summary: fidelity::summarize(random),
         },
-    ]
+    ];
+    if let Some(learned) = learned {
+        rows.push(ArmRow {
+            key: "learned",
+            title: "Learned directions (ICA)",
+            summary: fidelity::summarize(learned),
+        });
+    }
+    rows
 }
 
 /// Tile `i`'s measured picture, if it was made for that tile's recipe (not a last sheet's).
@@ -103,25 +121,37 @@ fn picture_of<'a>(
     (picture.recipe == tiles.get(i)?.recipe).then_some(picture)
 }
 
-/// The two arms' rows, once every tile is measured and the pool is at the tiles' layer.
+/// The arms' rows, once every tile is measured and the pool is at the tiles' layer.
 fn summaries(
     tiles: &[SheetTile],
     pictures: &[Option<Rc<Measured>>],
     pool: &PoolActivations,
+    target: impl Fn(&Recipe) -> Option<Vec<f64>>,
 ) -> Option<Vec<ArmRow>> {
     if pool.layer != tiles.first()?.recipe.layer {
         return None;
     }
-    let (mut neurons, mut random) = (Vec::new(), Vec::new());
+    let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
     for (i, tile) in tiles.iter().enumerate() {
         let picture = picture_of(tiles, pictures, i)?;
-        let measured = of_direction(&tile.recipe, &picture.acts, &pool.acts)?;
+        let measured = of_direction(
+            &tile.recipe,
+            target(&tile.recipe),
+            &picture.acts,
+            &pool.acts,
+        )?;
         match tile.kind {
             TileKind::Neuron => neurons.extend(measured),
             TileKind::Random => random.extend(measured),
+            TileKind::Learned => learned.extend(measured),
         }
     }
-    Some(arm_rows(&neurons, &random))
+    let has_learned = tiles.iter().any(|t| t.kind == TileKind::Learned);
+    Some(arm_rows_with_learned(
+        &neurons,
+        &random,
+        has_learned.then_some(&learned[..]),
+    ))
 }
 
 fn cell(value: Option<f32>, digits: usize) -> String {
@@ -160,7 +190,8 @@ pub fn ArmFidelity(
     });
     let summary = Memo::new(move |_| {
         let pool = pool.get()?;
-        tiles.with(|t| pictures.with(|p| summaries(t, p, &pool)))
+        let target = |recipe: &Recipe| engine.with_value(|e| e.target(recipe));
+        tiles.with(|t| pictures.with(|p| summaries(t, p, &pool, target)))
     });
     let waiting = move || {
         if !shown.get() {
@@ -194,7 +225,7 @@ pub fn ArmFidelity(
             on:toggle=super::pool_panel::track_open(open)
         >
             <summary id="sheet-fidelity-toggle">
-                "Are both arms' pictures faithful? (fidelity)"
+                "Are the arms' pictures faithful? (fidelity)"
             </summary>
             <p class="hint">
                 "For each arm, the median over its pictures of two checks at a picture's strongest position: its response against the best crop of the pool's photos (a visualization usually exaggerates: far above 1×), and the cosine between the picture's activation and its direction (near 1: the picture drives the direction itself). If one arm's pictures are much less faithful, telling the arms apart may be telling that apart."

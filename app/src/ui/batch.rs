@@ -108,6 +108,9 @@ pub struct BatchEngine {
     on_pictures: RefCell<Option<PicturesListener>>,
     /// Layers whose meter the page still waits for.
     meter_layers: RefCell<Vec<String>>,
+    /// What the engines resolved the jobs' directions to where the page cannot (the network's
+    /// own and learned directions), as the single view keeps them.
+    targets: RefCell<super::toward::Targets>,
     /// The engine whose state the page shows and which answers pool requests (engine 0).
     main: Supervisor,
     /// The network every engine of the page runs.
@@ -142,6 +145,7 @@ impl BatchEngine {
                 on_meter: RefCell::new(None),
                 on_pictures: RefCell::new(None),
                 meter_layers: RefCell::default(),
+                targets: RefCell::default(),
                 main: Supervisor::new(
                     view,
                     network,
@@ -391,9 +395,26 @@ impl BatchEngine {
         });
     }
 
+    /// The unit vector `recipe` turns toward, where the page or an engine knows it.
+    pub fn target(&self, recipe: &basis_recipe::Recipe) -> Option<Vec<f64>> {
+        super::toward::target(recipe, &self.targets.borrow())
+    }
+
     fn on_event(&self, index: usize, event: Event, attachment: Option<JsValue>) {
         let main = index == 0;
         match event {
+            Event::Target {
+                model,
+                layer,
+                toward,
+                values,
+            } => {
+                if let Ok(toward) = toward.parse() {
+                    self.targets
+                        .borrow_mut()
+                        .insert((model, layer, toward), values);
+                }
+            }
             Event::Tiles { run, .. } => {
                 let (Some(job), Some(pixels)) = (
                     self.current_job(index, run),

@@ -37,7 +37,7 @@ pub const SEED: Explanation = Explanation {
 };
 
 pub const TOWARD: Explanation = Explanation {
-    text: "Default: a random direction, drawn from the seed. At a block's linear output the network itself uses directions too: each unit of the next 1×1 convolution reads the layer along one (a row of its weights), and each depthwise unit of the block writes along one (a column of the projection). Turning a neuron toward one of them asks whether the network's own directions look as meaningful as its neurons.",
+    text: "Default: a random direction, drawn from the seed. At a block's linear output the network itself uses directions too: each unit of the next 1×1 convolution reads the layer along one (a row of its weights), and each depthwise unit of the block writes along one (a column of the projection). Turning a neuron toward one of them asks whether the network's own directions look as meaningful as its neurons. At any layer, a learned direction is an independent component (ICA) of the layer's responses to the 8 shipped photos, the most heavy-tailed first: the kind of direction Klindt et al. and Colin et al. found easier to read than neurons.",
     source: "https://transformer-circuits.pub/2021/framework/index.html",
     source_name: "Elhage et al. 2021",
 };

@@ -252,7 +252,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                             Arm::Random => &mut random,
                         };
                         arm.extend(
-                            arm_fidelity::of_direction(&trial.direction, pictures, pool)
+                            arm_fidelity::of_direction(&trial.direction, None, pictures, pool)
                                 .unwrap_or_default(),
                         );
                     }

@@ -1,5 +1,5 @@
-//! Neurons and random directions side by side: a sheet of tiles of one layer, rendered together
-//! as batches, labelled or blind (shuffled, labels hidden until "Reveal"). Each tile links to its
+//! Neurons, random directions and directions learned from the photos side by side: a sheet of
+//! tiles of one layer, rendered together as batches, labelled or blind (shuffled, labels hidden until "Reveal"). Each tile links to its
 //! own single-direction page.
 
 use basis_recipe::{Neurons, Recipe, RecipeError, Sheet};
@@ -171,7 +171,7 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
         <main class="grid-page">
             <PageHeader
                 title="Basis: neurons vs random directions"
-                tagline="The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons). Can you tell which is which?"
+                tagline="The same layer, the same settings, the same number of steps. Some tiles optimize a single neuron, the others a random direction (a random mix of all the layer's neurons) or, if asked for, a direction learned from the photos (ICA). Can you tell which is which?"
             />
             <PageMessage message=message />
             <BatchStatus engine=engine />
@@ -231,6 +231,21 @@ pub fn SheetPage(sheet: Result<Sheet, RecipeError>) -> impl IntoView {
                         on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<usize>() {
                                 edit(&|s| s.random = n)
+                            }
+                        }
+                    />
+                </label>
+                <label>
+                    "Learned directions "
+                    <input
+                        id="sheet-learned"
+                        type="number"
+                        min="0"
+                        max="8"
+                        prop:value=move || sheet.get().map_or(0, |s| s.learned).to_string()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                edit(&|s| s.learned = n)
                             }
                         }
                     />

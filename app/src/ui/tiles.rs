@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 use crate::protocol::Backend;
 
-/// Tiles a page can show: neurons and random directions, at most `MAX_PER_KIND` of each.
-pub const MAX_TILES: usize = 2 * basis_recipe::MAX_PER_KIND;
+/// Tiles a page can show: neurons, random and learned directions, at most `MAX_PER_KIND` of each.
+pub const MAX_TILES: usize = 3 * basis_recipe::MAX_PER_KIND;
 /// Sizes and step counts the batch pages offer; on the CPU a sheet starts small.
 pub const TILE_SIZES: [u32; 4] = [64, 96, 128, 160];
 pub const TILE_STEPS: [u32; 4] = [64, 128, 256, 512];
@@ -56,6 +56,7 @@ fn tile_view(
     let kind = match tile.kind {
         TileKind::Neuron => "neuron",
         TileKind::Random => "random",
+        TileKind::Learned => "learned",
     };
     let name = tile.label();
     let label = Signal::derive(move || {

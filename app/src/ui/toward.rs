@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use basis_featvis::direction;
 use basis_models::TapId;
-use basis_recipe::{Recipe, Toward};
+use basis_recipe::{LEARNED_DIRECTIONS, Recipe, Toward};
 use leptos::prelude::*;
 
 use super::explain::{self, Explain};
@@ -27,7 +27,7 @@ pub fn target(recipe: &Recipe, targets: &Targets) -> Option<Vec<f64>> {
 }
 
 /// What the recipe turns toward, in words: "random direction 3", "what unit 5 of block9.expand
-/// reads", "where unit 7 of block8.dw writes".
+/// reads", "where unit 7 of block8.dw writes", "learned direction 2 (ICA on the shipped photos)".
 pub fn describe(recipe: &Recipe) -> String {
     let owner = || {
         recipe
@@ -40,22 +40,37 @@ pub fn describe(recipe: &Recipe) -> String {
         Toward::Random => format!("random direction {}", recipe.seed),
         Toward::Read(unit) => format!("what unit {unit} of {} reads", owner()),
         Toward::Write(unit) => format!("where unit {unit} of {} writes", owner()),
+        Toward::Learned(k) => format!("learned direction {k} (ICA on the shipped photos)"),
     }
 }
 
-/// The kind a select shows: "random", "read" or "write".
+/// The kind a select shows: "random", "read", "write" or "learned".
 fn kind(toward: Toward) -> &'static str {
     match toward {
         Toward::Random => "random",
         Toward::Read(_) => "read",
         Toward::Write(_) => "write",
+        Toward::Learned(_) => "learned",
     }
 }
 
 fn unit(toward: Toward) -> u32 {
     match toward {
         Toward::Random => 0,
-        Toward::Read(unit) | Toward::Write(unit) => unit,
+        Toward::Read(unit) | Toward::Write(unit) | Toward::Learned(unit) => unit,
+    }
+}
+
+/// How many units the recipe's kind offers at its layer, and where they live ("of block9.expand",
+/// "learned at block8"); `None` for a random direction.
+fn units(recipe: &Recipe) -> Option<(u32, String)> {
+    let tap = recipe.tap().ok()?;
+    match recipe.toward {
+        Toward::Random => None,
+        Toward::Learned(_) => Some((LEARNED_DIRECTIONS, format!("learned at {}", tap.name()))),
+        own => own
+            .owner(tap)
+            .map(|o| (o.channels() as u32, format!("of {}", o.name()))),
     }
 }
 
@@ -67,6 +82,7 @@ fn with_kind(recipe: &Recipe, kind: &str, unit: u32) -> Toward {
     let (toward, owner) = match kind {
         "read" => (Toward::Read as fn(u32) -> Toward, tap.reader()),
         "write" => (Toward::Write as fn(u32) -> Toward, tap.writer()),
+        "learned" => return Toward::Learned(unit.min(LEARNED_DIRECTIONS - 1)),
         _ => return Toward::Random,
     };
     owner.map_or(Toward::Random, |owner| {
@@ -81,7 +97,7 @@ pub fn TowardControl() -> impl IntoView {
     let recipe = state.recipe;
     let tap = move || recipe.with(|r| r.tap().ok());
     let linear = move || tap().is_some_and(|t| t.reader().is_some());
-    let owner = move || recipe.with(|r| r.tap().ok().and_then(|t| r.toward.owner(t)));
+    let units = move || recipe.with(units);
     let set = move |kind: String, unit: u32| {
         ctl.with_value(|c| c.change(|r| r.toward = with_kind(r, &kind, unit)))
     };
@@ -117,16 +133,17 @@ pub fn TowardControl() -> impl IntoView {
                             )
                     }}
                 </option>
+                <option value="learned">"a direction learned from the photos (ICA)"</option>
             </select>
-            <label for="toward-unit" hidden=move || owner().is_none()>
+            <label for="toward-unit" hidden=move || units().is_none()>
                 "Unit"
             </label>
             <input
                 id="toward-unit"
                 type="number"
                 min="0"
-                hidden=move || owner().is_none()
-                max=move || owner().map_or(0, |o| o.channels() - 1)
+                hidden=move || units().is_none()
+                max=move || units().map_or(0, |(n, _)| n - 1)
                 prop:value=move || recipe.with(|r| unit(r.toward))
                 on:change=move |ev| {
                     if let Ok(unit) = event_target_value(&ev).parse() {
@@ -134,8 +151,8 @@ pub fn TowardControl() -> impl IntoView {
                     }
                 }
             />
-            <span class="hint" hidden=move || owner().is_none()>
-                {move || owner().map(|o| format!("of {}", o.channels()))}
+            <span class="hint" hidden=move || units().is_none()>
+                {move || units().map(|(n, place)| format!("{place}, of {n}"))}
             </span>
             <Explain explanation=explain::TOWARD />
         </div>
@@ -159,6 +176,11 @@ mod tests {
         assert_eq!(with_kind(&at("block8"), "write", 9999), Toward::Write(479));
         assert_eq!(with_kind(&at("block8"), "random", 5), Toward::Random);
         assert_eq!(with_kind(&at("block8.dw"), "read", 5), Toward::Random);
+        assert_eq!(
+            with_kind(&at("block8.dw"), "learned", 99),
+            Toward::Learned(31)
+        );
+        assert_eq!(units(&at("block8")), None);
     }
 
     #[test]
@@ -170,6 +192,11 @@ mod tests {
         assert_eq!(describe(&recipe), "what unit 5 of block9.expand reads");
         recipe.toward = Toward::Write(7);
         assert_eq!(describe(&recipe), "where unit 7 of block8.dw writes");
+        recipe.toward = Toward::Learned(2);
+        assert_eq!(
+            describe(&recipe),
+            "learned direction 2 (ICA on the shipped photos)"
+        );
     }
 
     #[test]

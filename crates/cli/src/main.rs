@@ -11,6 +11,7 @@ mod files;
 mod photo;
 mod rcc;
 mod recipe_args;
+mod targets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

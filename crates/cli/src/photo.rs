@@ -66,7 +66,7 @@ impl PhotoPool {
     }
 }
 
-fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
+pub fn read_pool(dir: &Path) -> Result<Vec<(String, image::RgbImage)>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the photo folder {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

@@ -28,8 +28,9 @@ pub struct RecipeArgs {
     pub mix: Option<f32>,
     /// What --mix turns the neuron toward: `random` (the seed's), or at a linear block output
     /// `read:U` (how unit U of the next 1×1 convolution reads the layer) or `write:U` (where the
-    /// block's depthwise unit U writes it).
-    #[arg(long, value_name = "random|read:U|write:U")]
+    /// block's depthwise unit U writes it), or at any layer `learned:K` (ICA direction K, by
+    /// kurtosis, of the layer's activations on the data folder's photos).
+    #[arg(long, value_name = "random|read:U|write:U|learned:K")]
     pub toward: Option<Toward>,
     /// Where the picture starts: `noise` (Lucid's), `photo:NAME` (a photo of the data folder's
     /// photos/, named in the link: feature accentuation) or `own` (the photo --own-photo names,
@@ -75,12 +76,13 @@ pub struct ModelArg {
     pub network: Network,
 }
 
-/// What a compute command needs: the validated recipe, the network on an autodiff device, and
-/// the photo the recipe starts from, if it starts from one.
+/// What a compute command needs: the validated recipe, the network on an autodiff device, what
+/// the recipe's slider turns toward, and the photo the recipe starts from, if it starts from one.
 pub struct Prepared {
     pub recipe: Recipe,
     pub model: EfficientNetLite,
     pub device: Device,
+    pub target: Vec<f64>,
     pub photo: Option<image::RgbImage>,
 }
 
@@ -91,9 +93,17 @@ impl Prepared {
             recipe,
             model,
             device,
+            target,
             photo,
         } = self;
-        let mut session = pollster::block_on(Session::for_recipe(model, &device, &recipe))?;
+        let mut session = Session::for_targets(
+            model,
+            &device,
+            std::slice::from_ref(&recipe),
+            &[target],
+            recipe.seed,
+            None,
+        )?;
         if let (Some(photo), Some(penalty)) = (photo, recipe.start.penalty()) {
             session.accentuate(0, &photo, penalty)?;
         }
@@ -150,10 +160,12 @@ impl RecipeArgs {
         let loaded = Loaded::load(network, &path, self.compute.backend)?;
         let recipe = self.recipe(network, &loaded.weights)?;
         let photo = self.start_photo(&recipe, data)?;
+        let target = crate::targets::target(&recipe, &loaded.model, &loaded.device, data)?;
         Ok(Prepared {
             recipe,
             model: loaded.model,
             device: loaded.device,
+            target,
             photo,
         })
     }

@@ -1530,6 +1530,56 @@ fn a_sheet_reports_each_tiles_fidelity_and_each_arms_medians() {
     }
 }
 
+/// A direction learned from the shipped photos (ICA at the layer) is a version 5 link at any tap;
+/// the picture raises it, the same link draws the same bytes, and past the directions the photos
+/// gave the flag is refused with how many there are.
+#[test]
+fn the_slider_turns_toward_a_direction_learned_from_the_shipped_photos() {
+    let (first, again) = (scratch("learned.png"), scratch("learned-again.png"));
+    let flags = [
+        "--layer",
+        "block8.dw",
+        "--size",
+        "64",
+        "--steps",
+        "16",
+        "--mix",
+        "1",
+        "--toward",
+        "learned:0",
+    ];
+    let line = render(&flags, &first);
+    assert!(line["recipe"].as_str().unwrap().starts_with("BR"), "{line}");
+    assert_eq!(line["toward"], "learned:0");
+    assert!(
+        line["objective_last"].as_f64().unwrap() > line["objective_first"].as_f64().unwrap() + 1.0,
+        "{line}"
+    );
+    render(&["--recipe", line["recipe"].as_str().unwrap()], &again);
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+    let out = scratch("learned-bad.png");
+    let out = out.to_str().unwrap();
+    assert_clean_error(
+        &basis(&[
+            "render",
+            "-o",
+            out,
+            "--layer",
+            "block8",
+            "--size",
+            "64",
+            "--steps",
+            "2",
+            "--toward",
+            "learned:31",
+        ]),
+        "does not exist at block8: the photos gave",
+    );
+}
+
 /// Feature accentuation: a picture that starts from a pool photo is a version 5 link that renders
 /// the same picture again; the same photo given as one's own draws the same pixels while its link
 /// names no photo; a start the CLI cannot honour is refused in one line that says why.
@@ -1610,4 +1660,42 @@ fn a_picture_can_start_from_a_photo_named_in_its_link_or_kept_out_of_it() {
         ),
         "--own-photo is the photo of `--start own`",
     );
+}
+
+/// A sheet's third arm: directions learned from the shipped photos, in a version 5 sheet link
+/// that draws the same tiles again, with the learned arm's fidelity beside the other two.
+#[test]
+fn a_sheet_can_show_directions_learned_from_the_photos() {
+    let flags = [
+        "--layer",
+        "block8",
+        "--neurons",
+        "1",
+        "--random",
+        "1",
+        "--learned",
+        "2",
+        "--size",
+        "64",
+        "--steps",
+        "4",
+        "--fidelity",
+    ];
+    let (a, b) = (
+        scratch("sheet-learned-a.png"),
+        scratch("sheet-learned-b.png"),
+    );
+    let first = written("sheet", &flags, &a);
+    let labels: Vec<&str> = first["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels[2..], ["learned 1", "learned 2"], "{labels:?}");
+    assert_eq!(first["fidelity_by_arm"]["learned"]["pictures"], 2);
+    let code = first["sheet"].as_str().unwrap();
+    assert!(code.starts_with('B'), "version 5: {code}");
+    written("sheet", &["--sheet", code], &b);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
 }

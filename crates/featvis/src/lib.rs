@@ -8,6 +8,7 @@ mod diversity;
 pub mod examples;
 pub mod fidelity;
 pub mod ica;
+pub mod learned;
 mod objective;
 mod param;
 pub mod picture_stats;

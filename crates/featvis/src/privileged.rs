@@ -314,7 +314,12 @@ impl Learned {
 
 /// Which positions of each crop the statistics read: all of them when the budget allows, else
 /// the same seeded number from every crop.
-fn positions_to_read(crops: usize, per_crop: usize, channels: usize, seed: u64) -> Vec<usize> {
+pub(crate) fn positions_to_read(
+    crops: usize,
+    per_crop: usize,
+    channels: usize,
+    seed: u64,
+) -> Vec<usize> {
     let budget = (POSITION_BUDGET / (crops * channels).max(1)).clamp(1, per_crop);
     if budget == per_crop {
         return (0..crops * per_crop).collect();

@@ -2,21 +2,12 @@
 //! what a link means, and its image and transform settings are the engine's own; this module is
 //! the one place that turns a recipe into an objective.
 
-use basis_models::EfficientNetLite;
 use basis_recipe::{Recipe, RecipeError};
 
 use crate::direction;
 use crate::objective::{Objective, Positions};
-use crate::session::SessionError;
 
 impl Objective {
-    /// What a recipe optimizes, with what its slider turns toward read from `model` where the
-    /// recipe names one of the network's own directions.
-    pub async fn resolve(recipe: &Recipe, model: &EfficientNetLite) -> Result<Self, SessionError> {
-        let target = direction::target(recipe, model).await?;
-        Ok(Self::for_recipe(recipe, &target)?)
-    }
-
     /// What a recipe optimizes, given [`direction::target`]'s answer for it. A pure basis
     /// direction is read straight from its channel (identical to the projection, as a test
     /// shows, and cheaper).

@@ -49,6 +49,22 @@ pub enum SessionError {
     MixedBatch { index: usize },
     #[error("{found} objectives given for a batch of {expected} images")]
     BatchSize { expected: usize, found: usize },
+    #[error("toward: {0} is not a learned direction")]
+    NotLearned(String),
+    #[error(
+        "toward: learned:{k} does not exist at {layer}: the photos gave {found} directions there (learned:0..{found})"
+    )]
+    Unlearned {
+        k: usize,
+        found: usize,
+        layer: String,
+    },
+    #[error("toward: no directions could be learned: {0}")]
+    Learning(#[from] crate::ica::IcaError),
+    #[error(
+        "toward: {0} is learned from the shipped photos, which this caller did not give (see basis_featvis::learned)"
+    )]
+    NeedsPhotos(String),
     #[error("image {index} is not in a batch of {batch}")]
     NoSuchImage { index: usize, batch: usize },
     #[error("a penalty of {0} cannot hold a picture to its photo (0 to 100000)")]
@@ -178,22 +194,6 @@ impl Session {
         })
     }
 
-    /// A fresh optimization of `recipe`, from its noise.
-    pub async fn for_recipe(
-        model: EfficientNetLite,
-        device: &Device,
-        recipe: &Recipe,
-    ) -> Result<Self, SessionError> {
-        Self::for_recipes(
-            model,
-            device,
-            std::slice::from_ref(recipe),
-            recipe.seed,
-            None,
-        )
-        .await
-    }
-
     /// One batch for several recipes that differ only in what they optimize and their seeds
     /// (layer, image and transform settings and steps must agree). Each image starts from its own
     /// recipe's noise; the transforms are drawn from `transform_seed`.
@@ -204,19 +204,46 @@ impl Session {
         transform_seed: u64,
         diversity: Option<Diversity>,
     ) -> Result<Self, SessionError> {
+        let mut targets = Vec::with_capacity(recipes.len());
+        for recipe in recipes {
+            targets.push(crate::direction::target(recipe, &model).await?);
+        }
+        Self::for_targets(model, device, recipes, &targets, transform_seed, diversity)
+    }
+
+    /// [`Session::for_recipes`] with what each recipe's slider turns toward already known (from
+    /// [`crate::direction::target`], or [`crate::learned::Learned::target`] for a learned
+    /// direction).
+    pub fn for_targets(
+        model: EfficientNetLite,
+        device: &Device,
+        recipes: &[Recipe],
+        targets: &[Vec<f64>],
+        transform_seed: u64,
+        diversity: Option<Diversity>,
+    ) -> Result<Self, SessionError> {
         let first = recipes.first().ok_or(SessionError::EmptyBatch)?;
         if let Some(index) = recipes.iter().position(|r| {
             r.layer != first.layer || r.image != first.image || r.transforms != first.transforms
         }) {
             return Err(SessionError::MixedBatch { index });
         }
-        let mut tiles = Vec::with_capacity(recipes.len());
-        for recipe in recipes {
-            tiles.push(Tile {
-                objective: Objective::resolve(recipe, &model).await?,
-                seed: recipe.seed,
+        if targets.len() != recipes.len() {
+            return Err(SessionError::BatchSize {
+                expected: recipes.len(),
+                found: targets.len(),
             });
         }
+        let tiles = recipes
+            .iter()
+            .zip(targets)
+            .map(|(recipe, target)| {
+                Ok(Tile {
+                    objective: Objective::for_recipe(recipe, target)?,
+                    seed: recipe.seed,
+                })
+            })
+            .collect::<Result<Vec<_>, SessionError>>()?;
         Self::batch(
             model,
             device,
@@ -238,7 +265,19 @@ impl Session {
         direction: &Recipe,
         seeds: &[u64],
     ) -> Result<Self, SessionError> {
-        let objective = Objective::resolve(direction, &model).await?;
+        let target = crate::direction::target(direction, &model).await?;
+        Self::references_toward(model, device, direction, &target, seeds)
+    }
+
+    /// [`Session::references`] with what the direction's slider turns toward already known.
+    pub fn references_toward(
+        model: EfficientNetLite,
+        device: &Device,
+        direction: &Recipe,
+        target: &[f64],
+        seeds: &[u64],
+    ) -> Result<Self, SessionError> {
+        let objective = Objective::for_recipe(direction, target)?;
         let tiles = seeds
             .iter()
             .map(|&seed| Tile {

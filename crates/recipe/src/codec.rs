@@ -55,16 +55,6 @@ pub(crate) fn encode_bytes<T: serde::Serialize>(value: &T) -> String {
     URL_SAFE_NO_PAD.encode(postcard::to_allocvec(value).expect("a link value serializes"))
 }
 
-/// Decodes a string written by [`encode_bytes`] in format version 1 (the only one so far).
-pub(crate) fn decode_v1<T: DeserializeOwned>(text: &str) -> Result<T, RecipeError> {
-    let bytes = bytes(text)?;
-    match bytes.first() {
-        Some(&v1::VERSION) => postcard_exact::<T>(&bytes),
-        Some(&version) => Err(RecipeError::UnknownVersion(version)),
-        None => Err(RecipeError::Truncated),
-    }
-}
-
 /// A link string's bytes, checked for length and alphabet; the first is its format version.
 pub(crate) fn bytes(text: &str) -> Result<Vec<u8>, RecipeError> {
     let text = text.trim();

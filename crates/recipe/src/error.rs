@@ -39,8 +39,10 @@ pub enum RecipeError {
         channel: u32,
         channels: usize,
     },
-    #[error("toward: `{0}` is not random, read:UNIT or write:UNIT")]
+    #[error("toward: `{0}` is not random, read:UNIT, write:UNIT or learned:K")]
     UnknownToward(String),
+    #[error("toward: {0} is out of range; Basis learns directions 0..32 at each layer")]
+    LearnedOutOfRange(String),
     #[error(
         "toward: {toward} needs a linear block output (e.g. block8), where a 1×1 convolution reads and writes; {layer} is not one"
     )]
@@ -93,6 +95,7 @@ impl RecipeError {
             Self::UnknownLayer(_) | Self::NotHidden(_) => "layer",
             Self::ChannelOutOfRange { .. } => "channel",
             Self::UnknownToward(_)
+            | Self::LearnedOutOfRange(_)
             | Self::TowardNotLinear { .. }
             | Self::TowardUnitOutOfRange { .. } => "toward",
             Self::UnknownStart(_) | Self::BadPhotoName(_) => "start",

@@ -1,6 +1,7 @@
-//! What the direction slider turns a neuron toward (its end, t = 1): a seeded random direction,
-//! or at a linear block output one of the network's own directions there — what a unit of the
-//! next 1×1 convolution reads, or what a depthwise unit of the block writes.
+//! What the direction slider turns a neuron toward (its end, t = 1): a seeded random direction;
+//! at a linear block output one of the network's own directions there — what a unit of the next
+//! 1×1 convolution reads, or what a depthwise unit of the block writes; or at any tap a direction
+//! learned from the shipped photos (an ICA component).
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,13 +21,20 @@ pub enum Toward {
     /// The direction in which unit `u` of [`TapId::writer`] writes the layer (a column of the
     /// block's projection).
     Write(u32),
+    /// Independent component `k` (by kurtosis, heaviest first) of the layer's activations on the
+    /// shipped photo pool: learned from the 8 photos every copy of Basis has, never from a user's,
+    /// so a link draws the same direction everywhere.
+    Learned(u32),
 }
+
+/// ICA components learned per tap; a link names one of them.
+pub const LEARNED_DIRECTIONS: u32 = 32;
 
 impl Toward {
     /// The tap whose unit the direction belongs to, for the network's own directions.
     pub fn owner(self, tap: TapId) -> Option<TapId> {
         match self {
-            Toward::Random => None,
+            Toward::Random | Toward::Learned(_) => None,
             Toward::Read(_) => tap.reader(),
             Toward::Write(_) => tap.writer(),
         }
@@ -37,6 +45,8 @@ impl Toward {
     pub(crate) fn validate(self, tap: TapId) -> Result<(), RecipeError> {
         let unit = match self {
             Toward::Random => return Ok(()),
+            Toward::Learned(k) if k < LEARNED_DIRECTIONS => return Ok(()),
+            Toward::Learned(_) => return Err(RecipeError::LearnedOutOfRange(self.to_string())),
             Toward::Read(unit) | Toward::Write(unit) => unit,
         };
         let owner = self
@@ -56,13 +66,14 @@ impl Toward {
     }
 }
 
-/// `random`, `read:U` or `write:U`: how the CLI's `--toward` and the page's labels name it.
+/// `random`, `read:U`, `write:U` or `learned:K`: how the CLI's `--toward` and the page's labels name it.
 impl fmt::Display for Toward {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Toward::Random => f.write_str("random"),
             Toward::Read(unit) => write!(f, "read:{unit}"),
             Toward::Write(unit) => write!(f, "write:{unit}"),
+            Toward::Learned(k) => write!(f, "learned:{k}"),
         }
     }
 }
@@ -79,6 +90,7 @@ impl FromStr for Toward {
                 match kind {
                     "read" => Ok(Toward::Read(unit)),
                     "write" => Ok(Toward::Write(unit)),
+                    "learned" => Ok(Toward::Learned(unit)),
                     _ => Err(unknown()),
                 }
             }
@@ -94,10 +106,24 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_bad_ones_are_named() {
-        for toward in [Toward::Random, Toward::Read(0), Toward::Write(479)] {
+        for toward in [
+            Toward::Random,
+            Toward::Read(0),
+            Toward::Write(479),
+            Toward::Learned(31),
+        ] {
             assert_eq!(toward.to_string().parse(), Ok(toward));
         }
-        for bad in ["", "read", "read:", "read:-1", "write:x", "ica:3", "Random"] {
+        for bad in [
+            "",
+            "read",
+            "read:",
+            "read:-1",
+            "write:x",
+            "ica:3",
+            "Random",
+            "learned:-1",
+        ] {
             assert_eq!(
                 bad.parse::<Toward>(),
                 Err(RecipeError::UnknownToward(bad.to_owned()))
@@ -126,6 +152,16 @@ mod tests {
             "toward: read:0 needs a linear block output (e.g. block8), where a 1×1 convolution reads and writes; block8.dw is not one"
         );
         assert_eq!(Toward::Random.validate(tap("block8.dw")), Ok(()));
+        // Learned directions exist at every tap, 32 of them.
+        assert_eq!(Toward::Learned(31).validate(tap("block8.dw")), Ok(()));
+        assert_eq!(Toward::Learned(0).validate(tap("stem")), Ok(()));
+        assert_eq!(
+            Toward::Learned(32)
+                .validate(tap("block8"))
+                .unwrap_err()
+                .to_string(),
+            "toward: learned:32 is out of range; Basis learns directions 0..32 at each layer"
+        );
         assert_eq!(Toward::Read(1279).validate(tap("block15")), Ok(()));
     }
 }

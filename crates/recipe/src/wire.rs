@@ -161,9 +161,9 @@ pub mod v4 {
     }
 }
 
-/// Version 5: recipes that start from a photo (feature accentuation): version 1's fields (its
-/// version byte reading 5), what the slider turns toward, then the start. A recipe that starts
-/// from noise is still written as version 4 (or 1).
+/// Version 5: recipes that start from a photo (feature accentuation) or turn toward a direction
+/// learned from the shipped photos: version 1's fields (its version byte reading 5), what the
+/// slider turns toward, then the start. Any other recipe is still written as version 4 (or 1).
 pub mod v5 {
     use super::*;
 
@@ -182,6 +182,21 @@ pub mod v5 {
         Random,
         Read(u32),
         Write(u32),
+        /// An ICA direction learned from the shipped photos.
+        Learned(u32),
+    }
+
+    /// A sheet with directions learned from the shipped photos (`#sheet=`): version 1's sheet
+    /// with the learned tiles' count before `blind`. Without them a sheet is still version 1.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct Sheet {
+        pub version: u8,
+        /// Version 1's recipe (its version byte 1): the tiles' shared settings.
+        pub base: v1::Recipe,
+        pub neurons: v1::Neurons,
+        pub random: u8,
+        pub learned: u8,
+        pub blind: bool,
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,6 +205,8 @@ pub mod v5 {
         Pool { photo: String, penalty: f32 },
         /// The user's own photo, which the link does not carry.
         Own { penalty: f32 },
+        /// Lucid's noise (a recipe written as version 5 for its learned direction).
+        Noise,
     }
 }
 
@@ -199,10 +216,12 @@ impl From<v5::Recipe> for Recipe {
             v5::Toward::Random => Toward::Random,
             v5::Toward::Read(unit) => Toward::Read(unit),
             v5::Toward::Write(unit) => Toward::Write(unit),
+            v5::Toward::Learned(k) => Toward::Learned(k),
         };
         let start = match w.start {
             v5::Start::Pool { photo, penalty } => Start::Pool { photo, penalty },
             v5::Start::Own { penalty } => Start::Own { penalty },
+            v5::Start::Noise => Start::Noise,
         };
         Recipe {
             toward,
@@ -212,11 +231,12 @@ impl From<v5::Recipe> for Recipe {
     }
 }
 
-/// The version 5 bytes of a recipe that starts from a photo; `None` for one that starts from
-/// noise, which version 4 or 1 writes.
+/// The version 5 bytes of a recipe that starts from a photo or turns toward a learned direction;
+/// `None` for any other, which version 4 or 1 writes.
 pub(crate) fn v5_of(r: &Recipe) -> Option<v5::Recipe> {
     let start = match &r.start {
-        Start::Noise => return None,
+        Start::Noise if !matches!(r.toward, Toward::Learned(_)) => return None,
+        Start::Noise => v5::Start::Noise,
         Start::Pool { photo, penalty } => v5::Start::Pool {
             photo: photo.clone(),
             penalty: *penalty,
@@ -227,6 +247,7 @@ pub(crate) fn v5_of(r: &Recipe) -> Option<v5::Recipe> {
         Toward::Random => v5::Toward::Random,
         Toward::Read(unit) => v5::Toward::Read(unit),
         Toward::Write(unit) => v5::Toward::Write(unit),
+        Toward::Learned(k) => v5::Toward::Learned(k),
     };
     Some(v5::Recipe {
         recipe: v1::Recipe {
@@ -255,7 +276,7 @@ impl From<v4::Recipe> for Recipe {
 /// that turns toward a random direction, which version 1 writes.
 pub(crate) fn v4_of(r: &Recipe) -> Option<v4::Recipe> {
     let toward = match r.toward {
-        Toward::Random => return None,
+        Toward::Random | Toward::Learned(_) => return None,
         Toward::Read(unit) => v4::Toward::Read(unit),
         Toward::Write(unit) => v4::Toward::Write(unit),
     };

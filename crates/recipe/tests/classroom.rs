@@ -955,3 +955,31 @@ fn control_rounds_are_pinned() {
         "{summary:#?}"
     );
 }
+
+/// A sheet's third arm: K learned directions (ICA 0..K at the layer), each from neuron j's channel
+/// with the sheet's seed, in a version 5 link; without them the link keeps version 1's bytes.
+#[test]
+fn a_sheet_with_learned_tiles_is_version_5_and_lists_ica_directions_in_order() {
+    use basis_recipe::Toward;
+    let mut three = sheet();
+    three.learned = 3;
+    three.validate().unwrap();
+    let tiles = three.tiles();
+    assert_eq!(tiles.len(), 19);
+    let learned: Vec<_> = tiles
+        .iter()
+        .filter(|t| t.kind == TileKind::Learned)
+        .collect();
+    for (j, tile) in learned.iter().enumerate() {
+        assert_eq!(tile.recipe.toward, Toward::Learned(j as u32));
+        assert_eq!((tile.recipe.mix, tile.recipe.seed), (1.0, three.base.seed));
+        assert_eq!(tile.recipe.channel, tiles[j].recipe.channel);
+        assert_eq!(tile.label(), format!("learned {}", j + 1));
+    }
+    let code = three.encode();
+    assert_eq!(URL_SAFE_NO_PAD.decode(&code).unwrap()[0], 5);
+    assert_eq!(Sheet::decode(&code), Ok(three.clone()));
+    assert_eq!(URL_SAFE_NO_PAD.decode(sheet().encode()).unwrap()[0], 1);
+    three.learned = 9;
+    assert_eq!(three.validate().unwrap_err().field(), Some("learned"));
+}

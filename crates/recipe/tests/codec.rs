@@ -442,3 +442,26 @@ fn a_start_from_a_photo_is_version_5_and_names_only_a_pool_photo() {
         Some("start")
     );
 }
+
+/// A direction learned from the shipped photos is named by its rank, at any tap, in a version 5
+/// link (with or without a photo to start from); past the 32 Basis learns it is refused.
+#[test]
+fn a_learned_direction_is_version_5_at_any_tap() {
+    use basis_recipe::{Start, Toward};
+    for start in [Start::Noise, Start::pool("rocket.jpg")] {
+        let learned = Recipe {
+            layer: "block8.dw".into(),
+            toward: Toward::Learned(7),
+            mix: 1.0,
+            start,
+            ..recipe()
+        };
+        assert_eq!(bytes_of(&learned)[0], 5);
+        assert_eq!(Recipe::decode(&learned.encode()), Ok(learned.clone()));
+    }
+    let past = Recipe {
+        toward: Toward::Learned(32),
+        ..recipe()
+    };
+    assert_eq!(past.validate().unwrap_err().field(), Some("toward"));
+}

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use basis_featvis::Session;
+use basis_featvis::{Session, direction};
 use basis_recipe::Recipe;
 use serde_json::json;
 
@@ -33,6 +33,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         recipe,
         model,
         device,
+        target,
         photo,
     } = args.recipe.prepare(data)?;
     if !(1..=basis_recipe::MAX_BATCH).contains(&args.batch) {
@@ -48,19 +49,19 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             ..recipe.clone()
         })
         .collect();
+    // A random direction is drawn from each image's seed; the network's own and learned ones are
+    // the recipe's for every seed.
+    let targets: Vec<Vec<f64>> = recipes
+        .iter()
+        .map(|r| direction::random_target(r).unwrap_or_else(|| target.clone()))
+        .collect();
     if let Some(threads) = args.threads {
         if photo.is_some() {
             bail!("--threads times pictures that start from noise; drop --start or --threads");
         }
-        return threaded(&args, threads, &recipe, &recipes, model, &device);
+        return threaded(&args, threads, &recipe, &recipes, &targets, model, &device);
     }
-    let mut session = pollster::block_on(Session::for_recipes(
-        model,
-        &device,
-        &recipes,
-        recipe.seed,
-        None,
-    ))?;
+    let mut session = Session::for_targets(model, &device, &recipes, &targets, recipe.seed, None)?;
     if let (Some(photo), Some(penalty)) = (&photo, recipe.start.penalty()) {
         for index in 0..recipes.len() {
             session.accentuate(index, photo, penalty)?;
@@ -114,6 +115,7 @@ fn threaded(
     threads: usize,
     recipe: &Recipe,
     recipes: &[Recipe],
+    targets: &[Vec<f64>],
     model: basis_models::EfficientNetLite,
     device: &burn::tensor::Device,
 ) -> Result<()> {
@@ -126,14 +128,9 @@ fn threaded(
     let share = recipes.len().div_ceil(threads);
     let sessions = recipes
         .chunks(share)
-        .map(|chunk| {
-            pollster::block_on(Session::for_recipes(
-                model.clone(),
-                device,
-                chunk,
-                recipe.seed,
-                None,
-            ))
+        .zip(targets.chunks(share))
+        .map(|(chunk, targets)| {
+            Session::for_targets(model.clone(), device, chunk, targets, recipe.seed, None)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let windows = std::thread::scope(|scope| {

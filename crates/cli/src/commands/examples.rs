@@ -93,7 +93,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         tap,
         |_| {},
     ))?;
-    let target = pollster::block_on(direction::target(&recipe, &loaded.model))?;
+    let target = crate::targets::target(&recipe, &loaded.model, &loaded.device, data)?;
     let d = direction::of_recipe(&recipe, &target)?;
     let ranking = examples::top_and_bottom(&acts, &d, args.count);
     let (top, bottom) = (&ranking.top, &ranking.bottom);

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use basis_featvis::fidelity::{self, Fidelity};
+use basis_featvis::pool;
 use basis_featvis::pool::Activations;
-use basis_featvis::{direction, pool};
 use basis_models::{EfficientNetLite, TapId};
 use basis_recipe::Recipe;
 use burn::tensor::Device;
@@ -53,6 +53,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         &prepared.model,
         &prepared.device,
         &prepared.recipe,
+        &prepared.target,
         &picture,
         &args.pool,
         data,
@@ -105,6 +106,7 @@ impl Comparison {
         model: &EfficientNetLite,
         device: &Device,
         recipe: &Recipe,
+        target: &[f64],
         picture: &RgbImage,
     ) -> Result<Fidelity> {
         let seen = pollster::block_on(pool::activations(
@@ -115,8 +117,7 @@ impl Comparison {
             |_| {},
         ))
         .context("running the picture through the network")?;
-        let target = pollster::block_on(direction::target(recipe, model))?;
-        let d = fidelity::optimized_direction(recipe, &target)?;
+        let d = fidelity::optimized_direction(recipe, target)?;
         Ok(fidelity::measure(&seen, &self.crops, &d))
     }
 
@@ -141,11 +142,12 @@ pub fn measure(
     model: &EfficientNetLite,
     device: &Device,
     recipe: &Recipe,
+    target: &[f64],
     picture: &RgbImage,
     photos: &PoolArgs,
     data: Option<&Path>,
 ) -> Result<Value> {
     let comparison = Comparison::at(model, device, recipe.tap()?, photos, data)?;
-    let measured = comparison.fidelity(model, device, recipe, picture)?;
+    let measured = comparison.fidelity(model, device, recipe, target, picture)?;
     Ok(comparison.describe(&measured))
 }

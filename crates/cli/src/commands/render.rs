@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let prepared = args.recipe.prepare(data)?;
-    let target = pollster::block_on(direction::target(&prepared.recipe, &prepared.model))?;
+    let target = prepared.target.clone();
     let (model, device) = (prepared.model.clone(), prepared.device.clone());
     let (recipe, mut session) = prepared.start()?;
 
@@ -53,7 +53,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         .with_context(|| format!("writing {}", args.output.display()))?;
     let fidelity = args
         .fidelity
-        .then(|| fidelity::measure(&model, &device, &recipe, &picture, &args.pool, data))
+        .then(|| {
+            fidelity::measure(
+                &model, &device, &recipe, &target, &picture, &args.pool, data,
+            )
+        })
         .transpose()?;
 
     let mut line = json!({

@@ -1,5 +1,5 @@
-//! `basis sheet`: a labelled contact sheet of neurons and random directions of one layer, with its
-//! link: on a GPU in batches (one forward and backward pass per step for a whole batch), on the
+//! `basis sheet`: a labelled contact sheet of neurons, random directions and directions learned
+//! from the shipped photos, of one layer, with its link: on a GPU in batches (one forward and backward pass per step for a whole batch), on the
 //! CPU one run per image, as many at once as there are cores.
 
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ use crate::recipe_args::{Loaded, ModelArg};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// A sheet link's code (what follows `#sheet=`); excludes the flags below.
-    #[arg(long, conflicts_with_all = ["model", "layer", "neurons", "channels", "random", "blind", "seed", "size", "steps"])]
+    #[arg(long, conflicts_with_all = ["model", "layer", "neurons", "channels", "random", "learned", "blind", "seed", "size", "steps"])]
     pub sheet: Option<String>,
     #[arg(long)]
     pub layer: Option<String>,
@@ -35,6 +35,10 @@ pub struct Args {
     /// How many random directions (0–8; default 4).
     #[arg(long)]
     pub random: Option<usize>,
+    /// How many directions learned from the shipped photos (ICA directions 0…K−1 of the layer,
+    /// heaviest-tailed first; 0–8; default 0).
+    #[arg(long)]
+    pub learned: Option<usize>,
     /// Shuffle the tiles by the seed and number them; the key goes to stdout only.
     #[arg(long)]
     pub blind: bool,
@@ -84,6 +88,7 @@ impl Args {
             (None, None) => sheet.neurons,
         };
         sheet.random = self.random.unwrap_or(sheet.random);
+        sheet.learned = self.learned.unwrap_or(sheet.learned);
         sheet.blind = self.blind;
         sheet.validate().context("bad flags")?;
         Ok(sheet)
@@ -102,10 +107,15 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let steps = sheet.base.steps as u64;
     // On the CPU a batch costs what its images cost one by one and runs on one core, so each
     // image runs on its own, as many at once as there are cores; a GPU takes whole batches.
-    let batches: Vec<&[Recipe]> = match args.compute.backend {
-        Backend::Cpu => recipes.chunks(1).collect(),
-        _ => recipes.chunks(sheet.base.batch_capacity()).collect(),
+    let targets = crate::targets::of_all(&recipes, &loaded.model, &loaded.device, data)?;
+    let per_batch = match args.compute.backend {
+        Backend::Cpu => 1,
+        _ => sheet.base.batch_capacity(),
     };
+    let batches: Vec<(&[Recipe], &[Vec<f64>])> = recipes
+        .chunks(per_batch)
+        .zip(targets.chunks(per_batch))
+        .collect();
     let progress = ProgressBar::new(steps * recipes.len() as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} image steps ({msg})")
             .expect("valid template"),
@@ -113,17 +123,18 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     progress.set_message(format!(
         "{} runs of up to {} images",
         batches.len(),
-        batches.first().map_or(0, |b| b.len())
+        batches.first().map_or(0, |b| b.0.len())
     ));
     let started = Instant::now();
-    let run = |chunk: &&[Recipe]| -> Result<Vec<Frame>> {
-        let mut session = pollster::block_on(Session::for_recipes(
+    let run = |(chunk, targets): &(&[Recipe], &[Vec<f64>])| -> Result<Vec<Frame>> {
+        let mut session = Session::for_targets(
             loaded.model.clone(),
             &loaded.device,
             chunk,
+            targets,
             sheet.base.seed,
             None,
-        ))?;
+        )?;
         for _ in 0..steps {
             session.advance();
             progress.inc(chunk.len() as u64);
@@ -152,8 +163,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             let measured = tiles
                 .iter()
                 .zip(&frames)
-                .map(|(tile, frame)| {
-                    comparison.fidelity(model, device, &tile.recipe, &frame.to_image())
+                .zip(&targets)
+                .map(|((tile, frame), target)| {
+                    comparison.fidelity(model, device, &tile.recipe, target, &frame.to_image())
                 })
                 .collect::<Result<Vec<_>>>()?;
             Ok((comparison, measured))
@@ -203,6 +215,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             "neuron": arm(TileKind::Neuron),
             "random": arm(TileKind::Random),
         });
+        if sheet.learned > 0 {
+            line["fidelity_by_arm"]["learned"] = arm(TileKind::Learned);
+        }
     }
     println!("{line}");
     Ok(())
