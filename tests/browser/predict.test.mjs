@@ -116,6 +116,44 @@ test('predict the response, shared rounds: the CLI\'s rounds and crops, scores p
   await tally.close();
 });
 
+test('predict the response with a third arm: learned directions\' rounds as the CLI keys them, their fidelity, and a tally of each pair', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const predict = JSON.parse(execFileSync(BASIS, ['predict', '--learned', '--layers', 'block3', '--rounds', '3', '--size', '64', '--steps', '4', '--seed', '5', '--same-items']).toString());
+  assert.deepEqual([...predict.key.map((r) => r.arm)].sort(), ['learned', 'neuron', 'random']);
+  const other = (side) => (side === 'left' ? 'right' : 'left');
+  const first = await takeTest(browser, predict, (round) => (round.arm === 'neuron' ? round.strong : other(round.strong)));
+  // The learned round's crops are the CLI's: the engine learned the same direction.
+  const expected = predict.key.map((round) => {
+    const [strong, weak] = [round.strong_crop.index, round.weak_crop.index];
+    return (round.strong === 'left' ? [strong, weak] : [weak, strong]).join(',');
+  });
+  assert.deepEqual(first.shown, expected);
+  const page = first.page;
+  assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.arm)), predict.key.map((r) => r.arm));
+  const fidelity = await armTable(page, '#predict-fidelity');
+  assert.deepEqual(fidelity.map((r) => [r.arm, r.pictures]), [['neuron', 4], ['random', 4], ['learned', 4]]);
+  const references = predict.key.flatMap((round, i) => first.references[i].map((png) => ({ png, link: round.direction, arm: round.arm })));
+  assertArmMedians(fidelity, cliFidelity(BASIS, references));
+  await first.close();
+  const second = await takeTest(browser, predict, (round) => round.strong);
+  await second.close();
+
+  const tally = await pages.open(browser, server.origin, predict.tally);
+  await tally.page.fill('#codes', [first.code, second.code].join('\n'));
+  await tally.page.click('#count-codes');
+  const cli = JSON.parse(execFileSync(BASIS, ['tally', predict.tally], { input: [first.code, second.code].join('\n') }).toString());
+  const pairs = await tally.page.$$eval('#tally-pairs li', (items) => items.map((li) => ({ pair: li.dataset.pair, text: li.textContent })));
+  assert.deepEqual(pairs.map((p) => p.pair), cli.pairs.map((p) => `${p.a}-${p.b}`));
+  assert.deepEqual(pairs.map((p) => p.pair), ['neuron-random', 'neuron-learned', 'random-learned']);
+  for (const [i, p] of cli.pairs.entries()) {
+    assert.match(pairs[i].text, new RegExp(`p = ${p.by_item.p_value.toFixed(3)}, Holm-adjusted p = ${p.p_holm.toFixed(3)}`));
+  }
+  const parts = await tally.page.$$eval('#tally-parts tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(parts, ['Neurons', 'Random directions', 'Learned directions', 'block3']);
+  await tally.close();
+});
+
 test('make a quiz: predict-the-response links, and bad ones say why', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());

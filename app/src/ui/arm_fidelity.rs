@@ -78,13 +78,8 @@ pub struct ArmRow {
     pub summary: ArmSummary,
 }
 
-/// The two arms' rows, from their pictures' fidelities.
-pub fn arm_rows(neurons: &[Fidelity], random: &[Fidelity]) -> Vec<ArmRow> {
-    arm_rows_with_learned(neurons, random, None)
-}
-
 /// The arms' rows, with a third for the learned directions where there are any.
-pub fn arm_rows_with_learned(
+pub fn arm_rows(
     neurons: &[Fidelity],
     random: &[Fidelity],
     learned: Option<&[Fidelity]>,
@@ -147,7 +142,7 @@ fn summaries(
         }
     }
     let has_learned = tiles.iter().any(|t| t.kind == TileKind::Learned);
-    Some(arm_rows_with_learned(
+    Some(arm_rows(
         &neurons,
         &random,
         has_learned.then_some(&learned[..]),

@@ -5,7 +5,7 @@
 //! `basis tally` prints them.
 
 use basis_recipe::arm_effect::{ByItem, ByStudent};
-use basis_recipe::{ClassResult, Items};
+use basis_recipe::{ArmPair, ClassResult, Items};
 use leptos::prelude::*;
 
 /// "+12 points (95% interval +3 to +20)".
@@ -65,6 +65,38 @@ fn arm_by_item(result: Option<&ByItem>) -> String {
     )
 }
 
+/// One pair of arms of a three-arm test: its difference in the unit the link calls for, with
+/// its p-value and Holm's adjustment over the three pairs.
+fn pair_line(pair: &ArmPair, items: Items, holm: Option<f64>) -> String {
+    let (a, b) = (pair.a.label().to_lowercase(), pair.b.label().to_lowercase());
+    let holm = holm.map_or(String::new(), |p| format!(", Holm-adjusted p = {p:.3}"));
+    match items {
+        Items::Own => pair.by_student.as_ref().map_or_else(
+            || format!("{a} − {b}: fewer than two students answered rounds of both."),
+            |r| {
+                format!(
+                    "{a} − {b}, by student ({} students): {}; sign-flip test, p = {:.3}{holm}.",
+                    r.students,
+                    points(r.mean_difference, r.interval),
+                    r.p_value
+                )
+            },
+        ),
+        Items::Shared => pair.by_item.as_ref().map_or_else(
+            || format!("{a} − {b}: no answered direction of one of the two yet."),
+            |r| {
+                format!(
+                    "{a} − {b}, by item ({} and {} items): {:+.0} points; permutation test, p = {:.3}{holm}.",
+                    r.neuron_items,
+                    r.random_items,
+                    100.0 * r.difference,
+                    r.p_value
+                )
+            },
+        ),
+    }
+}
+
 /// `what`: what a class that does well did ("spotted the neurons").
 #[component]
 pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> impl IntoView {
@@ -90,6 +122,31 @@ pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> im
                         {arm_by_item(result.arm_by_item.as_ref())}
                     </p>
                     <p class="hint">{which}</p>
+                }
+            })}
+        {(!result.pairs.is_empty())
+            .then(|| {
+                let holm = result.pairs_holm();
+                view! {
+                    <ul id="tally-pairs" class="verdict">
+                        {result
+                            .pairs
+                            .iter()
+                            .zip(holm)
+                            .map(|(pair, holm)| {
+                                view! {
+                                    <li data-pair=format!(
+                                        "{}-{}",
+                                        pair.a.key(),
+                                        pair.b.key(),
+                                    )>{pair_line(pair, result.items, holm)}</li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    <p class="hint">
+                        "Three kinds of direction, compared in pairs: three tests, so a difference counts at the 5% level only if its Holm-adjusted p is below 0.05 (each p alone would let one of three null pairs through about 14% of the time)."
+                    </p>
                 }
             })}
         <p id="tally-pooled-note" class="hint">

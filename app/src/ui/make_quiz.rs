@@ -4,7 +4,8 @@
 
 use basis_models::Network;
 use basis_recipe::{
-    CONTROL_ROUNDS, ClassTest, ControlRounds, DEFAULT_ROUNDS, Design, Items, Predict, Quiz, Recipe,
+    Arms, CONTROL_ROUNDS, ClassTest, ControlRounds, DEFAULT_ROUNDS, Design, Items, Predict, Quiz,
+    Recipe,
 };
 use leptos::html::{Button, Dialog};
 use leptos::prelude::*;
@@ -149,6 +150,7 @@ pub fn MakeQuizPage() -> impl IntoView {
     let predict = RwSignal::new(false);
     let same_items = RwSignal::new(false);
     let controls = RwSignal::new(false);
+    let learned = RwSignal::new(false);
 
     let quiz = move || {
         let weights = match weights.get()? {
@@ -170,6 +172,9 @@ pub fn MakeQuizPage() -> impl IntoView {
         let test = if predict.get() {
             if controls.get() {
                 design.control_rounds = ControlRounds::Borowski;
+            }
+            if learned.get() {
+                design.arms = Arms::Three;
             }
             let test = Predict::from(design);
             test.validate().map(|()| ClassTest::Predict(test))
@@ -318,6 +323,15 @@ pub fn MakeQuizPage() -> impl IntoView {
                     {format!(
                         " Control rounds (Borowski et al. 2021): {CONTROL_ROUNDS} more rounds — without references at the start and the end (the baseline), and catch rounds that set aside a student not reading the references — and half the rounds with photos as references (rounds: a multiple of 4)",
                     )}
+                </label>
+                <label hidden=move || !predict.get()>
+                    <input
+                        id="quiz-learned"
+                        type="checkbox"
+                        prop:checked=move || learned.get()
+                        on:change=move |ev| learned.set(event_target_checked(&ev))
+                    />
+                    " A third kind: directions learned from the photos (ICA), beside neurons and random directions; the tally compares each pair (rounds: a multiple of 3; not with control rounds)"
                 </label>
                 <NumberSelect
                     id="quiz-size"

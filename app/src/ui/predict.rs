@@ -8,11 +8,12 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use basis_featvis::direction;
 use basis_featvis::pool::Activations;
 use basis_featvis::queries::{self, Queries, RoundCrops};
 use basis_recipe::{
-    Arm, ClassTest, Condition, ControlRounds, Link, Predict, REFERENCES, RecipeError, ResultCode,
-    Score, Trial,
+    Arm, Arms, ClassTest, Condition, ControlRounds, Link, Predict, REFERENCES, Recipe, RecipeError,
+    ResultCode, Score, Toward, Trial,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, 
 use super::explain::Explain;
 use super::page_header::BadLink;
 use super::rounds::Phase;
-use super::state::{PoolActivations, PoolCrops};
+use super::state::PoolCrops;
 
 /// What the key shows of a round's photos.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,18 +36,29 @@ struct KeyPhotos {
     weak_photo: String,
 }
 
-/// The crops of every round of `acts`' layer.
+/// The crops of every round of `layer` whose direction is known (`target`: the page knows a
+/// neuron's and a random direction's; a learned one comes from the engine with its references)
+/// and not yet resolved. Returns whether a known round could not be made.
 fn resolve(
     trials: &[Trial],
     control_rounds: ControlRounds,
-    acts: &PoolActivations,
+    layer: &str,
+    acts: &Activations,
     shown: &mut [Option<RoundCrops>],
-) {
+    target: &dyn Fn(&Recipe) -> Option<Vec<f64>>,
+) -> bool {
+    let mut missing = false;
     for (trial, slot) in trials.iter().zip(shown.iter_mut()) {
-        if trial.layer == acts.layer {
-            *slot = queries::round_crops(trial, control_rounds, &acts.acts, acts.acts.crops);
+        if trial.layer != layer || slot.is_some() {
+            continue;
         }
+        let Some(target) = target(&trial.direction) else {
+            continue;
+        };
+        *slot = queries::round_crops(trial, &target, control_rounds, acts, acts.crops);
+        missing |= slot.is_none();
     }
+    missing
 }
 
 fn crop_pixels(crops: &PoolCrops, index: usize) -> Option<&[u8]> {
@@ -142,12 +154,11 @@ fn PredictRun(test: Predict) -> impl IntoView {
             PoolUpdate::Crops(c) => crops.set(Some(Rc::new(c))),
             PoolUpdate::Activations(acts) => {
                 pool_progress.set(None);
-                shown.update(|s| resolve(&trials_for_pool, control_rounds, &acts, s));
-                let missing = shown.with_untracked(|s| {
-                    trials_for_pool
-                        .iter()
-                        .zip(s)
-                        .any(|(t, q)| t.layer == acts.layer && q.is_none())
+                let target = |r: &Recipe| direction::random_target(r);
+                let mut missing = false;
+                shown.update(|s| {
+                    missing =
+                        resolve(&trials_for_pool, control_rounds, &acts.layer, &acts.acts, s, &target)
                 });
                 if missing {
                     message.set(Some(format!(
@@ -158,6 +169,33 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 pools.update(|p| {
                     p.insert(acts.layer, Rc::new(acts.acts));
                 });
+            }
+        });
+    });
+    // A learned direction's round: its crops once the engine, making its references, has sent
+    // the direction and the pool is at its layer.
+    let trials_for_learned = trials.clone();
+    Effect::new(move |_| {
+        refs_ready.track();
+        pools.with(|pools| {
+            for (layer, acts) in pools {
+                let target = |r: &Recipe| engine.with_value(|e| e.target(r));
+                let mut missing = false;
+                shown.update(|s| {
+                    missing = resolve(
+                        &trials_for_learned,
+                        control_rounds,
+                        layer,
+                        acts,
+                        s,
+                        &target,
+                    )
+                });
+                if missing {
+                    message.set(Some(format!(
+                        "At {layer}, no two crops of the photo pool differ enough in their response to a learned direction: that round cannot be shown."
+                    )));
+                }
             }
         });
     });
@@ -238,7 +276,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let test = StoredValue::new(test);
     // The references' fidelity per arm, over every reference picture of the drawn rounds.
     let fidelity_rows = Memo::new(move |_| {
-        let (mut neurons, mut random) = (Vec::new(), Vec::new());
+        let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
         pools.with(|pools| {
             measured_references.with(|measured| {
                 trials.with_value(|trials| {
@@ -250,16 +288,19 @@ fn PredictRun(test: Predict) -> impl IntoView {
                         let arm = match trial.arm {
                             Arm::Neuron => &mut neurons,
                             Arm::Random => &mut random,
+                            Arm::Learned => &mut learned,
                         };
+                        let target = engine.with_value(|e| e.target(&trial.direction));
                         arm.extend(
-                            arm_fidelity::of_direction(&trial.direction, None, pictures, pool)
+                            arm_fidelity::of_direction(&trial.direction, target, pictures, pool)
                                 .unwrap_or_default(),
                         );
                     }
                 })
             })
         });
-        arm_fidelity::arm_rows(&neurons, &random)
+        let three = test.with_value(|t| t.arms == Arms::Three);
+        arm_fidelity::arm_rows(&neurons, &random, three.then_some(&learned[..]))
     });
     let key_rows = move || {
         let crops = crops.get();
@@ -294,6 +335,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
             </span>
         }
     };
+    let three = test.with_value(|t| t.arms == Arms::Three);
     let intro = move || {
         view! {
             <p>
@@ -302,7 +344,11 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 )}
             </p>
             <p>
-                "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
+                {if three {
+                    "A third of the rounds are about single neurons (one channel of the layer), a third about random directions (a random mix of all its channels) and a third about directions learned from photos (independent components of the layer's responses to the 8 shipped photos), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes compare each pair of kinds."
+                } else {
+                    "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
+                }}
             </p>
             <p class="fairness" id="protocol">
                 {format!(
@@ -475,9 +521,10 @@ fn PredictEnd(
             .enumerate()
             .map(|(i, ((trial, answer), shown))| {
                 let right = answer.left == trial.strong_left;
-                let direction = match trial.arm {
-                    Arm::Neuron => format!("neuron {}", trial.direction.channel),
-                    Arm::Random => "random direction".to_owned(),
+                let direction = match (trial.arm, trial.direction.toward) {
+                    (Arm::Neuron, _) => format!("neuron {}", trial.direction.channel),
+                    (Arm::Learned, Toward::Learned(k)) => format!("learned direction {k}"),
+                    _ => "random direction".to_owned(),
                 };
                 let direction = match control_rounds {
                     ControlRounds::None => direction,
@@ -497,10 +544,7 @@ fn PredictEnd(
                 });
                 let link = format!("#{}", Link::fragment(&trial.direction, &[], false));
                 view! {
-                    <tr
-                        class=if right { "right" } else { "wrong" }
-                        data-arm=if trial.arm == Arm::Neuron { "neuron" } else { "random" }
-                    >
+                    <tr class=if right { "right" } else { "wrong" } data-arm=trial.arm.key()>
                         <td>{i + 1}</td>
                         <td>{trial.layer.clone()}</td>
                         <td>

@@ -606,7 +606,7 @@ fn the_slider_turns_toward_what_the_network_reads_and_writes() {
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(!unknown.status.success());
     assert!(
-        stderr.contains("toward: `sideways` is not random, read:UNIT or write:UNIT"),
+        stderr.contains("toward: `sideways` is not random, read:UNIT, write:UNIT or learned:K"),
         "{stderr}"
     );
 }
@@ -1698,4 +1698,101 @@ fn a_sheet_can_show_directions_learned_from_the_photos() {
     assert!(code.starts_with('B'), "version 5: {code}");
     written("sheet", &["--sheet", code], &b);
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+/// A three-arm predict test: the key's rounds are a third learned directions, each a link the
+/// single view renders, with photo crops the pool can tell apart; the tally compares each pair of
+/// arms with Holm's correction, as the recipe crate's tally does.
+#[test]
+fn predict_with_a_third_arm_keys_learned_rounds_and_tallies_each_pair() {
+    use basis_recipe::{Answer, ClassTest, Predict, ResultCode, Tally};
+    let flags = [
+        "predict",
+        "--learned",
+        "--layers",
+        "block3,block8",
+        "--rounds",
+        "6",
+        "--size",
+        "64",
+        "--same-items",
+    ];
+    let made: serde_json::Value = serde_json::from_str(stdout(&basis(&flags)).trim()).unwrap();
+    let arms: Vec<&str> = made["key"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["arm"].as_str().unwrap())
+        .collect();
+    for arm in ["neuron", "random", "learned"] {
+        assert_eq!(arms.iter().filter(|a| **a == arm).count(), 2, "{arms:?}");
+    }
+    let learned = made["key"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["arm"] == "learned")
+        .unwrap();
+    assert!(
+        learned["strong_crop"]["response"].as_f64() > learned["weak_crop"]["response"].as_f64()
+    );
+    let code = learned["direction"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("#r=");
+    stdout(&basis(&["link", "--recipe", code]));
+
+    let test = Predict::decode(made["test"].as_str().unwrap()).unwrap();
+    let keyed: Vec<bool> = made["key"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["strong"] == "left")
+        .collect();
+    let codes: Vec<String> = (1..=3u64)
+        .map(|nonce| {
+            // Right on neuron rounds, wrong on the others.
+            let answers = keyed
+                .iter()
+                .zip(&arms)
+                .map(|(strong_left, arm)| Answer {
+                    left: *strong_left == (*arm == "neuron"),
+                    confidence: 2,
+                })
+                .collect();
+            ResultCode::new(test.id(), answers, nonce).encode()
+        })
+        .collect();
+    let file = scratch("three-arm-codes.txt");
+    std::fs::write(&file, codes.join("\n")).unwrap();
+    let out: serde_json::Value = serde_json::from_str(
+        stdout(&basis(&[
+            "tally",
+            made["tally"].as_str().unwrap(),
+            "--codes",
+            file.to_str().unwrap(),
+        ]))
+        .trim(),
+    )
+    .unwrap();
+    let pairs = out["pairs"].as_array().unwrap();
+    let names: Vec<String> = pairs
+        .iter()
+        .map(|p| format!("{}-{}", p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert_eq!(names, ["neuron-random", "neuron-learned", "random-learned"]);
+    let mut tally = Tally::new(ClassTest::Predict(test));
+    for code in &codes {
+        tally.add(code).unwrap();
+    }
+    let result = tally.result();
+    for ((pair, holm), line) in result.pairs.iter().zip(result.pairs_holm()).zip(pairs) {
+        let by_item = pair.by_item.as_ref().unwrap();
+        assert_eq!(
+            line["by_item"]["difference"].as_f64(),
+            Some(by_item.difference)
+        );
+        assert_eq!(line["p_holm"].as_f64(), holm);
+    }
+    assert_eq!(pairs[1]["by_item"]["difference"].as_f64(), Some(1.0));
 }

@@ -56,6 +56,19 @@ pub fn fast_ica(
     components: usize,
     seed: u64,
 ) -> Result<Ica, IcaError> {
+    fast_ica_restarting(samples, channels, components, seed, 0)
+}
+
+/// [`fast_ica`], where a component that does not settle starts again from up to `restarts`
+/// fresh seeded starts before the search stops (named learned directions need a few at every
+/// tap; the meter's arm keeps scikit-learn's single start).
+pub fn fast_ica_restarting(
+    samples: &[f64],
+    channels: usize,
+    components: usize,
+    seed: u64,
+    restarts: usize,
+) -> Result<Ica, IcaError> {
     let rows = samples.len() / channels.max(1);
     if rows < 2 || channels == 0 || components == 0 {
         return Err(IcaError::TooFew {
@@ -70,7 +83,7 @@ pub fn fast_ica(
     let whitening = whitening(covariance, components)?;
     // k × rows: the samples on the principal axes, each with unit variance.
     let z = &whitening * centred.transpose();
-    let filters = deflation_fast_ica(&z, seed) * whitening;
+    let filters = deflation_fast_ica(&z, seed, restarts) * whitening;
     let mut found: Vec<(Vec<f64>, f64)> = filters
         .row_iter()
         .map(|row| {
@@ -137,10 +150,11 @@ fn whitening(covariance: DMatrix<f64>, k: usize) -> Result<DMatrix<f64>, IcaErro
 }
 
 /// Deflation FastICA on whitened `z` (`k × n`): the unmixing matrix's rows, one component at a
-/// time, each orthogonal to those before it (Gram–Schmidt after every step). It stops at the first
-/// component that does not settle within [`MAX_ITERATIONS`]: where it ends is anyone's guess, and
-/// every later component would start from its orthogonal complement.
-fn deflation_fast_ica(z: &DMatrix<f64>, seed: u64) -> DMatrix<f64> {
+/// time, each orthogonal to those before it (Gram–Schmidt after every step). A component that does
+/// not settle within [`MAX_ITERATIONS`] starts again from a fresh seeded start, up to `restarts`
+/// times; then the search stops: where it ends is anyone's guess, and every later component
+/// would start from its orthogonal complement.
+fn deflation_fast_ica(z: &DMatrix<f64>, seed: u64, restarts: usize) -> DMatrix<f64> {
     let (k, n) = z.shape();
     let mut rng = SeededRng::new(seed, ICA_STREAM);
     let mut rows: Vec<DVector<f64>> = Vec::with_capacity(k);
@@ -152,24 +166,27 @@ fn deflation_fast_ica(z: &DMatrix<f64>, seed: u64) -> DMatrix<f64> {
             let norm = w.norm();
             w / norm
         };
-        let mut w = orthogonal(DVector::from_fn(k, |_, _| rng.normal()), &rows);
-        let mut settled = false;
-        for _ in 0..MAX_ITERATIONS {
-            let projection = z.transpose() * &w;
-            let g = projection.map(f64::tanh);
-            let mean_derivative = g.iter().map(|t| 1.0 - t * t).sum::<f64>() / n as f64;
-            let next = orthogonal(z * &g / n as f64 - &w * mean_derivative, &rows);
-            // Settled when the new direction is (up to sign) the old one.
-            let change = (next.dot(&w).abs() - 1.0).abs();
-            w = next;
-            if change < TOLERANCE {
-                settled = true;
+        let mut found = None;
+        for _ in 0..=restarts {
+            let mut w = orthogonal(DVector::from_fn(k, |_, _| rng.normal()), &rows);
+            for _ in 0..MAX_ITERATIONS {
+                let projection = z.transpose() * &w;
+                let g = projection.map(f64::tanh);
+                let mean_derivative = g.iter().map(|t| 1.0 - t * t).sum::<f64>() / n as f64;
+                let next = orthogonal(z * &g / n as f64 - &w * mean_derivative, &rows);
+                // Settled when the new direction is (up to sign) the old one.
+                let change = (next.dot(&w).abs() - 1.0).abs();
+                w = next;
+                if change < TOLERANCE {
+                    found = Some(w);
+                    break;
+                }
+            }
+            if found.is_some() {
                 break;
             }
         }
-        if !settled {
-            break;
-        }
+        let Some(w) = found else { break };
         rows.push(w);
     }
     DMatrix::from_fn(rows.len(), k, |r, c| rows[r][c])

@@ -9,13 +9,16 @@ use basis_recipe::{LEARNED_DIRECTIONS, Recipe, Toward};
 use burn::tensor::Device;
 use image::RgbImage;
 
-use crate::ica::{IcaError, fast_ica};
+use crate::ica::{IcaError, fast_ica_restarting};
 use crate::pool::{self, Activations, CROPS_PER_PHOTO};
 use crate::privileged::positions_to_read;
 use crate::session::SessionError;
 
 /// Seeds the positions read and ICA's starts.
 const SEED: u64 = 0;
+/// Fresh starts for a component that does not settle: with one start, ICA stops after 1 component
+/// at Lite0's block5.dw and 7 at block7.expand.
+const RESTARTS: usize = 8;
 
 /// The learned directions at one tap.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +72,9 @@ pub fn of_activations(acts: &Activations, tap: TapId) -> Result<Learned, IcaErro
         .flat_map(|p| acts.values[p * c..(p + 1) * c].iter().map(|&v| v as f64))
         .collect();
     let components = (LEARNED_DIRECTIONS as usize).min(c);
-    let ica = match fast_ica(&rows, c, components, SEED) {
-        Err(IcaError::Rank { rank }) if rank > 0 => fast_ica(&rows, c, rank, SEED),
+    let fit = |components| fast_ica_restarting(&rows, c, components, SEED, RESTARTS);
+    let ica = match fit(components) {
+        Err(IcaError::Rank { rank }) if rank > 0 => fit(rank),
         other => other,
     }?;
     Ok(Learned {

@@ -140,18 +140,19 @@ pub struct RoundCrops {
     pub references: Option<PhotoReferences>,
 }
 
-/// `trial`'s crops among the first `shipped` crops of `acts` (its layer's activations). With
+/// `trial`'s crops among the first `shipped` crops of `acts` (its layer's activations), its
+/// direction turning toward `target` (as [`direction::target`] or a learned direction gives). With
 /// control rounds the queries come from the query half and photo references from the other, or
 /// the other way round where the query half cannot make the round. `None` if the pool cannot
 /// make the round: too few crops, or all respond alike.
 pub fn round_crops(
     trial: &Trial,
+    target: &[f64],
     control_rounds: ControlRounds,
     acts: &Activations,
     shipped: usize,
 ) -> Option<RoundCrops> {
-    let target = direction::random_target(&trial.direction)?;
-    let d = direction::of_recipe(&trial.direction, &target).ok()?;
+    let d = direction::of_recipe(&trial.direction, target).ok()?;
     let responses = mean_responses(acts, &d);
     let pick = |half| {
         let crops = eligible(shipped, half);
@@ -311,7 +312,8 @@ mod tests {
         };
         let mut neuron = trial.clone();
         neuron.direction.mix = 0.0;
-        let round = round_crops(&neuron, test.control_rounds, &acts, crops).unwrap();
+        let target = direction::random_target(&neuron.direction).unwrap();
+        let round = round_crops(&neuron, &target, test.control_rounds, &acts, crops).unwrap();
         let photo = |crop: usize| crop / CROPS_PER_PHOTO;
         assert_eq!(photo(round.queries.strong) % 2, 1);
         assert_eq!(photo(round.queries.weak) % 2, 1);
@@ -368,7 +370,9 @@ mod tests {
                     crops,
                     values: rng.normals(crops * 4 * channels, 1.0),
                 };
-                let round = round_crops(&trial, test.control_rounds, &acts, crops).unwrap();
+                let target = direction::random_target(&trial.direction).unwrap();
+                let round =
+                    round_crops(&trial, &target, test.control_rounds, &acts, crops).unwrap();
                 let q = round.queries;
                 assert!(photo(q.strong) % 2 == 0 && photo(q.weak) % 2 == 0);
                 let query_half = 0;

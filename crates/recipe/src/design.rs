@@ -13,7 +13,7 @@
 use crate::codec::{base_recipe, bytes, encode_bytes, postcard_exact};
 use crate::fingerprint::fnv1a;
 use crate::validate::within;
-use crate::wire::{v1, v2, v3};
+use crate::wire::{v1, v2, v3, v5};
 use crate::{Recipe, RecipeError};
 
 pub const DEFAULT_ROUNDS: usize = 10;
@@ -29,6 +29,18 @@ pub struct Design {
     pub rounds: usize,
     pub items: Items,
     pub control_rounds: ControlRounds,
+    /// Which kinds of direction the rounds are about (predict-the-response).
+    pub arms: Arms,
+}
+
+/// The kinds of direction a predict-the-response test compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Arms {
+    /// Neurons and random directions.
+    #[default]
+    Two,
+    /// Neurons, random directions and directions learned from the shipped photos (ICA).
+    Three,
 }
 
 /// Whose items a class test's rounds are.
@@ -67,6 +79,7 @@ impl Design {
             rounds,
             items: Items::Own,
             control_rounds: ControlRounds::None,
+            arms: Arms::Two,
         }
     }
 
@@ -111,8 +124,9 @@ impl Design {
         )
     }
 
-    /// The bytes of the test's link: version 3 with control rounds; without, version 1 for
-    /// shared items (as the first release wrote them), version 2 for the students' own.
+    /// The bytes of the test's link: version 5 with a third arm; else version 3 with control
+    /// rounds; without, version 1 for shared items (as the first release wrote them), version 2
+    /// for the students' own.
     pub fn encode(&self) -> String {
         let base = v1::Recipe::from(&self.base);
         let layers = self.layers.clone();
@@ -121,6 +135,21 @@ impl Design {
             Items::Own => v2::Items::Own,
             Items::Shared => v2::Items::Shared,
         };
+        let controls = match self.control_rounds {
+            ControlRounds::None => v3::Controls::None,
+            ControlRounds::Borowski => v3::Controls::Borowski,
+        };
+        if self.arms == Arms::Three {
+            return encode_bytes(&v5::ClassTest {
+                version: v5::VERSION,
+                base,
+                layers,
+                rounds,
+                items,
+                controls,
+                arms: v5::Arms::Three,
+            });
+        }
         match (self.control_rounds, self.items) {
             (ControlRounds::Borowski, _) => encode_bytes(&v3::ClassTest {
                 version: v3::VERSION,
@@ -153,25 +182,64 @@ impl Design {
             v2::Items::Own => Items::Own,
             v2::Items::Shared => Items::Shared,
         };
-        let (base, layers, rounds, items, control_rounds) = match bytes.first() {
+        let controls = |wire| match wire {
+            v3::Controls::None => ControlRounds::None,
+            v3::Controls::Borowski => ControlRounds::Borowski,
+        };
+        let two = Arms::Two;
+        let (base, layers, rounds, items, control_rounds, arms) = match bytes.first() {
             Some(&v1::VERSION) => {
                 let wire: v1::Quiz = postcard_exact(&bytes)?;
                 let none = ControlRounds::None;
-                (wire.base, wire.layers, wire.rounds, Items::Shared, none)
+                (
+                    wire.base,
+                    wire.layers,
+                    wire.rounds,
+                    Items::Shared,
+                    none,
+                    two,
+                )
             }
             Some(&v2::VERSION) => {
                 let wire: v2::ClassTest = postcard_exact(&bytes)?;
                 let none = ControlRounds::None;
-                (wire.base, wire.layers, wire.rounds, items(wire.items), none)
+                (
+                    wire.base,
+                    wire.layers,
+                    wire.rounds,
+                    items(wire.items),
+                    none,
+                    two,
+                )
             }
             Some(&v3::VERSION) => {
                 let wire: v3::ClassTest = postcard_exact(&bytes)?;
-                let control_rounds = match wire.controls {
-                    v3::Controls::None => ControlRounds::None,
-                    v3::Controls::Borowski => ControlRounds::Borowski,
+                let items = items(wire.items);
+                let control_rounds = controls(wire.controls);
+                (
+                    wire.base,
+                    wire.layers,
+                    wire.rounds,
+                    items,
+                    control_rounds,
+                    two,
+                )
+            }
+            Some(&v5::VERSION) => {
+                let wire: v5::ClassTest = postcard_exact(&bytes)?;
+                let arms = match wire.arms {
+                    v5::Arms::Three => Arms::Three,
                 };
                 let items = items(wire.items);
-                (wire.base, wire.layers, wire.rounds, items, control_rounds)
+                let control_rounds = controls(wire.controls);
+                (
+                    wire.base,
+                    wire.layers,
+                    wire.rounds,
+                    items,
+                    control_rounds,
+                    arms,
+                )
             }
             Some(&version) => return Err(RecipeError::UnknownVersion(version)),
             None => return Err(RecipeError::Truncated),
@@ -182,6 +250,7 @@ impl Design {
             rounds: rounds as usize,
             items,
             control_rounds,
+            arms,
         };
         design.validate()?;
         Ok(design)

@@ -75,6 +75,10 @@ pub enum RecipeError {
         "controls: this link asks for control rounds, which only predict-the-response tests have"
     )]
     NoControlRounds,
+    #[error(
+        "arms: this link asks for a third arm (directions learned from the photos), which only predict-the-response tests without control rounds have"
+    )]
+    NoThirdArm,
     #[error("{field}: {value} appears twice; each may appear once")]
     Repeated { field: &'static str, value: String },
     #[error("{field}: {value} is out of range ({range})")]
@@ -101,6 +105,7 @@ impl RecipeError {
             Self::UnknownStart(_) | Self::BadPhotoName(_) => "start",
             Self::TooCostly { .. } => "size",
             Self::NoControlRounds => "controls",
+            Self::NoThirdArm => "arms",
             Self::NonFinite { field }
             | Self::OutOfRange { field, .. }
             | Self::Repeated { field, .. } => field,

@@ -88,9 +88,11 @@ impl Graded for Predict {
 }
 
 /// A direction's identity across students: "block8:12" for a neuron, "block8:random:3902" for a
-/// random direction (its seed draws it).
+/// random direction (its seed draws it), "block8:learned:3" for a learned one.
 fn item(direction: &Recipe) -> String {
-    if direction.mix == 0.0 {
+    if let crate::Toward::Learned(k) = direction.toward {
+        format!("{}:learned:{k}", direction.layer)
+    } else if direction.mix == 0.0 {
         format!("{}:{}", direction.layer, direction.channel)
     } else {
         format!("{}:random:{}", direction.layer, direction.seed)
@@ -200,21 +202,25 @@ impl Score {
     /// arm and condition when it has control rounds.
     fn empty(test: &(impl Graded + ?Sized), key: &[Key]) -> Self {
         let has_arms = key.iter().any(|k| k.arm.is_some());
+        // A third arm shows in the score where the test has it; two-arm tests read as before.
+        let arms: Vec<Arm> = Arm::THREE
+            .into_iter()
+            .filter(|&arm| arm != Arm::Learned || key.iter().any(|k| k.arm == Some(arm)))
+            .collect();
         let has_controls = key.iter().any(|k| k.condition != Condition::Synthetic);
         Self {
             correct: 0,
             total: 0,
             layers: test.layers().iter().map(|l| PartScore::new(l)).collect(),
             arms: if has_arms {
-                Arm::BOTH
-                    .iter()
+                arms.iter()
                     .map(|&arm| (arm, PartScore::new(arm.label())))
                     .collect()
             } else {
                 Vec::new()
             },
             confidence: if has_arms {
-                Arm::BOTH.map(Some).to_vec()
+                arms.iter().copied().map(Some).collect()
             } else {
                 vec![None]
             }
@@ -413,11 +419,24 @@ impl Tally {
                 })
                 .collect()
         };
+        let pairs = if self.has_learned() {
+            [
+                (Arm::Neuron, Arm::Random),
+                (Arm::Neuron, Arm::Learned),
+                (Arm::Random, Arm::Learned),
+            ]
+            .into_iter()
+            .map(|(a, b)| self.pair(a, b))
+            .collect()
+        } else {
+            Vec::new()
+        };
         ClassResult {
             items: self.test.items(),
             above_chance: arm_effect::above_chance(&self.students_overall(), TEST_SEED),
             arm_by_student: arm_effect::by_student(&self.students_by_arm(), TEST_SEED),
-            arm_by_item: arm_effect::by_item(&self.items(), TEST_SEED),
+            arm_by_item: arm_effect::by_item(&self.items_of(Arm::Neuron, Arm::Random), TEST_SEED),
+            pairs,
             conditions,
             set_aside: self
                 .set_aside
@@ -430,13 +449,50 @@ impl Tally {
     /// Each student's right and answered rounds with visualizations on neurons and on random
     /// directions.
     pub fn students_by_arm(&self) -> Vec<StudentAnswers> {
+        self.students_on(Arm::Neuron, Arm::Random)
+    }
+
+    /// As [`Tally::students_by_arm`] for arms `a` and `b`: the arm-effect tests read `a` where
+    /// they say neurons and `b` where they say random directions.
+    fn students_on(&self, a: Arm, b: Arm) -> Vec<StudentAnswers> {
         let on = |arm| {
             self.per_student(move |k| k.arm == Some(arm) && k.condition == Condition::Synthetic)
         };
-        on(Arm::Neuron)
+        on(a)
             .into_iter()
-            .zip(on(Arm::Random))
+            .zip(on(b))
             .map(|(neuron, random)| StudentAnswers { neuron, random })
+            .collect()
+    }
+
+    /// The test has a third arm.
+    fn has_learned(&self) -> bool {
+        match &self.test {
+            ClassTest::Predict(predict) => predict.arms().contains(&Arm::Learned),
+            ClassTest::Spot(_) => false,
+        }
+    }
+
+    /// Arm `a` against arm `b`, students and items as the unit.
+    fn pair(&self, a: Arm, b: Arm) -> ArmPair {
+        ArmPair {
+            a,
+            b,
+            by_student: arm_effect::by_student(&self.students_on(a, b), TEST_SEED),
+            by_item: arm_effect::by_item(&self.items_of(a, b), TEST_SEED),
+        }
+    }
+
+    /// [`Tally::items`] of arms `a` and `b`, `a`'s read as the item test's first arm (neurons)
+    /// and `b`'s as its second.
+    fn items_of(&self, a: Arm, b: Arm) -> Vec<ItemAnswers> {
+        self.items()
+            .into_iter()
+            .filter(|i| i.arm == a || i.arm == b)
+            .map(|i| ItemAnswers {
+                arm: if i.arm == a { Arm::Neuron } else { Arm::Random },
+                ..i
+            })
             .collect()
     }
 
@@ -471,6 +527,51 @@ impl Tally {
     }
 }
 
+impl ClassResult {
+    /// Each pair's p-value in the unit the link's items call for (each student's own items: the
+    /// students' test; shared items: the items' test), Holm-adjusted over the pairs that have
+    /// one; `None` for a pair without.
+    pub fn pairs_holm(&self) -> Vec<Option<f64>> {
+        let p: Vec<Option<f64>> = self
+            .pairs
+            .iter()
+            .map(|pair| match self.items {
+                Items::Own => pair.by_student.as_ref().map(|r| r.p_value),
+                Items::Shared => pair.by_item.as_ref().map(|r| r.p_value),
+            })
+            .collect();
+        let present: Vec<f64> = p.iter().flatten().copied().collect();
+        let mut adjusted = ArmPair::holm(&present).into_iter();
+        p.iter().map(|v| v.and_then(|_| adjusted.next())).collect()
+    }
+}
+
+/// One pair of arms compared: `a`'s accuracy minus `b`'s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmPair {
+    pub a: Arm,
+    pub b: Arm,
+    pub by_student: Option<ByStudent>,
+    pub by_item: Option<ByItem>,
+}
+
+impl ArmPair {
+    /// Holm's step-down adjusted p-values of `p_values` (one per pair, in order): the family of
+    /// comparisons keeps its 5% level.
+    pub fn holm(p_values: &[f64]) -> Vec<f64> {
+        let m = p_values.len();
+        let mut order: Vec<usize> = (0..m).collect();
+        order.sort_by(|&i, &j| p_values[i].total_cmp(&p_values[j]));
+        let mut adjusted = vec![0.0; m];
+        let mut running: f64 = 0.0;
+        for (rank, &i) in order.iter().enumerate() {
+            running = running.max(((m - rank) as f64 * p_values[i]).min(1.0));
+            adjusted[i] = running;
+        }
+        adjusted
+    }
+}
+
 /// The seed of the tests' Monte Carlo draws: fixed, so one class's codes give the same numbers on
 /// the tally page and from `basis tally`.
 const TEST_SEED: u64 = 2021;
@@ -488,6 +589,10 @@ pub struct ClassResult {
     pub arm_by_student: Option<ByStudent>,
     /// The same, items as the unit.
     pub arm_by_item: Option<ByItem>,
+    /// With a third arm, each pair of arms (neurons–random, neurons–learned, random–learned),
+    /// both units; each test at its own 5% level (three comparisons: read with Holm's
+    /// correction, [`ArmPair::holm`]).
+    pub pairs: Vec<ArmPair>,
     /// With control rounds: per arm and condition ([`Condition::READ`], the no-reference
     /// baseline first), the students' mean accuracy above one half, students as the unit.
     pub conditions: Vec<(Arm, Condition, Option<ByStudent>)>,

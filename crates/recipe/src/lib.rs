@@ -29,14 +29,16 @@ use basis_models::{Network, TapId};
 pub use code::{Answer, CodeError, ResultCode};
 pub use codec::MAX_ENCODED_LENGTH;
 pub use contrast::Contrast;
-pub use design::{ControlRounds, DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
+pub use design::{Arms, ControlRounds, DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
 pub use error::RecipeError;
 pub use grading::{
-    CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, Graded, Key, PartScore, Score, Tally,
+    ArmPair, CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, Graded, Key, PartScore, Score,
+    Tally,
 };
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{
-    Arm, CONTROL_ROUNDS, Condition, Predict, QUERY_RANKS, REFERENCES, Trial, reference_seeds,
+    Arm, CONTROL_ROUNDS, Condition, LEARNED_ITEMS, Predict, QUERY_RANKS, REFERENCES, Trial,
+    reference_seeds,
 };
 pub use preset::Preset;
 pub use quiz::{Quiz, Round};

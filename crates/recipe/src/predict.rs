@@ -15,11 +15,11 @@
 //! away: Zimmermann et al. 2021's baseline); and one catch round in each half of the test puts the
 //! right photo itself among its references, so a student who misses it was not reading them.
 
-use crate::design::{ControlRounds, Design};
+use crate::design::{Arms, ControlRounds, Design};
 use crate::fingerprint::fingerprint;
 use crate::quiz::FreshChannels;
 use crate::seeded::Choices;
-use crate::{Recipe, RecipeError};
+use crate::{Recipe, RecipeError, Toward};
 
 /// Reference images per round: Lucid's diversity batch.
 pub const REFERENCES: usize = 4;
@@ -37,15 +37,33 @@ pub enum Arm {
     Neuron,
     /// A seeded random unit direction of the layer.
     Random,
+    /// One of the layer's [`LEARNED_ITEMS`] heaviest-tailed directions learned from the shipped
+    /// photos (ICA).
+    Learned,
 }
+
+/// A learned round asks about one of the layer's this many heaviest-tailed ICA directions (every
+/// tap of the three networks gives at least this many).
+pub const LEARNED_ITEMS: u32 = 8;
 
 impl Arm {
     pub const BOTH: [Arm; 2] = [Arm::Neuron, Arm::Random];
+    pub const THREE: [Arm; 3] = [Arm::Neuron, Arm::Random, Arm::Learned];
 
     pub fn label(self) -> &'static str {
         match self {
             Arm::Neuron => "Neurons",
             Arm::Random => "Random directions",
+            Arm::Learned => "Learned directions",
+        }
+    }
+
+    /// `neuron`, `random` or `learned`: how pages and JSON name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Arm::Neuron => "neuron",
+            Arm::Random => "random",
+            Arm::Learned => "learned",
         }
     }
 }
@@ -142,9 +160,16 @@ impl Predict {
     /// round in one batch.
     pub fn validate(&self) -> Result<(), RecipeError> {
         self.0.validate()?;
-        let (multiple, range) = match self.control_rounds {
-            ControlRounds::None => (2, "an even number from 2 to 40, half of them per arm"),
-            ControlRounds::Borowski => (
+        let (multiple, range) = match (self.control_rounds, self.arms) {
+            (ControlRounds::Borowski, Arms::Three) => return Err(RecipeError::NoThirdArm),
+            (ControlRounds::None, Arms::Three) => (
+                3,
+                "a multiple of 3 from 3 to 39 with a third arm, a third of them per arm",
+            ),
+            (ControlRounds::None, Arms::Two) => {
+                (2, "an even number from 2 to 40, half of them per arm")
+            }
+            (ControlRounds::Borowski, Arms::Two) => (
                 4,
                 "a multiple of 4 from 4 to 40 with control rounds: a quarter per arm and kind of reference",
             ),
@@ -166,6 +191,14 @@ impl Predict {
         Ok(())
     }
 
+    /// The arms the rounds are about, in order.
+    pub fn arms(&self) -> &'static [Arm] {
+        match self.arms {
+            Arms::Two => &Arm::BOTH,
+            Arms::Three => &Arm::THREE,
+        }
+    }
+
     /// Every round a student answers: the counted ones and any control rounds.
     pub fn all_rounds(&self) -> usize {
         match self.control_rounds {
@@ -185,6 +218,7 @@ impl Predict {
             ControlRounds::Borowski => self.controlled_slots(&mut choices),
         };
         let mut fresh = FreshChannels::default();
+        let mut learned = FreshLearned::default();
         slots
             .into_iter()
             .map(|(layer, arm, condition)| {
@@ -199,6 +233,12 @@ impl Predict {
                         ..base
                     },
                     Arm::Random => Recipe {
+                        seed: choices.seed(),
+                        mix: 1.0,
+                        ..base
+                    },
+                    Arm::Learned => Recipe {
+                        toward: Toward::Learned(learned.draw(&mut choices, &base.layer)),
                         seed: choices.seed(),
                         mix: 1.0,
                         ..base
@@ -219,12 +259,14 @@ impl Predict {
             .collect()
     }
 
-    /// The counted rounds' layers and arms, shuffled: as the first release drew them.
+    /// The counted rounds' layers and arms, shuffled: as the first release drew them (a third
+    /// arm takes its turn after the other two).
     fn plain_slots(&self, choices: &mut Choices) -> Vec<(&String, Arm, Condition)> {
+        let arms = self.arms();
         let mut slots: Vec<_> = (0..self.rounds)
             .map(|i| {
-                let layer = &self.layers[(i / 2) % self.layers.len()];
-                (layer, Arm::BOTH[i % 2], Condition::Synthetic)
+                let layer = &self.layers[(i / arms.len()) % self.layers.len()];
+                (layer, arms[i % arms.len()], Condition::Synthetic)
             })
             .collect();
         choices.shuffle(&mut slots);
@@ -271,6 +313,29 @@ impl Predict {
         let predict = Self(Design::decode(text)?);
         predict.validate()?;
         Ok(predict)
+    }
+}
+
+/// Draws learned directions of each layer without repeats, until a layer's [`LEARNED_ITEMS`] run
+/// out.
+#[derive(Default)]
+struct FreshLearned {
+    used: Vec<(String, u32)>,
+}
+
+impl FreshLearned {
+    fn draw(&mut self, choices: &mut Choices, layer: &str) -> u32 {
+        let left: Vec<u32> = (0..LEARNED_ITEMS)
+            .filter(|k| !self.used.iter().any(|(l, u)| l == layer && u == k))
+            .collect();
+        let k = if left.is_empty() {
+            self.used.retain(|(l, _)| l != layer);
+            choices.below(LEARNED_ITEMS as usize) as u32
+        } else {
+            left[choices.below(left.len())]
+        };
+        self.used.push((layer.to_owned(), k));
+        k
     }
 }
 

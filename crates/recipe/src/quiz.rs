@@ -109,6 +109,9 @@ impl Quiz {
         if design.control_rounds != ControlRounds::None {
             return Err(RecipeError::NoControlRounds);
         }
+        if design.arms != crate::Arms::Two {
+            return Err(RecipeError::NoThirdArm);
+        }
         Ok(Self(design))
     }
 }

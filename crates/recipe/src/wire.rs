@@ -199,6 +199,24 @@ pub mod v5 {
         pub blind: bool,
     }
 
+    /// A predict-the-response link with a third arm (directions learned from the shipped
+    /// photos): version 3's fields, then the arms. A two-arm test keeps version 1, 2 or 3.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct ClassTest {
+        pub version: u8,
+        pub base: v1::Recipe,
+        pub layers: Vec<String>,
+        pub rounds: u8,
+        pub items: v2::Items,
+        pub controls: v3::Controls,
+        pub arms: Arms,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub enum Arms {
+        Three,
+    }
+
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub enum Start {
         /// A photo of the shipped pool, by file name.

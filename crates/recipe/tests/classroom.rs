@@ -545,6 +545,7 @@ fn predict_rounds_split_evenly_between_arms_and_layers() {
         match trial.arm {
             Arm::Neuron => assert_eq!(d.mix, 0.0),
             Arm::Random => assert_eq!((d.mix, d.channel), (1.0, 0)),
+            Arm::Learned => unreachable!("a two-arm test"),
         }
         assert!(trial.strong_rank < QUERY_RANKS && trial.weak_rank < QUERY_RANKS);
         let seeds = trial.reference_seeds;
@@ -982,4 +983,97 @@ fn a_sheet_with_learned_tiles_is_version_5_and_lists_ica_directions_in_order() {
     assert_eq!(URL_SAFE_NO_PAD.decode(sheet().encode()).unwrap()[0], 1);
     three.learned = 9;
     assert_eq!(three.validate().unwrap_err().field(), Some("learned"));
+}
+
+/// A third arm: rounds about directions learned from the shipped photos, a third of them, in a
+/// version 5 link; each pair of arms is tested, students and items as the units, with Holm's
+/// correction for the three comparisons. Spot the neuron and control rounds refuse it.
+#[test]
+fn a_three_arm_predict_test_tallies_each_pair_of_arms() {
+    use basis_recipe::{ArmPair, Arms, LEARNED_ITEMS, Toward};
+    let mut test = predict();
+    test.arms = Arms::Three;
+    test.rounds = 12;
+    test.validate().unwrap();
+    let code = test.encode();
+    assert_eq!(URL_SAFE_NO_PAD.decode(&code).unwrap()[0], 5);
+    assert_eq!(Predict::decode(&code), Ok(test.clone()));
+    let trials = test.trials(&student(4));
+    for arm in Arm::THREE {
+        assert_eq!(trials.iter().filter(|t| t.arm == arm).count(), 4, "{arm:?}");
+    }
+    let mut learned: Vec<(String, u32)> = Vec::new();
+    for trial in trials.iter().filter(|t| t.arm == Arm::Learned) {
+        let Toward::Learned(k) = trial.direction.toward else {
+            panic!("a learned round turns toward a learned direction: {trial:?}");
+        };
+        assert!(k < LEARNED_ITEMS && trial.direction.mix == 1.0);
+        assert!(!learned.contains(&(trial.layer.clone(), k)), "drawn twice");
+        learned.push((trial.layer.clone(), k));
+    }
+    // Two-arm links draw exactly what they drew before.
+    assert_eq!(predict().trials(&student(4)).len(), 10);
+    assert!(
+        predict()
+            .trials(&student(4))
+            .iter()
+            .all(|t| t.arm != Arm::Learned)
+    );
+
+    // Students right on neurons only: +1 against each other arm, 0 between random and learned.
+    let mut tally = Tally::new(ClassTest::Predict(test.clone()));
+    for nonce in 1..=4 {
+        let answers = right_on_neurons_only(&test.key(&student(nonce)));
+        tally
+            .add(&ResultCode::new(test.id(), answers, nonce).encode())
+            .unwrap();
+    }
+    let arms: Vec<(Arm, u64, u64)> = tally
+        .score
+        .arms
+        .iter()
+        .map(|(arm, s)| (*arm, s.correct, s.total))
+        .collect();
+    assert_eq!(
+        arms,
+        vec![
+            (Arm::Neuron, 16, 16),
+            (Arm::Random, 0, 16),
+            (Arm::Learned, 0, 16)
+        ]
+    );
+    let result = tally.result();
+    let pairs: Vec<(Arm, Arm, f64)> = result
+        .pairs
+        .iter()
+        .map(|p| (p.a, p.b, p.by_student.as_ref().unwrap().mean_difference))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![
+            (Arm::Neuron, Arm::Random, 1.0),
+            (Arm::Neuron, Arm::Learned, 1.0),
+            (Arm::Random, Arm::Learned, 0.0)
+        ]
+    );
+    // Four students all +1: 2 of the 16 sign patterns are as extreme.
+    assert_eq!(result.pairs[1].by_student.as_ref().unwrap().p_value, 0.125);
+    assert_eq!(result.pairs[1].by_item.as_ref().unwrap().difference, 1.0);
+    // The two-arm fields still hold neurons against random directions.
+    assert_eq!(result.arm_by_student, result.pairs[0].by_student);
+    assert!(
+        Tally::new(ClassTest::Predict(predict()))
+            .result()
+            .pairs
+            .is_empty()
+    );
+
+    assert_eq!(ArmPair::holm(&[0.01, 0.04, 0.03]), vec![0.03, 0.06, 0.06]);
+    let mut bad = test.clone();
+    bad.rounds = 10;
+    assert_eq!(bad.validate().unwrap_err().field(), Some("rounds"));
+    bad.rounds = 12;
+    bad.control_rounds = basis_recipe::ControlRounds::Borowski;
+    assert_eq!(bad.validate().unwrap_err().field(), Some("arms"));
+    assert_eq!(Quiz::decode(&code).unwrap_err(), RecipeError::NoThirdArm);
 }

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use basis_featvis::pool::{self, Activations};
 use basis_featvis::queries::{self, RoundCrops};
 use basis_featvis::{Frame, Session};
-use basis_recipe::{Arm, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
+use basis_recipe::{Arm, Arms, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -35,8 +35,12 @@ pub struct Args {
     /// Add Borowski's control rounds: no references for one round per arm at the start and at
     /// the end, two catch rounds, and half of the counted rounds with photos as references
     /// (rounds: a multiple of 4).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "learned")]
     pub controls: bool,
+    /// A third arm: rounds about directions learned from the shipped photos (ICA), a third of
+    /// the rounds (a multiple of 3).
+    #[arg(long)]
+    pub learned: bool,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
@@ -46,6 +50,9 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let mut test = Predict::from(args.test.design(loaded.weights.clone()));
     if args.controls {
         test.control_rounds = ControlRounds::Borowski;
+    }
+    if args.learned {
+        test.arms = Arms::Three;
     }
     test.validate().context("bad flags")?;
     let class_test = ClassTest::Predict(test.clone());
@@ -83,16 +90,33 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         acts.push((layer.clone(), layer_acts));
     }
     let trials = test.trials(&student);
+    let directions: Vec<basis_recipe::Recipe> =
+        trials.iter().map(|t| t.direction.clone()).collect();
+    let mut targets = Vec::with_capacity(trials.len());
+    for layer_trials in test.layers.iter().map(|layer| {
+        directions
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| d.layer == *layer)
+            .collect::<Vec<_>>()
+    }) {
+        let recipes: Vec<_> = layer_trials.iter().map(|(_, d)| (*d).clone()).collect();
+        let found = crate::targets::of_all(&recipes, &loaded.model, &loaded.device, data)?;
+        targets.extend(layer_trials.iter().map(|(i, _)| *i).zip(found));
+    }
+    targets.sort_by_key(|(i, _)| *i);
+    let targets: Vec<Vec<f64>> = targets.into_iter().map(|(_, t)| t).collect();
     let shown: Vec<RoundCrops> = trials
         .iter()
+        .zip(&targets)
         .enumerate()
-        .map(|(i, trial)| {
+        .map(|(i, (trial, target))| {
             let (_, layer_acts) = acts
                 .iter()
                 .find(|(layer, _)| *layer == trial.layer)
                 .expect("activations of every layer");
-            queries::round_crops(trial, test.control_rounds, layer_acts, crop_images.len())
-                .with_context(|| format!("round {} ({}, {}): the photo pool cannot make it (too few crops, or the direction responds to them all alike)", i + 1, trial.layer, match trial.arm { Arm::Neuron => format!("neuron {}", trial.direction.channel), Arm::Random => format!("random direction of seed {}", trial.direction.seed) }))
+            queries::round_crops(trial, target, test.control_rounds, layer_acts, crop_images.len())
+                .with_context(|| format!("round {} ({}, {}): the photo pool cannot make it (too few crops, or the direction responds to them all alike)", i + 1, trial.layer, describe(trial)))
         })
         .collect::<Result<_>>()?;
     if let Some(out) = &args.render {
@@ -100,8 +124,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             &loaded,
             args.compute.backend,
             &test,
-            &trials,
-            &shown,
+            Rounds {
+                trials: &trials,
+                targets: &targets,
+                shown: &shown,
+            },
             &crop_images,
             out,
         )?;
@@ -128,7 +155,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             json!({
                 "round": i + 1,
                 "layer": trial.layer,
-                "arm": match trial.arm { Arm::Neuron => "neuron", Arm::Random => "random" },
+                "arm": trial.arm.key(),
                 "condition": condition_name(trial.condition),
                 "channel": (trial.arm == Arm::Neuron).then_some(trial.direction.channel),
                 "direction": format!("#{}", Link::fragment(&trial.direction, &[], false)),
@@ -147,6 +174,15 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// A round's direction in words, for messages.
+fn describe(trial: &Trial) -> String {
+    match trial.arm {
+        Arm::Neuron => format!("neuron {}", trial.direction.channel),
+        Arm::Random => format!("random direction of seed {}", trial.direction.seed),
+        Arm::Learned => format!("{} direction", trial.direction.toward),
+    }
+}
+
 /// How the JSON key and `basis tally` name a round's condition.
 pub fn condition_name(condition: Condition) -> &'static str {
     match condition {
@@ -159,16 +195,27 @@ pub fn condition_name(condition: Condition) -> &'static str {
 
 const GAP: u32 = 6;
 
+/// A student's rounds: each one's direction's target and its crops.
+struct Rounds<'a> {
+    trials: &'a [Trial],
+    targets: &'a [Vec<f64>],
+    shown: &'a [RoundCrops],
+}
+
 /// Each round's references (one batch with diversity, as the app makes them) and its two photos.
 fn render(
     loaded: &Loaded,
     backend: Backend,
     test: &Predict,
-    trials: &[Trial],
-    shown: &[RoundCrops],
+    rounds: Rounds,
     crops: &[RgbImage],
     out: &Path,
 ) -> Result<()> {
+    let Rounds {
+        trials,
+        targets,
+        shown,
+    } = rounds;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     if !out.is_dir() {
         bail!("{} is not a folder", out.display());
@@ -183,52 +230,60 @@ fn render(
             .expect("valid template"),
     );
     progress.set_message(drawn.to_string());
-    let round = |(i, (trial, shown)): (usize, (&Trial, &RoundCrops))| -> Result<()> {
-        let size = test.base.image.size as u32;
-        let references: Vec<Vec<RgbImage>> = match (trial.condition, &shown.references) {
-            (Condition::Synthetic, _) => {
-                let mut session = pollster::block_on(Session::references(
-                    loaded.model.clone(),
-                    &loaded.device,
-                    &trial.direction,
-                    &trial.reference_seeds,
-                ))?;
-                for _ in 0..steps {
-                    session.advance();
-                    progress.inc(1);
+    let round =
+        |(i, ((trial, target), shown)): (usize, ((&Trial, &Vec<f64>), &RoundCrops))| -> Result<()> {
+            let size = test.base.image.size as u32;
+            let references: Vec<Vec<RgbImage>> = match (trial.condition, &shown.references) {
+                (Condition::Synthetic, _) => {
+                    let mut session = Session::references_toward(
+                        loaded.model.clone(),
+                        &loaded.device,
+                        &trial.direction,
+                        target,
+                        &trial.reference_seeds,
+                    )?;
+                    for _ in 0..steps {
+                        session.advance();
+                        progress.inc(1);
+                    }
+                    let frames = pollster::block_on(session.frames())?;
+                    vec![frames.iter().map(Frame::to_image).collect()]
                 }
-                let frames = pollster::block_on(session.frames())?;
-                vec![frames.iter().map(Frame::to_image).collect()]
-            }
-            (_, Some(photos)) => {
-                let scaled =
-                    |&c: &usize| imageops::resize(&crops[c], size, size, FilterType::Triangle);
-                vec![
-                    photos.strongest.iter().map(scaled).collect(),
-                    photos.weakest.iter().map(scaled).collect(),
-                ]
-            }
-            (_, None) => Vec::new(),
+                (_, Some(photos)) => {
+                    let scaled =
+                        |&c: &usize| imageops::resize(&crops[c], size, size, FilterType::Triangle);
+                    vec![
+                        photos.strongest.iter().map(scaled).collect(),
+                        photos.weakest.iter().map(scaled).collect(),
+                    ]
+                }
+                (_, None) => Vec::new(),
+            };
+            let q = &shown.queries;
+            let (left, right) = if trial.strong_left {
+                (q.strong, q.weak)
+            } else {
+                (q.weak, q.strong)
+            };
+            let path = out.join(format!("round-{:02}.png", i + 1));
+            compose(test, i, &references, [&crops[left], &crops[right]])
+                .save(&path)
+                .with_context(|| format!("writing {}", path.display()))
         };
-        let q = &shown.queries;
-        let (left, right) = if trial.strong_left {
-            (q.strong, q.weak)
-        } else {
-            (q.weak, q.strong)
-        };
-        let path = out.join(format!("round-{:02}.png", i + 1));
-        compose(test, i, &references, [&crops[left], &crops[right]])
-            .save(&path)
-            .with_context(|| format!("writing {}", path.display()))
-    };
     // As `basis sheet`: on the CPU, rounds run side by side, one per core.
     match backend {
         Backend::Cpu => trials
             .par_iter()
+            .zip(targets)
             .zip(shown)
             .enumerate()
             .try_for_each(round)?,
-        _ => trials.iter().zip(shown).enumerate().try_for_each(round)?,
+        _ => trials
+            .iter()
+            .zip(targets)
+            .zip(shown)
+            .enumerate()
+            .try_for_each(round)?,
     }
     progress.finish_and_clear();
     Ok(())

@@ -81,6 +81,13 @@ pub fn run(args: Args) -> Result<()> {
         "above_chance": result.above_chance.as_ref().map(by_student),
         "arm_by_student": result.arm_by_student.as_ref().map(by_student),
         "arm_by_item": result.arm_by_item.as_ref().map(by_item),
+        "pairs": result.pairs.iter().zip(result.pairs_holm()).map(|(pair, holm)| json!({
+            "a": pair.a.key(),
+            "b": pair.b.key(),
+            "by_student": pair.by_student.as_ref().map(by_student),
+            "by_item": pair.by_item.as_ref().map(by_item),
+            "p_holm": holm,
+        })).collect::<Vec<_>>(),
         "by_condition": result.conditions.iter().map(|(arm, condition, cell)| json!({
             "arm": arm.label(),
             "condition": condition_name(*condition),
