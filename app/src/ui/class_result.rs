@@ -145,7 +145,7 @@ pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> im
                             .collect_view()}
                     </ul>
                     <p class="hint">
-                        "Three kinds of direction, compared in pairs: three tests, so a difference counts at the 5% level only if its Holm-adjusted p is below 0.05 (each p alone would let one of three null pairs through about 14% of the time)."
+                        "Three kinds of direction, compared in pairs: three tests of one class, so a difference counts at the 5% level only if its Holm-adjusted p is below 0.05. Holm's adjustment keeps the chance that any of the three pairs looks different by luck at 5% at most, however the tests depend on each other."
                     </p>
                 }
             })}
