@@ -188,10 +188,13 @@ async function takeQuiz(browser, quiz, keyOf, { reload = false } = {}) {
     await page.waitForSelector('#answer-left', { state: 'visible' });
     await page.check('input[name=confidence][value="2"]');
     await page.waitForSelector('#answer-left:not([disabled])', { timeout: 600_000 });
+    const png = (selector) => page.$eval(selector, (c) => c.toDataURL('image/png').split(',')[1]);
     rounds.push({
       heading: await page.textContent('#quiz-round h2'),
       left: await canvasData(page, '#left-image'),
       right: await canvasData(page, '#right-image'),
+      leftPng: await png('#left-image'),
+      rightPng: await png('#right-image'),
     });
     await page.click('#answer-left');
     if (reload && i === 0) {
@@ -245,6 +248,16 @@ test('spot the neuron: each student their own rounds, a tally that grades each a
     }).length;
     assert.deepEqual(said, [neuronHigher(rmsContrast), neuronHigher(colourfulness)]);
   }
+  // Each arm's fidelity over the quiz's pictures: the medians `basis fidelity` gives for them.
+  await second.page.waitForFunction(() => [...document.querySelectorAll('#quiz-fidelity tbody tr .pictures')].map((c) => c.textContent).join() === '2,2', null, { timeout: 600_000 });
+  const fidelity = await armTable(second.page, '#quiz-fidelity');
+  assert.deepEqual(fidelity.map((r) => r.arm), ['neuron', 'random']);
+  const armOf = (round, side) => (round.neuron === side ? 'neuron' : 'random');
+  const pictures = second.key.flatMap((round, i) => [
+    { png: second.rounds[i].leftPng, link: round.left, arm: armOf(round, 'left') },
+    { png: second.rounds[i].rightPng, link: round.right, arm: armOf(round, 'right') },
+  ]);
+  assertArmMedians(fidelity, cliFidelity(BASIS, pictures));
   assert.match(await first.page.textContent('#accuracy'), /95% interval/);
   assert.equal(await first.page.locator('#answer-key tbody tr').count(), 2);
   assert.notEqual(first.code, second.code);

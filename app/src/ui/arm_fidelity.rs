@@ -44,7 +44,7 @@ pub fn record(pictures: TilePictures, tiles: &[SheetTile], first: usize, acts: &
 }
 
 /// Several pictures' activations, one picture at a time.
-fn split(acts: &Activations) -> impl Iterator<Item = Activations> + '_ {
+pub fn split(acts: &Activations) -> impl Iterator<Item = Activations> + '_ {
     let per_picture = acts.grid * acts.grid * acts.channels;
     acts.values
         .chunks_exact(per_picture.max(1))

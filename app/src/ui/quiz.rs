@@ -3,13 +3,18 @@
 //! the same quiz; images are prepared in batches while the student reads the instructions. The
 //! end screen scores the answers with a Wilson interval and hands out a result code.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use basis_featvis::picture_stats::PictureStats;
+use basis_featvis::pool::Activations;
 use basis_recipe::{ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
+use super::arm_fidelity::{self, ArmRow, ArmTable};
 use super::attempt::Attempt;
-use super::batch::{BatchEngine, JobImages};
+use super::batch::{BatchEngine, JobImages, PoolUpdate};
 use super::class_test::{ClassTestPage, EndScreen, Pair, RoundFrame, items_note, said, side};
 use super::confounds::{Confounds, PairStats};
 use super::page_header::BadLink;
@@ -81,12 +86,67 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
             }
         },
     );
+    // Each round's two pictures measured at its layer, and the pool at every layer, for the end
+    // screen's fidelity per arm.
+    let measured = RwSignal::new_local(vec![[None::<Rc<Activations>>, None]; count]);
+    let pools = RwSignal::new_local(HashMap::<String, Rc<Activations>>::new());
+    engine.on_pictures(move |job, acts| {
+        let Some(made) = slots.with_value(|s| s.get(job).cloned()) else {
+            return;
+        };
+        measured.update(|m| {
+            for (&(round, side), picture) in made.iter().zip(arm_fidelity::split(&acts)) {
+                m[round][side] = Some(Rc::new(picture));
+            }
+        });
+    });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
     view.warn_on_other_weights(quiz.base.weights.clone(), message);
+    let mut pool_layers: Vec<String> = rounds.iter().map(|r| r.layer.clone()).collect();
+    let mut seen = std::collections::HashSet::new();
+    pool_layers.retain(|layer| seen.insert(layer.clone()));
     engine.with_value(|e| {
         e.start();
         e.run(jobs);
+        e.ask_pool(pool_layers, move |update| {
+            if let PoolUpdate::Activations(acts) = update {
+                pools.update(|p| {
+                    p.insert(acts.layer, Rc::new(acts.acts));
+                });
+            }
+        });
+    });
+    // Each arm's fidelity over the pictures of every round.
+    let rounds_for_fidelity = StoredValue::new(rounds.clone());
+    let fidelity_rows = Memo::new(move |_| {
+        let (mut neurons, mut random) = (Vec::new(), Vec::new());
+        pools.with(|pools| {
+            measured.with(|measured| {
+                rounds_for_fidelity.with_value(|rounds| {
+                    for (round, pictures) in rounds.iter().zip(measured) {
+                        let Some(pool) = pools.get(&round.layer) else {
+                            continue;
+                        };
+                        for (side, picture) in pictures.iter().enumerate() {
+                            let Some(picture) = picture else { continue };
+                            let recipe = round.shown()[side];
+                            let neuron_side = if round.neuron_left { 0 } else { 1 };
+                            let arm = if side == neuron_side {
+                                &mut neurons
+                            } else {
+                                &mut random
+                            };
+                            arm.extend(
+                                arm_fidelity::of_direction(recipe, None, picture, pool)
+                                    .unwrap_or_default(),
+                            );
+                        }
+                    }
+                })
+            })
+        });
+        arm_fidelity::arm_rows(&neurons, &random, None)
     });
 
     let left = NodeRef::<Canvas>::new();
@@ -159,6 +219,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 quiz=quiz_for_end.get_value()
                 rounds=rounds_for_end.get_value()
                 code=attempt.code()
+                fidelity=fidelity_rows.into()
             />
         }
     };
@@ -185,6 +246,8 @@ fn QuizEnd(
     rounds: Vec<Round>,
     code: ResultCode,
     stats: Signal<Vec<Option<PairStats>>>,
+    /// The pictures' fidelity per arm.
+    fidelity: Signal<Vec<ArmRow>>,
 ) -> impl IntoView {
     let confounds = rounds.clone();
     let score = Score::of(&quiz, &code);
@@ -232,6 +295,11 @@ fn QuizEnd(
             key_rows=key_rows
         >
             <Confounds rounds=confounds stats=stats />
+            <h3>"How faithful were the pictures?"</h3>
+            <p class="hint">
+                "Over every picture of the quiz, each arm's median response against its best photo crop and the cosine between a picture's activation and its direction (see the single view's fidelity panel). If one arm's pictures were much less faithful, telling the arms apart may have been telling that apart."
+            </p>
+            <ArmTable id="quiz-fidelity" rows=fidelity hidden=Signal::derive(|| false) />
         </EndScreen>
     }
 }
