@@ -409,11 +409,8 @@ impl BatchEngine {
                 toward,
                 values,
             } => {
-                if let Ok(toward) = toward.parse() {
-                    self.targets
-                        .borrow_mut()
-                        .insert((model, layer, toward), values);
-                }
+                let mut targets = self.targets.borrow_mut();
+                super::toward::remember(&mut targets, model, layer, &toward, values);
             }
             Event::Tiles { run, .. } => {
                 let (Some(job), Some(pixels)) = (

@@ -383,13 +383,9 @@ impl Controller {
                 layer,
                 toward,
                 values,
-            } => {
-                if let Ok(toward) = toward.parse() {
-                    self.state.targets.update(|t| {
-                        t.insert((model, layer, toward), values);
-                    })
-                }
-            }
+            } => self.state.targets.update(|t| {
+                super::toward::remember(t, model, layer, &toward, values);
+            }),
             Event::Meter {
                 layer,
                 photos: Photos::Shipped,

@@ -21,6 +21,20 @@ pub fn key(recipe: &Recipe) -> (String, String, Toward) {
     (recipe.model.clone(), recipe.layer.clone(), recipe.toward)
 }
 
+/// Keeps what an engine's `Event::Target` says a direction is (a name it cannot parse is a newer
+/// engine's, and is dropped).
+pub fn remember(
+    targets: &mut Targets,
+    model: String,
+    layer: String,
+    toward: &str,
+    values: Vec<f64>,
+) {
+    if let Ok(toward) = toward.parse() {
+        targets.insert((model, layer, toward), values);
+    }
+}
+
 /// The unit vector the recipe's slider turns toward, once known.
 pub fn target(recipe: &Recipe, targets: &Targets) -> Option<Vec<f64>> {
     direction::random_target(recipe).or_else(|| targets.get(&key(recipe)).cloned())
