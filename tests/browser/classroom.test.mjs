@@ -258,6 +258,17 @@ test('spot the neuron: each student their own rounds, a tally that grades each a
     { png: second.rounds[i].rightPng, link: round.right, arm: armOf(round, 'right') },
   ]);
   assertArmMedians(fidelity, cliFidelity(BASIS, pictures));
+  // `basis tally --fidelity` makes both students' pictures again: its medians are those of the
+  // pictures they saw.
+  const seen = [first, second].flatMap((taken) => taken.key.flatMap((round, i) => [
+    { png: taken.rounds[i].leftPng, link: round.left, arm: armOf(round, 'left') },
+    { png: taken.rounds[i].rightPng, link: round.right, arm: armOf(round, 'right') },
+  ]));
+  const tallied = JSON.parse(execFileSync(BASIS, ['tally', quiz.tally, '--fidelity'], { input: [first.code, second.code].join('\n') }).toString()).fidelity_by_arm;
+  const tallyRows = ['neuron', 'random'].map((arm) => ({ arm, pictures: tallied[arm].pictures, ratio: tallied[arm].median_ratio, specificity: tallied[arm].median_specificity }));
+  const distinct = seen.filter((p, i) => seen.findIndex((q) => q.link === p.link) === i);
+  assert.deepEqual(tallyRows.map((r) => r.pictures), ['neuron', 'random'].map((arm) => distinct.filter((p) => p.arm === arm).length));
+  assertArmMedians(tallyRows, cliFidelity(BASIS, distinct));
   assert.match(await first.page.textContent('#accuracy'), /95% interval/);
   assert.equal(await first.page.locator('#answer-key tbody tr').count(), 2);
   assert.notEqual(first.code, second.code);

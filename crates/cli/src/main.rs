@@ -129,7 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sheet(args) => sheet::run(args, data),
         Command::Quiz(args) => quiz::run(args, data),
         Command::Predict(args) => predict::run(args, data),
-        Command::Tally(args) => tally::run(args),
+        Command::Tally(args) => tally::run(args, data),
         Command::Stats(args) => stats::run(args, data),
         Command::Examples(args) => examples::run(args, data),
         Command::Probe(args) => probe::run(args, data),

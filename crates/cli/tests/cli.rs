@@ -1715,6 +1715,8 @@ fn predict_with_a_third_arm_keys_learned_rounds_and_tallies_each_pair() {
         "6",
         "--size",
         "64",
+        "--steps",
+        "4",
         "--same-items",
     ];
     let made: serde_json::Value = serde_json::from_str(stdout(&basis(&flags)).trim()).unwrap();
@@ -1795,4 +1797,21 @@ fn predict_with_a_third_arm_keys_learned_rounds_and_tallies_each_pair() {
         assert_eq!(line["p_holm"].as_f64(), holm);
     }
     assert_eq!(pairs[1]["by_item"]["difference"].as_f64(), Some(1.0));
+    // With --fidelity, every arm's references made again: 2 directions × 4 references each.
+    let measured: serde_json::Value = serde_json::from_str(
+        stdout(&basis(&[
+            "tally",
+            made["tally"].as_str().unwrap(),
+            "--codes",
+            file.to_str().unwrap(),
+            "--fidelity",
+        ]))
+        .trim(),
+    )
+    .unwrap();
+    for arm in ["neuron", "random", "learned"] {
+        let of_arm = &measured["fidelity_by_arm"][arm];
+        assert_eq!(of_arm["pictures"], 8, "{arm}: {of_arm}");
+        assert!(of_arm["median_specificity"].as_f64().is_some(), "{of_arm}");
+    }
 }

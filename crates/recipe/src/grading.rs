@@ -337,6 +337,11 @@ impl Tally {
         self.graded.len()
     }
 
+    /// The counted students, by the nonce their codes carry (what draws their rounds).
+    pub fn nonces(&self) -> impl Iterator<Item = &str> {
+        self.graded.iter().map(|(code, _)| code.nonce.as_str())
+    }
+
     /// Students set aside for missing a catch round.
     pub fn set_aside(&self) -> usize {
         self.set_aside.len()

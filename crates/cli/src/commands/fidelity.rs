@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 /// The photos a picture is compared with.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct PoolArgs {
     /// Folder of photos (JPEG, PNG, WebP) to compare with instead of the shipped pool.
     #[arg(long)]

@@ -1,17 +1,24 @@
 //! `basis tally`: a class's result codes for a quiz or predict-the-response link — each accepted
 //! or refused with its reason, graded against its own student's rounds — and what they say, each
-//! test with its right unit: the same numbers as the tally page (both are `Tally::result`).
+//! test with its right unit: the same numbers as the tally page (both are `Tally::result`). With
+//! `--fidelity`, each arm's fidelity over the pictures the counted students saw, made again
+//! (pictures are deterministic, so they are the students' own).
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use basis_featvis::fidelity::{self, Fidelity};
+use basis_featvis::{Frame, Session};
 use basis_recipe::arm_effect::{ByItem, ByStudent};
-use basis_recipe::{ClassTest, Counted, Graded, Link, Page, Tally};
+use basis_recipe::{Arm, ClassTest, Condition, Counted, Graded, Link, Page, Recipe, Tally};
 use serde_json::{Value, json};
 
+use super::fidelity::{Comparison, PoolArgs};
 use super::predict::condition_name;
 use super::quiz::items_name;
+use crate::backend::Compute;
+use crate::recipe_args::Loaded;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -21,9 +28,16 @@ pub struct Args {
     /// page); `-` reads standard input.
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub codes: PathBuf,
+    /// Also each arm's fidelity (as `basis fidelity` measures it) over the pictures the counted
+    /// students saw — a quiz's two pictures, a predict round's four references — made again on
+    /// the model, each distinct direction once.
+    #[arg(long)]
+    pub fidelity: bool,
+    #[command(flatten)]
+    pub compute: Compute,
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let fragment = args
         .link
         .rsplit_once('#')
@@ -94,8 +108,152 @@ pub fn run(args: Args) -> Result<()> {
             "above_chance": cell.as_ref().map(by_student),
         })).collect::<Vec<_>>(),
     });
+    let mut line = line;
+    if args.fidelity {
+        line["fidelity_by_arm"] = fidelity_by_arm(&test, &tally, &args.compute, data)?;
+    }
     println!("{line}");
     Ok(())
+}
+
+/// The pictures of every distinct direction the counted students saw, by arm: made as the pages
+/// make them, and measured against the photo pool at their layer.
+fn fidelity_by_arm(
+    test: &ClassTest,
+    tally: &Tally,
+    compute: &Compute,
+    data: Option<&Path>,
+) -> Result<Value> {
+    let base = match test {
+        ClassTest::Spot(quiz) => &quiz.base,
+        ClassTest::Predict(predict) => &predict.base,
+    };
+    let network = base.network()?;
+    let loaded = Loaded::from_data(data, network, compute.backend)?;
+    // Each picture to make: the batch it is made in (its recipes and transform seed, or a
+    // direction's references), and the arm it counts for.
+    let mut made: Vec<(Arm, Recipe)> = Vec::new();
+    let mut measured: Vec<(Arm, Fidelity)> = Vec::new();
+    let mut comparisons: Vec<(String, Comparison)> = Vec::new();
+    let mut measure = |arm: Arm, recipe: &Recipe, target: &[f64], picture: &Frame| -> Result<()> {
+        if !comparisons.iter().any(|(layer, _)| *layer == recipe.layer) {
+            let tap = recipe.tap()?;
+            let comparison = Comparison::at(
+                &loaded.model,
+                &loaded.device,
+                tap,
+                &PoolArgs::default(),
+                data,
+            )?;
+            comparisons.push((recipe.layer.clone(), comparison));
+        }
+        let (_, comparison) = comparisons
+            .iter()
+            .find(|(layer, _)| *layer == recipe.layer)
+            .expect("made above");
+        let f = comparison.fidelity(
+            &loaded.model,
+            &loaded.device,
+            recipe,
+            target,
+            &picture.to_image(),
+        )?;
+        measured.push((arm, f));
+        Ok(())
+    };
+    for nonce in tally.nonces() {
+        match test {
+            ClassTest::Spot(quiz) => {
+                for round in quiz.rounds(nonce) {
+                    let recipes = [round.neuron.clone(), round.random.clone()];
+                    let fresh = recipes
+                        .clone()
+                        .map(|recipe| !made.iter().any(|(_, r)| *r == recipe));
+                    if !fresh.iter().any(|&f| f) {
+                        continue;
+                    }
+                    // A round's two pictures are made in one batch from the quiz's seed.
+                    let targets =
+                        crate::targets::of_all(&recipes, &loaded.model, &loaded.device, data)?;
+                    let mut session = Session::for_targets(
+                        loaded.model.clone(),
+                        &loaded.device,
+                        &recipes,
+                        &targets,
+                        quiz.base.seed,
+                        None,
+                    )?;
+                    for _ in 0..quiz.base.steps {
+                        session.advance();
+                    }
+                    let frames = pollster::block_on(session.frames())?;
+                    let arms = [Arm::Neuron, Arm::Random];
+                    for ((((recipe, target), frame), arm), fresh) in recipes
+                        .iter()
+                        .zip(&targets)
+                        .zip(&frames)
+                        .zip(arms)
+                        .zip(fresh)
+                    {
+                        if fresh {
+                            measure(arm, recipe, target, frame)?;
+                            made.push((arm, recipe.clone()));
+                        }
+                    }
+                }
+            }
+            ClassTest::Predict(predict) => {
+                for trial in predict.trials(nonce) {
+                    if trial.condition != Condition::Synthetic
+                        || made.iter().any(|(_, r)| *r == trial.direction)
+                    {
+                        continue;
+                    }
+                    let target = crate::targets::target(
+                        &trial.direction,
+                        &loaded.model,
+                        &loaded.device,
+                        data,
+                    )?;
+                    let mut session = Session::references_toward(
+                        loaded.model.clone(),
+                        &loaded.device,
+                        &trial.direction,
+                        &target,
+                        &trial.reference_seeds,
+                    )?;
+                    for _ in 0..predict.base.steps {
+                        session.advance();
+                    }
+                    for frame in pollster::block_on(session.frames())? {
+                        measure(trial.arm, &trial.direction, &target, &frame)?;
+                    }
+                    made.push((trial.arm, trial.direction.clone()));
+                }
+            }
+        }
+    }
+    let mut by_arm = serde_json::Map::new();
+    for arm in Arm::THREE {
+        let of_arm: Vec<Fidelity> = measured
+            .iter()
+            .filter(|(a, _)| *a == arm)
+            .map(|(_, f)| *f)
+            .collect();
+        if of_arm.is_empty() {
+            continue;
+        }
+        let summary = fidelity::summarize(&of_arm);
+        by_arm.insert(
+            arm.key().to_owned(),
+            json!({
+                "pictures": summary.pictures,
+                "median_ratio": summary.median_ratio,
+                "median_specificity": summary.median_specificity,
+            }),
+        );
+    }
+    Ok(Value::Object(by_arm))
 }
 
 fn by_student(r: &ByStudent) -> Value {
