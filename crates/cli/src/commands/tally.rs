@@ -2,7 +2,7 @@
 //! or refused with its reason, graded against its own student's rounds — and what they say, each
 //! test with its right unit: the same numbers as the tally page (both are `Tally::result`). With
 //! `--fidelity`, each arm's fidelity over the pictures the counted students saw, made again
-//! (pictures are deterministic, so they are the students' own).
+//! (deterministic; natively made, they differ from a browser's in the last bits of their floats).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
