@@ -2,6 +2,7 @@
 //! reads or writes (from its weights), or one learned from the shipped photos (ICA on the data
 //! folder's photos/, never on `--photos`: a link's learned direction is the same everywhere).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -20,38 +21,48 @@ pub fn target(
     device: &Device,
     data: Option<&Path>,
 ) -> Result<Vec<f64>> {
-    if !matches!(recipe.toward, Toward::Learned(_)) {
-        return Ok(pollster::block_on(direction::target(recipe, model))?);
-    }
-    let learned = learn(recipe, model, device, data)?;
-    Ok(learned.target(recipe)?)
+    Targets::new(model, device, data).of(recipe)
 }
 
-/// What each of `recipes` (all of one layer: a sheet's tiles) turns toward; the learned
-/// directions are learned once for all.
-pub fn of_all(
-    recipes: &[Recipe],
-    model: &EfficientNetLite,
-    device: &Device,
-    data: Option<&Path>,
-) -> Result<Vec<Vec<f64>>> {
-    let learns = recipes
-        .iter()
-        .find(|r| matches!(r.toward, Toward::Learned(_)));
-    let learned = learns
-        .map(|recipe| learn(recipe, model, device, data))
-        .transpose()?;
-    recipes
-        .iter()
-        .map(|recipe| match (&learned, recipe.toward) {
-            (Some(learned), Toward::Learned(_)) => Ok(learned.target(recipe)?),
-            _ => Ok(pollster::block_on(direction::target(recipe, model))?),
-        })
-        .collect()
+/// Resolves what recipes turn toward, learning each layer's directions once however many
+/// recipes name them (ICA takes about a second a layer).
+pub struct Targets<'a> {
+    model: &'a EfficientNetLite,
+    device: &'a Device,
+    data: Option<&'a Path>,
+    learned: HashMap<String, learned::Learned>,
+}
+
+impl<'a> Targets<'a> {
+    pub fn new(model: &'a EfficientNetLite, device: &'a Device, data: Option<&'a Path>) -> Self {
+        Self {
+            model,
+            device,
+            data,
+            learned: HashMap::new(),
+        }
+    }
+
+    /// What `recipe` turns toward.
+    pub fn of(&mut self, recipe: &Recipe) -> Result<Vec<f64>> {
+        if !matches!(recipe.toward, Toward::Learned(_)) {
+            return Ok(pollster::block_on(direction::target(recipe, self.model))?);
+        }
+        if !self.learned.contains_key(&recipe.layer) {
+            let found = learn(recipe, self.model, self.device, self.data)?;
+            self.learned.insert(recipe.layer.clone(), found);
+        }
+        Ok(self.learned[&recipe.layer].target(recipe)?)
+    }
+
+    /// What each of `recipes` turns toward, in order.
+    pub fn of_all(&mut self, recipes: &[Recipe]) -> Result<Vec<Vec<f64>>> {
+        recipes.iter().map(|recipe| self.of(recipe)).collect()
+    }
 }
 
 /// The directions learned at `recipe`'s layer from the shipped photos.
-pub fn learn(
+fn learn(
     recipe: &Recipe,
     model: &EfficientNetLite,
     device: &Device,

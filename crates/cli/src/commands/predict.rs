@@ -90,22 +90,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         acts.push((layer.clone(), layer_acts));
     }
     let trials = test.trials(&student);
-    let directions: Vec<basis_recipe::Recipe> =
-        trials.iter().map(|t| t.direction.clone()).collect();
-    let mut targets = Vec::with_capacity(trials.len());
-    for layer_trials in test.layers.iter().map(|layer| {
-        directions
-            .iter()
-            .enumerate()
-            .filter(move |(_, d)| d.layer == *layer)
-            .collect::<Vec<_>>()
-    }) {
-        let recipes: Vec<_> = layer_trials.iter().map(|(_, d)| (*d).clone()).collect();
-        let found = crate::targets::of_all(&recipes, &loaded.model, &loaded.device, data)?;
-        targets.extend(layer_trials.iter().map(|(i, _)| *i).zip(found));
-    }
-    targets.sort_by_key(|(i, _)| *i);
-    let targets: Vec<Vec<f64>> = targets.into_iter().map(|(_, t)| t).collect();
+    let mut resolver = crate::targets::Targets::new(&loaded.model, &loaded.device, data);
+    let targets: Vec<Vec<f64>> = trials
+        .iter()
+        .map(|trial| resolver.of(&trial.direction))
+        .collect::<Result<_>>()?;
     let shown: Vec<RoundCrops> = trials
         .iter()
         .zip(&targets)

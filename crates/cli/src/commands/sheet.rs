@@ -107,7 +107,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let steps = sheet.base.steps as u64;
     // On the CPU a batch costs what its images cost one by one and runs on one core, so each
     // image runs on its own, as many at once as there are cores; a GPU takes whole batches.
-    let targets = crate::targets::of_all(&recipes, &loaded.model, &loaded.device, data)?;
+    let targets =
+        crate::targets::Targets::new(&loaded.model, &loaded.device, data).of_all(&recipes)?;
     let per_batch = match args.compute.backend {
         Backend::Cpu => 1,
         _ => sheet.base.batch_capacity(),

@@ -132,6 +132,7 @@ fn fidelity_by_arm(
     let loaded = Loaded::from_data(data, network, compute.backend)?;
     // Each picture to make: the batch it is made in (its recipes and transform seed, or a
     // direction's references), and the arm it counts for.
+    let mut resolver = crate::targets::Targets::new(&loaded.model, &loaded.device, data);
     let mut made: Vec<(Arm, Recipe)> = Vec::new();
     let mut measured: Vec<(Arm, Fidelity)> = Vec::new();
     let mut comparisons: Vec<(String, Comparison)> = Vec::new();
@@ -173,8 +174,7 @@ fn fidelity_by_arm(
                         continue;
                     }
                     // A round's two pictures are made in one batch from the quiz's seed.
-                    let targets =
-                        crate::targets::of_all(&recipes, &loaded.model, &loaded.device, data)?;
+                    let targets = resolver.of_all(&recipes)?;
                     let mut session = Session::for_targets(
                         loaded.model.clone(),
                         &loaded.device,
@@ -209,12 +209,7 @@ fn fidelity_by_arm(
                     {
                         continue;
                     }
-                    let target = crate::targets::target(
-                        &trial.direction,
-                        &loaded.model,
-                        &loaded.device,
-                        data,
-                    )?;
+                    let target = resolver.of(&trial.direction)?;
                     let mut session = Session::references_toward(
                         loaded.model.clone(),
                         &loaded.device,
