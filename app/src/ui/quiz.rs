@@ -109,13 +109,24 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     engine.with_value(|e| {
         e.start();
         e.run(jobs);
-        e.ask_pool(pool_layers, move |update| {
-            if let PoolUpdate::Activations(acts) = update {
-                pools.update(|p| {
-                    p.insert(acts.layer, Rc::new(acts.acts));
-                });
-            }
+    });
+    // The pool is asked for at the end screen, which alone shows the fidelity: asked at the
+    // start, it would hold up round 1 on the main engine.
+    Effect::new(move |asked: Option<bool>| {
+        if asked == Some(true) || attempt.phase() != Phase::End {
+            return asked.unwrap_or(false);
+        }
+        let layers = pool_layers.clone();
+        engine.with_value(|e| {
+            e.ask_pool(layers, move |update| {
+                if let PoolUpdate::Activations(acts) = update {
+                    pools.update(|p| {
+                        p.insert(acts.layer, Rc::new(acts.acts));
+                    });
+                }
+            })
         });
+        true
     });
     // Each arm's fidelity over the pictures of every round.
     let rounds_for_fidelity = StoredValue::new(rounds.clone());
