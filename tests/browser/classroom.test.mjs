@@ -301,6 +301,62 @@ test('spot the neuron: each student their own rounds, a tally that grades each a
   await close();
 });
 
+test('spot the neuron with a third arm: neurons against random and learned foils as the CLI keys them, three arms\' fidelity, and a tally of each kind of foil', async (t) => {
+  const browser = await launch({ webgpu: false });
+  t.after(() => browser.close());
+  const flags = ['--learned', '--layers', 'block3', '--rounds', '2', '--size', '64', '--steps', '4', '--seed', '13'];
+  const quiz = basisJson('quiz', ...flags);
+  assert.equal(Buffer.from(quiz.quiz, 'base64url')[0], 5, 'a version 5 link');
+  const keyOf = (student) => basisJson('quiz', ...flags, '--student', student).key;
+  const taken = [await takeQuiz(browser, quiz, keyOf), await takeQuiz(browser, quiz, keyOf)];
+  for (const { page, key } of taken) {
+    assert.deepEqual(key.map((r) => r.foil).sort(), ['learned', 'random'], 'one round against each kind of foil');
+    assert.match(await page.textContent('#quiz-intro'), /in the other half a direction learned from photos/);
+    assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.foil)), key.map((r) => r.foil));
+    const learned = key.find((r) => r.foil === 'learned');
+    assert.match(await page.textContent('#answer-key'), new RegExp(`against learned direction ${learned.learned}`));
+  }
+  // Each arm's fidelity, the learned foil's against the direction the CLI learns: the engine
+  // learned the same one.
+  const { page } = taken[1];
+  await page.waitForFunction(() => [...document.querySelectorAll('#quiz-fidelity tbody tr .pictures')].map((c) => c.textContent).join() === '2,1,1', null, { timeout: 600_000 });
+  const fidelity = await armTable(page, '#quiz-fidelity');
+  assert.deepEqual(fidelity.map((r) => r.arm), ['neuron', 'random', 'learned']);
+  const armOf = (round, side) => (round.neuron === side ? 'neuron' : round.foil);
+  const pictures = (one) => one.key.flatMap((round, i) => [
+    { png: one.rounds[i].leftPng, link: round.left, arm: armOf(round, 'left') },
+    { png: one.rounds[i].rightPng, link: round.right, arm: armOf(round, 'right') },
+  ]);
+  const measured = cliFidelity(BASIS, pictures(taken[1]));
+  assertArmMedians(fidelity, measured);
+  assert.ok(measured.find((m) => m.arm === 'learned').specificity > 0.5, 'the learned picture points along its direction');
+  // `basis tally --fidelity` makes the learned foils again from the CLI's own ICA.
+  const codes = taken.map((one) => one.code).join('\n');
+  const tallied = JSON.parse(execFileSync(BASIS, ['tally', quiz.tally, '--fidelity'], { input: codes }).toString());
+  const seen = taken.flatMap(pictures).filter((p) => p.arm === 'learned');
+  const distinct = seen.filter((p, i) => seen.findIndex((q) => q.link === p.link) === i);
+  assert.equal(tallied.fidelity_by_arm.learned.pictures, distinct.length);
+  assertArmMedians([{ arm: 'learned', ratio: tallied.fidelity_by_arm.learned.median_ratio, specificity: tallied.fidelity_by_arm.learned.median_specificity }], cliFidelity(BASIS, distinct), 0.1);
+  for (const one of taken) await one.close();
+
+  // The tally: each kind of foil against chance and the two compared, as `basis tally` says.
+  const tally = await open(browser, quiz.tally);
+  await tally.page.fill('#codes', codes);
+  await tally.page.click('#count-codes');
+  const lines = await tally.page.$$eval('#tally-foils li', (items) => items.map((li) => ({ foil: li.dataset.foil, text: li.textContent })));
+  assert.deepEqual(lines.map((l) => l.foil), ['random', 'learned', 'difference']);
+  for (const [i, above] of tallied.foils.above_chance.entries()) {
+    assert.equal(above.foil, lines[i].foil);
+    assert.match(lines[i].text, new RegExp(`p = ${above.result.p_value.toFixed(3)}, Holm-adjusted p = ${above.p_holm.toFixed(3)}`));
+  }
+  const difference = tallied.foils.difference;
+  assert.match(lines[2].text, new RegExp(`^against random directions − against learned directions, by student \\(2 students\\).*p = ${difference.by_student.p_value.toFixed(3)}, Holm-adjusted p = ${difference.p_holm.toFixed(3)}`));
+  const parts = await tally.page.$$eval('#tally-parts tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  assert.deepEqual(parts, ['Against random directions', 'Against learned directions', 'block3']);
+  assert.deepEqual(tallied.by_foil.map((f) => [f.foil, f.total]), [['random', 2], ['learned', 2]]);
+  await tally.close();
+});
+
 test('make a quiz: a link, a QR code and a tally link, for these weights, on the network chosen, with no engine', async (t) => {
   const browser = await launch({ webgpu: false });
   t.after(() => browser.close());
@@ -336,6 +392,18 @@ test('make a quiz: a link, a QR code and a tally link, for these weights, on the
   await page.check('#quiz-same-items');
   const shared = await page.inputValue('#quiz-link');
   assert.notEqual(shared, link, 'the option is part of the link');
+  // A third kind: learned foils, in a version 5 link; an odd number of rounds is refused.
+  await page.check('#quiz-learned');
+  await page.waitForFunction((before) => document.querySelector('#quiz-link')?.value !== before, shared);
+  const learned = await page.inputValue('#quiz-link');
+  assert.equal(Buffer.from(learned.split('#quiz=')[1], 'base64url')[0], 5);
+  await page.fill('#quiz-rounds', '11');
+  await page.dispatchEvent('#quiz-rounds', 'change');
+  assert.match(await page.textContent('#make-quiz-error'), /an even number from 2 to 40 with learned foils/);
+  await page.fill('#quiz-rounds', '12');
+  await page.dispatchEvent('#quiz-rounds', 'change');
+  await page.uncheck('#quiz-learned');
+  await page.waitForFunction((before) => document.querySelector('#quiz-link')?.value === before, shared);
   await page.click('#take-quiz');
   await page.waitForSelector('#quiz-intro');
   assert.match(await page.textContent('#quiz-intro'), /^12 rounds/);

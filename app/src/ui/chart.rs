@@ -46,10 +46,12 @@ impl Row {
             .iter()
             .filter(|_| score.conditions.is_empty())
             .map(|(_, arm)| Self::from(arm));
+        let foils = score.foils.iter().map(|(_, foil)| Self::from(foil));
         let layers = score.layers.iter().map(Self::from);
         let conditions = score.conditions.iter().map(|(_, _, part)| Self::from(part));
         std::iter::once(all)
             .chain(arms)
+            .chain(foils)
             .chain(layers)
             .chain(conditions)
             .collect()

@@ -1,11 +1,12 @@
 //! What a class's result codes say, each test with the sampling unit that makes it a test (see
 //! `basis_recipe::arm_effect`): better than chance with students as the unit, and — for
 //! predict-the-response — neurons against random directions by student and by item, saying
-//! which of the two answers the question for this link. The numbers are `Tally::result`'s, as
+//! which of the two answers the question for this link; for spot the neuron with a third arm,
+//! each kind of foil against chance and the two compared. The numbers are `Tally::result`'s, as
 //! `basis tally` prints them.
 
 use basis_recipe::arm_effect::{ByItem, ByStudent};
-use basis_recipe::{ArmPair, ClassResult, Items};
+use basis_recipe::{ArmPair, ClassResult, Foils, Items, foil_label};
 use leptos::prelude::*;
 
 /// "+12 points (95% interval +3 to +20)".
@@ -66,10 +67,9 @@ fn arm_by_item(result: Option<&ByItem>) -> String {
 }
 
 /// One pair of arms of a three-arm test: its difference in the unit the link calls for, with
-/// its p-value and Holm's adjustment over the three pairs.
-fn pair_line(pair: &ArmPair, items: Items, holm: Option<f64>) -> String {
-    let (a, b) = (pair.a.label().to_lowercase(), pair.b.label().to_lowercase());
-    let holm = holm.map_or(String::new(), |p| format!(", Holm-adjusted p = {p:.3}"));
+/// its p-value and Holm's adjustment over the three tests; `a` and `b` name the pair's sides.
+fn pair_line(pair: &ArmPair, (a, b): (&str, &str), items: Items, holm: Option<f64>) -> String {
+    let holm = holm_note(holm);
     match items {
         Items::Own => pair.by_student.as_ref().map_or_else(
             || format!("{a} − {b}: fewer than two students answered rounds of both."),
@@ -95,6 +95,42 @@ fn pair_line(pair: &ArmPair, items: Items, holm: Option<f64>) -> String {
             },
         ),
     }
+}
+
+/// ", Holm-adjusted p = 0.042", where there is one.
+fn holm_note(holm: Option<f64>) -> String {
+    holm.map_or(String::new(), |p| format!(", Holm-adjusted p = {p:.3}"))
+}
+
+/// Spot the neuron with a third arm: the neurons told from each kind of foil, better or worse
+/// than chance, and the two kinds compared — each line keyed by `data-foil`.
+fn foil_lines(foils: &Foils, items: Items) -> Vec<(&'static str, String)> {
+    let holm = foils.holm(items);
+    let mut lines: Vec<(&'static str, String)> = foils
+        .above_chance
+        .iter()
+        .zip(holm)
+        .map(|((foil, result), holm)| {
+            let label = foil_label(*foil);
+            let text = match result {
+                None => format!("{label}: fewer than two students, no test yet."),
+                Some(r) => format!(
+                    "{label}, students as the unit ({} students): mean accuracy above chance {}; sign-flip test, p = {:.3}{}.",
+                    r.students,
+                    points(r.mean_difference, r.interval),
+                    r.p_value,
+                    holm_note(holm),
+                ),
+            };
+            (foil.key(), text)
+        })
+        .collect();
+    let sides = ("against random directions", "against learned directions");
+    lines.push((
+        "difference",
+        pair_line(&foils.difference, sides, items, holm[2]),
+    ));
+    lines
 }
 
 /// `what`: what a class that does well did ("spotted the neurons").
@@ -139,13 +175,39 @@ pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> im
                                         "{}-{}",
                                         pair.a.key(),
                                         pair.b.key(),
-                                    )>{pair_line(pair, result.items, holm)}</li>
+                                    )>
+                                        {pair_line(
+                                            pair,
+                                            (
+                                                &pair.a.label().to_lowercase(),
+                                                &pair.b.label().to_lowercase(),
+                                            ),
+                                            result.items,
+                                            holm,
+                                        )}
+                                    </li>
                                 }
                             })
                             .collect_view()}
                     </ul>
                     <p class="hint">
                         "Three kinds of direction, compared in pairs: three tests of one class, so a difference counts at the 5% level only if its Holm-adjusted p is below 0.05. Holm's adjustment keeps the chance that any of the three pairs looks different by luck at 5% at most, however the tests depend on each other."
+                    </p>
+                }
+            })}
+        {result
+            .foils
+            .as_ref()
+            .map(|foils| {
+                view! {
+                    <ul id="tally-foils" class="verdict">
+                        {foil_lines(foils, result.items)
+                            .into_iter()
+                            .map(|(key, text)| view! { <li data-foil=key>{text}</li> })
+                            .collect_view()}
+                    </ul>
+                    <p class="hint">
+                        "The neurons were shown against two kinds of direction. Above chance against random directions: the class could tell neurons from random mixes of channels. Against learned directions (independent components of the layer's responses to photos), below chance means the learned directions looked more like single neurons than the neurons did. Three tests of one class: each counts at the 5% level only if its Holm-adjusted p is below 0.05."
                     </p>
                 }
             })}

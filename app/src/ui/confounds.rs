@@ -1,8 +1,8 @@
 //! Were the neurons' pictures simply bolder? For each round of "spot the neuron", whether the
 //! neuron's picture had the higher RMS contrast, was the more colourful, or had the flatter
-//! spectrum (more fine detail) than the random direction's (`basis_featvis::picture_stats`): a
+//! spectrum (more fine detail) than the other direction's (`basis_featvis::picture_stats`): a
 //! student who always picked the bolder picture would have scored that many rounds without
-//! telling neurons from random directions.
+//! telling neurons from other directions.
 
 use basis_featvis::picture_stats::PictureStats;
 use basis_recipe::Round;
@@ -24,15 +24,15 @@ fn tally(rounds: &[Round], stats: &[Option<PairStats>]) -> Tallies {
     let mut tallies = Tallies::default();
     for (round, pair) in rounds.iter().zip(stats) {
         let Some(pair) = pair else { continue };
-        let (neuron, random) = if round.neuron_left {
+        let (neuron, foil) = if round.neuron_left {
             (pair[0], pair[1])
         } else {
             (pair[1], pair[0])
         };
         tallies.measured += 1;
-        tallies.contrast += usize::from(neuron.rms_contrast > random.rms_contrast);
-        tallies.colour += usize::from(neuron.colourfulness > random.colourfulness);
-        tallies.flatter += usize::from(neuron.spectral_slope > random.spectral_slope);
+        tallies.contrast += usize::from(neuron.rms_contrast > foil.rms_contrast);
+        tallies.colour += usize::from(neuron.colourfulness > foil.colourfulness);
+        tallies.flatter += usize::from(neuron.spectral_slope > foil.spectral_slope);
     }
     tallies
 }

@@ -169,12 +169,12 @@ pub fn MakeQuizPage() -> impl IntoView {
         if same_items.get() {
             design.items = Items::Shared;
         }
+        if learned.get() {
+            design.arms = Arms::Three;
+        }
         let test = if predict.get() {
             if controls.get() {
                 design.control_rounds = ControlRounds::Borowski;
-            }
-            if learned.get() {
-                design.arms = Arms::Three;
             }
             let test = Predict::from(design);
             test.validate().map(|()| ClassTest::Predict(test))
@@ -324,14 +324,20 @@ pub fn MakeQuizPage() -> impl IntoView {
                         " Control rounds (Borowski et al. 2021): {CONTROL_ROUNDS} more rounds — without references at the start and the end (the baseline), and catch rounds that set aside a student not reading the references — and half the rounds with photos as references (rounds: a multiple of 4)",
                     )}
                 </label>
-                <label hidden=move || !predict.get()>
+                <label>
                     <input
                         id="quiz-learned"
                         type="checkbox"
                         prop:checked=move || learned.get()
                         on:change=move |ev| learned.set(event_target_checked(&ev))
                     />
-                    " A third kind: directions learned from the photos (ICA), beside neurons and random directions; the tally compares each pair (rounds: a multiple of 3; not with control rounds)"
+                    {move || {
+                        if predict.get() {
+                            " A third kind: directions learned from the photos (ICA), beside neurons and random directions; the tally compares each pair (rounds: a multiple of 3; not with control rounds)"
+                        } else {
+                            " A third kind: in half of the rounds the neuron is shown against a direction learned from the photos (ICA) instead of a random one; the tally tests each kind and compares them (rounds: an even number)"
+                        }
+                    }}
                 </label>
                 <NumberSelect
                     id="quiz-size"

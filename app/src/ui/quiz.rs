@@ -1,14 +1,17 @@
 //! "Spot the neuron": rounds of two images of one layer — one a single neuron, one a random
-//! direction — and the question which is the neuron. The link fixes every round, so a class sees
-//! the same quiz; images are prepared in batches while the student reads the instructions. The
-//! end screen scores the answers with a Wilson interval and hands out a result code.
+//! direction (with a third arm, in half the rounds a direction learned from photos instead) — and
+//! the question which is the neuron. The link fixes every round, so a class sees the same quiz;
+//! images are prepared in batches while the student reads the instructions. The end screen scores
+//! the answers with a Wilson interval and hands out a result code.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use basis_featvis::picture_stats::PictureStats;
 use basis_featvis::pool::Activations;
-use basis_recipe::{ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score};
+use basis_recipe::{
+    Arm, Arms, ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score, Toward,
+};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -130,8 +133,9 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     });
     // Each arm's fidelity over the pictures of every round.
     let rounds_for_fidelity = StoredValue::new(rounds.clone());
+    let three = quiz.arms == Arms::Three;
     let fidelity_rows = Memo::new(move |_| {
-        let (mut neurons, mut random) = (Vec::new(), Vec::new());
+        let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
         pools.with(|pools| {
             measured.with(|measured| {
                 rounds_for_fidelity.with_value(|rounds| {
@@ -139,17 +143,18 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                         let Some(pool) = pools.get(&round.layer) else {
                             continue;
                         };
-                        for (side, picture) in pictures.iter().enumerate() {
+                        let shown = round.shown().into_iter().zip(round.arms());
+                        for (picture, (recipe, arm)) in pictures.iter().zip(shown) {
                             let Some(picture) = picture else { continue };
-                            let recipe = round.shown()[side];
-                            let neuron_side = if round.neuron_left { 0 } else { 1 };
-                            let arm = if side == neuron_side {
-                                &mut neurons
-                            } else {
-                                &mut random
+                            let of_arm = match arm {
+                                Arm::Neuron => &mut neurons,
+                                Arm::Random => &mut random,
+                                Arm::Learned => &mut learned,
                             };
-                            arm.extend(
-                                arm_fidelity::of_direction(recipe, None, picture, pool)
+                            // The engine sends a learned direction; the page knows the others.
+                            let target = engine.with_value(|e| e.target(recipe));
+                            of_arm.extend(
+                                arm_fidelity::of_direction(recipe, target, picture, pool)
                                     .unwrap_or_default(),
                             );
                         }
@@ -157,7 +162,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                 })
             })
         });
-        arm_fidelity::arm_rows(&neurons, &random, None)
+        arm_fidelity::arm_rows(&neurons, &random, three.then_some(&learned[..]))
     });
 
     let left = NodeRef::<Canvas>::new();
@@ -190,11 +195,16 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let quiz_for_end = StoredValue::new(quiz.clone());
     let rounds_for_end = StoredValue::new(rounds.clone());
     let rounds = StoredValue::new(rounds);
+    let other = if three {
+        "The other was made to excite another direction: in half of the rounds a random mix of all the layer's channels, in the other half a direction learned from photos (an independent component of the layer's responses to the 8 shipped photos), in an order drawn at random."
+    } else {
+        "The other was made to excite a random direction: a random mix of all the layer's channels."
+    };
     let intro = move || {
         view! {
             <p>
                 {format!(
-                    "{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. The other was made to excite a random direction: a random mix of all the layer's channels.",
+                    "{count} rounds. Each round shows two feature visualizations of the same layer of an image network (EfficientNet-Lite0; layers: {layers}). One was made to excite a single neuron — one channel of the layer. {other}",
                 )}
             </p>
             <p>
@@ -262,6 +272,11 @@ fn QuizEnd(
 ) -> impl IntoView {
     let confounds = rounds.clone();
     let score = Score::of(&quiz, &code);
+    let accuracy_note = if quiz.arms == Arms::Three {
+        "; an interval that lies above 50% means you really can tell neurons from the other directions at these layers. The chart splits your rounds by what the neuron was shown against: below 50% against learned directions would mean they looked more like single neurons than the neurons did"
+    } else {
+        "; an interval that lies above 50% means you really can tell neurons from random directions at these layers"
+    };
     let tally = format!("#{}", ClassTest::Spot(quiz).tally_fragment());
     let answers = code.answers.clone();
     let key_rows = move || {
@@ -274,13 +289,17 @@ fn QuizEnd(
                 let [l, r] = round
                     .shown()
                     .map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
+                let against = match round.foil.toward {
+                    Toward::Learned(k) => format!(", against learned direction {k}"),
+                    _ => String::new(),
+                };
                 view! {
-                    <tr class=if right { "right" } else { "wrong" }>
+                    <tr class=if right { "right" } else { "wrong" } data-foil=round.foil_arm.key()>
                         <td>{i + 1}</td>
                         <td>{round.layer.clone()}</td>
                         <td>
                             {format!(
-                                "{} (channel {})",
+                                "{} (channel {}){against}",
                                 side(round.neuron_left),
                                 round.neuron.channel,
                             )}
@@ -299,7 +318,7 @@ fn QuizEnd(
     view! {
         <EndScreen
             score=score
-            accuracy_note="; an interval that lies above 50% means you really can tell neurons from random directions at these layers"
+            accuracy_note=accuracy_note
             code=code.encode()
             tally=tally
             key_headers=["Round", "Layer", "Neuron was", "You said", "Images"]

@@ -78,7 +78,14 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
             let has_arms = !score.arms.is_empty();
             let rows = Row::of(score);
             let table = parts_table(
-                score.arms.iter().map(|(_, part)| part).chain(&score.layers).cloned().collect(),
+                score
+                    .arms
+                    .iter()
+                    .chain(&score.foils)
+                    .map(|(_, part)| part)
+                    .chain(&score.layers)
+                    .cloned()
+                    .collect(),
             );
             let by_confidence =
                 parts_table(score.confidence.iter().map(|(_, _, part)| part.clone()).collect());

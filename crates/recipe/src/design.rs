@@ -29,11 +29,12 @@ pub struct Design {
     pub rounds: usize,
     pub items: Items,
     pub control_rounds: ControlRounds,
-    /// Which kinds of direction the rounds are about (predict-the-response).
+    /// Which kinds of direction the rounds are about (predict-the-response), or the neurons are
+    /// shown against (spot the neuron).
     pub arms: Arms,
 }
 
-/// The kinds of direction a predict-the-response test compares.
+/// The kinds of direction a class test compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Arms {
     /// Neurons and random directions.

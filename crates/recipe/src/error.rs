@@ -76,7 +76,7 @@ pub enum RecipeError {
     )]
     NoControlRounds,
     #[error(
-        "arms: this link asks for a third arm (directions learned from the photos), which only predict-the-response tests without control rounds have"
+        "arms: this link asks for a third arm (directions learned from the photos) and control rounds, which do not go together"
     )]
     NoThirdArm,
     #[error("{field}: {value} appears twice; each may appear once")]

@@ -5,7 +5,7 @@
 use crate::Recipe;
 use crate::arm_effect::{self, ByItem, ByStudent, ItemAnswers, StudentAnswers};
 use crate::code::{Answer, CodeError, ResultCode};
-use crate::design::Items;
+use crate::design::{Arms, Items};
 use crate::predict::{Arm, Condition, Predict};
 use crate::quiz::Quiz;
 
@@ -25,8 +25,11 @@ pub struct Key {
     pub layer: String,
     /// Which kind of direction the round is about (predict-the-response only).
     pub arm: Option<Arm>,
-    /// The direction the round asks about, the same for every student it is drawn for: a
-    /// neuron is its layer and channel, a random direction its layer and seed.
+    /// The kind of direction the neuron is shown against (spot the neuron with a third arm only).
+    pub foil: Option<Arm>,
+    /// What the round asks about, the same for every student it is drawn for: a direction (a
+    /// neuron is its layer and channel, a random direction its layer and seed), or — spot the
+    /// neuron with a third arm — the neuron and its foil.
     pub item: String,
     /// The right answer is the left side.
     pub left: bool,
@@ -51,12 +54,18 @@ impl Graded for Quiz {
     }
 
     fn key(&self, student: &str) -> Vec<Key> {
+        let three = self.arms == Arms::Three;
         self.rounds(student)
             .into_iter()
             .map(|round| Key {
-                item: item(&round.neuron),
+                item: if three {
+                    format!("{} vs {}", item(&round.neuron), item(&round.foil))
+                } else {
+                    item(&round.neuron)
+                },
                 layer: round.layer,
                 arm: None,
+                foil: three.then_some(round.foil_arm),
                 left: round.neuron_left,
                 condition: Condition::Synthetic,
             })
@@ -80,6 +89,7 @@ impl Graded for Predict {
                 item: item(&trial.direction),
                 layer: trial.layer,
                 arm: Some(trial.arm),
+                foil: None,
                 left: trial.strong_left,
                 condition: trial.condition,
             })
@@ -162,6 +172,20 @@ pub struct Score {
     pub conditions: Vec<(Arm, Condition, PartScore)>,
     /// The catch rounds, with control rounds only.
     pub catch: Option<PartScore>,
+    /// Per kind of foil (spot the neuron with a third arm only): the rounds against random
+    /// directions, then against learned ones.
+    pub foils: Vec<(Arm, PartScore)>,
+}
+
+/// The kinds of foil of spot the neuron with a third arm, in the order results list them.
+pub const FOILS: [Arm; 2] = [Arm::Random, Arm::Learned];
+
+/// "Against random directions", "Against learned directions".
+pub fn foil_label(foil: Arm) -> &'static str {
+    match foil {
+        Arm::Learned => "Against learned directions",
+        _ => "Against random directions",
+    }
 }
 
 /// The confidence levels a student picks from, with their names.
@@ -249,6 +273,13 @@ impl Score {
                 Vec::new()
             },
             catch: has_controls.then(|| PartScore::new("Catch rounds")),
+            foils: if key.iter().any(|k| k.foil.is_some()) {
+                FOILS
+                    .map(|foil| (foil, PartScore::new(foil_label(foil))))
+                    .into()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -273,6 +304,9 @@ impl Score {
             self.total += 1;
             if let Some(layer) = self.layers.iter_mut().find(|l| l.label == round.layer) {
                 layer.count(right);
+            }
+            if let Some((_, foil)) = self.foils.iter_mut().find(|(f, _)| Some(*f) == round.foil) {
+                foil.count(right);
             }
             if round.condition != Condition::Synthetic {
                 continue;
@@ -442,6 +476,7 @@ impl Tally {
             arm_by_student: arm_effect::by_student(&self.students_by_arm(), TEST_SEED),
             arm_by_item: arm_effect::by_item(&self.items_of(Arm::Neuron, Arm::Random), TEST_SEED),
             pairs,
+            foils: self.foils(),
             conditions,
             set_aside: self
                 .set_aside
@@ -468,6 +503,40 @@ impl Tally {
             .zip(on(b))
             .map(|(neuron, random)| StudentAnswers { neuron, random })
             .collect()
+    }
+
+    /// Spot the neuron with a third arm: each kind of foil above chance, and the two compared
+    /// ([`FOILS`]' first read as the arm-effect tests' neurons, the second as their random
+    /// directions).
+    fn foils(&self) -> Option<Foils> {
+        if self.score.foils.is_empty() {
+            return None;
+        }
+        let against = |foil: Arm| self.per_student(move |k| k.foil == Some(foil));
+        let [a, b] = FOILS;
+        let students: Vec<StudentAnswers> = against(a)
+            .into_iter()
+            .zip(against(b))
+            .map(|(neuron, random)| StudentAnswers { neuron, random })
+            .collect();
+        let items: Vec<ItemAnswers> = self
+            .items_by(|k| k.foil)
+            .into_iter()
+            .map(|i| ItemAnswers {
+                arm: if i.arm == a { Arm::Neuron } else { Arm::Random },
+                ..i
+            })
+            .collect();
+        Some(Foils {
+            above_chance: FOILS
+                .map(|foil| (foil, arm_effect::above_chance(&against(foil), TEST_SEED))),
+            difference: ArmPair {
+                a,
+                b,
+                by_student: arm_effect::by_student(&students, TEST_SEED),
+                by_item: arm_effect::by_item(&items, TEST_SEED),
+            },
+        })
     }
 
     /// The test has a third arm.
@@ -505,10 +574,16 @@ impl Tally {
     /// how many of the rounds that asked about it were answered right. In the order items were
     /// first met.
     pub fn items(&self) -> Vec<ItemAnswers> {
+        self.items_by(|k| k.arm)
+    }
+
+    /// As [`Tally::items`], each item's kind read from its rounds' keys by `kind` (rounds without
+    /// one left out).
+    fn items_by(&self, kind: impl Fn(&Key) -> Option<Arm>) -> Vec<ItemAnswers> {
         let mut items: Vec<(&str, ItemAnswers)> = Vec::new();
         for (code, key) in &self.graded {
             for (round, answer) in key.iter().zip(&code.answers) {
-                let Some(arm) = round.arm else { continue };
+                let Some(arm) = kind(round) else { continue };
                 if round.condition != Condition::Synthetic {
                     continue;
                 }
@@ -548,6 +623,36 @@ impl ClassResult {
         let present: Vec<f64> = p.iter().flatten().copied().collect();
         let mut adjusted = ArmPair::holm(&present).into_iter();
         p.iter().map(|v| v.and_then(|_| adjusted.next())).collect()
+    }
+}
+
+/// Spot the neuron with a third arm: how well a class told neurons from each kind of foil.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Foils {
+    /// Per kind of foil ([`FOILS`]' order), accuracy above chance, students as the unit: below
+    /// chance against learned foils says the learned directions looked more like "a neuron".
+    pub above_chance: [(Arm, Option<ByStudent>); 2],
+    /// Accuracy against random foils minus against learned ones, both units.
+    pub difference: ArmPair,
+}
+
+impl Foils {
+    /// The three p-values — each kind of foil above chance, and their difference in the unit
+    /// `items` calls for — Holm-adjusted over those that exist (three tests of one class).
+    pub fn holm(&self, items: Items) -> [Option<f64>; 3] {
+        let [(_, random), (_, learned)] = &self.above_chance;
+        let difference = match items {
+            Items::Own => self.difference.by_student.as_ref().map(|r| r.p_value),
+            Items::Shared => self.difference.by_item.as_ref().map(|r| r.p_value),
+        };
+        let p = [
+            random.as_ref().map(|r| r.p_value),
+            learned.as_ref().map(|r| r.p_value),
+            difference,
+        ];
+        let present: Vec<f64> = p.iter().flatten().copied().collect();
+        let mut adjusted = ArmPair::holm(&present).into_iter();
+        p.map(|v| v.and_then(|_| adjusted.next()))
     }
 }
 
@@ -598,6 +703,8 @@ pub struct ClassResult {
     /// both units; each test at its own 5% level (three comparisons: read with Holm's
     /// correction, [`ArmPair::holm`]).
     pub pairs: Vec<ArmPair>,
+    /// Spot the neuron with a third arm: each kind of foil, and the two compared.
+    pub foils: Option<Foils>,
     /// With control rounds: per arm and condition ([`Condition::READ`], the no-reference
     /// baseline first), the students' mean accuracy above one half, students as the unit.
     pub conditions: Vec<(Arm, Condition, Option<ByStudent>)>,

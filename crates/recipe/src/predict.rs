@@ -319,12 +319,12 @@ impl Predict {
 /// Draws learned directions of each layer without repeats, until a layer's [`LEARNED_ITEMS`] run
 /// out.
 #[derive(Default)]
-struct FreshLearned {
+pub(crate) struct FreshLearned {
     used: Vec<(String, u32)>,
 }
 
 impl FreshLearned {
-    fn draw(&mut self, choices: &mut Choices, layer: &str) -> u32 {
+    pub fn draw(&mut self, choices: &mut Choices, layer: &str) -> u32 {
         let left: Vec<u32> = (0..LEARNED_ITEMS)
             .filter(|k| !self.used.iter().any(|(l, u)| l == layer && u == k))
             .collect();

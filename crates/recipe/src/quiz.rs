@@ -1,13 +1,16 @@
 //! "Spot the neuron": a quiz link fixes how each student's rounds are drawn — layer, neuron,
-//! random direction, which side each is on — from the link's seed and the student's nonce (or the
-//! link's seed alone for shared items). Both images of a round share the objective's form, all
-//! settings and the number of steps; only the direction differs (a basis vector or a seeded
-//! random unit vector).
+//! foil, which side each is on — from the link's seed and the student's nonce (or the link's seed
+//! alone for shared items). Both images of a round share the objective's form, all settings and
+//! the number of steps; only the direction differs (a basis vector, or the foil: a seeded random
+//! unit vector). With a third arm, half the rounds' foils are directions learned from the shipped
+//! photos instead (one of the layer's [`crate::LEARNED_ITEMS`] heaviest-tailed ICA directions): if
+//! learned directions look more like "a neuron" than neurons do, those rounds fall below chance.
 
-use crate::design::{ControlRounds, Design};
+use crate::design::{Arms, ControlRounds, Design};
 use crate::fingerprint::fingerprint;
+use crate::predict::{Arm, FreshLearned};
 use crate::seeded::Choices;
-use crate::{Recipe, RecipeError};
+use crate::{Recipe, RecipeError, Toward};
 
 const ROUND_STREAM: u64 = 21;
 
@@ -39,7 +42,11 @@ impl std::ops::DerefMut for Quiz {
 pub struct Round {
     pub layer: String,
     pub neuron: Recipe,
-    pub random: Recipe,
+    /// The other picture's direction: the neuron turned all the way to a random direction, or
+    /// (with a third arm) to a learned one.
+    pub foil: Recipe,
+    /// [`Arm::Random`] or [`Arm::Learned`].
+    pub foil_arm: Arm,
     /// Which side the neuron is shown on.
     pub neuron_left: bool,
 }
@@ -48,12 +55,24 @@ impl Round {
     /// The recipes as shown, left then right.
     pub fn shown(&self) -> [&Recipe; 2] {
         if self.neuron_left {
-            [&self.neuron, &self.random]
+            [&self.neuron, &self.foil]
         } else {
-            [&self.random, &self.neuron]
+            [&self.foil, &self.neuron]
+        }
+    }
+
+    /// The arm of each picture, left then right.
+    pub fn arms(&self) -> [Arm; 2] {
+        if self.neuron_left {
+            [Arm::Neuron, self.foil_arm]
+        } else {
+            [self.foil_arm, Arm::Neuron]
         }
     }
 }
+
+/// The kinds of foil of a quiz with a third arm, taking turns before the shuffle.
+const FOILS: [Arm; 2] = [Arm::Random, Arm::Learned];
 
 impl Quiz {
     pub fn new(base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
@@ -62,15 +81,30 @@ impl Quiz {
 
     /// Student `student`'s rounds (`student`: their result code's nonce), in order. Layers take
     /// turns evenly (shuffled by the seed); a layer's neurons are distinct until its channels run
-    /// out; random directions and sides come from the seed.
+    /// out; random directions and sides come from the seed. With a third arm each layer's rounds
+    /// are half against random foils and half against learned ones (one more of neither), and a
+    /// layer's learned foils are distinct until its [`crate::LEARNED_ITEMS`] run out.
     pub fn rounds(&self, student: &str) -> Vec<Round> {
         let mut choices = Choices::new(self.item_seed(student), ROUND_STREAM);
-        let mut layers: Vec<&String> = self.layers.iter().cycle().take(self.rounds).collect();
-        choices.shuffle(&mut layers);
+        // Two-arm quizzes draw exactly as the first release did.
+        let mut slots: Vec<(&String, Arm)> = match self.arms {
+            Arms::Two => self
+                .layers
+                .iter()
+                .cycle()
+                .take(self.rounds)
+                .map(|layer| (layer, Arm::Random))
+                .collect(),
+            Arms::Three => (0..self.rounds)
+                .map(|i| (&self.layers[(i / 2) % self.layers.len()], FOILS[i % 2]))
+                .collect(),
+        };
+        choices.shuffle(&mut slots);
         let mut fresh = FreshChannels::default();
-        layers
+        let mut learned = FreshLearned::default();
+        slots
             .into_iter()
-            .map(|layer| {
+            .map(|(layer, foil_arm)| {
                 let base = Recipe {
                     layer: layer.clone(),
                     ..self.base.clone()
@@ -81,8 +115,13 @@ impl Quiz {
                     seed: choices.seed(),
                     ..base.clone()
                 };
-                let random = Recipe {
+                let toward = match foil_arm {
+                    Arm::Learned => Toward::Learned(learned.draw(&mut choices, layer)),
+                    _ => base.toward,
+                };
+                let foil = Recipe {
                     channel,
+                    toward,
                     seed: choices.seed(),
                     mix: 1.0,
                     ..base
@@ -90,11 +129,29 @@ impl Quiz {
                 Round {
                     layer: layer.clone(),
                     neuron,
-                    random,
+                    foil,
+                    foil_arm,
                     neuron_left: choices.coin(),
                 }
             })
             .collect()
+    }
+
+    /// A design's checks, and: no control rounds; with a third arm, an even number of rounds
+    /// (half per kind of foil).
+    pub fn validate(&self) -> Result<(), RecipeError> {
+        self.0.validate()?;
+        if self.control_rounds != ControlRounds::None {
+            return Err(RecipeError::NoControlRounds);
+        }
+        if self.arms == Arms::Three && !self.rounds.is_multiple_of(2) {
+            return Err(RecipeError::OutOfRange {
+                field: "rounds",
+                value: self.rounds as f64,
+                range: "an even number from 2 to 40 with learned foils, half of them per kind of foil",
+            });
+        }
+        Ok(())
     }
 
     /// A short fingerprint of the quiz, written into every result code so the tally can refuse
@@ -105,14 +162,9 @@ impl Quiz {
 
     /// Parses and validates a quiz link's code. Never panics.
     pub fn decode(text: &str) -> Result<Self, RecipeError> {
-        let design = Design::decode(text)?;
-        if design.control_rounds != ControlRounds::None {
-            return Err(RecipeError::NoControlRounds);
-        }
-        if design.arms != crate::Arms::Two {
-            return Err(RecipeError::NoThirdArm);
-        }
-        Ok(Self(design))
+        let quiz = Self(Design::decode(text)?);
+        quiz.validate()?;
+        Ok(quiz)
     }
 }
 

@@ -248,11 +248,11 @@ fn quizzes_round_trip_and_draw_each_student_their_own_rounds() {
     assert_eq!(per_layer, vec![3, 3, 4]);
     for round in &rounds {
         // Fair: the two images differ only in their direction (and their starting noise).
-        let mut random_as_neuron = round.random.clone();
+        let mut random_as_neuron = round.foil.clone();
         random_as_neuron.mix = 0.0;
         random_as_neuron.seed = round.neuron.seed;
         assert_eq!(random_as_neuron, round.neuron);
-        assert_eq!(round.random.mix, 1.0);
+        assert_eq!(round.foil.mix, 1.0);
         assert_eq!(round.neuron.layer, round.layer);
     }
     let lefts = rounds.iter().filter(|r| r.neuron_left).count();
@@ -320,7 +320,7 @@ fn quiz_rounds_are_pinned() {
                 r.layer.clone(),
                 r.neuron.channel,
                 r.neuron.seed,
-                r.random.seed,
+                r.foil.seed,
                 r.neuron_left,
             )
         })
@@ -1075,5 +1075,125 @@ fn a_three_arm_predict_test_tallies_each_pair_of_arms() {
     bad.rounds = 12;
     bad.control_rounds = basis_recipe::ControlRounds::Borowski;
     assert_eq!(bad.validate().unwrap_err().field(), Some("arms"));
-    assert_eq!(Quiz::decode(&code).unwrap_err(), RecipeError::NoThirdArm);
+}
+
+/// Spot the neuron with a third arm: half of each student's rounds show the neuron against a
+/// random direction, half against a learned one; two-arm quizzes draw as before; the tally tells
+/// each kind of foil from chance and compares the two, three tests Holm-adjusted together.
+#[test]
+fn a_three_arm_quiz_shows_neurons_against_random_and_learned_foils() {
+    use basis_recipe::{Arms, FOILS, LEARNED_ITEMS, Toward};
+    let mut quiz = quiz();
+    quiz.arms = Arms::Three;
+    quiz.validate().unwrap();
+    let code = quiz.encode();
+    assert_eq!(URL_SAFE_NO_PAD.decode(&code).unwrap()[0], 5);
+    assert_eq!(Quiz::decode(&code), Ok(quiz.clone()));
+    assert_ne!(quiz.id(), self::quiz().id());
+    let rounds = quiz.rounds(&student(3));
+    assert_eq!(rounds.len(), 10);
+    for foil in FOILS {
+        assert_eq!(rounds.iter().filter(|r| r.foil_arm == foil).count(), 5);
+    }
+    let mut learned: Vec<(String, u32)> = Vec::new();
+    for round in &rounds {
+        // Fair as before: the two pictures differ only in their direction and starting noise.
+        let mut foil_as_neuron = round.foil.clone();
+        (foil_as_neuron.mix, foil_as_neuron.seed) = (0.0, round.neuron.seed);
+        foil_as_neuron.toward = round.neuron.toward;
+        assert_eq!(foil_as_neuron, round.neuron);
+        assert_eq!(round.foil.mix, 1.0);
+        match (round.foil_arm, round.foil.toward) {
+            (Arm::Learned, Toward::Learned(k)) => {
+                assert!(k < LEARNED_ITEMS);
+                assert!(!learned.contains(&(round.layer.clone(), k)), "drawn twice");
+                learned.push((round.layer.clone(), k));
+            }
+            (Arm::Random, toward) => assert_eq!(toward, round.neuron.toward),
+            other => panic!("a foil is random or learned: {other:?}"),
+        }
+        let expected = if round.neuron_left {
+            [Arm::Neuron, round.foil_arm]
+        } else {
+            [round.foil_arm, Arm::Neuron]
+        };
+        assert_eq!(round.arms(), expected);
+    }
+    // Each layer's rounds are half against each kind (one more of neither).
+    for layer in &quiz.layers {
+        let of = |foil| {
+            rounds
+                .iter()
+                .filter(|r| &r.layer == layer && r.foil_arm == foil)
+                .count() as i64
+        };
+        assert!((of(Arm::Random) - of(Arm::Learned)).abs() <= 1, "{layer}");
+    }
+    // Two-arm quizzes keep random foils only.
+    assert!(
+        self::quiz()
+            .rounds(&student(3))
+            .iter()
+            .all(|r| r.foil_arm == Arm::Random && r.foil.toward == r.neuron.toward)
+    );
+    let mut odd = quiz.clone();
+    odd.rounds = 9;
+    assert_eq!(odd.validate().unwrap_err().field(), Some("rounds"));
+    assert!(Quiz::decode(&odd.encode()).is_err());
+
+    // Students who spot every neuron against random foils and none against learned ones.
+    let mut tally = Tally::new(ClassTest::Spot(quiz.clone()));
+    for nonce in 1..=4 {
+        let answers = quiz
+            .rounds(&student(nonce))
+            .iter()
+            .map(|r| Answer {
+                left: r.neuron_left == (r.foil_arm == Arm::Random),
+                confidence: 2,
+            })
+            .collect();
+        tally
+            .add(&ResultCode::new(quiz.id(), answers, nonce).encode())
+            .unwrap();
+    }
+    let foils: Vec<(Arm, &str, u64, u64)> = tally
+        .score
+        .foils
+        .iter()
+        .map(|(foil, s)| (*foil, s.label.as_str(), s.correct, s.total))
+        .collect();
+    assert_eq!(
+        foils,
+        vec![
+            (Arm::Random, "Against random directions", 20, 20),
+            (Arm::Learned, "Against learned directions", 0, 20)
+        ]
+    );
+    assert!(tally.score.arms.is_empty(), "a quiz's rounds have no arm");
+    let result = tally.result();
+    assert!(result.pairs.is_empty());
+    let foils = result.foils.expect("a three-arm quiz compares its foils");
+    let above: Vec<(Arm, f64)> = foils
+        .above_chance
+        .iter()
+        .map(|(foil, r)| (*foil, r.as_ref().unwrap().mean_difference))
+        .collect();
+    assert_eq!(above, vec![(Arm::Random, 0.5), (Arm::Learned, -0.5)]);
+    let difference = foils.difference.by_student.as_ref().unwrap();
+    assert_eq!((difference.students, difference.mean_difference), (4, 1.0));
+    // Four students all alike: 2 of the 16 sign patterns are as extreme, three times: Holm
+    // multiplies the smallest by 3, then keeps the running maximum.
+    assert_eq!(difference.p_value, 0.125);
+    assert_eq!(foils.holm(Items::Own), [Some(0.375); 3]);
+    // Items: each round's neuron and foil; every random-foil item right, every learned one wrong.
+    let by_item = foils.difference.by_item.as_ref().unwrap();
+    assert_eq!((by_item.neuron_items, by_item.random_items), (20, 20));
+    assert_eq!(by_item.difference, 1.0);
+    assert!(
+        Tally::new(ClassTest::Spot(self::quiz()))
+            .result()
+            .foils
+            .is_none(),
+        "two-arm quizzes read as before"
+    );
 }

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use basis_featvis::pool::{self, Activations};
 use basis_featvis::queries::{self, RoundCrops};
 use basis_featvis::{Frame, Session};
-use basis_recipe::{Arm, Arms, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
+use basis_recipe::{Arm, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -37,10 +37,6 @@ pub struct Args {
     /// (rounds: a multiple of 4).
     #[arg(long, conflicts_with = "learned")]
     pub controls: bool,
-    /// A third arm: rounds about directions learned from the shipped photos (ICA), a third of
-    /// the rounds (a multiple of 3).
-    #[arg(long)]
-    pub learned: bool,
 }
 
 pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
@@ -50,9 +46,6 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let mut test = Predict::from(args.test.design(loaded.weights.clone()));
     if args.controls {
         test.control_rounds = ControlRounds::Borowski;
-    }
-    if args.learned {
-        test.arms = Arms::Three;
     }
     test.validate().context("bad flags")?;
     let class_test = ClassTest::Predict(test.clone());

@@ -1,11 +1,11 @@
 //! `basis quiz`: a "spot the neuron" quiz link, its tally link, and an answer key (for the
-//! teacher: which side holds the neuron in each round, and every image's own link) — a student's
-//! own (`--student`), or everyone's with `--same-items`.
+//! teacher: which side holds the neuron in each round, what it is shown against, and every
+//! image's own link) — a student's own (`--student`), or everyone's with `--same-items`.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use basis_recipe::{ClassTest, DEFAULT_ROUNDS, Design, Items, Link, Quiz, Recipe};
+use basis_recipe::{Arms, ClassTest, DEFAULT_ROUNDS, Design, Items, Link, Quiz, Recipe, Toward};
 use serde_json::json;
 
 use crate::files::{self, DataDir};
@@ -36,6 +36,11 @@ pub struct Args {
     /// characters before the last six). Without it, a test of own items prints no key.
     #[arg(long, value_name = "NONCE")]
     pub student: Option<String>,
+    /// A third arm, directions learned from the shipped photos (ICA): spot the neuron shows half
+    /// of its neurons against one instead of a random direction (rounds: an even number);
+    /// predict the response asks about one in a third of its rounds (rounds: a multiple of 3).
+    #[arg(long)]
+    pub learned: bool,
 }
 
 impl Args {
@@ -53,6 +58,9 @@ impl Args {
         let mut design = Design::new(self.base(weights), self.layers.clone(), self.rounds);
         if self.same_items {
             design.items = Items::Shared;
+        }
+        if self.learned {
+            design.arms = Arms::Three;
         }
         design
     }
@@ -82,6 +90,11 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                     "layer": round.layer,
                     "neuron": if round.neuron_left { "left" } else { "right" },
                     "channel": round.neuron.channel,
+                    "foil": round.foil_arm.key(),
+                    "learned": match round.foil.toward {
+                        Toward::Learned(k) => Some(k),
+                        _ => None,
+                    },
                     "left": image(round.shown()[0]),
                     "right": image(round.shown()[1]),
                 })

@@ -102,6 +102,24 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             "by_item": pair.by_item.as_ref().map(by_item),
             "p_holm": holm,
         })).collect::<Vec<_>>(),
+        "foils": result.foils.as_ref().map(|foils| {
+            let holm = foils.holm(result.items);
+            json!({
+                "above_chance": foils.above_chance.iter().zip(holm).map(|((foil, r), holm)| json!({
+                    "foil": foil.key(), "result": r.as_ref().map(by_student), "p_holm": holm,
+                })).collect::<Vec<_>>(),
+                "difference": {
+                    "a": foils.difference.a.key(),
+                    "b": foils.difference.b.key(),
+                    "by_student": foils.difference.by_student.as_ref().map(by_student),
+                    "by_item": foils.difference.by_item.as_ref().map(by_item),
+                    "p_holm": holm[2],
+                },
+            })
+        }),
+        "by_foil": score.foils.iter().map(|(foil, part)| json!({
+            "foil": foil.key(), "part": part.label, "correct": part.correct, "total": part.total,
+        })).collect::<Vec<_>>(),
         "by_condition": result.conditions.iter().map(|(arm, condition, cell)| json!({
             "arm": arm.label(),
             "condition": condition_name(*condition),
@@ -166,7 +184,7 @@ fn fidelity_by_arm(
         match test {
             ClassTest::Spot(quiz) => {
                 for round in quiz.rounds(nonce) {
-                    let recipes = [round.neuron.clone(), round.random.clone()];
+                    let recipes = [round.neuron.clone(), round.foil.clone()];
                     let fresh = recipes
                         .clone()
                         .map(|recipe| !made.iter().any(|(_, r)| *r == recipe));
@@ -187,7 +205,7 @@ fn fidelity_by_arm(
                         session.advance();
                     }
                     let frames = pollster::block_on(session.frames())?;
-                    let arms = [Arm::Neuron, Arm::Random];
+                    let arms = [Arm::Neuron, round.foil_arm];
                     for ((((recipe, target), frame), arm), fresh) in recipes
                         .iter()
                         .zip(&targets)
