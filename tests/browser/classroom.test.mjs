@@ -179,8 +179,9 @@ async function takeQuiz(browser, quiz, keyOf, { reload = false } = {}) {
   const { page, close } = await open(browser, quiz.link);
   await ready(page);
   await page.waitForSelector('#start-quiz:not([disabled])', { timeout: 600_000 });
-  assert.match(await page.textContent('#quiz-intro'), /same objective, the same settings/);
-  assert.match(await page.textContent('#quiz-intro'), /Your rounds are your own/);
+  const intro = await page.textContent('#quiz-intro');
+  assert.match(intro, /same objective, the same settings/);
+  assert.match(intro, /Your rounds are your own/);
   const student = await page.getAttribute('main', 'data-student');
   const key = keyOf(student);
   await page.click('#start-quiz');
@@ -214,7 +215,7 @@ async function takeQuiz(browser, quiz, keyOf, { reload = false } = {}) {
   }
   const score = await page.textContent('#score');
   const correct = key.filter((round) => round.neuron === 'left').length;
-  return { page, close, student, key, rounds, code, score, correct };
+  return { page, close, student, key, rounds, code, score, correct, intro };
 }
 
 test('spot the neuron: each student their own rounds, a tally that grades each against theirs, tampering refused', async (t) => {
@@ -309,9 +310,9 @@ test('spot the neuron with a third arm: neurons against random and learned foils
   assert.equal(Buffer.from(quiz.quiz, 'base64url')[0], 5, 'a version 5 link');
   const keyOf = (student) => basisJson('quiz', ...flags, '--student', student).key;
   const taken = [await takeQuiz(browser, quiz, keyOf), await takeQuiz(browser, quiz, keyOf)];
-  for (const { page, key } of taken) {
+  for (const { page, key, intro } of taken) {
     assert.deepEqual(key.map((r) => r.foil).sort(), ['learned', 'random'], 'one round against each kind of foil');
-    assert.match(await page.textContent('#quiz-intro'), /in the other half a direction learned from photos/);
+    assert.match(intro, /in the other half a direction learned from photos/);
     assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.foil)), key.map((r) => r.foil));
     const learned = key.find((r) => r.foil === 'learned');
     assert.match(await page.textContent('#answer-key'), new RegExp(`against learned direction ${learned.learned}`));
