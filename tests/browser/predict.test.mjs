@@ -138,6 +138,12 @@ test('predict the response with a third arm: learned directions\' rounds as the 
     return (round.strong === 'left' ? [strong, weak] : [weak, strong]).join(',');
   });
   assert.deepEqual(first.shown, expected);
+  // Held out: the learned direction is learned from the odd photos, and every round's photos come
+  // from the even ones.
+  assert.match(predict.key.find((r) => r.arm === 'learned').learned, /^learned-half:\d+$/);
+  for (const round of predict.key) {
+    assert.deepEqual([round.strong_crop.index, round.weak_crop.index].map((c) => Math.floor(c / 4) % 2), [0, 0], `round ${round.round}`);
+  }
   const page = first.page;
   assert.deepEqual(await page.$$eval('#answer-key tbody tr', (rows) => rows.map((r) => r.dataset.arm)), predict.key.map((r) => r.arm));
   const fidelity = await armTable(page, '#predict-fidelity');

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use basis_featvis::{Frame, Objective, Session, direction};
 use basis_models::EfficientNetLite;
-use basis_recipe::{Recipe, Toward};
+use basis_recipe::{LearnedFrom, Recipe, Toward};
 use burn::tensor::Device;
 use js_sys::{Float32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -86,8 +86,8 @@ struct Engine {
     /// The network's own directions read from the weights so far, by layer and kind.
     targets: HashMap<(String, Toward), Vec<f64>>,
     start_photos: start_photos::StartPhotos,
-    /// Directions learned from the shipped photos so far, by layer.
-    learned: HashMap<String, basis_featvis::learned::Learned>,
+    /// Directions learned from the shipped photos so far, by layer and photos.
+    learned: HashMap<(String, LearnedFrom), basis_featvis::learned::Learned>,
 }
 
 impl Engine {
@@ -470,9 +470,9 @@ impl Engine {
         if let Some(known) = self.targets.get(&key) {
             return Ok(known.clone());
         }
-        let target = match recipe.toward {
-            Toward::Learned(_) => self.learned(recipe).await?,
-            _ => direction::target(recipe, &self.model)
+        let target = match recipe.toward.learned() {
+            Some((from, _)) => self.learned(recipe, from).await?,
+            None => direction::target(recipe, &self.model)
                 .await
                 .map_err(|e| e.to_string())?,
         };
@@ -486,25 +486,25 @@ impl Engine {
         Ok(target)
     }
 
-    /// `recipe`'s learned direction: ICA on the shipped photos' activations at its layer.
-    async fn learned(&mut self, recipe: &Recipe) -> Result<Vec<f64>, String> {
-        if !self.learned.contains_key(&recipe.layer) {
+    /// `recipe`'s learned direction: ICA on `from`'s shipped photos' activations at its layer.
+    async fn learned(&mut self, recipe: &Recipe, from: LearnedFrom) -> Result<Vec<f64>, String> {
+        let key = (recipe.layer.clone(), from);
+        if !self.learned.contains_key(&key) {
             let tap = recipe.tap().map_err(|e| e.to_string())?;
             let photos = self.start_photos.shipped(&self.scope).await?;
             let mut watch = log::Stopwatch::start();
-            let learned = basis_featvis::learned::learn(&self.model, &self.device, tap, &photos)
-                .await
-                .map_err(|e| e.to_string())?;
+            let learned =
+                basis_featvis::learned::learn(&self.model, &self.device, tap, from, &photos)
+                    .await
+                    .map_err(|e| e.to_string())?;
             watch.lap(&format!(
-                "learned {} directions at {}",
+                "learned {} directions at {} ({from:?})",
                 learned.directions.len(),
                 recipe.layer
             ));
-            self.learned.insert(recipe.layer.clone(), learned);
+            self.learned.insert(key.clone(), learned);
         }
-        self.learned[&recipe.layer]
-            .target(recipe)
-            .map_err(|e| e.to_string())
+        self.learned[&key].target(recipe).map_err(|e| e.to_string())
     }
 
     /// One optimization step of `run`, its frame, and a checkpoint or "done" when due. `Err` only

@@ -169,16 +169,20 @@ pub fn MakeQuizPage() -> impl IntoView {
         if same_items.get() {
             design.items = Items::Shared;
         }
-        if learned.get() {
-            design.arms = Arms::Three;
-        }
         let test = if predict.get() {
             if controls.get() {
                 design.control_rounds = ControlRounds::Borowski;
             }
+            if learned.get() {
+                // Asked about the photos, learned directions are held out from them.
+                design.arms = Arms::ThreeHeldOut;
+            }
             let test = Predict::from(design);
             test.validate().map(|()| ClassTest::Predict(test))
         } else {
+            if learned.get() {
+                design.arms = Arms::Three;
+            }
             let quiz = Quiz::from(design);
             quiz.validate().map(|()| ClassTest::Spot(quiz))
         };

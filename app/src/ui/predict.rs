@@ -12,8 +12,8 @@ use basis_featvis::direction;
 use basis_featvis::pool::Activations;
 use basis_featvis::queries::{self, Queries, RoundCrops};
 use basis_recipe::{
-    Arm, Arms, ClassTest, Condition, ControlRounds, Link, Predict, REFERENCES, Recipe, RecipeError,
-    ResultCode, Score, Toward, Trial,
+    Arm, Arms, ClassTest, Condition, ControlRounds, Design, Link, Predict, REFERENCES, Recipe,
+    RecipeError, ResultCode, Score, Toward, Trial,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -41,7 +41,7 @@ struct KeyPhotos {
 /// and not yet resolved. Returns whether a known round could not be made.
 fn resolve(
     trials: &[Trial],
-    control_rounds: ControlRounds,
+    test: &Design,
     layer: &str,
     acts: &Activations,
     shown: &mut [Option<RoundCrops>],
@@ -55,7 +55,7 @@ fn resolve(
         let Some(target) = target(&trial.direction) else {
             continue;
         };
-        *slot = queries::round_crops(trial, &target, control_rounds, acts, acts.crops);
+        *slot = queries::round_crops(trial, &target, test, acts, acts.crops);
         missing |= slot.is_none();
     }
     missing
@@ -80,6 +80,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let attempt = Attempt::new(&test, count);
     let trials = test.trials(&attempt.student());
     let control_rounds = test.control_rounds;
+    let design = StoredValue::new(Design::clone(&test));
     let steps = test.base.steps;
     // The rounds that show visualizations, in order: one engine job each.
     let drawn: Vec<usize> = (0..count)
@@ -157,8 +158,9 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 let target = |r: &Recipe| direction::random_target(r);
                 let mut missing = false;
                 shown.update(|s| {
-                    missing =
-                        resolve(&trials_for_pool, control_rounds, &acts.layer, &acts.acts, s, &target)
+                    missing = design.with_value(|d| {
+                        resolve(&trials_for_pool, d, &acts.layer, &acts.acts, s, &target)
+                    })
                 });
                 if missing {
                     message.set(Some(format!(
@@ -182,14 +184,9 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 let target = |r: &Recipe| engine.with_value(|e| e.target(r));
                 let mut missing = false;
                 shown.update(|s| {
-                    missing = resolve(
-                        &trials_for_learned,
-                        control_rounds,
-                        layer,
-                        acts,
-                        s,
-                        &target,
-                    )
+                    missing = design.with_value(|d| {
+                        resolve(&trials_for_learned, d, layer, acts, s, &target)
+                    })
                 });
                 if missing {
                     message.set(Some(format!(
@@ -299,7 +296,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 })
             })
         });
-        let three = test.with_value(|t| t.arms == Arms::Three);
+        let three = test.with_value(|t| t.arms.has_learned());
         arm_fidelity::arm_rows(&neurons, &random, three.then_some(&learned[..]))
     });
     let key_rows = move || {
@@ -335,7 +332,13 @@ fn PredictRun(test: Predict) -> impl IntoView {
             </span>
         }
     };
-    let three = test.with_value(|t| t.arms == Arms::Three);
+    let three = test.with_value(|t| t.arms.has_learned());
+    let learned_from = match test.with_value(|t| t.arms) {
+        Arms::ThreeHeldOut => {
+            "to 4 of the 8 shipped photos; every round's two photos come from the other 4, so no learned direction is asked about the photos it was learned from"
+        }
+        _ => "to the 8 shipped photos",
+    };
     let intro = move || {
         view! {
             <p>
@@ -345,9 +348,12 @@ fn PredictRun(test: Predict) -> impl IntoView {
             </p>
             <p>
                 {if three {
-                    "A third of the rounds are about single neurons (one channel of the layer), a third about random directions (a random mix of all its channels) and a third about directions learned from photos (independent components of the layer's responses to the 8 shipped photos), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes compare each pair of kinds."
+                    format!(
+                        "A third of the rounds are about single neurons (one channel of the layer), a third about random directions (a random mix of all its channels) and a third about directions learned from photos (independent components of the layer's responses {learned_from}), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes compare each pair of kinds.",
+                    )
                 } else {
                     "Half the rounds are about single neurons (one channel of the layer), half about random directions (a random mix of all its channels), in an order drawn at random; you are not told which is which. At the end you see how well you did on each, and get a code to hand in: the class's codes answer whether neurons are easier to understand than random directions."
+                        .to_owned()
                 }}
             </p>
             <p class="fairness" id="protocol">
@@ -524,6 +530,9 @@ fn PredictEnd(
                 let direction = match (trial.arm, trial.direction.toward) {
                     (Arm::Neuron, _) => format!("neuron {}", trial.direction.channel),
                     (Arm::Learned, Toward::Learned(k)) => format!("learned direction {k}"),
+                    (Arm::Learned, Toward::LearnedHalf(k)) => {
+                        format!("learned direction {k} (from half of the photos)")
+                    }
                     _ => "random direction".to_owned(),
                 };
                 let direction = match control_rounds {

@@ -9,9 +9,7 @@ use std::rc::Rc;
 
 use basis_featvis::picture_stats::PictureStats;
 use basis_featvis::pool::Activations;
-use basis_recipe::{
-    Arm, Arms, ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score, Toward,
-};
+use basis_recipe::{Arm, ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score, Toward};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -133,7 +131,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     });
     // Each arm's fidelity over the pictures of every round.
     let rounds_for_fidelity = StoredValue::new(rounds.clone());
-    let three = quiz.arms == Arms::Three;
+    let three = quiz.arms.has_learned();
     let fidelity_rows = Memo::new(move |_| {
         let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
         pools.with(|pools| {
@@ -272,7 +270,7 @@ fn QuizEnd(
 ) -> impl IntoView {
     let confounds = rounds.clone();
     let score = Score::of(&quiz, &code);
-    let accuracy_note = if quiz.arms == Arms::Three {
+    let accuracy_note = if quiz.arms.has_learned() {
         "; an interval that lies above 50% means you really can tell neurons from the other directions at these layers. The chart splits your rounds by what the neuron was shown against: below 50% against learned directions would mean they looked more like single neurons than the neurons did"
     } else {
         "; an interval that lies above 50% means you really can tell neurons from random directions at these layers"

@@ -55,23 +55,30 @@ pub fn describe(recipe: &Recipe) -> String {
         Toward::Read(unit) => format!("what unit {unit} of {} reads", owner()),
         Toward::Write(unit) => format!("where unit {unit} of {} writes", owner()),
         Toward::Learned(k) => format!("learned direction {k} (ICA on the shipped photos)"),
+        Toward::LearnedHalf(k) => {
+            format!("learned direction {k} (ICA on half of the shipped photos)")
+        }
     }
 }
 
-/// The kind a select shows: "random", "read", "write" or "learned".
+/// The kind a select shows: "random", "read", "write", "learned" or "learned-half".
 fn kind(toward: Toward) -> &'static str {
     match toward {
         Toward::Random => "random",
         Toward::Read(_) => "read",
         Toward::Write(_) => "write",
         Toward::Learned(_) => "learned",
+        Toward::LearnedHalf(_) => "learned-half",
     }
 }
 
 fn unit(toward: Toward) -> u32 {
     match toward {
         Toward::Random => 0,
-        Toward::Read(unit) | Toward::Write(unit) | Toward::Learned(unit) => unit,
+        Toward::Read(unit)
+        | Toward::Write(unit)
+        | Toward::Learned(unit)
+        | Toward::LearnedHalf(unit) => unit,
     }
 }
 
@@ -81,7 +88,9 @@ fn units(recipe: &Recipe) -> Option<(u32, String)> {
     let tap = recipe.tap().ok()?;
     match recipe.toward {
         Toward::Random => None,
-        Toward::Learned(_) => Some((LEARNED_DIRECTIONS, format!("learned at {}", tap.name()))),
+        Toward::Learned(_) | Toward::LearnedHalf(_) => {
+            Some((LEARNED_DIRECTIONS, format!("learned at {}", tap.name())))
+        }
         own => own
             .owner(tap)
             .map(|o| (o.channels() as u32, format!("of {}", o.name()))),
@@ -97,6 +106,7 @@ fn with_kind(recipe: &Recipe, kind: &str, unit: u32) -> Toward {
         "read" => (Toward::Read as fn(u32) -> Toward, tap.reader()),
         "write" => (Toward::Write as fn(u32) -> Toward, tap.writer()),
         "learned" => return Toward::Learned(unit.min(LEARNED_DIRECTIONS - 1)),
+        "learned-half" => return Toward::LearnedHalf(unit.min(LEARNED_DIRECTIONS - 1)),
         _ => return Toward::Random,
     };
     owner.map_or(Toward::Random, |owner| {
@@ -148,6 +158,9 @@ pub fn TowardControl() -> impl IntoView {
                     }}
                 </option>
                 <option value="learned">"a direction learned from the photos (ICA)"</option>
+                <option value="learned-half">
+                    "a direction learned from half of the photos (ICA, as predict tests ask)"
+                </option>
             </select>
             <label for="toward-unit" hidden=move || units().is_none()>
                 "Unit"
@@ -193,6 +206,10 @@ mod tests {
         assert_eq!(
             with_kind(&at("block8.dw"), "learned", 99),
             Toward::Learned(31)
+        );
+        assert_eq!(
+            with_kind(&at("block8.dw"), "learned-half", 3),
+            Toward::LearnedHalf(3)
         );
         assert_eq!(units(&at("block8")), None);
     }

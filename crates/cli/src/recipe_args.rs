@@ -29,8 +29,9 @@ pub struct RecipeArgs {
     /// What --mix turns the neuron toward: `random` (the seed's), or at a linear block output
     /// `read:U` (how unit U of the next 1×1 convolution reads the layer) or `write:U` (where the
     /// block's depthwise unit U writes it), or at any layer `learned:K` (ICA direction K, by
-    /// kurtosis, of the layer's activations on the data folder's photos).
-    #[arg(long, value_name = "random|read:U|write:U|learned:K")]
+    /// kurtosis, of the layer's activations on the data folder's photos) or `learned-half:K` (the
+    /// same, learned from every other photo from the second: what predict tests ask about).
+    #[arg(long, value_name = "random|read:U|write:U|learned:K|learned-half:K")]
     pub toward: Option<Toward>,
     /// Where the picture starts: `noise` (Lucid's), `photo:NAME` (a photo of the data folder's
     /// photos/, named in the link: feature accentuation) or `own` (the photo --own-photo names,

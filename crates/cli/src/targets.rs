@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use basis_featvis::{direction, learned};
 use basis_models::EfficientNetLite;
-use basis_recipe::{Recipe, Toward};
+use basis_recipe::{LearnedFrom, Recipe};
 use burn::tensor::Device;
 
 use crate::files::DataDir;
@@ -24,13 +24,13 @@ pub fn target(
     Targets::new(model, device, data).of(recipe)
 }
 
-/// Resolves what recipes turn toward, learning each layer's directions once however many
-/// recipes name them (ICA takes about a second a layer).
+/// Resolves what recipes turn toward, learning each layer's directions (from all the photos or
+/// from half of them) once however many recipes name them (ICA takes about a second a layer).
 pub struct Targets<'a> {
     model: &'a EfficientNetLite,
     device: &'a Device,
     data: Option<&'a Path>,
-    learned: HashMap<String, learned::Learned>,
+    learned: HashMap<(String, LearnedFrom), learned::Learned>,
 }
 
 impl<'a> Targets<'a> {
@@ -45,14 +45,15 @@ impl<'a> Targets<'a> {
 
     /// What `recipe` turns toward.
     pub fn of(&mut self, recipe: &Recipe) -> Result<Vec<f64>> {
-        if !matches!(recipe.toward, Toward::Learned(_)) {
+        let Some((from, _)) = recipe.toward.learned() else {
             return Ok(pollster::block_on(direction::target(recipe, self.model))?);
+        };
+        let key = (recipe.layer.clone(), from);
+        if !self.learned.contains_key(&key) {
+            let found = learn(recipe, from, self.model, self.device, self.data)?;
+            self.learned.insert(key.clone(), found);
         }
-        if !self.learned.contains_key(&recipe.layer) {
-            let found = learn(recipe, self.model, self.device, self.data)?;
-            self.learned.insert(recipe.layer.clone(), found);
-        }
-        Ok(self.learned[&recipe.layer].target(recipe)?)
+        Ok(self.learned[&key].target(recipe)?)
     }
 
     /// What each of `recipes` turns toward, in order.
@@ -61,9 +62,10 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// The directions learned at `recipe`'s layer from the shipped photos.
+/// The directions learned at `recipe`'s layer from `from`'s shipped photos.
 fn learn(
     recipe: &Recipe,
+    from: LearnedFrom,
     model: &EfficientNetLite,
     device: &Device,
     data: Option<&Path>,
@@ -73,11 +75,13 @@ fn learn(
         .into_iter()
         .map(|(_, image)| image)
         .collect();
-    pollster::block_on(learned::learn(model, device, recipe.tap()?, &photos)).with_context(|| {
-        format!(
-            "learning directions at {} from {}",
-            recipe.layer,
-            dir.display()
-        )
-    })
+    pollster::block_on(learned::learn(model, device, recipe.tap()?, from, &photos)).with_context(
+        || {
+            format!(
+                "learning directions at {} from {}",
+                recipe.layer,
+                dir.display()
+            )
+        },
+    )
 }

@@ -606,7 +606,9 @@ fn the_slider_turns_toward_what_the_network_reads_and_writes() {
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(!unknown.status.success());
     assert!(
-        stderr.contains("toward: `sideways` is not random, read:UNIT, write:UNIT or learned:K"),
+        stderr.contains(
+            "toward: `sideways` is not random, read:UNIT, write:UNIT, learned:K or learned-half:K"
+        ),
         "{stderr}"
     );
 }

@@ -34,7 +34,7 @@ pub async fn target(recipe: &Recipe, model: &EfficientNetLite) -> Result<Vec<f64
     let channels = tap.channels();
     let vector: Tensor<1> = match recipe.toward {
         Toward::Random => return Ok(random_unit(channels, recipe.seed)),
-        Toward::Learned(_) => {
+        Toward::Learned(_) | Toward::LearnedHalf(_) => {
             return Err(SessionError::NeedsPhotos(recipe.toward.to_string()));
         }
         Toward::Read(unit) => {

@@ -1,9 +1,10 @@
 //! The photo crops of a predict-the-response round (Borowski et al. 2021): the pool's crops
 //! ranked by a direction's spatial-mean response — Borowski's measure — one query drawn among the
 //! strongest, one among the weakest; with control rounds, the queries come from one half of the
-//! photos and photo references from the other.
+//! photos and photo references from the other; with held-out learned directions, every arm's
+//! queries come from the half those directions were not learned from.
 
-use basis_recipe::{Condition, ControlRounds, REFERENCES, Trial};
+use basis_recipe::{Arms, Condition, ControlRounds, Design, LearnedFrom, REFERENCES, Trial};
 
 use crate::direction;
 use crate::pool::{Activations, CROPS_PER_PHOTO};
@@ -90,7 +91,8 @@ fn ranked(responses: &[f32], eligible: &[usize]) -> Vec<usize> {
 
 /// Which half of the shipped photos a crop's photo is in, with control rounds: queries come from
 /// one, photo references from the other, so a reference is never a query's photo. Every other
-/// photo (in the pool's order) goes to each half, so both halves hold varied photos.
+/// photo (in the pool's order) goes to each half, so both halves hold varied photos. Held-out
+/// learned directions are learned from the reference half ([`LearnedFrom::ReferenceHalf`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Half {
     Query,
@@ -141,14 +143,16 @@ pub struct RoundCrops {
 }
 
 /// `trial`'s crops among the first `shipped` crops of `acts` (its layer's activations), its
-/// direction turning toward `target` (as [`direction::target`] or a learned direction gives). With
-/// control rounds the queries come from the query half and photo references from the other, or
-/// the other way round where the query half cannot make the round. `None` if the pool cannot
-/// make the round: too few crops, or all respond alike.
+/// direction turning toward `target` (as [`direction::target`] or a learned direction gives), in
+/// a round of `test`. With control rounds or held-out learned directions the queries come from
+/// the query half (and photo references from the other), or the other way round where the query
+/// half cannot make the round — except for a direction learned from the reference half, which
+/// is never asked about its own photos. `None` if the pool cannot make the round: too few crops,
+/// or all respond alike.
 pub fn round_crops(
     trial: &Trial,
     target: &[f64],
-    control_rounds: ControlRounds,
+    test: &Design,
     acts: &Activations,
     shipped: usize,
 ) -> Option<RoundCrops> {
@@ -158,13 +162,20 @@ pub fn round_crops(
         let crops = eligible(shipped, half);
         queries(&responses, &crops, trial.strong_rank, trial.weak_rank)
     };
-    let (queries, reference_half) = match control_rounds {
-        ControlRounds::None => (pick(None)?, Half::Reference),
-        // A sparse ReLU6 neuron can be silent on every crop of one half: its round swaps them.
-        ControlRounds::Borowski => match pick(Some(Half::Query)) {
+    let split = test.control_rounds == ControlRounds::Borowski || test.arms == Arms::ThreeHeldOut;
+    let held_out = matches!(
+        trial.direction.toward.learned(),
+        Some((LearnedFrom::ReferenceHalf, _))
+    );
+    let (queries, reference_half) = if split {
+        match pick(Some(Half::Query)) {
             Some(queries) => (queries, Half::Reference),
-            None => (pick(Some(Half::Reference))?, Half::Query),
-        },
+            // A sparse ReLU6 neuron can be silent on every crop of one half: its round swaps them.
+            None if !held_out => (pick(Some(Half::Reference))?, Half::Query),
+            None => return None,
+        }
+    } else {
+        (pick(None)?, Half::Reference)
     };
     let references = match trial.condition {
         Condition::Synthetic | Condition::NoReference => None,
@@ -269,6 +280,66 @@ mod tests {
         assert_eq!(query, [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19]);
         assert_eq!(reference, [4, 5, 6, 7, 12, 13, 14, 15]);
         assert_eq!(eligible(6, None), [0, 1, 2, 3, 4, 5]);
+        // Held-out learned directions are learned from the reference half's photos.
+        for photo in 0..5 {
+            assert_eq!(
+                LearnedFrom::ReferenceHalf.includes(photo),
+                reference.contains(&(photo * CROPS_PER_PHOTO)),
+                "photo {photo}"
+            );
+        }
+    }
+
+    /// A three-arm test with held-out learned directions: every arm's queries come from the query
+    /// half; where that half is silent a neuron's round swaps halves, a held-out learned
+    /// direction's is not made (its other half is the photos it was learned from).
+    #[test]
+    fn held_out_learned_directions_are_asked_about_the_other_half_only() {
+        use basis_recipe::{Arm, Predict, Recipe};
+
+        let mut test = Predict::new(Recipe::new("0123456789abcdef"), vec!["stem".into()], 6);
+        test.arms = Arms::ThreeHeldOut;
+        let crops = 8 * CROPS_PER_PHOTO;
+        let photo = |crop: usize| crop / CROPS_PER_PHOTO;
+        let trials = test.trials("AB12");
+        let channels = trials[0].direction.tap().unwrap().channels();
+        let mut rng = crate::SeededRng::new(7, 0);
+        let varied = Activations {
+            channels,
+            grid: 2,
+            crops,
+            values: rng.normals(crops * 4 * channels, 1.0),
+        };
+        // Every channel answers crop i with i on odd photos, 0 on even ones.
+        let silent_query_half = Activations {
+            channels,
+            grid: 1,
+            crops,
+            values: (0..crops)
+                .flat_map(|c| vec![if photo(c) % 2 == 1 { c as f32 } else { 0.0 }; channels])
+                .collect(),
+        };
+        let target = |_: &Trial| {
+            let mut unit = vec![0.0; channels];
+            unit[0] = 1.0;
+            unit
+        };
+        for trial in &trials {
+            let round = round_crops(trial, &target(trial), &test, &varied, crops).unwrap();
+            let q = round.queries;
+            assert!(
+                photo(q.strong) % 2 == 0 && photo(q.weak) % 2 == 0,
+                "{trial:?}"
+            );
+            let silent = round_crops(trial, &target(trial), &test, &silent_query_half, crops);
+            if trial.arm == Arm::Learned {
+                assert_eq!(silent, None, "never asked about its own photos");
+            } else {
+                let q = silent.expect("a neuron's round swaps halves").queries;
+                assert!(photo(q.strong) % 2 == 1 && photo(q.weak) % 2 == 1);
+            }
+        }
+        assert!(trials.iter().any(|t| t.arm == Arm::Learned));
     }
 
     /// 16 crops of one position and channel, crop i responding i; odd photos (crops 4–7,
@@ -313,7 +384,7 @@ mod tests {
         let mut neuron = trial.clone();
         neuron.direction.mix = 0.0;
         let target = direction::random_target(&neuron.direction).unwrap();
-        let round = round_crops(&neuron, &target, test.control_rounds, &acts, crops).unwrap();
+        let round = round_crops(&neuron, &target, &test, &acts, crops).unwrap();
         let photo = |crop: usize| crop / CROPS_PER_PHOTO;
         assert_eq!(photo(round.queries.strong) % 2, 1);
         assert_eq!(photo(round.queries.weak) % 2, 1);
@@ -371,8 +442,7 @@ mod tests {
                     values: rng.normals(crops * 4 * channels, 1.0),
                 };
                 let target = direction::random_target(&trial.direction).unwrap();
-                let round =
-                    round_crops(&trial, &target, test.control_rounds, &acts, crops).unwrap();
+                let round = round_crops(&trial, &target, &test, &acts, crops).unwrap();
                 let q = round.queries;
                 assert!(photo(q.strong) % 2 == 0 && photo(q.weak) % 2 == 0);
                 let query_half = 0;

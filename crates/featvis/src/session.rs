@@ -52,10 +52,10 @@ pub enum SessionError {
     #[error("toward: {0} is not a learned direction")]
     NotLearned(String),
     #[error(
-        "toward: learned:{k} does not exist at {layer}: the photos gave {found} directions there (learned:0..{found})"
+        "toward: {toward} does not exist at {layer}: the photos gave {found} directions there (0..{found})"
     )]
     Unlearned {
-        k: usize,
+        toward: String,
         found: usize,
         layer: String,
     },

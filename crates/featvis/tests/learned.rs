@@ -5,7 +5,7 @@ mod common;
 
 use basis_featvis::learned;
 use basis_models::Network;
-use basis_recipe::{Recipe, Toward};
+use basis_recipe::{LearnedFrom, Recipe, Toward};
 use burn::tensor::Device;
 
 /// The shipped pool's PNGs (this crate's `image` reads no JPEG; the CLI and the page read all 8).
@@ -29,8 +29,9 @@ fn learned_directions_are_the_same_on_every_run_and_sorted_by_kurtosis() {
     let model = common::model(&device);
     let photos = shipped_photos();
     let tap = Network::Lite0.tap("block8").unwrap();
-    let first = pollster::block_on(learned::learn(&model, &device, tap, &photos)).unwrap();
-    let again = pollster::block_on(learned::learn(&model, &device, tap, &photos)).unwrap();
+    let learn = |from| pollster::block_on(learned::learn(&model, &device, tap, from, &photos));
+    let first = learn(LearnedFrom::AllPhotos).unwrap();
+    let again = learn(LearnedFrom::AllPhotos).unwrap();
     assert_eq!(first, again);
     assert!(first.directions.len() >= 4, "{}", first.directions.len());
     for direction in &first.directions {
@@ -55,4 +56,20 @@ fn learned_directions_are_the_same_on_every_run_and_sorted_by_kurtosis() {
                 first.directions.len()
             ))
     );
+
+    // Learned from the reference half alone: as deterministic, other directions, and each kind
+    // answers only the recipes that name it.
+    let half = learn(LearnedFrom::ReferenceHalf).unwrap();
+    assert_eq!(half, learn(LearnedFrom::ReferenceHalf).unwrap());
+    assert_eq!(half.from, LearnedFrom::ReferenceHalf);
+    assert!(half.directions.len() >= 4, "{}", half.directions.len());
+    assert_ne!(half.directions[0], first.directions[0]);
+    recipe.toward = Toward::LearnedHalf(0);
+    assert_eq!(half.target(&recipe).unwrap(), half.directions[0]);
+    assert!(
+        first.target(&recipe).is_err(),
+        "learned:K is not learned-half:K"
+    );
+    recipe.toward = Toward::Learned(0);
+    assert!(half.target(&recipe).is_err());
 }

@@ -40,8 +40,20 @@ pub enum Arms {
     /// Neurons and random directions.
     #[default]
     Two,
-    /// Neurons, random directions and directions learned from the shipped photos (ICA).
+    /// Neurons, random directions and directions learned from all the shipped photos (ICA): spot
+    /// the neuron's learned foils, and predict-the-response links made before held-out ones
+    /// (their queries come from the photos the directions were learned from).
     Three,
+    /// Predict the response: as [`Arms::Three`], its directions learned from the pool's reference
+    /// half ([`crate::LearnedFrom::ReferenceHalf`]) and every arm's queries taken from the other.
+    ThreeHeldOut,
+}
+
+impl Arms {
+    /// Learned directions are one of the arms.
+    pub fn has_learned(self) -> bool {
+        self != Arms::Two
+    }
 }
 
 /// Whose items a class test's rounds are.
@@ -140,7 +152,12 @@ impl Design {
             ControlRounds::None => v3::Controls::None,
             ControlRounds::Borowski => v3::Controls::Borowski,
         };
-        if self.arms == Arms::Three {
+        let three = match self.arms {
+            Arms::Two => None,
+            Arms::Three => Some(v5::Arms::Three),
+            Arms::ThreeHeldOut => Some(v5::Arms::ThreeHeldOut),
+        };
+        if let Some(arms) = three {
             return encode_bytes(&v5::ClassTest {
                 version: v5::VERSION,
                 base,
@@ -148,7 +165,7 @@ impl Design {
                 rounds,
                 items,
                 controls,
-                arms: v5::Arms::Three,
+                arms,
             });
         }
         match (self.control_rounds, self.items) {
@@ -230,6 +247,7 @@ impl Design {
                 let wire: v5::ClassTest = postcard_exact(&bytes)?;
                 let arms = match wire.arms {
                     v5::Arms::Three => Arms::Three,
+                    v5::Arms::ThreeHeldOut => Arms::ThreeHeldOut,
                 };
                 let items = items(wire.items);
                 let control_rounds = controls(wire.controls);

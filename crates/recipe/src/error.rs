@@ -39,7 +39,7 @@ pub enum RecipeError {
         channel: u32,
         channels: usize,
     },
-    #[error("toward: `{0}` is not random, read:UNIT, write:UNIT or learned:K")]
+    #[error("toward: `{0}` is not random, read:UNIT, write:UNIT, learned:K or learned-half:K")]
     UnknownToward(String),
     #[error("toward: {0} is out of range; Basis learns directions 0..32 at each layer")]
     LearnedOutOfRange(String),
@@ -79,6 +79,10 @@ pub enum RecipeError {
         "arms: this link asks for a third arm (directions learned from the photos) and control rounds, which do not go together"
     )]
     NoThirdArm,
+    #[error(
+        "arms: this quiz link asks for learned foils held out from half of the photos, which only predict-the-response tests have (a quiz asks nothing about photos)"
+    )]
+    HeldOutFoils,
     #[error("{field}: {value} appears twice; each may appear once")]
     Repeated { field: &'static str, value: String },
     #[error("{field}: {value} is out of range ({range})")]
@@ -105,7 +109,7 @@ impl RecipeError {
             Self::UnknownStart(_) | Self::BadPhotoName(_) => "start",
             Self::TooCostly { .. } => "size",
             Self::NoControlRounds => "controls",
-            Self::NoThirdArm => "arms",
+            Self::NoThirdArm | Self::HeldOutFoils => "arms",
             Self::NonFinite { field }
             | Self::OutOfRange { field, .. }
             | Self::Repeated { field, .. } => field,

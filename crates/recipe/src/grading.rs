@@ -5,7 +5,7 @@
 use crate::Recipe;
 use crate::arm_effect::{self, ByItem, ByStudent, ItemAnswers, StudentAnswers};
 use crate::code::{Answer, CodeError, ResultCode};
-use crate::design::{Arms, Items};
+use crate::design::Items;
 use crate::predict::{Arm, Condition, Predict};
 use crate::quiz::Quiz;
 
@@ -54,7 +54,7 @@ impl Graded for Quiz {
     }
 
     fn key(&self, student: &str) -> Vec<Key> {
-        let three = self.arms == Arms::Three;
+        let three = self.arms.has_learned();
         self.rounds(student)
             .into_iter()
             .map(|round| Key {
@@ -100,8 +100,8 @@ impl Graded for Predict {
 /// A direction's identity across students: "block8:12" for a neuron, "block8:random:3902" for a
 /// random direction (its seed draws it), "block8:learned:3" for a learned one.
 fn item(direction: &Recipe) -> String {
-    if let crate::Toward::Learned(k) = direction.toward {
-        format!("{}:learned:{k}", direction.layer)
+    if direction.toward.learned().is_some() {
+        format!("{}:{}", direction.layer, direction.toward)
     } else if direction.mix == 0.0 {
         format!("{}:{}", direction.layer, direction.channel)
     } else {

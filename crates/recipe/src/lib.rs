@@ -44,7 +44,7 @@ pub use preset::Preset;
 pub use quiz::{Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use start::{DEFAULT_PENALTY, MAX_PENALTY, Start};
-pub use toward::{LEARNED_DIRECTIONS, Toward};
+pub use toward::{LEARNED_DIRECTIONS, LearnedFrom, Toward};
 pub use validate::{MAX_BATCH, MAX_NETWORK_INPUT};
 pub use wire::FORMAT_VERSION;
 

@@ -161,8 +161,10 @@ impl Predict {
     pub fn validate(&self) -> Result<(), RecipeError> {
         self.0.validate()?;
         let (multiple, range) = match (self.control_rounds, self.arms) {
-            (ControlRounds::Borowski, Arms::Three) => return Err(RecipeError::NoThirdArm),
-            (ControlRounds::None, Arms::Three) => (
+            (ControlRounds::Borowski, Arms::Three | Arms::ThreeHeldOut) => {
+                return Err(RecipeError::NoThirdArm);
+            }
+            (ControlRounds::None, Arms::Three | Arms::ThreeHeldOut) => (
                 3,
                 "a multiple of 3 from 3 to 39 with a third arm, a third of them per arm",
             ),
@@ -195,7 +197,7 @@ impl Predict {
     pub fn arms(&self) -> &'static [Arm] {
         match self.arms {
             Arms::Two => &Arm::BOTH,
-            Arms::Three => &Arm::THREE,
+            Arms::Three | Arms::ThreeHeldOut => &Arm::THREE,
         }
     }
 
@@ -238,7 +240,12 @@ impl Predict {
                         ..base
                     },
                     Arm::Learned => Recipe {
-                        toward: Toward::Learned(learned.draw(&mut choices, &base.layer)),
+                        toward: match self.arms {
+                            Arms::ThreeHeldOut => {
+                                Toward::LearnedHalf(learned.draw(&mut choices, &base.layer))
+                            }
+                            _ => Toward::Learned(learned.draw(&mut choices, &base.layer)),
+                        },
                         seed: choices.seed(),
                         mix: 1.0,
                         ..base

@@ -95,7 +95,7 @@ impl Quiz {
                 .take(self.rounds)
                 .map(|layer| (layer, Arm::Random))
                 .collect(),
-            Arms::Three => (0..self.rounds)
+            Arms::Three | Arms::ThreeHeldOut => (0..self.rounds)
                 .map(|i| (&self.layers[(i / 2) % self.layers.len()], FOILS[i % 2]))
                 .collect(),
         };
@@ -137,12 +137,16 @@ impl Quiz {
             .collect()
     }
 
-    /// A design's checks, and: no control rounds; with a third arm, an even number of rounds
-    /// (half per kind of foil).
+    /// A design's checks, and: no control rounds; learned foils learned from all the photos
+    /// (nothing is asked about photos); with them, an even number of rounds (half per kind of
+    /// foil).
     pub fn validate(&self) -> Result<(), RecipeError> {
         self.0.validate()?;
         if self.control_rounds != ControlRounds::None {
             return Err(RecipeError::NoControlRounds);
+        }
+        if self.arms == Arms::ThreeHeldOut {
+            return Err(RecipeError::HeldOutFoils);
         }
         if self.arms == Arms::Three && !self.rounds.is_multiple_of(2) {
             return Err(RecipeError::OutOfRange {

@@ -25,16 +25,49 @@ pub enum Toward {
     /// shipped photo pool: learned from the 8 photos every copy of Basis has, never from a user's,
     /// so a link draws the same direction everywhere.
     Learned(u32),
+    /// As [`Toward::Learned`], learned from the pool's reference half only (see
+    /// [`LearnedFrom::ReferenceHalf`]): a three-arm predict test asks about these, so that its
+    /// queries never come from the photos its learned directions were fitted to.
+    LearnedHalf(u32),
+}
+
+/// Which of the shipped photos a learned direction is learned from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LearnedFrom {
+    /// All of them.
+    AllPhotos,
+    /// Every other photo from the second (in the pool's order): the half a predict test never
+    /// takes its queries from when it splits the pool (`basis_featvis::queries::Half`).
+    ReferenceHalf,
+}
+
+impl LearnedFrom {
+    /// The `i`-th shipped photo (in the pool's order) is one of them.
+    pub fn includes(self, i: usize) -> bool {
+        match self {
+            LearnedFrom::AllPhotos => true,
+            LearnedFrom::ReferenceHalf => i % 2 == 1,
+        }
+    }
 }
 
 /// ICA components learned per tap; a link names one of them.
 pub const LEARNED_DIRECTIONS: u32 = 32;
 
 impl Toward {
+    /// A learned direction's photos and its index among the directions learned from them.
+    pub fn learned(self) -> Option<(LearnedFrom, u32)> {
+        match self {
+            Toward::Learned(k) => Some((LearnedFrom::AllPhotos, k)),
+            Toward::LearnedHalf(k) => Some((LearnedFrom::ReferenceHalf, k)),
+            Toward::Random | Toward::Read(_) | Toward::Write(_) => None,
+        }
+    }
+
     /// The tap whose unit the direction belongs to, for the network's own directions.
     pub fn owner(self, tap: TapId) -> Option<TapId> {
         match self {
-            Toward::Random | Toward::Learned(_) => None,
+            Toward::Random | Toward::Learned(_) | Toward::LearnedHalf(_) => None,
             Toward::Read(_) => tap.reader(),
             Toward::Write(_) => tap.writer(),
         }
@@ -45,8 +78,10 @@ impl Toward {
     pub(crate) fn validate(self, tap: TapId) -> Result<(), RecipeError> {
         let unit = match self {
             Toward::Random => return Ok(()),
-            Toward::Learned(k) if k < LEARNED_DIRECTIONS => return Ok(()),
-            Toward::Learned(_) => return Err(RecipeError::LearnedOutOfRange(self.to_string())),
+            Toward::Learned(k) | Toward::LearnedHalf(k) if k < LEARNED_DIRECTIONS => return Ok(()),
+            Toward::Learned(_) | Toward::LearnedHalf(_) => {
+                return Err(RecipeError::LearnedOutOfRange(self.to_string()));
+            }
             Toward::Read(unit) | Toward::Write(unit) => unit,
         };
         let owner = self
@@ -66,7 +101,8 @@ impl Toward {
     }
 }
 
-/// `random`, `read:U`, `write:U` or `learned:K`: how the CLI's `--toward` and the page's labels name it.
+/// `random`, `read:U`, `write:U`, `learned:K` or `learned-half:K`: how the CLI's `--toward` and
+/// the page's labels name it.
 impl fmt::Display for Toward {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -74,6 +110,7 @@ impl fmt::Display for Toward {
             Toward::Read(unit) => write!(f, "read:{unit}"),
             Toward::Write(unit) => write!(f, "write:{unit}"),
             Toward::Learned(k) => write!(f, "learned:{k}"),
+            Toward::LearnedHalf(k) => write!(f, "learned-half:{k}"),
         }
     }
 }
@@ -91,6 +128,7 @@ impl FromStr for Toward {
                     "read" => Ok(Toward::Read(unit)),
                     "write" => Ok(Toward::Write(unit)),
                     "learned" => Ok(Toward::Learned(unit)),
+                    "learned-half" => Ok(Toward::LearnedHalf(unit)),
                     _ => Err(unknown()),
                 }
             }
@@ -111,6 +149,7 @@ mod tests {
             Toward::Read(0),
             Toward::Write(479),
             Toward::Learned(31),
+            Toward::LearnedHalf(4),
         ] {
             assert_eq!(toward.to_string().parse(), Ok(toward));
         }

@@ -184,6 +184,8 @@ pub mod v5 {
         Write(u32),
         /// An ICA direction learned from the shipped photos.
         Learned(u32),
+        /// One learned from the pool's reference half of them.
+        LearnedHalf(u32),
     }
 
     /// A sheet with directions learned from the shipped photos (`#sheet=`): version 1's sheet
@@ -215,6 +217,8 @@ pub mod v5 {
     #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
     pub enum Arms {
         Three,
+        /// Learned directions from the pool's reference half, queries from the other.
+        ThreeHeldOut,
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -235,6 +239,7 @@ impl From<v5::Recipe> for Recipe {
             v5::Toward::Read(unit) => Toward::Read(unit),
             v5::Toward::Write(unit) => Toward::Write(unit),
             v5::Toward::Learned(k) => Toward::Learned(k),
+            v5::Toward::LearnedHalf(k) => Toward::LearnedHalf(k),
         };
         let start = match w.start {
             v5::Start::Pool { photo, penalty } => Start::Pool { photo, penalty },
@@ -253,7 +258,7 @@ impl From<v5::Recipe> for Recipe {
 /// `None` for any other, which version 4 or 1 writes.
 pub(crate) fn v5_of(r: &Recipe) -> Option<v5::Recipe> {
     let start = match &r.start {
-        Start::Noise if !matches!(r.toward, Toward::Learned(_)) => return None,
+        Start::Noise if r.toward.learned().is_none() => return None,
         Start::Noise => v5::Start::Noise,
         Start::Pool { photo, penalty } => v5::Start::Pool {
             photo: photo.clone(),
@@ -266,6 +271,7 @@ pub(crate) fn v5_of(r: &Recipe) -> Option<v5::Recipe> {
         Toward::Read(unit) => v5::Toward::Read(unit),
         Toward::Write(unit) => v5::Toward::Write(unit),
         Toward::Learned(k) => v5::Toward::Learned(k),
+        Toward::LearnedHalf(k) => v5::Toward::LearnedHalf(k),
     };
     Some(v5::Recipe {
         recipe: v1::Recipe {
@@ -294,7 +300,7 @@ impl From<v4::Recipe> for Recipe {
 /// that turns toward a random direction, which version 1 writes.
 pub(crate) fn v4_of(r: &Recipe) -> Option<v4::Recipe> {
     let toward = match r.toward {
-        Toward::Random | Toward::Learned(_) => return None,
+        Toward::Random | Toward::Learned(_) | Toward::LearnedHalf(_) => return None,
         Toward::Read(unit) => v4::Toward::Read(unit),
         Toward::Write(unit) => v4::Toward::Write(unit),
     };

@@ -1011,6 +1011,28 @@ fn a_three_arm_predict_test_tallies_each_pair_of_arms() {
         assert!(!learned.contains(&(trial.layer.clone(), k)), "drawn twice");
         learned.push((trial.layer.clone(), k));
     }
+    // Held out: the same rounds, each learned one learned from half of the photos instead.
+    let mut held_out = test.clone();
+    held_out.arms = Arms::ThreeHeldOut;
+    held_out.validate().unwrap();
+    assert_eq!(Predict::decode(&held_out.encode()), Ok(held_out.clone()));
+    // The arms are the link's last byte: 0 for links made before held-out ones, which keep it.
+    let last = |test: &Predict| {
+        *URL_SAFE_NO_PAD
+            .decode(test.encode())
+            .unwrap()
+            .last()
+            .unwrap()
+    };
+    assert_eq!((last(&test), last(&held_out)), (0, 1));
+    assert_ne!(held_out.id(), test.id());
+    for (trial, plain) in held_out.trials(&student(4)).iter().zip(&trials) {
+        let mut expected = plain.clone();
+        if let Toward::Learned(k) = plain.direction.toward {
+            expected.direction.toward = Toward::LearnedHalf(k);
+        }
+        assert_eq!(*trial, expected);
+    }
     // Two-arm links draw exactly what they drew before.
     assert_eq!(predict().trials(&student(4)).len(), 10);
     assert!(
@@ -1136,6 +1158,10 @@ fn a_three_arm_quiz_shows_neurons_against_random_and_learned_foils() {
             .iter()
             .all(|r| r.foil_arm == Arm::Random && r.foil.toward == r.neuron.toward)
     );
+    let mut held_out = quiz.clone();
+    held_out.arms = Arms::ThreeHeldOut;
+    assert_eq!(held_out.validate(), Err(RecipeError::HeldOutFoils));
+    assert!(Quiz::decode(&held_out.encode()).is_err());
     let mut odd = quiz.clone();
     odd.rounds = 9;
     assert_eq!(odd.validate().unwrap_err().field(), Some("rounds"));

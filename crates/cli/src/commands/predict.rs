@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use basis_featvis::pool::{self, Activations};
 use basis_featvis::queries::{self, RoundCrops};
 use basis_featvis::{Frame, Session};
-use basis_recipe::{Arm, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
+use basis_recipe::{Arm, Arms, ClassTest, Condition, ControlRounds, Link, Predict, Trial};
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -46,6 +46,10 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
     let mut test = Predict::from(args.test.design(loaded.weights.clone()));
     if args.controls {
         test.control_rounds = ControlRounds::Borowski;
+    }
+    if test.arms == Arms::Three {
+        // Asked about the photos, learned directions are held out from them.
+        test.arms = Arms::ThreeHeldOut;
     }
     test.validate().context("bad flags")?;
     let class_test = ClassTest::Predict(test.clone());
@@ -97,7 +101,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 .iter()
                 .find(|(layer, _)| *layer == trial.layer)
                 .expect("activations of every layer");
-            queries::round_crops(trial, target, test.control_rounds, layer_acts, crop_images.len())
+            queries::round_crops(trial, target, &test, layer_acts, crop_images.len())
                 .with_context(|| format!("round {} ({}, {}): the photo pool cannot make it (too few crops, or the direction responds to them all alike)", i + 1, trial.layer, describe(trial)))
         })
         .collect::<Result<_>>()?;
@@ -140,6 +144,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                 "arm": trial.arm.key(),
                 "condition": condition_name(trial.condition),
                 "channel": (trial.arm == Arm::Neuron).then_some(trial.direction.channel),
+                "learned": trial.direction.toward.learned().map(|_| trial.direction.toward.to_string()),
                 "direction": format!("#{}", Link::fragment(&trial.direction, &[], false)),
                 "strong": if trial.strong_left { "left" } else { "right" },
                 "strong_crop": crop(q.strong, q.strong_value),

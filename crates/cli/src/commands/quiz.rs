@@ -38,7 +38,8 @@ pub struct Args {
     pub student: Option<String>,
     /// A third arm, directions learned from the shipped photos (ICA): spot the neuron shows half
     /// of its neurons against one instead of a random direction (rounds: an even number);
-    /// predict the response asks about one in a third of its rounds (rounds: a multiple of 3).
+    /// predict the response asks about one in a third of its rounds, learned from half of the
+    /// photos, every round's queries coming from the other half (rounds: a multiple of 3).
     #[arg(long)]
     pub learned: bool,
 }
