@@ -354,6 +354,17 @@ test('spot the neuron with a third arm: neurons against random and learned foils
   const parts = await tally.page.$$eval('#tally-parts tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
   assert.deepEqual(parts, ['Against random directions', 'Against learned directions', 'block3']);
   assert.deepEqual(tallied.by_foil.map((f) => [f.foil, f.total]), [['random', 2], ['learned', 2]]);
+  // On request the tally page makes every picture again and measures it, as `basis tally
+  // --fidelity` does (native and wasm floats differ in their last bits: 10% allowed).
+  await tally.page.click('#tally-fidelity-start');
+  await tally.page.waitForSelector('#tally-fidelity:not([hidden])', { timeout: 600_000 });
+  assert.match(await tally.page.textContent('#tally-fidelity-progress'), /pictures made again and measured/);
+  const remade = await armTable(tally.page, '#tally-fidelity');
+  const all = taken.flatMap(pictures);
+  const each = all.filter((p, i) => all.findIndex((q) => q.link === p.link) === i);
+  assert.deepEqual(remade.map((r) => [r.arm, r.pictures]), ['neuron', 'random', 'learned'].map((arm) => [arm, each.filter((p) => p.arm === arm).length]));
+  assert.deepEqual(remade.map((r) => r.pictures), ['neuron', 'random', 'learned'].map((arm) => tallied.fidelity_by_arm[arm].pictures));
+  assertArmMedians(remade, cliFidelity(BASIS, each), 0.1);
   await tally.close();
 });
 

@@ -166,6 +166,18 @@ test('predict the response with a third arm: learned directions\' rounds as the 
   }
   const parts = await tally.page.$$eval('#tally-parts tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
   assert.deepEqual(parts, ['Neurons', 'Random directions', 'Learned directions', 'block3']);
+  // The tally page makes every reference again on request: each arm's medians as `basis tally
+  // --fidelity` measures them (native and wasm floats differ in their last bits: 10% allowed).
+  await tally.page.click('#tally-fidelity-start');
+  await tally.page.waitForSelector('#tally-fidelity:not([hidden])', { timeout: 600_000 });
+  const remade = await armTable(tally.page, '#tally-fidelity');
+  const measured = JSON.parse(execFileSync(BASIS, ['tally', predict.tally, '--fidelity'], { input: [first.code, second.code].join('\n') }).toString()).fidelity_by_arm;
+  assert.deepEqual(remade.map((r) => [r.arm, r.pictures]), [['neuron', 4], ['random', 4], ['learned', 4]]);
+  for (const row of remade) {
+    for (const [key, cli] of [['ratio', measured[row.arm].median_ratio], ['specificity', measured[row.arm].median_specificity]]) {
+      assert.ok(Math.abs(row[key] - cli) <= 0.1 * Math.abs(cli), `${row.arm} ${key}: page ${row[key]}, CLI ${cli}`);
+    }
+  }
   await tally.close();
 });
 

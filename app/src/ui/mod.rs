@@ -51,6 +51,7 @@ mod start;
 mod state;
 mod supervisor;
 mod tally;
+mod tally_fidelity;
 mod tiles;
 mod toward;
 mod weights_id;

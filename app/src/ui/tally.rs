@@ -1,7 +1,8 @@
 //! A teacher's tally: paste the class's result codes; each is checked (form, checksum, test,
 //! length, duplicates), graded against its own student's rounds and counted once. The tests use
 //! the right unit (`ui::class_result`); pooled accuracy with its Wilson interval, per layer and
-//! per arm, is shown as a description. Nothing leaves the browser.
+//! per arm, is shown as a description; on request, the pictures' fidelity per arm
+//! (`ui::tally_fidelity`). Nothing leaves the browser.
 
 use basis_recipe::{ClassResult, ClassTest, Counted, Graded, PartScore, RecipeError, Tally};
 use leptos::prelude::*;
@@ -9,6 +10,7 @@ use leptos::prelude::*;
 use super::chart::{AccuracyChart, ConditionChart, Row, describe};
 use super::class_result::ClassTests;
 use super::page_header::PageHeader;
+use super::tally_fidelity::TallyFidelity;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Checked {
@@ -142,6 +144,15 @@ pub fn TallyPage(test: Result<ClassTest, RecipeError>) -> impl IntoView {
                         </thead>
                         <tbody>{by_confidence}</tbody>
                     </table>
+                    {(tally.students() > 0)
+                        .then(|| {
+                            view! {
+                                <TallyFidelity
+                                    test=test_value.get_value()
+                                    nonces=tally.nonces().map(str::to_owned).collect()
+                                />
+                            }
+                        })}
                 </section>
             }
         })
