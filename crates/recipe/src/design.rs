@@ -204,61 +204,29 @@ impl Design {
             v3::Controls::None => ControlRounds::None,
             v3::Controls::Borowski => ControlRounds::Borowski,
         };
-        let two = Arms::Two;
+        let (none, two) = (ControlRounds::None, Arms::Two);
         let (base, layers, rounds, items, control_rounds, arms) = match bytes.first() {
             Some(&v1::VERSION) => {
-                let wire: v1::Quiz = postcard_exact(&bytes)?;
-                let none = ControlRounds::None;
-                (
-                    wire.base,
-                    wire.layers,
-                    wire.rounds,
-                    Items::Shared,
-                    none,
-                    two,
-                )
+                let w: v1::Quiz = postcard_exact(&bytes)?;
+                (w.base, w.layers, w.rounds, Items::Shared, none, two)
             }
             Some(&v2::VERSION) => {
-                let wire: v2::ClassTest = postcard_exact(&bytes)?;
-                let none = ControlRounds::None;
-                (
-                    wire.base,
-                    wire.layers,
-                    wire.rounds,
-                    items(wire.items),
-                    none,
-                    two,
-                )
+                let w: v2::ClassTest = postcard_exact(&bytes)?;
+                (w.base, w.layers, w.rounds, items(w.items), none, two)
             }
             Some(&v3::VERSION) => {
-                let wire: v3::ClassTest = postcard_exact(&bytes)?;
-                let items = items(wire.items);
-                let control_rounds = controls(wire.controls);
-                (
-                    wire.base,
-                    wire.layers,
-                    wire.rounds,
-                    items,
-                    control_rounds,
-                    two,
-                )
+                let w: v3::ClassTest = postcard_exact(&bytes)?;
+                let controls = controls(w.controls);
+                (w.base, w.layers, w.rounds, items(w.items), controls, two)
             }
             Some(&v5::VERSION) => {
-                let wire: v5::ClassTest = postcard_exact(&bytes)?;
-                let arms = match wire.arms {
+                let w: v5::ClassTest = postcard_exact(&bytes)?;
+                let arms = match w.arms {
                     v5::Arms::Three => Arms::Three,
                     v5::Arms::ThreeHeldOut => Arms::ThreeHeldOut,
                 };
-                let items = items(wire.items);
-                let control_rounds = controls(wire.controls);
-                (
-                    wire.base,
-                    wire.layers,
-                    wire.rounds,
-                    items,
-                    control_rounds,
-                    arms,
-                )
+                let controls = controls(w.controls);
+                (w.base, w.layers, w.rounds, items(w.items), controls, arms)
             }
             Some(&version) => return Err(RecipeError::UnknownVersion(version)),
             None => return Err(RecipeError::Truncated),
