@@ -13,6 +13,7 @@ mod measured;
 mod pool;
 mod rate;
 pub mod runs;
+mod shipped;
 mod start_photos;
 
 use std::collections::HashMap;
@@ -106,6 +107,7 @@ impl Engine {
             notice: placed.notice,
             weights: weights.id.clone(),
         });
+        let shipped = shipped::ShippedPhotos::default();
         Ok(Engine {
             scope: scope.clone(),
             outbox: outbox.clone(),
@@ -118,11 +120,11 @@ impl Engine {
             rate: StepRate::default(),
             first_step: None,
             job: None,
-            pool: pool::Pool::default(),
+            pool: pool::Pool::new(shipped.clone()),
             large_pool: large_pool::LargePool::default(),
             large_turn: false,
             targets: HashMap::new(),
-            start_photos: start_photos::StartPhotos::default(),
+            start_photos: start_photos::StartPhotos::new(shipped),
             learned: HashMap::new(),
         })
     }
@@ -491,12 +493,17 @@ impl Engine {
         let key = (recipe.layer.clone(), from);
         if !self.learned.contains_key(&key) {
             let tap = recipe.tap().map_err(|e| e.to_string())?;
-            let photos = self.start_photos.shipped(&self.scope).await?;
+            let shipped = self.start_photos.shipped(&self.scope).await?;
             let mut watch = log::Stopwatch::start();
-            let learned =
-                basis_featvis::learned::learn(&self.model, &self.device, tap, from, &photos)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let learned = basis_featvis::learned::learn(
+                &self.model,
+                &self.device,
+                tap,
+                from,
+                &shipped.photos,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             watch.lap(&format!(
                 "learned {} directions at {} ({from:?})",
                 learned.directions.len(),

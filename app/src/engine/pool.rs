@@ -8,20 +8,12 @@ use basis_models::{EfficientNetLite, Network, TapId};
 use burn::tensor::Device;
 use image::RgbImage;
 use js_sys::{Float32Array, Uint8Array};
-use serde::Deserialize;
 use web_sys::DedicatedWorkerGlobalScope;
 
-use super::download;
 use super::kept;
 use super::mailbox::Outbox;
+use super::shipped::{Shipped, ShippedPhotos};
 use crate::protocol::{Event, Interval, LearnedArm, Meter, Photos};
-
-const LIST_URL: &str = "model/photos.json";
-
-#[derive(Deserialize)]
-struct List {
-    photos: Vec<String>,
-}
 
 /// What the activations cache may hold. The widest map, `block1.expand`'s (96 channels at
 /// 112 × 112 per crop), takes 154 MB for the shipped pool; the newest entry is always kept.
@@ -33,6 +25,7 @@ const MAX_PIXELS: u64 = 50_000_000;
 
 #[derive(Default)]
 pub struct Pool {
+    shipped: ShippedPhotos,
     crops: Option<Vec<RgbImage>>,
     /// The photo each crop came from: its name, and its index among the pool's photos (two of a
     /// user's photos may share a name).
@@ -50,6 +43,16 @@ pub struct Pool {
     cache: Vec<(String, std::rc::Rc<pool::Activations>)>,
     /// What the page asked for and the engine has not done yet, done between steps.
     pending: Pending,
+}
+
+impl Pool {
+    /// A pool of `shipped`'s photos (then the user's).
+    pub fn new(shipped: ShippedPhotos) -> Self {
+        Self {
+            shipped,
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Default)]
@@ -361,7 +364,7 @@ impl Pool {
         outbox: &Outbox,
     ) -> Result<(), String> {
         if self.crops.is_none() {
-            let (crops, names, photo_of_crop) = load(scope).await?;
+            let (crops, names, photo_of_crop) = load(&*self.shipped.get(scope).await?);
             self.crops = Some(crops);
             self.names = names;
             self.photo_of_crop = photo_of_crop;
@@ -487,25 +490,16 @@ pub fn meter_of(profile: privileged::Profile) -> Meter {
 /// The shipped pool's crops, with each crop's photo name and photo index.
 type Loaded = (Vec<RgbImage>, Vec<String>, Vec<usize>);
 
-async fn load(scope: &DedicatedWorkerGlobalScope) -> Result<Loaded, String> {
-    let list: List = serde_json::from_str(&download::text(scope, LIST_URL).await?)
-        .map_err(|error| format!("{LIST_URL} is not a photo list: {error}"))?;
-    let mut photos = Vec::with_capacity(list.photos.len());
-    for name in &list.photos {
-        let bytes = download::bytes(scope, &format!("photos/{name}")).await?;
-        let image = image::load_from_memory(&bytes)
-            .map_err(|error| format!("photos/{name} is not a usable photo: {error}"))?;
-        photos.push(image.to_rgb8());
-    }
-    let crops = pool::crops(&photos, CROPS_PER_PHOTO, pool::SEED);
+fn load(shipped: &Shipped) -> Loaded {
+    let crops = pool::crops(&shipped.photos, CROPS_PER_PHOTO, pool::SEED);
     let names = crops
         .iter()
-        .map(|(c, _)| list.photos[c.photo].clone())
+        .map(|(c, _)| shipped.names[c.photo].clone())
         .collect();
     let photo_of_crop = crops.iter().map(|(c, _)| c.photo).collect();
-    Ok((
+    (
         crops.into_iter().map(|(_, image)| image).collect(),
         names,
         photo_of_crop,
-    ))
+    )
 }

@@ -1,33 +1,27 @@
-//! The shipped photos by name, fetched once each: what pictures start from (feature
-//! accentuation: a pool photo a link names, or the user's own photo, which stays in this worker —
-//! no link carries it) and what learned directions are learned from.
+//! What pictures start from (feature accentuation: a shipped photo a link names, or the user's
+//! own photo, which stays in this worker — no link carries it) and what learned directions are
+//! learned from (the shipped photos only).
 
-use std::collections::HashMap;
+use std::rc::Rc;
 
 use basis_recipe::Start;
 use image::RgbImage;
-use serde::Deserialize;
 use web_sys::DedicatedWorkerGlobalScope;
 
-use super::{download, pool};
+use super::pool;
+use super::shipped::{Shipped, ShippedPhotos};
 
-const LIST_URL: &str = "model/photos.json";
-
-#[derive(Deserialize)]
-struct List {
-    photos: Vec<String>,
-}
-
-#[derive(Default)]
 pub struct StartPhotos {
-    /// The pool's photo names, read once.
-    names: Option<Vec<String>>,
-    pool: HashMap<String, RgbImage>,
+    shipped: ShippedPhotos,
     /// The user's photo, or why it was refused.
     own: Option<Result<RgbImage, String>>,
 }
 
 impl StartPhotos {
+    pub fn new(shipped: ShippedPhotos) -> Self {
+        Self { shipped, own: None }
+    }
+
     /// Keeps the user's photo for pictures that start from `own`, or why it cannot be one.
     pub fn set_own(&mut self, name: &str, bytes: &[u8]) -> Result<(), String> {
         let checked = pool::check_photo(name, bytes);
@@ -53,45 +47,21 @@ impl StartPhotos {
                 ),
             },
             Start::Pool { photo, .. } => {
-                if let Some(known) = self.pool.get(photo) {
-                    return Ok(Some(known.clone()));
-                }
-                let names = self.names(scope).await?;
-                if !names.contains(photo) {
-                    return Err(format!(
+                let shipped = self.shipped.get(scope).await?;
+                let image = shipped.named(photo).ok_or_else(|| {
+                    format!(
                         "start: {photo} is not a photo of the pool (it has {})",
-                        names.join(", ")
-                    ));
-                }
-                let bytes = download::bytes(scope, &format!("photos/{photo}")).await?;
-                let image = pool::check_photo(photo, &bytes)?;
-                self.pool.insert(photo.clone(), image.clone());
-                Ok(Some(image))
+                        shipped.names.join(", ")
+                    )
+                })?;
+                Ok(Some(image.clone()))
             }
         }
     }
 
-    /// Every photo of the shipped pool, in its list's (file-name) order: what learned directions
-    /// are learned from, never the user's.
-    pub async fn shipped(
-        &mut self,
-        scope: &DedicatedWorkerGlobalScope,
-    ) -> Result<Vec<RgbImage>, String> {
-        let mut photos = Vec::new();
-        for name in self.names(scope).await? {
-            let start = Start::pool(name);
-            photos.extend(self.photo(scope, &start).await?);
-        }
-        Ok(photos)
-    }
-
-    async fn names(&mut self, scope: &DedicatedWorkerGlobalScope) -> Result<Vec<String>, String> {
-        if let Some(names) = &self.names {
-            return Ok(names.clone());
-        }
-        let list: List = serde_json::from_str(&download::text(scope, LIST_URL).await?)
-            .map_err(|error| format!("{LIST_URL} is not a photo list: {error}"))?;
-        self.names = Some(list.photos.clone());
-        Ok(list.photos)
+    /// The shipped photos, in their list's (file-name) order: what learned directions are
+    /// learned from, never the user's.
+    pub async fn shipped(&self, scope: &DedicatedWorkerGlobalScope) -> Result<Rc<Shipped>, String> {
+        self.shipped.get(scope).await
     }
 }
