@@ -184,7 +184,12 @@ fn Remade(test: ClassTest, nonces: Vec<String>) -> impl IntoView {
         let [neurons, random, learned] = &by_arm;
         arm_fidelity::arm_rows(neurons, random, three.then_some(&learned[..]))
     });
-    let ready = move || made.get() && pools.with(|p| p.len() == layer_count);
+    // Every picture measured (activations may come after a job's last image) and every layer's
+    // pool in.
+    let all_measured = move || {
+        measured.with(|m| pictures.with_value(|p| m.iter().zip(p).all(|(m, p)| m.len() == p.len())))
+    };
+    let ready = move || all_measured() && pools.with(|p| p.len() == layer_count);
     let progress = move || {
         if ready() {
             format!("{count} pictures made again and measured.")
