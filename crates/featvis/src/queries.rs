@@ -290,6 +290,33 @@ mod tests {
         }
     }
 
+    /// 8 photos' crops of a 2 × 2 grid with seeded normal responses in every channel.
+    fn varied(channels: usize) -> Activations {
+        let crops = 8 * CROPS_PER_PHOTO;
+        let mut rng = crate::SeededRng::new(7, 0);
+        Activations {
+            channels,
+            grid: 2,
+            crops,
+            values: rng.normals(crops * 4 * channels, 1.0),
+        }
+    }
+
+    /// 8 photos' crops of one position where every channel answers crop i with i on odd photos
+    /// (the reference half) and 0 on even ones: silent on the query half.
+    fn silent_on_the_query_half(channels: usize) -> Activations {
+        let crops = 8 * CROPS_PER_PHOTO;
+        let odd = |c: usize| (c / CROPS_PER_PHOTO) % 2 == 1;
+        Activations {
+            channels,
+            grid: 1,
+            crops,
+            values: (0..crops)
+                .flat_map(|c| vec![if odd(c) { c as f32 } else { 0.0 }; channels])
+                .collect(),
+        }
+    }
+
     /// A three-arm test with held-out learned directions: every arm's queries come from the query
     /// half; where that half is silent a neuron's round swaps halves, a held-out learned
     /// direction's is not made (its other half is the photos it was learned from).
@@ -303,22 +330,7 @@ mod tests {
         let photo = |crop: usize| crop / CROPS_PER_PHOTO;
         let trials = test.trials("AB12");
         let channels = trials[0].direction.tap().unwrap().channels();
-        let mut rng = crate::SeededRng::new(7, 0);
-        let varied = Activations {
-            channels,
-            grid: 2,
-            crops,
-            values: rng.normals(crops * 4 * channels, 1.0),
-        };
-        // Every channel answers crop i with i on odd photos, 0 on even ones.
-        let silent_query_half = Activations {
-            channels,
-            grid: 1,
-            crops,
-            values: (0..crops)
-                .flat_map(|c| vec![if photo(c) % 2 == 1 { c as f32 } else { 0.0 }; channels])
-                .collect(),
-        };
+        let (varied, silent_query_half) = (varied(channels), silent_on_the_query_half(channels));
         let target = |_: &Trial| {
             let mut unit = vec![0.0; channels];
             unit[0] = 1.0;
@@ -368,19 +380,7 @@ mod tests {
             .unwrap();
         let channels = trial.direction.tap().unwrap().channels();
         let crops = 8 * CROPS_PER_PHOTO;
-        // Every channel answers crop i with i on odd photos, 0 on even ones.
-        let values = (0..crops)
-            .flat_map(|c| {
-                let odd = (c / CROPS_PER_PHOTO) % 2 == 1;
-                vec![if odd { c as f32 } else { 0.0 }; channels]
-            })
-            .collect();
-        let acts = Activations {
-            channels,
-            grid: 1,
-            crops,
-            values,
-        };
+        let acts = silent_on_the_query_half(channels);
         let mut neuron = trial.clone();
         neuron.direction.mix = 0.0;
         let target = direction::random_target(&neuron.direction).unwrap();
@@ -433,14 +433,7 @@ mod tests {
         let photo = |crop: usize| crop / CROPS_PER_PHOTO;
         for student in ["AB12", "CD34"] {
             for trial in test.trials(student) {
-                let channels = trial.direction.tap().unwrap().channels();
-                let mut rng = crate::SeededRng::new(7, 0);
-                let acts = Activations {
-                    channels,
-                    grid: 2,
-                    crops,
-                    values: rng.normals(crops * 4 * channels, 1.0),
-                };
+                let acts = varied(trial.direction.tap().unwrap().channels());
                 let target = direction::random_target(&trial.direction).unwrap();
                 let round = round_crops(&trial, &target, &test, &acts, crops).unwrap();
                 let q = round.queries;
