@@ -10,7 +10,7 @@ use std::rc::Rc;
 use basis_featvis::direction;
 use basis_featvis::fidelity::{self, ArmSummary, Fidelity};
 use basis_featvis::pool::Activations;
-use basis_recipe::{Recipe, SheetTile, TileKind};
+use basis_recipe::{Arm, Recipe, SheetTile, TileKind};
 use leptos::prelude::*;
 
 use super::batch::{BatchEngine, PoolUpdate};
@@ -78,32 +78,51 @@ pub struct ArmRow {
     pub summary: ArmSummary,
 }
 
-/// The arms' rows, with a third for the learned directions where there are any.
-pub fn arm_rows(
-    neurons: &[Fidelity],
-    random: &[Fidelity],
-    learned: Option<&[Fidelity]>,
-) -> Vec<ArmRow> {
-    let mut rows = vec![
-        ArmRow {
-            key: "neuron",
-            title: "Neurons",
-            summary: fidelity::summarize(neurons),
-        },
-        ArmRow {
-            key: "random",
-            title: "Random directions",
-            summary: fidelity::summarize(random),
-        },
-    ];
-    if let Some(learned) = learned {
-        rows.push(ArmRow {
-            key: "learned",
-            title: "Learned directions (ICA)",
-            summary: fidelity::summarize(learned),
-        });
+/// Pictures' fidelity gathered per arm, for an [`ArmTable`].
+#[derive(Default)]
+pub struct ByArm {
+    neurons: Vec<Fidelity>,
+    random: Vec<Fidelity>,
+    learned: Vec<Fidelity>,
+}
+
+impl ByArm {
+    /// Measures `pictures` (all made for `recipe`, of `arm`) against `pool`, as
+    /// [`of_direction`]; `None`, and nothing added, where the direction is not known yet.
+    pub fn add(
+        &mut self,
+        arm: Arm,
+        recipe: &Recipe,
+        target: Option<Vec<f64>>,
+        pictures: &Activations,
+        pool: &Activations,
+    ) -> Option<()> {
+        let measured = of_direction(recipe, target, pictures, pool)?;
+        match arm {
+            Arm::Neuron => &mut self.neurons,
+            Arm::Random => &mut self.random,
+            Arm::Learned => &mut self.learned,
+        }
+        .extend(measured);
+        Some(())
     }
-    rows
+
+    /// The arms' rows, with a third for the learned directions where `learned`.
+    pub fn rows(&self, learned: bool) -> Vec<ArmRow> {
+        let row = |key, title, pictures: &[Fidelity]| ArmRow {
+            key,
+            title,
+            summary: fidelity::summarize(pictures),
+        };
+        let mut rows = vec![
+            row("neuron", "Neurons", &self.neurons),
+            row("random", "Random directions", &self.random),
+        ];
+        if learned {
+            rows.push(row("learned", "Learned directions (ICA)", &self.learned));
+        }
+        rows
+    }
 }
 
 /// Tile `i`'s measured picture, if it was made for that tile's recipe (not a last sheet's).
@@ -126,27 +145,20 @@ fn summaries(
     if pool.layer != tiles.first()?.recipe.layer {
         return None;
     }
-    let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
+    let mut by_arm = ByArm::default();
     for (i, tile) in tiles.iter().enumerate() {
         let picture = picture_of(tiles, pictures, i)?;
-        let measured = of_direction(
-            &tile.recipe,
-            target(&tile.recipe),
-            &picture.acts,
-            &pool.acts,
-        )?;
-        match tile.kind {
-            TileKind::Neuron => neurons.extend(measured),
-            TileKind::Random => random.extend(measured),
-            TileKind::Learned => learned.extend(measured),
-        }
+        let arm = match tile.kind {
+            TileKind::Neuron => Arm::Neuron,
+            TileKind::Random => Arm::Random,
+            TileKind::Learned => Arm::Learned,
+        };
+        // Every tile's direction is known before the rows are shown.
+        let target = target(&tile.recipe);
+        by_arm.add(arm, &tile.recipe, target, &picture.acts, &pool.acts)?;
     }
     let has_learned = tiles.iter().any(|t| t.kind == TileKind::Learned);
-    Some(arm_rows(
-        &neurons,
-        &random,
-        has_learned.then_some(&learned[..]),
-    ))
+    Some(by_arm.rows(has_learned))
 }
 
 fn cell(value: Option<f32>, digits: usize) -> String {

@@ -506,6 +506,17 @@ pub fn BatchStatus(engine: StoredValue<Rc<BatchEngine>, LocalStorage>) -> impl I
     }
 }
 
+/// Each of `layers` once, in the order first met: the order a page asks for their pools.
+pub fn layers_in_order<'a>(layers: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut distinct: Vec<String> = Vec::new();
+    for layer in layers {
+        if !distinct.iter().any(|l| l == layer) {
+            distinct.push(layer.to_owned());
+        }
+    }
+    distinct
+}
+
 /// Cuts `recipes` into jobs a batch can hold, in order: the first alone, so one picture is
 /// finished soon, then the rest in about equal parts for `engines` engines side by side. Every
 /// job draws the same transforms (one draw per step for a whole batch), so how the recipes are

@@ -147,9 +147,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 .collect(),
         );
         // The pool's layers in the order the rounds need them: round 1's first.
-        let mut layers: Vec<String> = trials.iter().map(|t| t.layer.clone()).collect();
-        let mut seen = std::collections::HashSet::new();
-        layers.retain(|layer| seen.insert(layer.clone()));
+        let layers = super::batch::layers_in_order(trials.iter().map(|t| t.layer.as_str()));
         e.ask_pool(layers, move |update| match update {
             PoolUpdate::Progress(done, total) => pool_progress.set(Some((done, total))),
             PoolUpdate::Crops(c) => crops.set(Some(Rc::new(c))),
@@ -273,7 +271,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let test = StoredValue::new(test);
     // The references' fidelity per arm, over every reference picture of the drawn rounds.
     let fidelity_rows = Memo::new(move |_| {
-        let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
+        let mut by_arm = arm_fidelity::ByArm::default();
         pools.with(|pools| {
             measured_references.with(|measured| {
                 trials.with_value(|trials| {
@@ -282,22 +280,13 @@ fn PredictRun(test: Predict) -> impl IntoView {
                         else {
                             continue;
                         };
-                        let arm = match trial.arm {
-                            Arm::Neuron => &mut neurons,
-                            Arm::Random => &mut random,
-                            Arm::Learned => &mut learned,
-                        };
                         let target = engine.with_value(|e| e.target(&trial.direction));
-                        arm.extend(
-                            arm_fidelity::of_direction(&trial.direction, target, pictures, pool)
-                                .unwrap_or_default(),
-                        );
+                        by_arm.add(trial.arm, &trial.direction, target, pictures, pool);
                     }
                 })
             })
         });
-        let three = test.with_value(|t| t.arms.has_learned());
-        arm_fidelity::arm_rows(&neurons, &random, three.then_some(&learned[..]))
+        by_arm.rows(test.with_value(|t| t.arms.has_learned()))
     });
     let key_rows = move || {
         let crops = crops.get();

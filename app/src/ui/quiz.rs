@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use basis_featvis::picture_stats::PictureStats;
 use basis_featvis::pool::Activations;
-use basis_recipe::{Arm, ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score, Toward};
+use basis_recipe::{ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score, Toward};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -104,9 +104,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
     view.warn_on_other_weights(quiz.base.weights.clone(), message);
-    let mut pool_layers: Vec<String> = rounds.iter().map(|r| r.layer.clone()).collect();
-    let mut seen = std::collections::HashSet::new();
-    pool_layers.retain(|layer| seen.insert(layer.clone()));
+    let pool_layers = super::batch::layers_in_order(rounds.iter().map(|r| r.layer.as_str()));
     engine.with_value(|e| {
         e.start();
         e.run(jobs);
@@ -133,7 +131,7 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
     let rounds_for_fidelity = StoredValue::new(rounds.clone());
     let three = quiz.arms.has_learned();
     let fidelity_rows = Memo::new(move |_| {
-        let (mut neurons, mut random, mut learned) = (Vec::new(), Vec::new(), Vec::new());
+        let mut by_arm = arm_fidelity::ByArm::default();
         pools.with(|pools| {
             measured.with(|measured| {
                 rounds_for_fidelity.with_value(|rounds| {
@@ -144,23 +142,15 @@ fn QuizRun(quiz: Quiz) -> impl IntoView {
                         let shown = round.shown().into_iter().zip(round.arms());
                         for (picture, (recipe, arm)) in pictures.iter().zip(shown) {
                             let Some(picture) = picture else { continue };
-                            let of_arm = match arm {
-                                Arm::Neuron => &mut neurons,
-                                Arm::Random => &mut random,
-                                Arm::Learned => &mut learned,
-                            };
                             // The engine sends a learned direction; the page knows the others.
                             let target = engine.with_value(|e| e.target(recipe));
-                            of_arm.extend(
-                                arm_fidelity::of_direction(recipe, target, picture, pool)
-                                    .unwrap_or_default(),
-                            );
+                            by_arm.add(arm, recipe, target, picture, pool);
                         }
                     }
                 })
             })
         });
-        arm_fidelity::arm_rows(&neurons, &random, three.then_some(&learned[..]))
+        by_arm.rows(three)
     });
 
     let left = NodeRef::<Canvas>::new();

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use basis_featvis::fidelity::Fidelity;
 use basis_featvis::pool::Activations;
 use basis_recipe::{Arm, ClassTest, Condition, Recipe};
 use leptos::prelude::*;
@@ -34,10 +33,7 @@ fn plan(test: &ClassTest, nonces: &[String], engines: usize) -> Vec<(Job, JobPic
                     }
                 }
             }
-            let mut layers: Vec<&str> = seen.iter().map(|(_, r)| r.layer.as_str()).collect();
-            let mut seen_layers = std::collections::HashSet::new();
-            layers.retain(|layer| seen_layers.insert(*layer));
-            layers
+            batch::layers_in_order(seen.iter().map(|(_, r)| r.layer.as_str()))
                 .into_iter()
                 .flat_map(|layer| {
                     let of_layer: Vec<&(Arm, Recipe)> =
@@ -119,13 +115,7 @@ fn Remade(test: ClassTest, nonces: Vec<String>) -> impl IntoView {
         .iter()
         .flatten()
         .any(|(arm, _)| *arm == Arm::Learned);
-    let mut layers: Vec<String> = pictures
-        .iter()
-        .flatten()
-        .map(|(_, r)| r.layer.clone())
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    layers.retain(|layer| seen.insert(layer.clone()));
+    let layers = batch::layers_in_order(pictures.iter().flatten().map(|(_, r)| r.layer.as_str()));
     let layer_count = layers.len();
 
     let steps_done = RwSignal::new(0u64);
@@ -160,7 +150,7 @@ fn Remade(test: ClassTest, nonces: Vec<String>) -> impl IntoView {
     let engine = StoredValue::new_local(engine);
     let pictures = StoredValue::new(pictures);
     let rows = Memo::new(move |_| {
-        let mut by_arm: [Vec<Fidelity>; 3] = Default::default();
+        let mut by_arm = arm_fidelity::ByArm::default();
         pools.with(|pools| {
             measured.with(|measured| {
                 pictures.with_value(|pictures| {
@@ -171,18 +161,13 @@ fn Remade(test: ClassTest, nonces: Vec<String>) -> impl IntoView {
                             };
                             // The engine sends a learned direction; the page knows the others.
                             let target = engine.with_value(|e| e.target(recipe));
-                            let slot = Arm::THREE.iter().position(|a| a == arm).unwrap_or(0);
-                            by_arm[slot].extend(
-                                arm_fidelity::of_direction(recipe, target, picture, pool)
-                                    .unwrap_or_default(),
-                            );
+                            by_arm.add(*arm, recipe, target, picture, pool);
                         }
                     }
                 })
             })
         });
-        let [neurons, random, learned] = &by_arm;
-        arm_fidelity::arm_rows(neurons, random, three.then_some(&learned[..]))
+        by_arm.rows(three)
     });
     // Every picture measured (activations may come after a job's last image) and every layer's
     // pool in.

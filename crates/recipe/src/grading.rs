@@ -615,14 +615,9 @@ impl ClassResult {
         let p: Vec<Option<f64>> = self
             .pairs
             .iter()
-            .map(|pair| match self.items {
-                Items::Own => pair.by_student.as_ref().map(|r| r.p_value),
-                Items::Shared => pair.by_item.as_ref().map(|r| r.p_value),
-            })
+            .map(|pair| pair.p_value(self.items))
             .collect();
-        let present: Vec<f64> = p.iter().flatten().copied().collect();
-        let mut adjusted = ArmPair::holm(&present).into_iter();
-        p.iter().map(|v| v.and_then(|_| adjusted.next())).collect()
+        ArmPair::holm_where_present(&p)
     }
 }
 
@@ -641,18 +636,13 @@ impl Foils {
     /// `items` calls for — Holm-adjusted over those that exist (three tests of one class).
     pub fn holm(&self, items: Items) -> [Option<f64>; 3] {
         let [(_, random), (_, learned)] = &self.above_chance;
-        let difference = match items {
-            Items::Own => self.difference.by_student.as_ref().map(|r| r.p_value),
-            Items::Shared => self.difference.by_item.as_ref().map(|r| r.p_value),
-        };
         let p = [
             random.as_ref().map(|r| r.p_value),
             learned.as_ref().map(|r| r.p_value),
-            difference,
+            self.difference.p_value(items),
         ];
-        let present: Vec<f64> = p.iter().flatten().copied().collect();
-        let mut adjusted = ArmPair::holm(&present).into_iter();
-        p.map(|v| v.and_then(|_| adjusted.next()))
+        let adjusted = ArmPair::holm_where_present(&p);
+        [adjusted[0], adjusted[1], adjusted[2]]
     }
 }
 
@@ -679,6 +669,22 @@ impl ArmPair {
             adjusted[i] = running;
         }
         adjusted
+    }
+
+    /// [`ArmPair::holm`] over the p-values there are; `None` stays where there is none.
+    fn holm_where_present(p: &[Option<f64>]) -> Vec<Option<f64>> {
+        let present: Vec<f64> = p.iter().flatten().copied().collect();
+        let mut adjusted = ArmPair::holm(&present).into_iter();
+        p.iter().map(|v| v.and_then(|_| adjusted.next())).collect()
+    }
+
+    /// The p-value in the unit `items` calls for: students for each student's own items, items
+    /// for shared ones.
+    fn p_value(&self, items: Items) -> Option<f64> {
+        match items {
+            Items::Own => self.by_student.as_ref().map(|r| r.p_value),
+            Items::Shared => self.by_item.as_ref().map(|r| r.p_value),
+        }
     }
 }
 
