@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use basis_featvis::pool::Activations;
-use basis_recipe::{Arm, ClassTest, Condition, Recipe};
+use basis_recipe::{Arm, ClassTest, Recipe};
 use leptos::prelude::*;
 
 use super::arm_fidelity::{self, ArmTable};
@@ -23,51 +23,36 @@ type JobPictures = Vec<(Arm, Recipe)>;
 /// the quiz's transforms, so how they are cut does not change a picture); a predict round's
 /// references are one job per direction.
 fn plan(test: &ClassTest, nonces: &[String], engines: usize) -> Vec<(Job, JobPictures)> {
+    let seen = test.visualized(nonces.iter().map(String::as_str));
     match test {
-        ClassTest::Spot(quiz) => {
-            let mut seen: Vec<(Arm, Recipe)> = Vec::new();
-            for round in nonces.iter().flat_map(|nonce| quiz.rounds(nonce)) {
-                for (recipe, arm) in round.shown().into_iter().zip(round.arms()) {
-                    if !seen.iter().any(|(_, r)| r == recipe) {
-                        seen.push((arm, recipe.clone()));
-                    }
-                }
-            }
-            batch::layers_in_order(seen.iter().map(|(_, r)| r.layer.as_str()))
-                .into_iter()
-                .flat_map(|layer| {
-                    let of_layer: Vec<&(Arm, Recipe)> =
-                        seen.iter().filter(|(_, r)| r.layer == layer).collect();
-                    let recipes: Vec<Recipe> = of_layer.iter().map(|(_, r)| r.clone()).collect();
-                    let mut pictures = of_layer.into_iter().cloned();
-                    batch::jobs(&recipes, quiz.base.seed, engines)
-                        .into_iter()
-                        .map(|job| {
-                            let made = pictures.by_ref().take(job.images()).collect();
-                            (job, made)
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        }
-        ClassTest::Predict(predict) => {
-            let mut directions: Vec<(Arm, Recipe)> = Vec::new();
-            for trial in nonces.iter().flat_map(|nonce| predict.trials(nonce)) {
-                if trial.condition == Condition::Synthetic
-                    && !directions.iter().any(|(_, d)| *d == trial.direction)
-                {
-                    directions.push((trial.arm, trial.direction));
-                }
-            }
-            directions
-                .into_iter()
-                .map(|(arm, direction)| {
-                    let job = Job::References(direction.clone());
-                    let made = vec![(arm, direction); job.images()];
-                    (job, made)
-                })
-                .collect()
-        }
+        ClassTest::Spot(quiz) => quiz
+            .layers
+            .iter()
+            .flat_map(|layer| {
+                let of_layer: Vec<(Arm, Recipe)> = seen
+                    .iter()
+                    .filter(|(_, r)| r.layer == *layer)
+                    .cloned()
+                    .collect();
+                let recipes: Vec<Recipe> = of_layer.iter().map(|(_, r)| r.clone()).collect();
+                let mut pictures = of_layer.into_iter();
+                batch::jobs(&recipes, quiz.base.seed, engines)
+                    .into_iter()
+                    .map(|job| {
+                        let made = pictures.by_ref().take(job.images()).collect();
+                        (job, made)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        ClassTest::Predict(_) => seen
+            .into_iter()
+            .map(|(arm, direction)| {
+                let job = Job::References(direction.clone());
+                let made = vec![(arm, direction); job.images()];
+                (job, made)
+            })
+            .collect(),
     }
 }
 

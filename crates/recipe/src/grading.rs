@@ -124,6 +124,38 @@ impl ClassTest {
         }
     }
 
+    /// Each distinct direction the students of `nonces` saw visualized, with its arm, in the
+    /// order first met: a quiz's pictures (each round's neuron and foil, a picture each, made in
+    /// batches that draw the quiz's transforms), a predict test's directions (four references
+    /// each, [`crate::reference_seeds`]).
+    pub fn visualized<'a>(&self, nonces: impl IntoIterator<Item = &'a str>) -> Vec<(Arm, Recipe)> {
+        let mut seen: Vec<(Arm, Recipe)> = Vec::new();
+        let mut see = |arm: Arm, recipe: &Recipe| {
+            if !seen.iter().any(|(_, r)| r == recipe) {
+                seen.push((arm, recipe.clone()));
+            }
+        };
+        for nonce in nonces {
+            match self {
+                ClassTest::Spot(quiz) => {
+                    for round in quiz.rounds(nonce) {
+                        for (recipe, arm) in round.shown().into_iter().zip(round.arms()) {
+                            see(arm, recipe);
+                        }
+                    }
+                }
+                ClassTest::Predict(predict) => {
+                    for trial in predict.trials(nonce) {
+                        if trial.condition == Condition::Synthetic {
+                            see(trial.arm, &trial.direction);
+                        }
+                    }
+                }
+            }
+        }
+        seen
+    }
+
     /// Every round a student answers, control rounds included.
     pub fn rounds(&self) -> usize {
         match self {

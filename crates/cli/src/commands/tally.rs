@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use basis_featvis::fidelity::{self, Fidelity};
 use basis_featvis::{Frame, Session};
 use basis_recipe::arm_effect::{ByItem, ByStudent};
-use basis_recipe::{Arm, ClassTest, Condition, Counted, Graded, Link, Page, Recipe, Tally};
+use basis_recipe::{Arm, ClassTest, Counted, Graded, Link, Page, Recipe, Tally, reference_seeds};
 use serde_json::{Value, json};
 
 use super::fidelity::{Comparison, PoolArgs};
@@ -148,10 +148,7 @@ fn fidelity_by_arm(
     };
     let network = base.network()?;
     let loaded = Loaded::from_data(data, network, compute.backend)?;
-    // Each picture to make: the batch it is made in (its recipes and transform seed, or a
-    // direction's references), and the arm it counts for.
     let mut resolver = crate::targets::Targets::new(&loaded.model, &loaded.device, data);
-    let mut made: Vec<(Arm, Recipe)> = Vec::new();
     let mut measured: Vec<(Arm, Fidelity)> = Vec::new();
     let mut comparisons: Vec<(String, Comparison)> = Vec::new();
     let mut measure = |arm: Arm, recipe: &Recipe, target: &[f64], picture: &Frame| -> Result<()> {
@@ -180,18 +177,16 @@ fn fidelity_by_arm(
         measured.push((arm, f));
         Ok(())
     };
-    for nonce in tally.nonces() {
-        match test {
-            ClassTest::Spot(quiz) => {
-                for round in quiz.rounds(nonce) {
-                    let recipes = [round.neuron.clone(), round.foil.clone()];
-                    let fresh = recipes
-                        .clone()
-                        .map(|recipe| !made.iter().any(|(_, r)| *r == recipe));
-                    if !fresh.iter().any(|&f| f) {
-                        continue;
-                    }
-                    // A round's two pictures are made in one batch from the quiz's seed.
+    let seen = test.visualized(tally.nonces());
+    match test {
+        ClassTest::Spot(quiz) => {
+            // A layer's pictures in batches as full as they can be: every batch draws the quiz's
+            // transforms, so how they are cut does not change a picture.
+            for layer in &quiz.layers {
+                let of_layer: Vec<&(Arm, Recipe)> =
+                    seen.iter().filter(|(_, r)| r.layer == *layer).collect();
+                for batch in of_layer.chunks(base.batch_capacity().max(1)) {
+                    let recipes: Vec<Recipe> = batch.iter().map(|(_, r)| r.clone()).collect();
                     let targets = resolver.of_all(&recipes)?;
                     let mut session = Session::for_targets(
                         loaded.model.clone(),
@@ -205,43 +200,28 @@ fn fidelity_by_arm(
                         session.advance();
                     }
                     let frames = pollster::block_on(session.frames())?;
-                    let arms = [Arm::Neuron, round.foil_arm];
-                    for ((((recipe, target), frame), arm), fresh) in recipes
-                        .iter()
-                        .zip(&targets)
-                        .zip(&frames)
-                        .zip(arms)
-                        .zip(fresh)
+                    for (((arm, recipe), target), frame) in batch.iter().zip(&targets).zip(&frames)
                     {
-                        if fresh {
-                            measure(arm, recipe, target, frame)?;
-                            made.push((arm, recipe.clone()));
-                        }
+                        measure(*arm, recipe, target, frame)?;
                     }
                 }
             }
-            ClassTest::Predict(predict) => {
-                for trial in predict.trials(nonce) {
-                    if trial.condition != Condition::Synthetic
-                        || made.iter().any(|(_, r)| *r == trial.direction)
-                    {
-                        continue;
-                    }
-                    let target = resolver.of(&trial.direction)?;
-                    let mut session = Session::references_toward(
-                        loaded.model.clone(),
-                        &loaded.device,
-                        &trial.direction,
-                        &target,
-                        &trial.reference_seeds,
-                    )?;
-                    for _ in 0..predict.base.steps {
-                        session.advance();
-                    }
-                    for frame in pollster::block_on(session.frames())? {
-                        measure(trial.arm, &trial.direction, &target, &frame)?;
-                    }
-                    made.push((trial.arm, trial.direction.clone()));
+        }
+        ClassTest::Predict(predict) => {
+            for (arm, direction) in &seen {
+                let target = resolver.of(direction)?;
+                let mut session = Session::references_toward(
+                    loaded.model.clone(),
+                    &loaded.device,
+                    direction,
+                    &target,
+                    &reference_seeds(direction),
+                )?;
+                for _ in 0..predict.base.steps {
+                    session.advance();
+                }
+                for frame in pollster::block_on(session.frames())? {
+                    measure(*arm, direction, &target, &frame)?;
                 }
             }
         }
