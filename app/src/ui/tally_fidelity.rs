@@ -134,7 +134,17 @@ fn Remade(test: ClassTest, nonces: Vec<String>) -> impl IntoView {
     });
     let engine = StoredValue::new_local(engine);
     let pictures = StoredValue::new(pictures);
+    // Every picture measured (activations may come after a job's last image) and every layer's
+    // pool in.
+    let all_measured = move || {
+        measured.with(|m| pictures.with_value(|p| m.iter().zip(p).all(|(m, p)| m.len() == p.len())))
+    };
+    let ready = move || all_measured() && pools.with(|p| p.len() == layer_count);
+    // Measured once, when everything is in: not again at each job's pictures.
     let rows = Memo::new(move |_| {
+        if !ready() {
+            return Vec::new();
+        }
         let mut by_arm = arm_fidelity::ByArm::default();
         pools.with(|pools| {
             measured.with(|measured| {
@@ -154,12 +164,6 @@ fn Remade(test: ClassTest, nonces: Vec<String>) -> impl IntoView {
         });
         by_arm.rows(three)
     });
-    // Every picture measured (activations may come after a job's last image) and every layer's
-    // pool in.
-    let all_measured = move || {
-        measured.with(|m| pictures.with_value(|p| m.iter().zip(p).all(|(m, p)| m.len() == p.len())))
-    };
-    let ready = move || all_measured() && pools.with(|p| p.len() == layer_count);
     let progress = move || {
         if ready() {
             format!("{count} pictures made again and measured.")
