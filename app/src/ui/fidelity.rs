@@ -94,7 +94,7 @@ pub fn FidelityPanel() -> impl IntoView {
                 <a href=PAPER target="_blank" rel="noopener">
                     "Geirhos et al. 2024"
                 </a>
-                "). Two checks, at the picture's strongest position, against the pool's photos: "
+                "). Two checks, at the picture's strongest position (positions within a few percent of it share in the cosine), against the pool's photos: "
                 "its response against the best photo crop's (far above 1× is usual: a visualization exaggerates), and the cosine between the picture's activation and the direction (near 1: the picture drives the direction itself; low: it won by driving channels that merely lean toward it)."
             </p>
             <p id="fidelity-progress" hidden=move || !waiting()>

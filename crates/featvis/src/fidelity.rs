@@ -8,7 +8,10 @@
 //! - the *specificity*: the cosine between the picture's activation vector there and the
 //!   direction. A random direction's objective can be won by inflating one high-variance channel
 //!   that merely leans toward it; the cosine says how much of the picture's activation is the
-//!   direction at all.
+//!   direction at all. Positions that respond nearly as strongly share in it (a soft maximum,
+//!   [`NEAR_STRONGEST`]): where two positions all but tie, which one is strongest is decided by
+//!   the last bits of the floats, which differ between the browser and a native build, and the
+//!   cosine must not jump with them.
 
 use basis_recipe::{Recipe, RecipeError};
 
@@ -16,11 +19,18 @@ use crate::direction;
 use crate::examples::{self, Example};
 use crate::pool::Activations;
 
+/// The soft maximum's width, relative to the strongest response: a position 2% weaker shares in
+/// the specificity with weight e⁻¹, one 10% weaker with e⁻⁵. Nearly tied positions (under 0.1%
+/// apart in 1 of 32 pictures measured at 64 px and 4 steps) count alike, while a picture whose
+/// strongest position stands out is measured there alone.
+pub const NEAR_STRONGEST: f32 = 0.02;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fidelity {
     /// ⟨a, d⟩ at the picture's strongest position (0 when the picture is silent there).
     pub response: f32,
-    /// cos(a, d) at that position (0 when the activation vector is 0 there).
+    /// cos(a, d) there, with nearly as strong positions sharing in it ([`NEAR_STRONGEST`]; 0
+    /// where the activation vector is 0).
     pub specificity: f32,
     /// The pool crop that responds most, at its strongest position; `None` when every crop is
     /// silent or the pool is empty.
@@ -57,10 +67,12 @@ pub fn measure_each(
         .into_iter()
         .map(|e| {
             let (response, specificity) = e.map_or((0.0, 0.0), |e| {
-                let at = ((e.crop * pictures.grid + e.row) * pictures.grid + e.column)
-                    * pictures.channels;
-                let a = &pictures.values[at..at + pictures.channels];
-                (e.value, cosine(a, direction))
+                let positions = pictures.grid * pictures.grid * pictures.channels;
+                let crop = &pictures.values[e.crop * positions..(e.crop + 1) * positions];
+                (
+                    e.value,
+                    specificity(crop, pictures.channels, direction, e.value),
+                )
             });
             let ratio = best_photo
                 .filter(|best| best.value > 0.0)
@@ -111,6 +123,26 @@ pub fn optimized_direction(recipe: &Recipe, target: &[f64]) -> Result<Vec<f32>, 
     } else {
         d
     })
+}
+
+/// The cosine between each position's activation vector (`crop`: positions × `channels`) and
+/// `d`, averaged with weights exp((r − strongest) / (NEAR_STRONGEST·|strongest|)) over the
+/// positions' responses r = ⟨a, d⟩: continuous in the activations, unlike the cosine at the
+/// single strongest position.
+fn specificity(crop: &[f32], channels: usize, d: &[f32], strongest: f32) -> f32 {
+    if strongest == 0.0 {
+        // Every position's cosine with d is then at most 0, and the strongest one's is 0.
+        return 0.0;
+    }
+    let width = NEAR_STRONGEST * strongest.abs();
+    let (weighted, total) = crop
+        .chunks_exact(channels)
+        .fold((0.0, 0.0), |(weighted, total), a| {
+            let response: f32 = a.iter().zip(d).map(|(x, y)| x * y).sum();
+            let w = ((response - strongest) / width).exp();
+            (weighted + w * cosine(a, d), total + w)
+        });
+    weighted / total
 }
 
 fn cosine(a: &[f32], d: &[f32]) -> f32 {
@@ -203,6 +235,45 @@ mod tests {
         let picture = toy(&[best_picture(&d)], 1);
         let fidelity = measure(&picture, &photos(), &d);
         assert!((fidelity.specificity - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
+    }
+
+    /// One 2 × 2 picture of two channels: positions as given, the rest silent.
+    fn positions(a: [f32; 2], b: [f32; 2]) -> Activations {
+        Activations {
+            channels: 2,
+            grid: 2,
+            crops: 1,
+            values: [a, b, [0.0; 2], [0.0; 2]].concat(),
+        }
+    }
+
+    #[test]
+    fn nearly_tied_positions_share_the_specificity_and_float_noise_does_not_move_it() {
+        let d = [1.0, 0.0];
+        // Responses 1 and 1 ± 1e-6, cosines 1 and 1/√2: whichever is stronger by a hair, both
+        // count alike.
+        let halfway = (1.0 + std::f32::consts::FRAC_1_SQRT_2) / 2.0;
+        for hair in [1e-6, -1e-6] {
+            let picture = positions([1.0, 0.0], [1.0 + hair, 1.0 + hair]);
+            let specificity = measure(&picture, &photos_of_two_channels(), &d).specificity;
+            assert!(
+                (specificity - halfway).abs() < 1e-4,
+                "{hair}: {specificity}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_clearly_weaker_position_does_not_share_the_specificity() {
+        let d = [1.0, 0.0];
+        // 20% weaker: weight e⁻¹⁰.
+        let picture = positions([1.0, 0.0], [0.8, 0.8]);
+        let specificity = measure(&picture, &photos_of_two_channels(), &d).specificity;
+        assert!((specificity - 1.0).abs() < 1e-4, "{specificity}");
+    }
+
+    fn photos_of_two_channels() -> Activations {
+        positions([0.5, 0.0], [0.0, 0.5])
     }
 
     #[test]
