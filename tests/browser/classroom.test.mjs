@@ -297,6 +297,7 @@ test('spot the neuron: each student their own rounds, a tally that grades each a
   assert.deepEqual([cli.students, cli.pooled.correct], [2, first.correct + second.correct]);
   const verdict = await page.textContent('#tally-verdict');
   assert.match(verdict, /^Students as the unit \(2 students\)/);
+  assert.equal(await page.locator('#tally-verdict-items').count(), 0, 'each student\'s own items are no unit');
   assert.match(verdict, new RegExp(`sign-flip test, p = ${cli.above_chance.p_value.toFixed(3)}`));
   assert.equal(await page.locator('#tally-summary svg.accuracy-chart').count(), 1);
   await close();

@@ -115,6 +115,11 @@ test('predict the response, shared rounds: the CLI\'s rounds and crops, scores p
   assert.match(items, new RegExp(`\\+${Math.round(100 * cli.arm_by_item.difference)} points; permutation test of the items' kinds, p = ${cli.arm_by_item.p_value.toFixed(3)}`));
   assert.match(await tally.page.textContent('#tally-arm-students'), new RegExp(`p = ${cli.arm_by_student.p_value.toFixed(3)}`));
   assert.match(await tally.page.textContent('#tally-verdict'), new RegExp(`sign-flip test, p = ${cli.above_chance.p_value.toFixed(3)}`));
+  // Everyone had the same rounds: better than chance with the items as the unit too.
+  const aboveByItem = await tally.page.textContent('#tally-verdict-items');
+  assert.match(aboveByItem, new RegExp(`^Items as the unit \\(${cli.above_chance_by_item.items} items\\)`));
+  assert.match(aboveByItem, new RegExp(`sign-flip test over the items, p = ${cli.above_chance_by_item.p_value.toFixed(3)}`));
+  assert.match(aboveByItem, /With 4 items no result can reach p < 0\.05/);
   assert.match(await tally.page.textContent('#tally-pooled-note'), /not a test/);
   // Both students answered "sure" every time.
   const confidence = await tally.page.$$eval('#tally-confidence tbody tr', (rows) => rows.map((r) => `${r.cells[0].textContent}: ${r.cells[1].textContent}`));

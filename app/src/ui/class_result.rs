@@ -1,11 +1,12 @@
 //! What a class's result codes say, each test with the sampling unit that makes it a test (see
-//! `basis_recipe::arm_effect`): better than chance with students as the unit, and — for
+//! `basis_recipe::arm_effect`): better than chance with students as the unit (and, where
+//! everyone had the same rounds, with items as the unit), and — for
 //! predict-the-response — neurons against random directions by student and by item, saying
 //! which of the two answers the question for this link; for spot the neuron with a third arm,
 //! each kind of foil against chance and the two compared. The numbers are `Tally::result`'s, as
 //! `basis tally` prints them.
 
-use basis_recipe::arm_effect::{ByItem, ByStudent};
+use basis_recipe::arm_effect::{AboveChanceByItem, ByItem, ByStudent};
 use basis_recipe::{ArmPair, ClassResult, Foils, Items, foil_label};
 use leptos::prelude::*;
 
@@ -31,6 +32,32 @@ fn above_chance(result: Option<&ByStudent>, what: &str) -> String {
     format!(
         "Students as the unit ({} students): mean accuracy above chance {}; sign-flip test, p = {:.3}: {reading}.",
         r.students,
+        points(r.mean_difference, r.interval),
+        r.p_value,
+    )
+}
+
+/// The same with items as the unit, for a link whose students all had the same rounds.
+fn above_chance_by_item(result: Option<&AboveChanceByItem>, what: &str) -> String {
+    let Some(r) = result else {
+        return "Items as the unit: fewer than two items answered, no test yet.".into();
+    };
+    let reading = if r.p_value < 0.05 && r.mean_difference > 0.0 {
+        format!("the class {what} better than chance on directions drawn as these were")
+    } else {
+        "not measurably better than chance on directions drawn as these were".into()
+    };
+    let few = if r.items <= 4 {
+        format!(
+            " With {} items no result can reach p < 0.05: a link with more rounds can.",
+            r.items
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "Items as the unit ({} items): mean item accuracy above chance {}; sign-flip test over the items, p = {:.3}: {reading}.{few}",
+        r.items,
         points(r.mean_difference, r.interval),
         r.p_value,
     )
@@ -112,14 +139,26 @@ fn foil_lines(foils: &Foils, items: Items) -> Vec<(&'static str, String)> {
         .zip(holm)
         .map(|((foil, result), holm)| {
             let label = foil_label(*foil);
-            let text = match result {
-                None => format!("{label}: fewer than two students, no test yet."),
-                Some(r) => format!(
+            let text = match (items, &result.by_student, &result.by_item) {
+                (_, None, _) => format!("{label}: fewer than two students, no test yet."),
+                (Items::Own, Some(r), _) => format!(
                     "{label}, students as the unit ({} students): mean accuracy above chance {}; sign-flip test, p = {:.3}{}.",
                     r.students,
                     points(r.mean_difference, r.interval),
                     r.p_value,
                     holm_note(holm),
+                ),
+                (Items::Shared, Some(s), None) => format!(
+                    "{label}: fewer than two items answered, no test by item yet (students as the unit, for these items only: p = {:.3}).",
+                    s.p_value,
+                ),
+                (Items::Shared, Some(s), Some(r)) => format!(
+                    "{label}, items as the unit ({} items): mean item accuracy above chance {}; sign-flip test, p = {:.3}{} (students as the unit, for these items only: p = {:.3}).",
+                    r.items,
+                    points(r.mean_difference, r.interval),
+                    r.p_value,
+                    holm_note(holm),
+                    s.p_value,
                 ),
             };
             (foil.key(), text)
@@ -146,8 +185,19 @@ pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> im
     };
     view! {
         <p id="tally-verdict" class="verdict">
-            {above_chance(result.above_chance.as_ref(), what)}
+            {above_chance(result.above_chance.by_student.as_ref(), what)}
         </p>
+        {(result.items == Items::Shared)
+            .then(|| {
+                view! {
+                    <p id="tally-verdict-items" class="verdict">
+                        {above_chance_by_item(result.above_chance.by_item.as_ref(), what)}
+                    </p>
+                    <p class="hint">
+                        "Everyone had the same rounds, so the line above with the items as the unit answers whether the class does better than chance on directions like these; the students' line says how this class did on these few directions only."
+                    </p>
+                }
+            })}
         {has_arms
             .then(|| {
                 view! {

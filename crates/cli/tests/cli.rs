@@ -1333,7 +1333,11 @@ fn tally_grades_each_student_s_own_rounds_with_the_tally_s_numbers() {
     for code in &codes {
         assert_eq!(tally.add(code), Ok(Counted::Graded));
     }
-    let expected = tally.result().above_chance.unwrap();
+    let expected = tally.result().above_chance.by_student.unwrap();
+    assert!(
+        out["above_chance_by_item"].is_null(),
+        "each student's own items are no unit"
+    );
     assert_eq!(out["students"], 3);
     assert_eq!(out["pooled"]["correct"], 1 + 2 + 3);
     assert_eq!(out["above_chance"]["p_value"], expected.p_value);

@@ -15,7 +15,13 @@
 //!   Valid when everyone answers the same items: it asks whether neurons as such are easier, not
 //!   whether these five are.
 //!
-//! A seeded simulation in the tests holds both at their 5% level where pooled Fisher is not.
+//! The same holds for "better than chance": [`above_chance`] takes students as the unit, which
+//! speaks for other students on the same directions; with shared items, [`above_chance_by_item`]
+//! takes the items (each item's accuracy over its students) and speaks for other directions drawn
+//! as these were.
+//!
+//! A seeded simulation in the tests holds both at their 5% level where pooled Fisher is not, and
+//! holds the items' above-chance test at its level where the students' is not.
 
 use crate::predict::Arm;
 use crate::seeded::Choices;
@@ -96,6 +102,32 @@ pub fn above_chance(students: &[(u32, u32)], seed: u64) -> Option<ByStudent> {
         .map(|&s| rate(s) - 0.5)
         .collect();
     sign_flip(&differences, students.len(), seed)
+}
+
+/// Accuracy above chance (50%) with items as the unit ([`above_chance_by_item`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AboveChanceByItem {
+    /// Items someone answered.
+    pub items: usize,
+    /// Mean over items of (the item's accuracy over its students − 50%).
+    pub mean_difference: f64,
+    /// 95% bootstrap percentile interval of that mean, resampling items.
+    pub interval: (f64, f64),
+    /// Two-sided p-value of "at chance", by flipping the signs of the items' differences.
+    pub p_value: f64,
+}
+
+/// Is a class better than chance on directions drawn as these were? The sign-flip test of
+/// [`above_chance`] with the item as the unit (`items`: each item's right and answered, over
+/// the students who answered it). Valid when everyone answers the same items; with 4 items or
+/// fewer no result reaches p < 0.05 (the smallest exact p is 2/2ⁿ). `None` under two items.
+pub fn above_chance_by_item(items: &[(u32, u32)], seed: u64) -> Option<AboveChanceByItem> {
+    above_chance(items, seed).map(|r| AboveChanceByItem {
+        items: r.students,
+        mean_difference: r.mean_difference,
+        interval: r.interval,
+        p_value: r.p_value,
+    })
 }
 
 fn rate((right, answered): (u32, u32)) -> f64 {
@@ -456,6 +488,20 @@ mod tests {
         assert!((result.p_value - 26.0 / 396.0).abs() > 1e-3);
     }
 
+    #[test]
+    fn above_chance_by_item_flips_the_items_signs() {
+        // Five items every student found easy, 30 answers each: differences 0.4, 0.3, 1/6, 0.1,
+        // 1/30 (sum 1); only all-plus and all-minus reach it, so p = 2/32 — five items cannot
+        // reach 5%, however many students answered them.
+        let items = [(27, 30), (24, 30), (20, 30), (18, 30), (16, 30)];
+        let result = above_chance_by_item(&items, 1).unwrap();
+        assert_eq!(result.items, 5);
+        assert!((result.mean_difference - 0.2).abs() < 1e-12);
+        assert_eq!(result.p_value, 2.0 / 32.0);
+        assert!(result.interval.0 > 0.0 && result.interval.1 <= 0.4);
+        assert!(above_chance_by_item(&[(30, 30)], 1).is_none());
+    }
+
     /// A uniform draw in [0, 1) and a standard normal one (Box–Muller), for the simulations.
     fn uniform(choices: &mut Choices) -> f64 {
         choices.below(1 << 53) as f64 / (1u64 << 53) as f64
@@ -586,6 +632,54 @@ mod tests {
         let student = own_items(0.15, 10);
         eprintln!("a real effect, detected: by item {item} (20 per arm), by student {student}");
         assert!(student > 0.6, "by student detected {student}");
+    }
+
+    /// Rejection rates at 5% of "better than chance" by student ([`above_chance`]) and by item
+    /// ([`above_chance_by_item`]) over classes of 30 students who all answer the same `items`
+    /// items, each item's chance of a right answer 0.5 + `effect` + 0.15·N(0, 1).
+    fn shared_items_above_chance(items: usize, effect: f64, seed: u64) -> (f64, f64) {
+        let mut choices = Choices::new(seed, 3);
+        let (mut student, mut item) = (0, 0);
+        for class in 0..CLASSES {
+            let rates: Vec<f64> = (0..items)
+                .map(|_| (0.5 + effect + 0.15 * normal(&mut choices)).clamp(0.02, 0.98))
+                .collect();
+            let answers: Vec<Vec<bool>> = (0..STUDENTS)
+                .map(|_| rates.iter().map(|&r| uniform(&mut choices) < r).collect())
+                .collect();
+            let students: Vec<(u32, u32)> = answers
+                .iter()
+                .map(|a| (a.iter().filter(|&&r| r).count() as u32, items as u32))
+                .collect();
+            let per_item: Vec<(u32, u32)> = (0..items)
+                .map(|i| {
+                    let right = answers.iter().filter(|a| a[i]).count() as u32;
+                    (right, STUDENTS as u32)
+                })
+                .collect();
+            let seed = class as u64;
+            student += usize::from(above_chance(&students, seed).unwrap().p_value < 0.05);
+            item += usize::from(above_chance_by_item(&per_item, seed).unwrap().p_value < 0.05);
+        }
+        (
+            student as f64 / CLASSES as f64,
+            item as f64 / CLASSES as f64,
+        )
+    }
+
+    #[test]
+    fn with_shared_items_at_chance_only_the_items_test_holds_its_level() {
+        // Ten shared items whose difficulties average one half: each class's ten happen to lean
+        // one way, and 30 students answering them all lean with them.
+        let (student, item) = shared_items_above_chance(10, 0.0, 13);
+        eprintln!(
+            "shared items at chance, called better or worse: by student {student}, by item {item}"
+        );
+        assert!(student > 0.2, "by student rejected {student}");
+        assert!(at_most_five_percent(item), "by item rejected {item}");
+        let (_, detected) = shared_items_above_chance(10, 0.15, 14);
+        eprintln!("shared items 15 points above chance, detected by item: {detected}");
+        assert!(detected > 0.6, "by item detected {detected}");
     }
 
     /// Three arms, no effect anywhere, each of 12 students with 4 items of their own per arm:

@@ -3,7 +3,7 @@
 //! the result codes alone.
 
 use crate::Recipe;
-use crate::arm_effect::{self, ByItem, ByStudent, ItemAnswers, StudentAnswers};
+use crate::arm_effect::{self, AboveChanceByItem, ByItem, ByStudent, ItemAnswers, StudentAnswers};
 use crate::code::{Answer, CodeError, ResultCode};
 use crate::design::Items;
 use crate::predict::{Arm, Condition, Predict};
@@ -471,11 +471,6 @@ impl Tally {
             .collect()
     }
 
-    /// Each student's right and answered counted rounds.
-    pub fn students_overall(&self) -> Vec<(u32, u32)> {
-        self.per_student(Key::counted)
-    }
-
     /// What the class's answers say, each test with its right unit.
     pub fn result(&self) -> ClassResult {
         let conditions = if self.score.conditions.is_empty() {
@@ -504,7 +499,7 @@ impl Tally {
         };
         ClassResult {
             items: self.test.items(),
-            above_chance: arm_effect::above_chance(&self.students_overall(), TEST_SEED),
+            above_chance: self.above_chance(|_| true),
             arm_by_student: arm_effect::by_student(&self.students_by_arm(), TEST_SEED),
             arm_by_item: arm_effect::by_item(&self.items_of(Arm::Neuron, Arm::Random), TEST_SEED),
             pairs,
@@ -560,8 +555,7 @@ impl Tally {
             })
             .collect();
         Some(Foils {
-            above_chance: FOILS
-                .map(|foil| (foil, arm_effect::above_chance(&against(foil), TEST_SEED))),
+            above_chance: FOILS.map(|foil| (foil, self.above_chance(|k| k.foil == Some(foil)))),
             difference: ArmPair {
                 a,
                 b,
@@ -569,6 +563,29 @@ impl Tally {
                 by_item: arm_effect::by_item(&items, TEST_SEED),
             },
         })
+    }
+
+    /// Better than chance on the rounds `keep` selects: students as the unit and, with shared
+    /// items, items as the unit (over the rounds with visualizations).
+    fn above_chance(&self, keep: impl Fn(&Key) -> bool) -> AboveChance {
+        let by_item = match self.test.items() {
+            Items::Own => None,
+            Items::Shared => {
+                let items: Vec<(u32, u32)> = self
+                    .per_item(&keep)
+                    .into_iter()
+                    .map(|(_, answers)| answers)
+                    .collect();
+                arm_effect::above_chance_by_item(&items, TEST_SEED)
+            }
+        };
+        AboveChance {
+            by_student: arm_effect::above_chance(
+                &self.per_student(|k| k.counted() && keep(k)),
+                TEST_SEED,
+            ),
+            by_item,
+        }
     }
 
     /// The test has a third arm.
@@ -612,30 +629,39 @@ impl Tally {
     /// As [`Tally::items`], each item's kind read from its rounds' keys by `kind` (rounds without
     /// one left out).
     fn items_by(&self, kind: impl Fn(&Key) -> Option<Arm>) -> Vec<ItemAnswers> {
-        let mut items: Vec<(&str, ItemAnswers)> = Vec::new();
+        self.per_item(|k| kind(k).is_some())
+            .into_iter()
+            .filter_map(|(key, (right, answered))| {
+                Some(ItemAnswers {
+                    arm: kind(key)?,
+                    right,
+                    answered,
+                })
+            })
+            .collect()
+    }
+
+    /// Each item among the rounds with visualizations that `keep` selects, with its first key and
+    /// how many of the rounds that asked about it were answered right, in the order first met.
+    fn per_item(&self, keep: impl Fn(&Key) -> bool) -> Vec<(&Key, (u32, u32))> {
+        let mut items: Vec<(&Key, (u32, u32))> = Vec::new();
         for (code, key) in &self.graded {
             for (round, answer) in key.iter().zip(&code.answers) {
-                let Some(arm) = kind(round) else { continue };
-                if round.condition != Condition::Synthetic {
+                if round.condition != Condition::Synthetic || !keep(round) {
                     continue;
                 }
-                let at = match items.iter().position(|(item, _)| *item == round.item) {
+                let at = match items.iter().position(|(item, _)| item.item == round.item) {
                     Some(at) => at,
                     None => {
-                        let empty = ItemAnswers {
-                            arm,
-                            right: 0,
-                            answered: 0,
-                        };
-                        items.push((&round.item, empty));
+                        items.push((round, (0, 0)));
                         items.len() - 1
                     }
                 };
-                items[at].1.right += (answer.left == round.left) as u32;
-                items[at].1.answered += 1;
+                items[at].1.0 += (answer.left == round.left) as u32;
+                items[at].1.1 += 1;
             }
         }
-        items.into_iter().map(|(_, answers)| answers).collect()
+        items
     }
 }
 
@@ -656,9 +682,9 @@ impl ClassResult {
 /// Spot the neuron with a third arm: how well a class told neurons from each kind of foil.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Foils {
-    /// Per kind of foil ([`FOILS`]' order), accuracy above chance, students as the unit: below
-    /// chance against learned foils says the learned directions looked more like "a neuron".
-    pub above_chance: [(Arm, Option<ByStudent>); 2],
+    /// Per kind of foil ([`FOILS`]' order), accuracy above chance: below chance against learned
+    /// foils says the learned directions looked more like "a neuron".
+    pub above_chance: [(Arm, AboveChance); 2],
     /// Accuracy against random foils minus against learned ones, both units.
     pub difference: ArmPair,
 }
@@ -669,12 +695,33 @@ impl Foils {
     pub fn holm(&self, items: Items) -> [Option<f64>; 3] {
         let [(_, random), (_, learned)] = &self.above_chance;
         let p = [
-            random.as_ref().map(|r| r.p_value),
-            learned.as_ref().map(|r| r.p_value),
+            random.p_value(items),
+            learned.p_value(items),
             self.difference.p_value(items),
         ];
         let adjusted = ArmPair::holm_where_present(&p);
         [adjusted[0], adjusted[1], adjusted[2]]
+    }
+}
+
+/// Better than chance, in both units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AboveChance {
+    /// Students as the unit: with shared items it speaks for these items only.
+    pub by_student: Option<ByStudent>,
+    /// Items as the unit, with shared items only (each student's own items are each answered
+    /// by a student or two, and vary with the students already).
+    pub by_item: Option<AboveChanceByItem>,
+}
+
+impl AboveChance {
+    /// The p-value in the unit `items` calls for: students for each student's own items, items
+    /// for shared ones.
+    pub fn p_value(&self, items: Items) -> Option<f64> {
+        match items {
+            Items::Own => self.by_student.as_ref().map(|r| r.p_value),
+            Items::Shared => self.by_item.as_ref().map(|r| r.p_value),
+        }
     }
 }
 
@@ -731,8 +778,9 @@ const TEST_SEED: u64 = 2021;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassResult {
     pub items: Items,
-    /// Better than chance, students as the unit.
-    pub above_chance: Option<ByStudent>,
+    /// Better than chance, over every counted round (items as the unit: over the rounds with
+    /// visualizations).
+    pub above_chance: AboveChance,
     /// Neurons against random directions (predict only), students as the unit.
     pub arm_by_student: Option<ByStudent>,
     /// The same, items as the unit.

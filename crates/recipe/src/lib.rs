@@ -32,8 +32,8 @@ pub use contrast::Contrast;
 pub use design::{Arms, ControlRounds, DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
 pub use error::RecipeError;
 pub use grading::{
-    ArmPair, CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, FOILS, Foils, Graded, Key,
-    PartScore, Score, Tally, foil_label,
+    AboveChance, ArmPair, CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, FOILS, Foils, Graded,
+    Key, PartScore, Score, Tally, foil_label,
 };
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{

@@ -694,9 +694,93 @@ fn a_class_of_own_items_is_tested_by_student_and_by_item() {
     assert!((10..=15).contains(&by_item.neuron_items), "{by_item:?}");
     assert_eq!(by_item.difference, 1.0);
     assert!(by_item.p_value < 0.001, "{by_item:?}");
-    // Everyone at 50%: exactly at chance.
-    let above = result.above_chance.unwrap();
+    // Everyone at 50%: exactly at chance. Each student's own items are no unit of their own.
+    let above = result.above_chance.by_student.unwrap();
     assert_eq!((above.mean_difference, above.p_value), (0.0, 1.0));
+    assert!(result.above_chance.by_item.is_none());
+}
+
+/// With shared items, "better than chance" is tested with the items as the unit too: six
+/// students who all find the same eight of ten rounds easy are significant as students, not as
+/// items — ten items are what the class says something about.
+#[test]
+fn a_class_of_shared_items_is_above_chance_by_item() {
+    use basis_recipe::Arms;
+    let quiz = shared(quiz());
+    let mut tally = Tally::new(ClassTest::Spot(quiz.clone()));
+    let right_on_first_eight = |nonce| {
+        quiz.rounds(&student(nonce))
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Answer {
+                left: r.neuron_left == (i < 8),
+                confidence: 2,
+            })
+            .collect::<Vec<_>>()
+    };
+    for nonce in 1..=6 {
+        let code = ResultCode::new(quiz.id(), right_on_first_eight(nonce), nonce);
+        tally.add(&code.encode()).unwrap();
+    }
+    let result = tally.result();
+    assert_eq!(result.items, Items::Shared);
+    // Six students at 80%: 2 of the 64 sign patterns as extreme.
+    let by_student = result.above_chance.by_student.as_ref().unwrap();
+    assert_eq!((by_student.students, by_student.p_value), (6, 2.0 / 64.0));
+    // Ten items, eight at +50 points and two at −50: 112 of the 1024 sign patterns reach ±3.
+    let by_item = result.above_chance.by_item.as_ref().unwrap();
+    assert_eq!(by_item.items, 10);
+    assert!((by_item.mean_difference - 0.3).abs() < 1e-12);
+    assert_eq!(by_item.p_value, 112.0 / 1024.0);
+    assert_eq!(
+        result.above_chance.p_value(Items::Shared),
+        Some(by_item.p_value)
+    );
+    assert_eq!(
+        result.above_chance.p_value(Items::Own),
+        Some(by_student.p_value)
+    );
+
+    // A shared three-arm quiz: each kind of foil by item, and Holm over the items' p-values.
+    let mut three = quiz.clone();
+    three.arms = Arms::Three;
+    let mut tally = Tally::new(ClassTest::Spot(three.clone()));
+    for nonce in 1..=6 {
+        let answers = three
+            .rounds(&student(nonce))
+            .iter()
+            .map(|r| Answer {
+                left: r.neuron_left == (r.foil_arm == Arm::Random),
+                confidence: 2,
+            })
+            .collect();
+        let code = ResultCode::new(three.id(), answers, nonce);
+        tally.add(&code.encode()).unwrap();
+    }
+    let foils = tally.result().foils.unwrap();
+    let by_item: Vec<(Arm, usize, f64, f64)> = foils
+        .above_chance
+        .iter()
+        .map(|(foil, r)| {
+            let r = r.by_item.as_ref().unwrap();
+            (*foil, r.items, r.mean_difference, r.p_value)
+        })
+        .collect();
+    // Five items per kind, all right or all wrong: 2 of 32 sign patterns.
+    assert_eq!(
+        by_item,
+        vec![
+            (Arm::Random, 5, 0.5, 2.0 / 32.0),
+            (Arm::Learned, 5, -0.5, 2.0 / 32.0)
+        ]
+    );
+    // The foils' difference by item: 2 of the 252 ways to split ten items five and five.
+    let difference = foils.difference.by_item.as_ref().unwrap().p_value;
+    assert!((difference - 2.0 / 252.0).abs() < 1e-12);
+    let holm = foils.holm(Items::Shared);
+    assert_eq!(holm[0], Some(0.125));
+    assert_eq!(holm[1], Some(0.125));
+    assert!((holm[2].unwrap() - 3.0 * 2.0 / 252.0).abs() < 1e-12);
 }
 
 #[test]
@@ -1202,7 +1286,7 @@ fn a_three_arm_quiz_shows_neurons_against_random_and_learned_foils() {
     let above: Vec<(Arm, f64)> = foils
         .above_chance
         .iter()
-        .map(|(foil, r)| (*foil, r.as_ref().unwrap().mean_difference))
+        .map(|(foil, r)| (*foil, r.by_student.as_ref().unwrap().mean_difference))
         .collect();
     assert_eq!(above, vec![(Arm::Random, 0.5), (Arm::Learned, -0.5)]);
     let difference = foils.difference.by_student.as_ref().unwrap();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use basis_featvis::fidelity::{self, Fidelity};
 use basis_featvis::{Frame, Session};
-use basis_recipe::arm_effect::{ByItem, ByStudent};
+use basis_recipe::arm_effect::{AboveChanceByItem, ByItem, ByStudent};
 use basis_recipe::{Arm, ClassTest, Counted, Graded, Link, Page, Recipe, Tally, reference_seeds};
 use serde_json::{Value, json};
 
@@ -92,7 +92,8 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         "by_confidence": score.confidence.iter().map(|(_, level, part)| json!({
             "part": part.label, "level": level, "correct": part.correct, "total": part.total,
         })).collect::<Vec<_>>(),
-        "above_chance": result.above_chance.as_ref().map(by_student),
+        "above_chance": result.above_chance.by_student.as_ref().map(by_student),
+        "above_chance_by_item": result.above_chance.by_item.as_ref().map(above_by_item),
         "arm_by_student": result.arm_by_student.as_ref().map(by_student),
         "arm_by_item": result.arm_by_item.as_ref().map(by_item),
         "pairs": result.pairs.iter().zip(result.pairs_holm()).map(|(pair, holm)| json!({
@@ -106,7 +107,10 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
             let holm = foils.holm(result.items);
             json!({
                 "above_chance": foils.above_chance.iter().zip(holm).map(|((foil, r), holm)| json!({
-                    "foil": foil.key(), "result": r.as_ref().map(by_student), "p_holm": holm,
+                    "foil": foil.key(),
+                    "result": r.by_student.as_ref().map(by_student),
+                    "by_item": r.by_item.as_ref().map(above_by_item),
+                    "p_holm": holm,
                 })).collect::<Vec<_>>(),
                 "difference": {
                     "a": foils.difference.a.key(),
@@ -253,6 +257,15 @@ fn by_student(r: &ByStudent) -> Value {
     json!({
         "students": r.students,
         "left_out": r.left_out,
+        "mean_difference": r.mean_difference,
+        "interval": [r.interval.0, r.interval.1],
+        "p_value": r.p_value,
+    })
+}
+
+fn above_by_item(r: &AboveChanceByItem) -> Value {
+    json!({
+        "items": r.items,
         "mean_difference": r.mean_difference,
         "interval": [r.interval.0, r.interval.1],
         "p_value": r.p_value,
