@@ -744,20 +744,10 @@ fn a_class_of_shared_items_is_above_chance_by_item() {
     // A shared three-arm quiz: each kind of foil by item, and Holm over the items' p-values.
     let mut three = quiz.clone();
     three.arms = Arms::Three;
-    let mut tally = Tally::new(ClassTest::Spot(three.clone()));
-    for nonce in 1..=6 {
-        let answers = three
-            .rounds(&student(nonce))
-            .iter()
-            .map(|r| Answer {
-                left: r.neuron_left == (r.foil_arm == Arm::Random),
-                confidence: 2,
-            })
-            .collect();
-        let code = ResultCode::new(three.id(), answers, nonce);
-        tally.add(&code.encode()).unwrap();
-    }
-    let foils = tally.result().foils.unwrap();
+    let foils = spotting_only_against_random_foils(&three, 6)
+        .result()
+        .foils
+        .unwrap();
     let by_item: Vec<(Arm, usize, f64, f64)> = foils
         .above_chance
         .iter()
@@ -1183,6 +1173,25 @@ fn a_three_arm_predict_test_tallies_each_pair_of_arms() {
     assert_eq!(bad.validate().unwrap_err().field(), Some("arms"));
 }
 
+/// A tally of `students` students who spot every neuron against random foils and none against
+/// learned ones.
+fn spotting_only_against_random_foils(quiz: &Quiz, students: u64) -> Tally {
+    let mut tally = Tally::new(ClassTest::Spot(quiz.clone()));
+    for nonce in 1..=students {
+        let answers = quiz
+            .rounds(&student(nonce))
+            .iter()
+            .map(|r| Answer {
+                left: r.neuron_left == (r.foil_arm == Arm::Random),
+                confidence: 2,
+            })
+            .collect();
+        let code = ResultCode::new(quiz.id(), answers, nonce);
+        tally.add(&code.encode()).unwrap();
+    }
+    tally
+}
+
 /// Spot the neuron with a third arm: half of each student's rounds show the neuron against a
 /// random direction, half against a learned one; two-arm quizzes draw as before; the tally tells
 /// each kind of foil from chance and compares the two, three tests Holm-adjusted together.
@@ -1251,21 +1260,7 @@ fn a_three_arm_quiz_shows_neurons_against_random_and_learned_foils() {
     assert_eq!(odd.validate().unwrap_err().field(), Some("rounds"));
     assert!(Quiz::decode(&odd.encode()).is_err());
 
-    // Students who spot every neuron against random foils and none against learned ones.
-    let mut tally = Tally::new(ClassTest::Spot(quiz.clone()));
-    for nonce in 1..=4 {
-        let answers = quiz
-            .rounds(&student(nonce))
-            .iter()
-            .map(|r| Answer {
-                left: r.neuron_left == (r.foil_arm == Arm::Random),
-                confidence: 2,
-            })
-            .collect();
-        tally
-            .add(&ResultCode::new(quiz.id(), answers, nonce).encode())
-            .unwrap();
-    }
+    let tally = spotting_only_against_random_foils(&quiz, 4);
     let foils: Vec<(Arm, &str, u64, u64)> = tally
         .score
         .foils
