@@ -53,20 +53,7 @@ impl ImageParam {
             Parametrization::Fft { decay_power } => fft_kind(n, decay_power, device),
             Parametrization::Pixel => Kind::Pixel,
         };
-        let max_norm = (0..3)
-            .map(|col| {
-                COLOR_CORRELATION_SVD_SQRT
-                    .iter()
-                    .map(|row| row[col] * row[col])
-                    .sum::<f32>()
-                    .sqrt()
-            })
-            .fold(0.0, f32::max);
-        let color: Vec<f32> = COLOR_CORRELATION_SVD_SQRT
-            .iter()
-            .flatten()
-            .map(|v| v / max_norm)
-            .collect();
+        let color: Vec<f32> = color_matrix().into_iter().flatten().collect();
         let color = Tensor::from_data(TensorData::new(color, [3, 3]), device);
         Self {
             size: settings.size,
@@ -169,20 +156,27 @@ impl ImageParam {
     }
 }
 
-/// `[3, n, n]` pixels in 0…1 → what the colour mapping turns into them: logit, then the inverse of
-/// the normalized colour matrix.
-fn uncorrelate(rgb: &[f32]) -> Vec<f64> {
+/// Lucid's colour decorrelation normalized by its largest column norm, as the forward mapping
+/// multiplies by it.
+fn color_matrix() -> [[f32; 3]; 3] {
     let max_norm = (0..3)
         .map(|col| {
             COLOR_CORRELATION_SVD_SQRT
                 .iter()
-                .map(|row| (row[col] as f64).powi(2))
-                .sum::<f64>()
+                .map(|row| row[col] * row[col])
+                .sum::<f32>()
                 .sqrt()
         })
-        .fold(0.0, f64::max);
-    let color =
-        nalgebra::Matrix3::from_fn(|r, c| COLOR_CORRELATION_SVD_SQRT[r][c] as f64 / max_norm);
+        .fold(0.0, f32::max);
+    COLOR_CORRELATION_SVD_SQRT.map(|row| row.map(|v| v / max_norm))
+}
+
+/// `[3, n, n]` pixels in 0…1 → what the colour mapping turns into them: logit, then the inverse of
+/// the normalized colour matrix.
+fn uncorrelate(rgb: &[f32]) -> Vec<f64> {
+    // The inverse of the very matrix the forward mapping uses, its f32 entries included.
+    let forward = color_matrix();
+    let color = nalgebra::Matrix3::from_fn(|r, c| forward[r][c] as f64);
     let inverse = color
         .try_inverse()
         .expect("Lucid's colour matrix is invertible");
