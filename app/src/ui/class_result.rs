@@ -140,7 +140,7 @@ fn foil_lines(foils: &Foils, items: Items) -> Vec<(&'static str, String)> {
         .map(|((foil, result), holm)| {
             let label = foil_label(*foil);
             let text = match (items, &result.by_student, &result.by_item) {
-                (_, None, _) => format!("{label}: fewer than two students, no test yet."),
+                (Items::Own, None, _) => format!("{label}: fewer than two students, no test yet."),
                 (Items::Own, Some(r), _) => format!(
                     "{label}, students as the unit ({} students): mean accuracy above chance {}; sign-flip test, p = {:.3}{}.",
                     r.students,
@@ -148,17 +148,21 @@ fn foil_lines(foils: &Foils, items: Items) -> Vec<(&'static str, String)> {
                     r.p_value,
                     holm_note(holm),
                 ),
-                (Items::Shared, Some(s), None) => format!(
-                    "{label}: fewer than two items answered, no test by item yet (students as the unit, for these items only: p = {:.3}).",
-                    s.p_value,
-                ),
-                (Items::Shared, Some(s), Some(r)) => format!(
-                    "{label}, items as the unit ({} items): mean item accuracy above chance {}; sign-flip test, p = {:.3}{} (students as the unit, for these items only: p = {:.3}).",
+                (Items::Shared, _, None) => {
+                    format!("{label}: fewer than two items answered, no test yet.")
+                }
+                (Items::Shared, students, Some(r)) => format!(
+                    "{label}, items as the unit ({} items): mean item accuracy above chance {}; sign-flip test, p = {:.3}{}{}.",
                     r.items,
                     points(r.mean_difference, r.interval),
                     r.p_value,
                     holm_note(holm),
-                    s.p_value,
+                    students
+                        .as_ref()
+                        .map_or(String::new(), |s| format!(
+                            " (students as the unit, for these items only: p = {:.3})",
+                            s.p_value,
+                        )),
                 ),
             };
             (foil.key(), text)
@@ -264,5 +268,66 @@ pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> im
         <p id="tally-pooled-note" class="hint">
             "The counts, chart and table below pool every answer: they describe the class, but are not a test. Answers of one student are not independent of each other, nor are answers about one direction, so a test on pooled answers treats a few students or a few directions as hundreds and is wrong far more often than it says."
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use basis_recipe::{AboveChance, Arm};
+
+    use super::*;
+
+    fn students(p_value: f64) -> ByStudent {
+        ByStudent {
+            students: 6,
+            left_out: 0,
+            mean_difference: 0.3,
+            interval: (0.2, 0.4),
+            p_value,
+        }
+    }
+
+    fn items(p_value: f64) -> AboveChanceByItem {
+        AboveChanceByItem {
+            items: 5,
+            mean_difference: 0.5,
+            interval: (0.5, 0.5),
+            p_value,
+        }
+    }
+
+    #[test]
+    fn each_foil_is_read_in_the_link_s_unit_with_holm_over_those_p_values() {
+        let foils = Foils {
+            above_chance: [Arm::Random, Arm::Learned].map(|foil| {
+                (
+                    foil,
+                    AboveChance {
+                        by_student: Some(students(0.01)),
+                        by_item: Some(items(0.0625)),
+                    },
+                )
+            }),
+            difference: ArmPair {
+                a: Arm::Random,
+                b: Arm::Learned,
+                by_student: None,
+                by_item: None,
+            },
+        };
+        let shared = foil_lines(&foils, Items::Shared);
+        assert_eq!(shared[0].0, "random");
+        assert_eq!(
+            shared[0].1,
+            "Against random directions, items as the unit (5 items): mean item accuracy above chance +50 points (95% bootstrap interval +50 to +50); sign-flip test, p = 0.062, Holm-adjusted p = 0.125 (students as the unit, for these items only: p = 0.010)."
+        );
+        // The same answers with each student's own items: the students' test, its Holm.
+        let own = foil_lines(&foils, Items::Own);
+        assert!(own[1].1.starts_with("Against learned directions, students as the unit (6 students): mean accuracy above chance +30 points"), "{}", own[1].1);
+        assert!(
+            own[1].1.ends_with("p = 0.010, Holm-adjusted p = 0.020."),
+            "{}",
+            own[1].1
+        );
     }
 }
