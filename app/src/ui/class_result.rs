@@ -37,8 +37,9 @@ fn above_chance(result: Option<&ByStudent>, what: &str) -> String {
     )
 }
 
-/// The same with items as the unit, for a link whose students all had the same rounds.
-fn above_chance_by_item(result: Option<&AboveChanceByItem>, what: &str) -> String {
+/// The same with items as the unit, for a link whose students all had the same rounds;
+/// `controls`: the link has control rounds, which only the students' test counts.
+fn above_chance_by_item(result: Option<&AboveChanceByItem>, what: &str, controls: bool) -> String {
     let Some(r) = result else {
         return "Items as the unit: fewer than two items answered, no test yet.".into();
     };
@@ -47,19 +48,28 @@ fn above_chance_by_item(result: Option<&AboveChanceByItem>, what: &str) -> Strin
     } else {
         "not measurably better than chance on directions drawn as these were".into()
     };
-    let few = if r.items <= 4 {
-        format!(
-            " With {} items no result can reach p < 0.05: a link with more rounds can.",
-            r.items
-        )
-    } else {
-        String::new()
-    };
     format!(
-        "Items as the unit ({} items): mean item accuracy above chance {}; sign-flip test over the items, p = {:.3}: {reading}.{few}",
+        "Items as the unit ({} items{}): mean item accuracy above chance {}; sign-flip test over the items, p = {:.3}: {reading}.{}",
         r.items,
+        if controls {
+            ", over the rounds with visualizations"
+        } else {
+            ""
+        },
         points(r.mean_difference, r.interval),
         r.p_value,
+        unreachable_note(r),
+    )
+}
+
+/// " These 5 items could not give p < 0.05 …", where that is so.
+fn unreachable_note(r: &AboveChanceByItem) -> String {
+    if r.smallest_p_value < 0.05 {
+        return String::new();
+    }
+    format!(
+        " These {} items could not give p < 0.05 whatever the answers (the smallest possible p is {:.3}): a link with more rounds can.",
+        r.items, r.smallest_p_value,
     )
 }
 
@@ -152,7 +162,7 @@ fn foil_lines(foils: &Foils, items: Items) -> Vec<(&'static str, String)> {
                     format!("{label}: fewer than two items answered, no test yet.")
                 }
                 (Items::Shared, students, Some(r)) => format!(
-                    "{label}, items as the unit ({} items): mean item accuracy above chance {}; sign-flip test, p = {:.3}{}{}.",
+                    "{label}, items as the unit ({} items): mean item accuracy above chance {}; sign-flip test, p = {:.3}{}{}.{}",
                     r.items,
                     points(r.mean_difference, r.interval),
                     r.p_value,
@@ -163,6 +173,7 @@ fn foil_lines(foils: &Foils, items: Items) -> Vec<(&'static str, String)> {
                             " (students as the unit, for these items only: p = {:.3})",
                             s.p_value,
                         )),
+                    unreachable_note(r),
                 ),
             };
             (foil.key(), text)
@@ -195,7 +206,11 @@ pub fn ClassTests(result: ClassResult, what: &'static str, has_arms: bool) -> im
             .then(|| {
                 view! {
                     <p id="tally-verdict-items" class="verdict">
-                        {above_chance_by_item(result.above_chance.by_item.as_ref(), what)}
+                        {above_chance_by_item(
+                            result.above_chance.by_item.as_ref(),
+                            what,
+                            !result.conditions.is_empty(),
+                        )}
                     </p>
                     <p class="hint">
                         "Everyone had the same rounds, so the line above with the items as the unit answers whether the class does better than chance on directions like these; the students' line says how this class did on these few directions only."
@@ -293,6 +308,7 @@ mod tests {
             mean_difference: 0.5,
             interval: (0.5, 0.5),
             p_value,
+            smallest_p_value: 0.0625,
         }
     }
 
@@ -319,7 +335,7 @@ mod tests {
         assert_eq!(shared[0].0, "random");
         assert_eq!(
             shared[0].1,
-            "Against random directions, items as the unit (5 items): mean item accuracy above chance +50 points (95% bootstrap interval +50 to +50); sign-flip test, p = 0.062, Holm-adjusted p = 0.125 (students as the unit, for these items only: p = 0.010)."
+            "Against random directions, items as the unit (5 items): mean item accuracy above chance +50 points (95% bootstrap interval +50 to +50); sign-flip test, p = 0.062, Holm-adjusted p = 0.125 (students as the unit, for these items only: p = 0.010). These 5 items could not give p < 0.05 whatever the answers (the smallest possible p is 0.062): a link with more rounds can."
         );
         // The same answers with each student's own items: the students' test, its Holm.
         let own = foil_lines(&foils, Items::Own);

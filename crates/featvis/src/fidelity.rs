@@ -134,7 +134,9 @@ fn specificity(crop: &[f32], channels: usize, d: &[f32], strongest: f32) -> f32 
         // Every position's cosine with d is then at most 0, and the strongest one's is 0.
         return 0.0;
     }
-    let width = NEAR_STRONGEST * strongest.abs();
+    // At least the smallest normal float: a vanishing response weighs its strongest position
+    // alone rather than dividing 0 by 0.
+    let width = (NEAR_STRONGEST * strongest.abs()).max(f32::MIN_POSITIVE);
     let (weighted, total) = crop
         .chunks_exact(channels)
         .fold((0.0, 0.0), |(weighted, total), a| {
@@ -270,6 +272,15 @@ mod tests {
         let picture = positions([1.0, 0.0], [0.8, 0.8]);
         let specificity = measure(&picture, &photos_of_two_channels(), &d).specificity;
         assert!((specificity - 1.0).abs() < 1e-4, "{specificity}");
+    }
+
+    #[test]
+    fn a_vanishing_response_has_no_specificity_rather_than_nan() {
+        // 0.02 × 1e-44 underflows to 0 (0 / 0 in the weights), and so does the activation's
+        // squared norm (the cosine's 0 for a zero vector).
+        let picture = positions([1e-44, 0.0], [0.0, 1.0]);
+        let fidelity = measure(&picture, &photos_of_two_channels(), &[1.0, 0.0]);
+        assert_eq!(fidelity.specificity, 0.0);
     }
 
     fn photos_of_two_channels() -> Activations {

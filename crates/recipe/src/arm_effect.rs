@@ -115,18 +115,24 @@ pub struct AboveChanceByItem {
     pub interval: (f64, f64),
     /// Two-sided p-value of "at chance", by flipping the signs of the items' differences.
     pub p_value: f64,
+    /// The smallest p-value these items could give, 2/2ᵏ for the k items not exactly at 50%
+    /// (an item at 50% flips to itself): at 0.05 or above no class could be called better than
+    /// chance on them, whatever it answered.
+    pub smallest_p_value: f64,
 }
 
 /// Is a class better than chance on directions drawn as these were? The sign-flip test of
 /// [`above_chance`] with the item as the unit (`items`: each item's right and answered, over
-/// the students who answered it). Valid when everyone answers the same items; with 4 items or
+/// the students who answered it). Valid when everyone answers the same items; with 5 items or
 /// fewer no result reaches p < 0.05 (the smallest exact p is 2/2ⁿ). `None` under two items.
 pub fn above_chance_by_item(items: &[(u32, u32)], seed: u64) -> Option<AboveChanceByItem> {
+    let off_chance = items.iter().filter(|&&i| i.1 > 0 && rate(i) != 0.5).count();
     above_chance(items, seed).map(|r| AboveChanceByItem {
         items: r.students,
         mean_difference: r.mean_difference,
         interval: r.interval,
         p_value: r.p_value,
+        smallest_p_value: (2.0 / 2f64.powi(off_chance as i32)).min(1.0),
     })
 }
 
@@ -498,7 +504,13 @@ mod tests {
         assert_eq!(result.items, 5);
         assert!((result.mean_difference - 0.2).abs() < 1e-12);
         assert_eq!(result.p_value, 2.0 / 32.0);
+        assert_eq!(result.smallest_p_value, 2.0 / 32.0);
         assert!(result.interval.0 > 0.0 && result.interval.1 <= 0.4);
+        // An item at exactly 50% flips to itself: six items, one at chance, reach no lower.
+        let with_one_at_chance = [items.as_slice(), &[(15, 30)]].concat();
+        let result = above_chance_by_item(&with_one_at_chance, 1).unwrap();
+        assert_eq!((result.items, result.smallest_p_value), (6, 2.0 / 32.0));
+        assert_eq!(result.p_value, 2.0 / 32.0);
         assert!(above_chance_by_item(&[(30, 30)], 1).is_none());
     }
 

@@ -11,7 +11,9 @@ use anyhow::{Context, Result, bail};
 use basis_featvis::fidelity::{self, Fidelity};
 use basis_featvis::{Frame, Session};
 use basis_recipe::arm_effect::{AboveChanceByItem, ByItem, ByStudent};
-use basis_recipe::{Arm, ClassTest, Counted, Graded, Link, Page, Recipe, Tally, reference_seeds};
+use basis_recipe::{
+    Arm, ClassTest, Counted, Graded, Items, Link, Page, Recipe, Tally, reference_seeds,
+};
 use serde_json::{Value, json};
 
 use super::fidelity::{Comparison, PoolArgs};
@@ -105,12 +107,19 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
         })).collect::<Vec<_>>(),
         "foils": result.foils.as_ref().map(|foils| {
             let holm = foils.holm(result.items);
+            let holm_unit = match result.items {
+                Items::Own => "result",
+                Items::Shared => "by_item",
+            };
             json!({
                 "above_chance": foils.above_chance.iter().zip(holm).map(|((foil, r), holm)| json!({
                     "foil": foil.key(),
                     "result": r.by_student.as_ref().map(by_student),
                     "by_item": r.by_item.as_ref().map(above_by_item),
+                    // Holm over the tests in the link's unit: `result`'s with each student's
+                    // own items, `by_item`'s with shared ones.
                     "p_holm": holm,
+                    "p_holm_of": holm_unit,
                 })).collect::<Vec<_>>(),
                 "difference": {
                     "a": foils.difference.a.key(),
@@ -269,6 +278,7 @@ fn above_by_item(r: &AboveChanceByItem) -> Value {
         "mean_difference": r.mean_difference,
         "interval": [r.interval.0, r.interval.1],
         "p_value": r.p_value,
+        "smallest_p_value": r.smallest_p_value,
     })
 }
 
