@@ -589,15 +589,8 @@ mod tests {
         for class in 0..CLASSES {
             let students: Vec<StudentAnswers> = (0..STUDENTS)
                 .map(|_| {
-                    let mut arm = |shift| {
-                        let right = (0..ITEMS_PER_ARM)
-                            .filter(|_| {
-                                let rate = item_rate(&mut choices, shift);
-                                uniform(&mut choices) < rate
-                            })
-                            .count() as u32;
-                        (right, ITEMS_PER_ARM as u32)
-                    };
+                    let mut arm =
+                        |shift| answered(&mut choices, ITEMS_PER_ARM, |c| item_rate(c, shift));
                     let neuron = arm(effect);
                     StudentAnswers {
                         neuron,
@@ -608,6 +601,34 @@ mod tests {
             rejected += usize::from(by_student(&students, class as u64).unwrap().p_value < 0.05);
         }
         rejected as f64 / CLASSES as f64
+    }
+
+    /// A student's right and answered of `rounds` rounds, each right with the chance `rate`
+    /// draws for it.
+    fn answered(
+        choices: &mut Choices,
+        rounds: usize,
+        mut rate: impl FnMut(&mut Choices) -> f64,
+    ) -> (u32, u32) {
+        let right = (0..rounds)
+            .filter(|_| {
+                let rate = rate(choices);
+                uniform(choices) < rate
+            })
+            .count() as u32;
+        (right, rounds as u32)
+    }
+
+    /// Over `CLASSES` classes, how often some of a class's tests (`p_of`: a class's index → its
+    /// tests' p-values) is called significant at 5%: each p read alone, and Holm-adjusted.
+    fn familywise(mut p_of: impl FnMut(usize) -> Vec<f64>) -> (f64, f64) {
+        let (mut alone, mut holm) = (0, 0);
+        for class in 0..CLASSES {
+            let p = p_of(class);
+            alone += usize::from(p.iter().any(|&v| v < 0.05));
+            holm += usize::from(crate::ArmPair::holm(&p).iter().any(|&v| v < 0.05));
+        }
+        (alone as f64 / CLASSES as f64, holm as f64 / CLASSES as f64)
     }
 
     /// Three Monte Carlo standard errors above 5% over `CLASSES` classes.
@@ -701,24 +722,12 @@ mod tests {
     /// dependence.)
     #[test]
     fn with_three_equal_arms_holm_keeps_the_familywise_rate_at_five_percent() {
-        let students = 12;
         let mut choices = Choices::new(11, 2);
-        let (mut any_alone, mut any_holm) = (0, 0);
-        for class in 0..CLASSES {
-            let answers: Vec<[(u32, u32); 3]> = (0..students)
-                .map(|_| {
-                    std::array::from_fn(|_| {
-                        let right = (0..4)
-                            .filter(|_| {
-                                let rate = item_rate(&mut choices, 0.0);
-                                uniform(&mut choices) < rate
-                            })
-                            .count() as u32;
-                        (right, 4)
-                    })
-                })
+        let (alone, holm) = familywise(|class| {
+            let answers: Vec<[(u32, u32); 3]> = (0..12)
+                .map(|_| std::array::from_fn(|_| answered(&mut choices, 4, |c| item_rate(c, 0.0))))
                 .collect();
-            let p: Vec<f64> = [(0, 1), (0, 2), (1, 2)]
+            [(0, 1), (0, 2), (1, 2)]
                 .into_iter()
                 .map(|(a, b)| {
                     let pair: Vec<StudentAnswers> = answers
@@ -730,14 +739,8 @@ mod tests {
                         .collect();
                     by_student(&pair, class as u64).map_or(1.0, |r| r.p_value)
                 })
-                .collect();
-            any_alone += usize::from(p.iter().any(|&v| v < 0.05));
-            any_holm += usize::from(crate::ArmPair::holm(&p).iter().any(|&v| v < 0.05));
-        }
-        let (alone, holm) = (
-            any_alone as f64 / CLASSES as f64,
-            any_holm as f64 / CLASSES as f64,
-        );
+                .collect()
+        });
         eprintln!("three equal arms, some pair called different: alone {alone}, Holm {holm}");
         assert!(at_most_five_percent(holm), "with Holm: {holm}");
     }
@@ -747,22 +750,11 @@ mod tests {
     /// significant in at most 5% of classes with Holm's correction, as the tally page reads them.
     #[test]
     fn a_quiz_at_chance_against_both_foils_keeps_holm_s_familywise_rate() {
-        let students = 12;
         let mut choices = Choices::new(12, 2);
-        let (mut any_alone, mut any_holm) = (0, 0);
-        for class in 0..CLASSES {
-            let answers: Vec<[(u32, u32); 2]> = (0..students)
-                .map(|_| {
-                    std::array::from_fn(|_| {
-                        let right = (0..5)
-                            .filter(|_| {
-                                let rate = (0.5 + 0.1 * normal(&mut choices)).clamp(0.05, 0.95);
-                                uniform(&mut choices) < rate
-                            })
-                            .count() as u32;
-                        (right, 5)
-                    })
-                })
+        let (alone, holm) = familywise(|class| {
+            let at_chance = |c: &mut Choices| (0.5 + 0.1 * normal(c)).clamp(0.05, 0.95);
+            let answers: Vec<[(u32, u32); 2]> = (0..12)
+                .map(|_| std::array::from_fn(|_| answered(&mut choices, 5, at_chance)))
                 .collect();
             let against = |foil: usize| answers.iter().map(|s| s[foil]).collect::<Vec<_>>();
             let paired: Vec<StudentAnswers> = answers
@@ -773,19 +765,14 @@ mod tests {
                 })
                 .collect();
             let seed = class as u64;
-            let p = [
+            [
                 above_chance(&against(0), seed),
                 above_chance(&against(1), seed),
                 by_student(&paired, seed),
             ]
-            .map(|r| r.map_or(1.0, |r| r.p_value));
-            any_alone += usize::from(p.iter().any(|&v| v < 0.05));
-            any_holm += usize::from(crate::ArmPair::holm(&p).iter().any(|&v| v < 0.05));
-        }
-        let (alone, holm) = (
-            any_alone as f64 / CLASSES as f64,
-            any_holm as f64 / CLASSES as f64,
-        );
+            .map(|r| r.map_or(1.0, |r| r.p_value))
+            .to_vec()
+        });
         eprintln!("a quiz at chance, some test called significant: alone {alone}, Holm {holm}");
         assert!(at_most_five_percent(holm), "with Holm: {holm}");
     }
