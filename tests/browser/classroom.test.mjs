@@ -366,6 +366,12 @@ test('spot the neuron with a third arm: neurons against random and learned foils
   assert.deepEqual(remade.map((r) => [r.arm, r.pictures]), ['neuron', 'random', 'learned'].map((arm) => [arm, each.filter((p) => p.arm === arm).length]));
   assert.deepEqual(remade.map((r) => r.pictures), ['neuron', 'random', 'learned'].map((arm) => tallied.fidelity_by_arm[arm].pictures));
   assertArmMedians(remade, cliFidelity(BASIS, each), 0.1);
+  // Counting again replaces the remade pictures, and their engines end with them.
+  assert.ok(tally.page.workers().length > 0, 'the engines that made the pictures again');
+  await tally.page.click('#count-codes');
+  await tally.page.waitForSelector('#tally-fidelity-start');
+  for (let waited = 0; tally.page.workers().length > 0 && waited < 30_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+  assert.equal(tally.page.workers().length, 0, 'no engine left running after a recount');
   await tally.close();
 });
 

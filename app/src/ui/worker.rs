@@ -102,6 +102,14 @@ impl EngineWorker {
     }
 }
 
+/// A page part that goes away takes its engines with it (the tally page's remade pictures, when
+/// the teacher counts again): a browser worker runs on until terminated, whoever holds it.
+impl Drop for EngineWorker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// Best effort: without storage the next visit's early engine may start another network's, and
 /// the page replaces it.
 fn remember(network: Network) {
