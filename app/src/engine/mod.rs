@@ -87,6 +87,9 @@ struct Engine {
     /// The network's own directions read from the weights so far, by layer and kind.
     targets: HashMap<(String, Toward), Vec<f64>>,
     start_photos: start_photos::StartPhotos,
+    /// The shipped photos, in their list's (file-name) order: what learned directions are
+    /// learned from, never the user's.
+    shipped: shipped::ShippedPhotos,
     /// Directions learned from the shipped photos so far, by layer and photos.
     learned: HashMap<(String, LearnedFrom), basis_featvis::learned::Learned>,
 }
@@ -124,7 +127,8 @@ impl Engine {
             large_pool: large_pool::LargePool::default(),
             large_turn: false,
             targets: HashMap::new(),
-            start_photos: start_photos::StartPhotos::new(shipped),
+            start_photos: start_photos::StartPhotos::new(shipped.clone()),
+            shipped,
             learned: HashMap::new(),
         })
     }
@@ -493,7 +497,7 @@ impl Engine {
         let key = (recipe.layer.clone(), from);
         if !self.learned.contains_key(&key) {
             let tap = recipe.tap().map_err(|e| e.to_string())?;
-            let shipped = self.start_photos.shipped(&self.scope).await?;
+            let shipped = self.shipped.get(&self.scope).await?;
             let mut watch = log::Stopwatch::start();
             let learned = basis_featvis::learned::learn(
                 &self.model,

@@ -1,15 +1,12 @@
 //! What pictures start from (feature accentuation: a shipped photo a link names, or the user's
-//! own photo, which stays in this worker — no link carries it) and what learned directions are
-//! learned from (the shipped photos only).
-
-use std::rc::Rc;
+//! own photo, which stays in this worker — no link carries it).
 
 use basis_recipe::Start;
 use image::RgbImage;
 use web_sys::DedicatedWorkerGlobalScope;
 
 use super::pool;
-use super::shipped::{Shipped, ShippedPhotos};
+use super::shipped::ShippedPhotos;
 
 pub struct StartPhotos {
     shipped: ShippedPhotos,
@@ -57,11 +54,5 @@ impl StartPhotos {
                 Ok(Some(image.clone()))
             }
         }
-    }
-
-    /// The shipped photos, in their list's (file-name) order: what learned directions are
-    /// learned from, never the user's.
-    pub async fn shipped(&self, scope: &DedicatedWorkerGlobalScope) -> Result<Rc<Shipped>, String> {
-        self.shipped.get(scope).await
     }
 }

@@ -80,8 +80,13 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let attempt = Attempt::new(&test, count);
     let trials = test.trials(&attempt.student());
     let control_rounds = test.control_rounds;
-    let design = StoredValue::new(Design::clone(&test));
     let steps = test.base.steps;
+    let network = test.base.network().unwrap_or_default();
+    let weights = test.base.weights.clone();
+    let layers = test.layers.join(", ");
+    let items = test.items;
+    let size = test.base.image.size;
+    let test = StoredValue::new(test);
     // The rounds that show visualizations, in order: one engine job each.
     let drawn: Vec<usize> = (0..count)
         .filter(|&i| trials[i].condition == Condition::Synthetic)
@@ -104,29 +109,26 @@ fn PredictRun(test: Predict) -> impl IntoView {
     let measured_references = RwSignal::new_local(vec![None::<Rc<Activations>>; count]);
     let pools = RwSignal::new_local(HashMap::<String, Rc<Activations>>::new());
     let job_rounds = drawn.clone();
-    let engine = BatchEngine::new(
-        test.base.network().unwrap_or_default(),
-        move |update: JobImages| {
-            prepared_steps.set(update.steps_done);
-            let Some(&round) = job_rounds.get(update.job).filter(|_| update.done) else {
-                return;
-            };
-            references.update_value(|r| {
-                if let Some(slot) = r.get_mut(round) {
-                    *slot = update
-                        .images
-                        .into_iter()
-                        .map(|i| (update.size, i))
-                        .collect();
-                }
-            });
-            refs_ready.update(|ready| {
-                if let Some(r) = ready.get_mut(round) {
-                    *r = true;
-                }
-            });
-        },
-    );
+    let engine = BatchEngine::new(network, move |update: JobImages| {
+        prepared_steps.set(update.steps_done);
+        let Some(&round) = job_rounds.get(update.job).filter(|_| update.done) else {
+            return;
+        };
+        references.update_value(|r| {
+            if let Some(slot) = r.get_mut(round) {
+                *slot = update
+                    .images
+                    .into_iter()
+                    .map(|i| (update.size, i))
+                    .collect();
+            }
+        });
+        refs_ready.update(|ready| {
+            if let Some(r) = ready.get_mut(round) {
+                *r = true;
+            }
+        });
+    });
     let picture_rounds = drawn.clone();
     engine.on_pictures(move |job, acts| {
         if let Some(&round) = picture_rounds.get(job) {
@@ -135,7 +137,7 @@ fn PredictRun(test: Predict) -> impl IntoView {
     });
     let view = engine.view;
     let engine = StoredValue::new_local(engine);
-    view.warn_on_other_weights(test.base.weights.clone(), message);
+    view.warn_on_other_weights(weights, message);
     let trials_for_pool = trials.clone();
     engine.with_value(|e| {
         e.start();
@@ -156,8 +158,8 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 let target = |r: &Recipe| direction::random_target(r);
                 let mut missing = false;
                 shown.update(|s| {
-                    missing = design.with_value(|d| {
-                        resolve(&trials_for_pool, d, &acts.layer, &acts.acts, s, &target)
+                    missing = test.with_value(|t| {
+                        resolve(&trials_for_pool, t, &acts.layer, &acts.acts, s, &target)
                     })
                 });
                 if missing {
@@ -182,8 +184,8 @@ fn PredictRun(test: Predict) -> impl IntoView {
                 let target = |r: &Recipe| engine.with_value(|e| e.target(r));
                 let mut missing = false;
                 shown.update(|s| {
-                    missing = design.with_value(|d| {
-                        resolve(&trials_for_learned, d, layer, acts, s, &target)
+                    missing = test.with_value(|t| {
+                        resolve(&trials_for_learned, t, layer, acts, s, &target)
                     })
                 });
                 if missing {
@@ -256,9 +258,6 @@ fn PredictRun(test: Predict) -> impl IntoView {
     });
 
     let total_steps = (drawn.len() as u64 * steps as u64).max(1);
-    let layers = test.layers.join(", ");
-    let items = test.items;
-    let size = test.base.image.size;
     let photo_count = move || {
         crops.with(|c| {
             c.as_ref().map_or(0, |c| {
@@ -268,7 +267,6 @@ fn PredictRun(test: Predict) -> impl IntoView {
             })
         })
     };
-    let test = StoredValue::new(test);
     // The references' fidelity per arm, over every reference picture of the drawn rounds.
     let fidelity_rows = Memo::new(move |_| {
         let mut by_arm = arm_fidelity::ByArm::default();

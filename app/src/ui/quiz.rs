@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use basis_featvis::picture_stats::PictureStats;
 use basis_featvis::pool::Activations;
-use basis_recipe::{ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score, Toward};
+use basis_recipe::{ClassTest, Link, Quiz, RecipeError, ResultCode, Round, Score};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -277,10 +277,9 @@ fn QuizEnd(
                 let [l, r] = round
                     .shown()
                     .map(|recipe| format!("#{}", Link::fragment(recipe, &[], false)));
-                let against = match round.foil.toward {
-                    Toward::Learned(k) => format!(", against learned direction {k}"),
-                    _ => String::new(),
-                };
+                let against = round.foil.toward.learned().map_or(String::new(), |(_, k)| {
+                    format!(", against learned direction {k}")
+                });
                 view! {
                     <tr class=if right { "right" } else { "wrong" } data-foil=round.foil_arm.key()>
                         <td>{i + 1}</td>

@@ -103,11 +103,12 @@ pub enum Half {
 /// would give each student other crops) that a round may take its queries from, or `half`'s.
 pub fn eligible(shipped: usize, half: Option<Half>) -> Vec<usize> {
     let wanted = |crop: usize| {
-        let even = (crop / CROPS_PER_PHOTO).is_multiple_of(2);
+        // The reference half is the photos held-out learned directions are learned from.
+        let reference = LearnedFrom::ReferenceHalf.includes(crop / CROPS_PER_PHOTO);
         match half {
             None => true,
-            Some(Half::Query) => even,
-            Some(Half::Reference) => !even,
+            Some(Half::Query) => !reference,
+            Some(Half::Reference) => reference,
         }
     };
     (0..shipped).filter(|&c| wanted(c)).collect()

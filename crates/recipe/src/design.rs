@@ -14,7 +14,7 @@ use crate::codec::{base_recipe, bytes, encode_bytes, postcard_exact};
 use crate::fingerprint::fnv1a;
 use crate::validate::within;
 use crate::wire::{v1, v2, v3, v5};
-use crate::{Recipe, RecipeError};
+use crate::{Recipe, RecipeError, Toward};
 
 pub const DEFAULT_ROUNDS: usize = 10;
 pub const MAX_ROUNDS: usize = 40;
@@ -53,6 +53,15 @@ impl Arms {
     /// Learned directions are one of the arms.
     pub fn has_learned(self) -> bool {
         self != Arms::Two
+    }
+
+    /// Learned direction `k` as these arms ask about it: learned on the reference half where
+    /// the queries are held out, else on every photo.
+    pub fn learned(self, k: u32) -> Toward {
+        match self {
+            Arms::ThreeHeldOut => Toward::LearnedHalf(k),
+            Arms::Two | Arms::Three => Toward::Learned(k),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use crate::arm_effect::{self, AboveChanceByItem, ByItem, ByStudent, ItemAnswers,
 use crate::code::{Answer, CodeError, ResultCode};
 use crate::design::Items;
 use crate::predict::{Arm, Condition, Predict};
-use crate::quiz::Quiz;
+use crate::quiz::{FOILS, Quiz};
 
 /// A test a class answers round by round and hands in as result codes.
 pub trait Graded {
@@ -208,9 +208,6 @@ pub struct Score {
     /// directions, then against learned ones.
     pub foils: Vec<(Arm, PartScore)>,
 }
-
-/// The kinds of foil of spot the neuron with a third arm, in the order results list them.
-pub const FOILS: [Arm; 2] = [Arm::Random, Arm::Learned];
 
 /// "Against random directions", "Against learned directions".
 pub fn foil_label(foil: Arm) -> &'static str {
@@ -492,7 +489,7 @@ impl Tally {
                 (Arm::Random, Arm::Learned),
             ]
             .into_iter()
-            .map(|(a, b)| self.pair(a, b))
+            .map(|(a, b)| self.pair(ARM, a, b))
             .collect()
         } else {
             Vec::new()
@@ -501,7 +498,10 @@ impl Tally {
             items: self.test.items(),
             above_chance: self.above_chance(|_| true),
             arm_by_student: arm_effect::by_student(&self.students_by_arm(), TEST_SEED),
-            arm_by_item: arm_effect::by_item(&self.items_of(Arm::Neuron, Arm::Random), TEST_SEED),
+            arm_by_item: arm_effect::by_item(
+                &self.items_of(ARM, Arm::Neuron, Arm::Random),
+                TEST_SEED,
+            ),
             pairs,
             foils: self.foils(),
             conditions,
@@ -516,14 +516,14 @@ impl Tally {
     /// Each student's right and answered rounds with visualizations on neurons and on random
     /// directions.
     pub fn students_by_arm(&self) -> Vec<StudentAnswers> {
-        self.students_on(Arm::Neuron, Arm::Random)
+        self.students_on(ARM, Arm::Neuron, Arm::Random)
     }
 
-    /// As [`Tally::students_by_arm`] for arms `a` and `b`: the arm-effect tests read `a` where
-    /// they say neurons and `b` where they say random directions.
-    fn students_on(&self, a: Arm, b: Arm) -> Vec<StudentAnswers> {
+    /// As [`Tally::students_by_arm`] for the rounds whose `kind` is `a` or `b`: the arm-effect
+    /// tests read `a` where they say neurons and `b` where they say random directions.
+    fn students_on(&self, kind: Kind, a: Arm, b: Arm) -> Vec<StudentAnswers> {
         let on = |arm| {
-            self.per_student(move |k| k.arm == Some(arm) && k.condition == Condition::Synthetic)
+            self.per_student(move |k| kind(k) == Some(arm) && k.condition == Condition::Synthetic)
         };
         on(a)
             .into_iter()
@@ -539,29 +539,10 @@ impl Tally {
         if self.score.foils.is_empty() {
             return None;
         }
-        let against = |foil: Arm| self.per_student(move |k| k.foil == Some(foil));
         let [a, b] = FOILS;
-        let students: Vec<StudentAnswers> = against(a)
-            .into_iter()
-            .zip(against(b))
-            .map(|(neuron, random)| StudentAnswers { neuron, random })
-            .collect();
-        let items: Vec<ItemAnswers> = self
-            .items_by(|k| k.foil)
-            .into_iter()
-            .map(|i| ItemAnswers {
-                arm: if i.arm == a { Arm::Neuron } else { Arm::Random },
-                ..i
-            })
-            .collect();
         Some(Foils {
             above_chance: FOILS.map(|foil| (foil, self.above_chance(|k| k.foil == Some(foil)))),
-            difference: ArmPair {
-                a,
-                b,
-                by_student: arm_effect::by_student(&students, TEST_SEED),
-                by_item: arm_effect::by_item(&items, TEST_SEED),
-            },
+            difference: self.pair(FOIL, a, b),
         })
     }
 
@@ -591,25 +572,26 @@ impl Tally {
     /// The test has a third arm.
     fn has_learned(&self) -> bool {
         match &self.test {
-            ClassTest::Predict(predict) => predict.arms().contains(&Arm::Learned),
+            ClassTest::Predict(predict) => predict.arms.has_learned(),
             ClassTest::Spot(_) => false,
         }
     }
 
-    /// Arm `a` against arm `b`, students and items as the unit.
-    fn pair(&self, a: Arm, b: Arm) -> ArmPair {
+    /// The rounds whose `kind` is `a` against those whose `kind` is `b`, students and items as
+    /// the unit.
+    fn pair(&self, kind: Kind, a: Arm, b: Arm) -> ArmPair {
         ArmPair {
             a,
             b,
-            by_student: arm_effect::by_student(&self.students_on(a, b), TEST_SEED),
-            by_item: arm_effect::by_item(&self.items_of(a, b), TEST_SEED),
+            by_student: arm_effect::by_student(&self.students_on(kind, a, b), TEST_SEED),
+            by_item: arm_effect::by_item(&self.items_of(kind, a, b), TEST_SEED),
         }
     }
 
-    /// [`Tally::items`] of arms `a` and `b`, `a`'s read as the item test's first arm (neurons)
+    /// The items whose `kind` is `a` or `b`, `a`'s read as the item test's first arm (neurons)
     /// and `b`'s as its second.
-    fn items_of(&self, a: Arm, b: Arm) -> Vec<ItemAnswers> {
-        self.items()
+    fn items_of(&self, kind: Kind, a: Arm, b: Arm) -> Vec<ItemAnswers> {
+        self.items_by(kind)
             .into_iter()
             .filter(|i| i.arm == a || i.arm == b)
             .map(|i| ItemAnswers {
@@ -623,12 +605,12 @@ impl Tally {
     /// how many of the rounds that asked about it were answered right. In the order items were
     /// first met.
     pub fn items(&self) -> Vec<ItemAnswers> {
-        self.items_by(|k| k.arm)
+        self.items_by(ARM)
     }
 
     /// As [`Tally::items`], each item's kind read from its rounds' keys by `kind` (rounds without
     /// one left out).
-    fn items_by(&self, kind: impl Fn(&Key) -> Option<Arm>) -> Vec<ItemAnswers> {
+    fn items_by(&self, kind: Kind) -> Vec<ItemAnswers> {
         self.per_item(|k| kind(k).is_some())
             .into_iter()
             .filter_map(|(key, (right, answered))| {
@@ -766,6 +748,12 @@ impl ArmPair {
         }
     }
 }
+
+/// Which kind of direction a round is about, as the tests compare rounds: its arm (predict the
+/// response) or its foil (spot the neuron with a third arm).
+type Kind = fn(&Key) -> Option<Arm>;
+const ARM: Kind = |k| k.arm;
+const FOIL: Kind = |k| k.foil;
 
 /// The seed of the tests' Monte Carlo draws: fixed, so one class's codes give the same numbers on
 /// the tally page and from `basis tally`.

@@ -32,8 +32,8 @@ pub use contrast::Contrast;
 pub use design::{Arms, ControlRounds, DEFAULT_ROUNDS, Design, Items, MAX_LAYERS, MAX_ROUNDS};
 pub use error::RecipeError;
 pub use grading::{
-    AboveChance, ArmPair, CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, FOILS, Foils, Graded,
-    Key, PartScore, Score, Tally, foil_label,
+    AboveChance, ArmPair, CONFIDENCE_LEVELS, ClassResult, ClassTest, Counted, Foils, Graded, Key,
+    PartScore, Score, Tally, foil_label,
 };
 pub use link::{CONTROLS, Link, MAX_FRAGMENT_LENGTH, Page};
 pub use predict::{
@@ -41,7 +41,7 @@ pub use predict::{
     reference_seeds,
 };
 pub use preset::Preset;
-pub use quiz::{Quiz, Round};
+pub use quiz::{FOILS, Quiz, Round};
 pub use sheet::{MAX_PER_KIND, Neurons, Sheet, SheetTile, TileKind};
 pub use start::{DEFAULT_PENALTY, MAX_PENALTY, Start};
 pub use toward::{LEARNED_DIRECTIONS, LearnedFrom, Toward};

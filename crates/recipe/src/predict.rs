@@ -19,7 +19,7 @@ use crate::design::{Arms, ControlRounds, Design};
 use crate::fingerprint::fingerprint;
 use crate::quiz::FreshChannels;
 use crate::seeded::Choices;
-use crate::{Recipe, RecipeError, Toward};
+use crate::{Recipe, RecipeError};
 
 /// Reference images per round: Lucid's diversity batch.
 pub const REFERENCES: usize = 4;
@@ -240,12 +240,7 @@ impl Predict {
                         ..base
                     },
                     Arm::Learned => Recipe {
-                        toward: match self.arms {
-                            Arms::ThreeHeldOut => {
-                                Toward::LearnedHalf(learned.draw(&mut choices, &base.layer))
-                            }
-                            _ => Toward::Learned(learned.draw(&mut choices, &base.layer)),
-                        },
+                        toward: self.arms.learned(learned.draw(&mut choices, &base.layer)),
                         seed: choices.seed(),
                         mix: 1.0,
                         ..base

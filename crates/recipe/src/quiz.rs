@@ -71,8 +71,9 @@ impl Round {
     }
 }
 
-/// The kinds of foil of a quiz with a third arm, taking turns before the shuffle.
-const FOILS: [Arm; 2] = [Arm::Random, Arm::Learned];
+/// The kinds of foil of a quiz with a third arm: they take turns before the shuffle, and results
+/// list them in this order.
+pub const FOILS: [Arm; 2] = [Arm::Random, Arm::Learned];
 
 impl Quiz {
     pub fn new(base: Recipe, layers: Vec<String>, rounds: usize) -> Self {
@@ -95,8 +96,12 @@ impl Quiz {
                 .take(self.rounds)
                 .map(|layer| (layer, Arm::Random))
                 .collect(),
-            Arms::Three | Arms::ThreeHeldOut => (0..self.rounds)
-                .map(|i| (&self.layers[(i / 2) % self.layers.len()], FOILS[i % 2]))
+            Arms::Three | Arms::ThreeHeldOut => self
+                .layers
+                .iter()
+                .flat_map(|layer| FOILS.map(|foil| (layer, foil)))
+                .cycle()
+                .take(self.rounds)
                 .collect(),
         };
         choices.shuffle(&mut slots);

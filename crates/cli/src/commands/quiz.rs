@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use basis_recipe::{Arms, ClassTest, DEFAULT_ROUNDS, Design, Items, Link, Quiz, Recipe, Toward};
+use basis_recipe::{Arms, ClassTest, DEFAULT_ROUNDS, Design, Items, Link, Quiz, Recipe};
 use serde_json::json;
 
 use crate::files::{self, DataDir};
@@ -92,10 +92,7 @@ pub fn run(args: Args, data: Option<&Path>) -> Result<()> {
                     "neuron": if round.neuron_left { "left" } else { "right" },
                     "channel": round.neuron.channel,
                     "foil": round.foil_arm.key(),
-                    "learned": match round.foil.toward {
-                        Toward::Learned(k) => Some(k),
-                        _ => None,
-                    },
+                    "learned": round.foil.toward.learned().map(|(_, k)| k),
                     "left": image(round.shown()[0]),
                     "right": image(round.shown()[1]),
                 })
